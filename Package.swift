@@ -1,0 +1,53 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Hot kernels (colour conversion, tensor ops, warps) are compiled for Haswell-class CPUs (AVX2 + FMA, `x86-64-v3`).
+/// `FACELIVE_TARGET_CPU=znver4 swift build --scratch-path .build-znver4` builds for a newer CPU;
+/// the binary checks at start-up that the CPU has what it was built for.
+let targetCPU = Context.environment["FACELIVE_TARGET_CPU"] ?? "haswell"
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", targetCPU])]
+
+let package = Package(
+    name: "facelive",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "facelive", targets: ["LiveCLI"]),
+        .library(name: "Stream", targets: ["Stream"]),
+        .library(name: "Swap", targets: ["Swap"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libavdevice-dev"])]
+        ),
+        .systemLibrary(name: "CYUV", providers: [.apt(["libyuv-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(
+            name: "Stream",
+            dependencies: [
+                "CFFmpeg", "CYUV",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: kernelFlags
+        ),
+        .target(
+            name: "Swap",
+            dependencies: ["Stream", "CBLAS"],
+            swiftSettings: kernelFlags
+        ),
+        .executableTarget(
+            name: "LiveCLI",
+            dependencies: [
+                "Stream", "Swap",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "StreamTests", dependencies: ["Stream"]),
+        .testTarget(name: "SwapTests", dependencies: ["Swap", "Stream"]),
+    ]
+)

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct Facelive: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "facelive")
+}

@@ -1,0 +1,103 @@
+import CFFmpeg
+import Foundation
+import Synchronization
+
+/// A flag FFmpeg polls during blocking I/O; raising it makes reads return `AVERROR_EXIT`.
+final class InterruptFlag: Sendable {
+    private let raised = Atomic(false)
+    func raise() { raised.store(true, ordering: .relaxed) }
+    var isRaised: Bool { raised.load(ordering: .relaxed) }
+}
+
+/// An opened demuxer (`AVFormatContext`) for an ``InputLocation``, with stream info read.
+final class InputContext: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<AVFormatContext>
+    let location: InputLocation
+    let interrupt = InterruptFlag()
+    /// The text the user gave, for messages.
+    let name: String
+
+    private static let registerDevices: Void = avdevice_register_all()
+
+    /// Opens `location`. `format` forces a demuxer (`-f`); `options` go to the demuxer/protocol (`video_size`…).
+    init(_ location: InputLocation, name: String, format: String? = nil, options: [String: String] = [:]) throws(StreamError) {
+        _ = Self.registerDevices
+        self.location = location
+        self.name = name
+        if case .file(let path) = location {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw .inputNotFound(path)
+            }
+            if isDirectory.boolValue { throw .cannotOpenInput(path, reason: "is a directory") }
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw .cannotOpenInput(path, reason: "permission denied")
+            }
+        }
+        let (url, impliedFormat) = location.ffmpegURL
+        let formatName = format ?? impliedFormat
+        var inputFormat: UnsafePointer<AVInputFormat>?
+        if let formatName {
+            guard let found = av_find_input_format(formatName) else {
+                throw .cannotOpenInput(name, reason: "unknown input format '\(formatName)'")
+            }
+            inputFormat = found
+        }
+        guard var ctx = avformat_alloc_context() else { fatalError("avformat_alloc_context: out of memory") }
+        ctx.pointee.interrupt_callback.callback = { opaque in
+            guard let opaque else { return 0 }
+            return Unmanaged<InterruptFlag>.fromOpaque(opaque).takeUnretainedValue().isRaised ? 1 : 0
+        }
+        ctx.pointee.interrupt_callback.opaque = Unmanaged.passUnretained(interrupt).toOpaque()
+
+        var dict: OpaquePointer?
+        defer { av_dict_free(&dict) }
+        var allOptions = options
+        if case .url = location, allOptions["rw_timeout"] == nil {
+            allOptions["rw_timeout"] = "10000000"  // 10 s without data ends a network read instead of hanging
+        }
+        for (key, value) in allOptions { av_dict_set(&dict, key, value, 0) }
+
+        var ctxOptional: UnsafeMutablePointer<AVFormatContext>? = ctx
+        let opened = avformat_open_input(&ctxOptional, url, inputFormat, &dict)
+        guard opened >= 0, let openedCtx = ctxOptional else {
+            throw .cannotOpenInput(name, reason: Self.describeOpenFailure(opened, location: location))
+        }
+        ctx = openedCtx
+        let found = avformat_find_stream_info(ctx, nil)
+        if found < 0 {
+            var toClose: UnsafeMutablePointer<AVFormatContext>? = ctx
+            avformat_close_input(&toClose)
+            throw .cannotOpenInput(name, reason: "cannot read stream info (\(AVResult.message(found)))")
+        }
+        pointer = ctx
+    }
+
+    deinit {
+        var ctx: UnsafeMutablePointer<AVFormatContext>? = pointer
+        avformat_close_input(&ctx)
+    }
+
+    /// The streams, in container order.
+    var streams: [UnsafeMutablePointer<AVStream>] {
+        (0..<Int(pointer.pointee.nb_streams)).compactMap { pointer.pointee.streams[$0] }
+    }
+
+    /// Container duration in seconds, when known.
+    var duration: Double? {
+        let d = pointer.pointee.duration
+        return d == CFF_AV_NOPTS_VALUE || d <= 0 ? nil : Double(d) / Double(AV_TIME_BASE)
+    }
+
+    /// Name of the container format (`mov,mp4,m4a,3gp,3g2,mj2`…).
+    var formatName: String {
+        guard let iformat = pointer.pointee.iformat else { return "unknown" }
+        return String(cString: iformat.pointee.name)
+    }
+
+    private static func describeOpenFailure(_ code: Int32, location: InputLocation) -> String {
+        if code == CFF_AVERROR_INVALIDDATA { return "not a media file FFmpeg can read (invalid data)" }
+        if code == cff_averror(ENOENT), case .device = location { return "no such device" }
+        return AVResult.message(code)
+    }
+}

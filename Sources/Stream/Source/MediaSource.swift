@@ -1,0 +1,236 @@
+import CFFmpeg
+import Synchronization
+
+/// Options that shape what a ``MediaSource`` yields.
+public struct SourceOptions: Sendable {
+    /// Scale frames to this size (default: the input's size, rounded down to even numbers).
+    public var size: FrameSize?
+    /// Resample to a constant frame rate (duplicating or dropping frames), like `ffmpeg -r`.
+    public var fps: Double?
+    /// Stop after this many output frames.
+    public var maxFrames: Int?
+    /// Decoder threads (0 = FFmpeg's automatic choice).
+    public var threads: Int = 0
+    /// Force the input format (`-f` before `-i` in FFmpeg).
+    public var format: String?
+    /// Demuxer/device options, e.g. `video_size`, `framerate`, `input_format` for V4L2.
+    public var demuxerOptions: [String: String] = [:]
+
+    public init(size: FrameSize? = nil, fps: Double? = nil, maxFrames: Int? = nil, threads: Int = 0) {
+        self.size = size
+        self.fps = fps
+        self.maxFrames = maxFrames
+        self.threads = threads
+    }
+}
+
+/// Reads and decodes video (and picks up audio packets for pass-through) from anything FFmpeg opens:
+/// files, stdin, network URLs, V4L2 devices and lavfi graphs.
+public final class MediaSource: FrameSource, @unchecked Sendable {
+    public let video: VideoStreamInfo
+    public let audio: AudioTrack?
+    public let isLive: Bool
+    public var audioHandler: (@Sendable (AudioPacket) -> Void)?
+    /// Packets the decoder rejected (corrupt data); decoding carries on past them.
+    public private(set) var corruptPackets = 0
+    /// Why reading ended early, if it did (an I/O error rather than a clean end of file).
+    public private(set) var readWarning: String?
+
+    private let input: InputContext
+    private let decoder: UnsafeMutablePointer<AVCodecContext>
+    private let videoIndex: Int32
+    private let audioIndex: Int32
+    private let streamTimeBase: AVRational
+    private let outputTimeBase: AVRational
+    private let size: FrameSize
+    private let options: SourceOptions
+    private let converter: PixelConverter
+    private let packet = AVPacketBox()
+    private var rateConverter: FrameRateConverter<AVFrameBox>?
+    private var ready: [(frame: AVFrameBox, pts: Int64)] = []
+    private var emitted = 0
+    private var lastPts: Int64?
+    private var lastDuration: Int64 = 1
+    private var inputEnded = false
+    private var decoderDrained = false
+
+    /// Opens `input` (path, `-`, URL, `/dev/videoN`, or `lavfi:GRAPH`).
+    public init(_ input: String, options: SourceOptions = SourceOptions(), converter: PixelConverter = PixelConverter()) throws(StreamError) {
+        let location = InputLocation(input)
+        let ctx = try InputContext(location, name: input, format: options.format, options: options.demuxerOptions)
+        self.input = ctx
+        self.options = options
+        self.converter = converter
+        self.isLive = location.isLive
+
+        var codec: UnsafePointer<AVCodec>?
+        let index = av_find_best_stream(ctx.pointer, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
+        if index == CFF_AVERROR_STREAM_NOT_FOUND { throw .noVideoStream(input) }
+        guard let stream = ctx.pointer.pointee.streams[Int(max(index, 0))] else { throw .noVideoStream(input) }
+        if index == CFF_AVERROR_DECODER_NOT_FOUND || codec == nil {
+            throw .unsupportedCodec(input, codec: String(cString: avcodec_get_name(stream.pointee.codecpar.pointee.codec_id)))
+        }
+        guard index >= 0, let codec else { throw .noVideoStream(input) }
+        videoIndex = index
+        streamTimeBase = stream.pointee.time_base
+
+        guard let dec = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
+        decoder = dec
+        avcodec_parameters_to_context(dec, stream.pointee.codecpar)
+        dec.pointee.thread_count = Int32(options.threads)
+        dec.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
+        dec.pointee.pkt_timebase = stream.pointee.time_base
+        let opened = avcodec_open2(dec, codec, nil)
+        if opened < 0 {
+            var toFree: UnsafeMutablePointer<AVCodecContext>? = dec
+            avcodec_free_context(&toFree)
+            throw .ffmpeg(operation: "opening the \(String(cString: codec.pointee.name)) decoder", message: AVResult.message(opened))
+        }
+
+        let audioStream = av_find_best_stream(ctx.pointer, AVMEDIA_TYPE_AUDIO, -1, index, nil, 0)
+        if audioStream >= 0, let a = ctx.pointer.pointee.streams[Int(audioStream)] {
+            audioIndex = audioStream
+            audio = AudioTrack(copying: a.pointee.codecpar, timeBase: a.pointee.time_base)
+        } else {
+            audioIndex = -1
+            audio = nil
+        }
+        for (i, s) in ctx.streams.enumerated() where Int32(i) != videoIndex && Int32(i) != audioIndex {
+            s.pointee.discard = AVDISCARD_ALL
+        }
+
+        let params = stream.pointee.codecpar.pointee
+        let sourceSize = FrameSize(width: Int(params.width), height: Int(params.height))
+        guard sourceSize.width > 1, sourceSize.height > 1 else {
+            throw .cannotOpenInput(input, reason: "video stream has no frame size")
+        }
+        size = options.size ?? FrameSize(width: sourceSize.width & ~1, height: sourceSize.height & ~1)
+
+        let guessed = av_guess_frame_rate(ctx.pointer, stream, nil)
+        let nativeRate = guessed.num > 0 && guessed.den > 0 ? guessed.doubleValue : 25
+        if let fps = options.fps {
+            rateConverter = FrameRateConverter(fps: fps)
+            outputTimeBase = av_inv_q(av_d2q(fps, 1_000_000))
+        } else {
+            outputTimeBase = streamTimeBase
+        }
+        lastDuration = max(1, Int64((1 / nativeRate / streamTimeBase.doubleValue).rounded()))
+
+        let streamFrames = Int(stream.pointee.nb_frames)
+        var count: Int? = streamFrames > 0 ? streamFrames : nil
+        if let fps = options.fps, let d = ctx.duration { count = Int((d * fps).rounded()) }
+        if let maxFrames = options.maxFrames { count = min(count ?? maxFrames, maxFrames) }
+        let format = AVPixelFormat(rawValue: params.format)
+        video = VideoStreamInfo(
+            codec: String(cString: avcodec_get_name(params.codec_id)),
+            width: size.width, height: size.height,
+            sourceWidth: sourceSize.width, sourceHeight: sourceSize.height,
+            pixelFormat: format.name,
+            frameRate: options.fps ?? nativeRate,
+            duration: stream.pointee.duration > 0
+                ? Double(stream.pointee.duration) * streamTimeBase.doubleValue : ctx.duration,
+            frameCount: count,
+            timeBaseNum: outputTimeBase.num, timeBaseDen: outputTimeBase.den,
+            colorPrimaries: params.color_primaries.rawValue,
+            colorTransfer: params.color_trc.rawValue,
+            colorSpace: params.color_space.rawValue)
+    }
+
+    deinit {
+        var dec: UnsafeMutablePointer<AVCodecContext>? = decoder
+        avcodec_free_context(&dec)
+    }
+
+    public func stop() { input.interrupt.raise() }
+
+    public func nextFrame() throws(StreamError) -> VideoFrame? {
+        if let maxFrames = options.maxFrames, emitted >= maxFrames { return nil }
+        while ready.isEmpty {
+            guard let decoded = try decodeNext() else {
+                if var rc = rateConverter {
+                    let end = Double((lastPts ?? 0) + lastDuration) * streamTimeBase.doubleValue
+                    ready = rc.finish(endTime: end).map { ($0.frame, slotPts($0.slot, rc)) }
+                    rateConverter = rc
+                }
+                if ready.isEmpty {
+                    if emitted == 0 { throw .noFramesDecoded(input.name) }
+                    return nil
+                }
+                break
+            }
+            if var rc = rateConverter {
+                let time = Double(decoded.pts) * streamTimeBase.doubleValue
+                ready = rc.push(decoded.frame, time: time).map { ($0.frame, slotPts($0.slot, rc)) }
+                rateConverter = rc
+            } else {
+                ready = [decoded]
+            }
+        }
+        let next = ready.removeFirst()
+        defer { emitted += 1 }
+        return VideoFrame(decoded: next.frame, size: size, index: emitted, pts: next.pts, timeBase: outputTimeBase,
+                          capturedAt: .now, converter: converter)
+    }
+
+    private func slotPts(_ slot: Int, _ rc: FrameRateConverter<AVFrameBox>) -> Int64 {
+        Int64(((rc.origin ?? 0) / outputTimeBase.doubleValue).rounded()) + Int64(slot)
+    }
+
+    /// Decodes the next picture with a monotonic timestamp in the stream's time base; nil when drained.
+    private func decodeNext() throws(StreamError) -> (frame: AVFrameBox, pts: Int64)? {
+        while !decoderDrained {
+            let frame = AVFrameBox()
+            let received = avcodec_receive_frame(decoder, frame.pointer)
+            if received >= 0 {
+                return (frame, timestamp(of: frame))
+            }
+            if received == CFF_AVERROR_EOF {
+                decoderDrained = true
+                break
+            }
+            if received != CFF_AVERROR_EAGAIN { corruptPackets += 1 }
+            if inputEnded {
+                // Draining: EAGAIN after a flush packet should not happen; treat as the end.
+                if received == CFF_AVERROR_EAGAIN { decoderDrained = true }
+                continue
+            }
+            feedDecoder()
+        }
+        return nil
+    }
+
+    /// Reads packets until one is sent to the video decoder (audio goes to the handler), or the input ends.
+    private func feedDecoder() {
+        while true {
+            let read = av_read_frame(input.pointer, packet.pointer)
+            if read < 0 {
+                if read != CFF_AVERROR_EOF && read != CFF_AVERROR_EXIT { readWarning = AVResult.message(read) }
+                inputEnded = true
+                avcodec_send_packet(decoder, nil)
+                return
+            }
+            let index = packet.pointer.pointee.stream_index
+            if index == videoIndex {
+                let sent = avcodec_send_packet(decoder, packet.pointer)
+                av_packet_unref(packet.pointer)
+                if sent < 0 && sent != CFF_AVERROR_EAGAIN { corruptPackets += 1 }
+                return
+            }
+            if index == audioIndex, let audio, let handler = audioHandler {
+                handler(AudioPacket(packet: AVPacketBox(moving: packet.pointer), timeBase: audio.timeBase))
+            } else {
+                av_packet_unref(packet.pointer)
+            }
+        }
+    }
+
+    private func timestamp(of frame: AVFrameBox) -> Int64 {
+        var pts = frame.pointer.pointee.best_effort_timestamp
+        if pts == CFF_AV_NOPTS_VALUE { pts = (lastPts ?? -lastDuration) + lastDuration }
+        if let last = lastPts {
+            if pts <= last { pts = last + 1 } else { lastDuration = pts - last }
+        }
+        lastPts = pts
+        return pts
+    }
+}
