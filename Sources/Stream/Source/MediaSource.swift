@@ -7,8 +7,6 @@ public struct SourceOptions: Sendable {
     public var size: FrameSize?
     /// Resample to a constant frame rate (duplicating or dropping frames), like `ffmpeg -r`.
     public var fps: Double?
-    /// Stop after this many output frames.
-    public var maxFrames: Int?
     /// Decoder threads (0 = FFmpeg's automatic choice).
     public var threads: Int = 0
     /// Force the input format (`-f` before `-i` in FFmpeg).
@@ -16,10 +14,9 @@ public struct SourceOptions: Sendable {
     /// Demuxer/device options, e.g. `video_size`, `framerate`, `input_format` for V4L2.
     public var demuxerOptions: [String: String] = [:]
 
-    public init(size: FrameSize? = nil, fps: Double? = nil, maxFrames: Int? = nil, threads: Int = 0) {
+    public init(size: FrameSize? = nil, fps: Double? = nil, threads: Int = 0) {
         self.size = size
         self.fps = fps
-        self.maxFrames = maxFrames
         self.threads = threads
     }
 }
@@ -119,7 +116,6 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
         let streamFrames = Int(stream.pointee.nb_frames)
         var count: Int? = streamFrames > 0 ? streamFrames : nil
         if let fps = options.fps, let d = ctx.duration { count = Int((d * fps).rounded()) }
-        if let maxFrames = options.maxFrames { count = min(count ?? maxFrames, maxFrames) }
         let format = AVPixelFormat(rawValue: params.format)
         video = VideoStreamInfo(
             codec: String(cString: avcodec_get_name(params.codec_id)),
@@ -144,7 +140,6 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
     public func stop() { input.interrupt.raise() }
 
     public func nextFrame() throws(StreamError) -> VideoFrame? {
-        if let maxFrames = options.maxFrames, emitted >= maxFrames { return nil }
         while ready.isEmpty {
             guard let decoded = try decodeNext() else {
                 if var rc = rateConverter {
