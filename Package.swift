@@ -49,5 +49,7 @@ let package = Package(
         ),
         .testTarget(name: "StreamTests", dependencies: ["Stream"]),
         .testTarget(name: "SwapTests", dependencies: ["Swap", "Stream"]),
+        // Runs the built `facelive` binary end to end; depending on LiveCLI makes `swift test` build it.
+        .testTarget(name: "LiveCLITests", dependencies: ["LiveCLI", "Stream"]),
     ]
 )

@@ -94,14 +94,14 @@ public final class MediaSink: FrameSink {
         vs.pointee.avg_frame_rate = enc.pointee.framerate
 
         if let audio {
-            if avformat_query_codec(oformat, audio.parameters.pointee.codec_id, FF_COMPLIANCE_NORMAL) == 1 {
+            if Self.muxer(oformat, accepts: audio, besides: vs.pointee.codecpar) {
                 guard let st = avformat_new_stream(ctx, nil) else { fatalError("avformat_new_stream: out of memory") }
                 avcodec_parameters_copy(st.pointee.codecpar, audio.parameters)
                 st.pointee.codecpar.pointee.codec_tag = 0
                 st.pointee.time_base = audio.timeBase
                 audioStream = st
             } else {
-                warnings.append("audio (\(audio.codec)) dropped: the \(String(cString: oformat.pointee.name)) container cannot carry it")
+                warnings.append("audio (\(audio.codec), \(audio.sampleRate) Hz) dropped: the \(String(cString: oformat.pointee.name)) container cannot carry it")
             }
         }
         for (key, value) in settings.metadata { av_dict_set(&ctx.pointee.metadata, key, value, 0) }
@@ -189,6 +189,31 @@ public final class MediaSink: FrameSink {
             p.pointee.pos = -1
             try AVResult.check(av_interleaved_write_frame(output, p), "writing audio to \(name)")
         }
+    }
+
+    /// Whether the muxer takes this audio stream: a trial header written to memory answers what
+    /// `avformat_query_codec` cannot (mpegts does not say; flv says yes to PCM it then refuses at 48 kHz).
+    private static func muxer(_ oformat: UnsafePointer<AVOutputFormat>, accepts audio: AudioTrack,
+                              besides video: UnsafeMutablePointer<AVCodecParameters>) -> Bool {
+        if avformat_query_codec(oformat, audio.parameters.pointee.codec_id, FF_COMPLIANCE_NORMAL) == 0 { return false }
+        if oformat.pointee.flags & AVFMT_NOFILE != 0 { return true }
+        var trialOptional: UnsafeMutablePointer<AVFormatContext>?
+        guard avformat_alloc_output_context2(&trialOptional, oformat, nil, nil) >= 0, let trial = trialOptional else { return false }
+        defer { avformat_free_context(trial) }
+        guard let v = avformat_new_stream(trial, nil), let a = avformat_new_stream(trial, nil) else { return false }
+        avcodec_parameters_copy(v.pointee.codecpar, video)
+        v.pointee.time_base = AVRational(num: 1, den: 90000)
+        avcodec_parameters_copy(a.pointee.codecpar, audio.parameters)
+        a.pointee.codecpar.pointee.codec_tag = 0
+        a.pointee.time_base = audio.timeBase
+        guard avio_open_dyn_buf(&trial.pointee.pb) >= 0 else { return false }
+        defer {
+            var buffer: UnsafeMutablePointer<UInt8>?
+            avio_close_dyn_buf(trial.pointee.pb, &buffer)
+            av_free(buffer)
+            trial.pointee.pb = nil
+        }
+        return avformat_write_header(trial, nil) >= 0
     }
 
     private static func release(_ ctx: UnsafeMutablePointer<AVFormatContext>, _ enc: UnsafeMutablePointer<AVCodecContext>) {
