@@ -38,3 +38,4 @@ struct DrawingTests {
         #expect(image.pixels.contains { $0 != 0 })
     }
 }
+
