@@ -6,10 +6,12 @@ public struct MediaInfo: Sendable, Codable {
     public var format: String
     public var durationSeconds: Double?
     public var bitRate: Int?
+    /// Container metadata (title, comment, encoder, facelive's provenance tag…).
+    public var tags: [String: String]
     public var streams: [StreamDescription]
 
     enum CodingKeys: String, CodingKey {
-        case input, format, durationSeconds = "duration", bitRate = "bit_rate", streams
+        case input, format, durationSeconds = "duration", bitRate = "bit_rate", tags, streams
     }
 }
 
@@ -69,7 +71,7 @@ public enum MediaProbe {
         }
         let bitRate = Int(ctx.pointer.pointee.bit_rate)
         return MediaInfo(input: input, format: ctx.formatName, durationSeconds: ctx.duration,
-                         bitRate: bitRate > 0 ? bitRate : nil, streams: streams)
+                         bitRate: bitRate > 0 ? bitRate : nil, tags: ctx.metadata, streams: streams)
     }
 
     private static func countPackets(_ ctx: InputContext) -> [Int] {
