@@ -10,6 +10,8 @@ public final class V4L2Sink: FrameSink {
     /// The format the device agreed to.
     public let format: V4L2PixelFormat
     public private(set) var framesWritten = 0
+    /// False once ``finish(complete:)`` has closed the device.
+    public var isOpen: Bool { device != nil }
 
     private var device: V4L2Device?
     private var packer: V4L2FramePacker
