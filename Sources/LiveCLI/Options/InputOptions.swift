@@ -6,7 +6,16 @@ struct InputOptions: ParsableArguments {
     @Option(name: [.customShort("i"), .long], help: "Input: a file, '-' for stdin, a URL (udp://, rtsp://, http://…), /dev/videoN, or lavfi:GRAPH.")
     var input: String
 
-    @Option(name: .customLong("input-format"), help: "Force the input format (FFmpeg demuxer name).")
+    @Option(help: "Force the input's demuxer (FFmpeg format name, like ffmpeg's -f before -i).")
+    var demuxer: String?
+
+    @Option(name: .customLong("input-size"), help: ArgumentHelp("Webcam: capture size to ask the device for.", valueName: "WxH"))
+    var inputSize: String?
+
+    @Option(name: .customLong("input-fps"), help: "Webcam: capture frame rate to ask the device for.")
+    var inputFPS: Double?
+
+    @Option(name: .customLong("input-format"), help: "Webcam: capture format to ask the device for (yuyv422, mjpeg, nv12, h264…; see 'facelive devices').")
     var inputFormat: String?
 
     @Option(help: ArgumentHelp("Scale frames to this size.", valueName: "WxH"))
@@ -29,11 +38,24 @@ struct InputOptions: ParsableArguments {
         if let fps, !(fps > 0 && fps <= 1000) { throw ValidationError("--fps must be between 0 and 1000") }
         if let maxFrames, maxFrames < 1 { throw ValidationError("--max-frames must be at least 1") }
         if threads < 0 { throw ValidationError("--threads must be 0 or more") }
+        if !(try captureSettings().isEmpty), !readsDevice {
+            throw ValidationError("--input-size, --input-fps and --input-format apply to a webcam input (-i /dev/videoN)")
+        }
+    }
+
+    private var readsDevice: Bool {
+        if case .device = InputLocation(input) { return true }
+        return false
+    }
+
+    func captureSettings() throws(StreamError) -> CaptureSettings {
+        try CaptureSettings(size: inputSize, fps: inputFPS, format: inputFormat)
     }
 
     func sourceOptions() throws -> SourceOptions {
         var options = SourceOptions(size: try size.map { try FrameSize(parsing: $0) }, fps: fps, threads: threads)
-        options.format = inputFormat
+        options.format = demuxer
+        options.demuxerOptions = try captureSettings().demuxerOptions
         return options
     }
 }

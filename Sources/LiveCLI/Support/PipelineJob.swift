@@ -19,7 +19,12 @@ struct PipelineJob {
         var settings = output.encoderSettings(live: live, threads: input.threads)
         settings.metadata = metadata
         let processors = try makeProcessors(source.video)
-        let sink = try SinkFactory.open(output.output, video: source.video, audio: source.audio, settings: settings)
+        let opened = try SinkFactory.open(output.output, video: source.video, audio: source.audio, settings: settings,
+                                          deviceFormat: output.devicePixelFormat)
+        // --delay: a jitter buffer between the last stage and the output.
+        let paced = output.delay > 0
+            ? PacedSink(wrapping: opened, delay: .milliseconds(output.delay), frameRate: source.video.frameRate) : nil
+        let sink: any FrameSink = paced ?? opened
         let pipeline = Pipeline(source: source, processors: processors, sink: sink,
                                 policy: live ? .live : .lossless, maxFrames: input.maxFrames)
 
@@ -41,7 +46,8 @@ struct PipelineJob {
         }
         withExtendedLifetime(trap) {}
 
-        if let sink = sink as? MediaSink { sink.warnings.forEach { Terminal.printError("warning: \($0)") } }
+        if let sink = opened as? MediaSink { sink.warnings.forEach { Terminal.printError("warning: \($0)") } }
+        if let warning = paced?.warning { Terminal.printError("warning: \(warning)") }
         if let warning = source.readWarning { Terminal.printError("warning: input ended early: \(warning)") }
         if json {
             try printJSON(report)
