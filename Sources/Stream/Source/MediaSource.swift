@@ -43,8 +43,13 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
     private let options: SourceOptions
     private let converter: PixelConverter
     private let packet = AVPacketBox()
-    private var rateConverter: FrameRateConverter<AVFrameBox>?
-    private var ready: [(frame: AVFrameBox, pts: Int64)] = []
+    /// A decoded picture and when it left the decoder (latency is measured from there).
+    private struct Decoded {
+        var frame: AVFrameBox
+        var decodedAt: ContinuousClock.Instant
+    }
+    private var rateConverter: FrameRateConverter<Decoded>?
+    private var ready: [(decoded: Decoded, pts: Int64)] = []
     private var emitted = 0
     private var lastPts: Int64?
     private var lastDuration: Int64 = 1
@@ -155,29 +160,29 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
             }
             if var rc = rateConverter {
                 let time = Double(decoded.pts) * streamTimeBase.doubleValue
-                ready = rc.push(decoded.frame, time: time).map { ($0.frame, slotPts($0.slot, rc)) }
+                ready = rc.push(decoded.decoded, time: time).map { ($0.frame, slotPts($0.slot, rc)) }
                 rateConverter = rc
             } else {
-                ready = [decoded]
+                ready = [(decoded.decoded, decoded.pts)]
             }
         }
         let next = ready.removeFirst()
         defer { emitted += 1 }
-        return VideoFrame(decoded: next.frame, size: size, index: emitted, pts: next.pts, timeBase: outputTimeBase,
-                          capturedAt: .now, converter: converter)
+        return VideoFrame(decoded: next.decoded.frame, size: size, index: emitted, pts: next.pts,
+                          timeBase: outputTimeBase, capturedAt: next.decoded.decodedAt, converter: converter)
     }
 
-    private func slotPts(_ slot: Int, _ rc: FrameRateConverter<AVFrameBox>) -> Int64 {
+    private func slotPts(_ slot: Int, _ rc: FrameRateConverter<Decoded>) -> Int64 {
         Int64(((rc.origin ?? 0) / outputTimeBase.doubleValue).rounded()) + Int64(slot)
     }
 
     /// Decodes the next picture with a monotonic timestamp in the stream's time base; nil when drained.
-    private func decodeNext() throws(StreamError) -> (frame: AVFrameBox, pts: Int64)? {
+    private func decodeNext() throws(StreamError) -> (decoded: Decoded, pts: Int64)? {
         while !decoderDrained {
             let frame = AVFrameBox()
             let received = avcodec_receive_frame(decoder, frame.pointer)
             if received >= 0 {
-                return (frame, timestamp(of: frame))
+                return (Decoded(frame: frame, decodedAt: .now), timestamp(of: frame))
             }
             if received == CFF_AVERROR_EOF {
                 decoderDrained = true
