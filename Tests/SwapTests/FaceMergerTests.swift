@@ -15,8 +15,10 @@ import Testing
         return SwappedFace(image: image, mask: nil, toFrame: aligned.alignedToImage)
     }
 
+    static let oval = FaceMeshTopology.faceOval.map { landmarks.points2D[$0] }
+
+    /// Signed distance to the face oval (negative inside).
     static func distanceOutsideOval(_ p: SIMD2<Float>) -> Float {
-        let oval = FaceMeshTopology.faceOval.map { landmarks.points2D[$0] }
         var best = Float.infinity
         for i in oval.indices {
             let a = oval[i], b = oval[(i + 1) % oval.count]
@@ -35,9 +37,14 @@ import Testing
         // Feather reach in frame pixels: blur 3σ plus a pixel, scaled from aligned to frame pixels.
         let reach = (3 * options.blurSigma + 2) * swap.toFrame.scale
         var changedOutside = 0, keptInside = 0, inside = 0
+        let box = FaceRect(bounding: Self.oval)
         for y in 0..<out.height {
             for x in 0..<out.width {
-                let d = Self.distanceOutsideOval(SIMD2(Float(x), Float(y)))
+                let p = SIMD2(Float(x), Float(y))
+                // Far from the oval's box nothing may change; near it, measure the distance to the oval.
+                let far = p.x < box.x - reach - 1 || p.y < box.y - reach - 1 || p.x > box.x + box.width + reach + 1
+                    || p.y > box.y + box.height + reach + 1
+                let d = far ? reach + 1 : Self.distanceOutsideOval(p)
                 if d > reach && out[x, y] != Self.frame[x, y] { changedOutside += 1 }
                 if d < -reach - Float(options.erodePixels) * swap.toFrame.scale {
                     inside += 1

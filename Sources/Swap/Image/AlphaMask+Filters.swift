@@ -15,19 +15,23 @@ extension AlphaMask {
         let (w, h) = (width, height)
         let lines = horizontal ? h : w, length = horizontal ? w : h
         let stride = horizontal ? 1 : w, lineStride = horizontal ? w : 1
-        var line = [Float](repeating: 0, count: length + 2 * r)
+        let line = UnsafeMutablePointer<Float>.allocate(capacity: length + 2 * r)
+        defer { line.deallocate() }
+        line.initialize(repeating: 0, count: length + 2 * r)
         values.withUnsafeMutableBufferPointer { v in
+            let out = v.baseAddress!
             for l in 0..<lines {
-                let base = l * lineStride
-                for i in 0..<length { line[r + i] = v[base + i * stride] }
+                let base = out + l * lineStride
+                for i in 0..<length { line[r + i] = base[i * stride] }
                 for i in 0..<length {
                     var acc = line[i]
+                    // `<`/`>` rather than min/max: no NaN handling in the inner loop.
                     if takeMin {
-                        for k in 1...(2 * r) { acc = min(acc, line[i + k]) }
+                        for k in 1...(2 * r) where line[i + k] < acc { acc = line[i + k] }
                     } else {
-                        for k in 1...(2 * r) { acc = max(acc, line[i + k]) }
+                        for k in 1...(2 * r) where line[i + k] > acc { acc = line[i + k] }
                     }
-                    v[base + i * stride] = acc
+                    base[i * stride] = acc
                 }
             }
         }

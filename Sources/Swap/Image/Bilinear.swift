@@ -59,9 +59,9 @@ enum Bilinear {
     /// Rounds a 0…255 float colour into three bytes.
     @inline(__always) @usableFromInline
     static func store(_ c: SIMD4<Float>, to q: UnsafeMutablePointer<UInt8>) {
-        let r = (c + 0.5).clamped(lowerBound: SIMD4(repeating: 0), upperBound: SIMD4(repeating: 255))
-        q[0] = UInt8(r.x)
-        q[1] = UInt8(r.y)
-        q[2] = UInt8(r.z)
+        // Scalar clamps: the generic SIMD `clamped` does not inline here.
+        q[0] = UInt8(truncatingIfNeeded: Int(Swift.min(Swift.max(c.x + 0.5, 0), 255)))
+        q[1] = UInt8(truncatingIfNeeded: Int(Swift.min(Swift.max(c.y + 0.5, 0), 255)))
+        q[2] = UInt8(truncatingIfNeeded: Int(Swift.min(Swift.max(c.z + 0.5, 0), 255)))
     }
 }

@@ -27,18 +27,18 @@ public enum ColorTransfer: String, Sendable, CaseIterable {
 struct WeightedMoments<V: SIMD & Sendable>: Sendable where V.Scalar == Float {
     var weight: Double = 0
     var sum = SIMD3<Double>.zero
-    /// Σ w·v·vᵀ, row-major 3×3.
-    var outer = [Double](repeating: 0, count: 9)
+    /// Σ w·v², and Σ w·(v.x·v.y, v.x·v.z, v.y·v.z).
+    var squares = SIMD3<Double>.zero
+    var products = SIMD3<Double>.zero
 
+    @inline(__always)
     mutating func add(_ v: SIMD3<Float>, weight w: Float, full: Bool) {
         let d = SIMD3<Double>(v), wd = Double(w)
         weight += wd
-        sum += wd * d
-        if full {
-            for i in 0..<3 { for j in 0..<3 { outer[3 * i + j] += wd * d[i] * d[j] } }
-        } else {
-            for i in 0..<3 { outer[4 * i] += wd * d[i] * d[i] }
-        }
+        let wv = wd * d
+        sum += wv
+        squares += wv * d
+        if full { products += SIMD3(wv.x, wv.x, wv.y) * SIMD3(d.y, d.z, d.z) }
     }
 
     var mean: SIMD3<Double> { weight > 0 ? sum / weight : .zero }
@@ -47,7 +47,9 @@ struct WeightedMoments<V: SIMD & Sendable>: Sendable where V.Scalar == Float {
     var covariance: [Double] {
         guard weight > 0 else { return [Double](repeating: 0, count: 9) }
         let m = mean
-        return (0..<9).map { k in outer[k] / weight - m[k / 3] * m[k % 3] }
+        let sq = squares / weight - m * m
+        let pr = products / weight - SIMD3(m.x * m.y, m.x * m.z, m.y * m.z)
+        return [sq.x, pr.x, pr.y, pr.x, sq.y, pr.z, pr.y, pr.z, sq.z]
     }
 }
 

@@ -3,25 +3,26 @@ import Foundation
 /// sRGB (8-bit) ↔ CIE L*a*b* (D65), tuned for per-pixel use: table-driven gamma, Newton cube roots.
 struct LabColor: Sendable {
     /// sRGB byte → linear light.
-    private let toLinear: [Float]
+    private let toLinear = LabColor.linearTable
     /// Linear light (0…1 in `encodeSteps` steps) → sRGB 0…255.
-    private let toSRGB: [Float]
+    private let toSRGB = LabColor.encodeTable
     private static let encodeSteps = 4096
 
     private static let white = SIMD3<Float>(0.95047, 1, 1.08883)
     private static let epsilon: Float = 216 / 24389
     private static let kappa: Float = 24389 / 27
 
-    init() {
-        toLinear = (0..<256).map { i in
-            let c = Double(i) / 255
-            return Float(c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4))
-        }
-        toSRGB = (0...Self.encodeSteps + 1).map { i in
-            let v = min(1, Double(i) / Double(Self.encodeSteps))
-            return Float(255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055))
-        }
+    // Built once per process (immutable).
+    private static let linearTable: [Float] = (0..<256).map { i in
+        let c = Double(i) / 255
+        return Float(c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4))
     }
+    private static let encodeTable: [Float] = (0...encodeSteps + 1).map { i in
+        let v = min(1, Double(i) / Double(encodeSteps))
+        return Float(255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055))
+    }
+
+    init() {}
 
     /// L*a*b* of an sRGB pixel.
     @inline(__always)

@@ -12,7 +12,10 @@ enum ReinhardTransfer {
                     let s = lab.lab(src[3 * i], src[3 * i + 1], src[3 * i + 2])
                     labs[i] = s
                     source.add(s, weight: w, full: false)
-                    target.add(lab.lab(ref[3 * i], ref[3 * i + 1], ref[3 * i + 2]), weight: w, full: false)
+                    // The reference's statistics from every other pixel of every other row: a quarter of the cost.
+                    if i & 1 == 0, (i / image.width) & 1 == 0 {
+                        target.add(lab.lab(ref[3 * i], ref[3 * i + 1], ref[3 * i + 2]), weight: w, full: false)
+                    }
                 }
             }
         }
