@@ -38,6 +38,7 @@ let package = Package(
         .target(
             name: "Swap",
             dependencies: ["Stream", "CBLAS"],
+            resources: [.copy("Resources/models")],
             swiftSettings: kernelFlags
         ),
         .executableTarget(
@@ -48,6 +49,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "StreamTests", dependencies: ["Stream"]),
-        .testTarget(name: "SwapTests", dependencies: ["Swap", "Stream"]),
+        .testTarget(name: "SwapTests", dependencies: ["Swap", "Stream"], exclude: ["Fixtures"]),
     ]
 )
