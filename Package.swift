@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "facelive", targets: ["LiveCLI"]),
         .library(name: "Stream", targets: ["Stream"]),
         .library(name: "Swap", targets: ["Swap"]),
+        .executable(name: "neural-bench", targets: ["NeuralBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,6 +49,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "NeuralBench", dependencies: ["Swap"], path: "Benchmarks/NeuralBench"),
         .testTarget(name: "StreamTests", dependencies: ["Stream"]),
         .testTarget(name: "SwapTests", dependencies: ["Swap", "Stream"], exclude: ["Fixtures"]),
     ]

@@ -23,12 +23,12 @@ import Testing
 
     /// Runs `graph` on `golden/<input>.npy` from `directory` and returns max |Δ| per output.
     static func maxErrors(_ graph: Graph, _ c: Case, in directory: URL) throws -> [String: Float] {
-        let input = try NPYArray(contentsOf: directory.appendingPathComponent(c.input + ".npy"))
+        let input = try NumpyArray(contentsOf: directory.appendingPathComponent(c.input + ".npy"))
         #expect(input.shape == graph.inputShapes[0].dims)
         let outputs = GraphExecutor(graph: graph).run([Tensor(shape: TensorShape(input.shape), values: input.values)])
         var errors: [String: Float] = [:]
         for (name, file) in c.outputs {
-            let expected = try NPYArray(contentsOf: directory.appendingPathComponent(file + ".npy"))
+            let expected = try NumpyArray(contentsOf: directory.appendingPathComponent(file + ".npy"))
             let index = try #require(graph.outputIndex(named: name), "output \(name) missing")
             let got = outputs[index]
             #expect(got.shape.count == expected.values.count)

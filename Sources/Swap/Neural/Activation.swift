@@ -14,12 +14,12 @@ public enum Activation: Sendable, Equatable {
     case prelu(alpha: [Float])
 }
 
-/// An ``Activation`` resolved for one channel count: a kind to switch on and an alpha per channel.
+/// An ``Activation`` resolved for one channel count; owns the per-channel alphas.
 ///
-/// Kernels hold one of these and apply it in registers right after computing a vector of outputs.
+/// Kernels keep one of these and take its trivially-copyable ``applier`` into their loops (copying a struct
+/// that holds a class reference inside a hot loop would cost a retain/release per use).
 struct ActivationFunction: Sendable {
-    enum Kind: UInt8, Sendable { case identity, relu, relu6, reluN1To1, tanh, sigmoid, leaky }
-    let kind: Kind
+    let kind: ActivationApplier.Kind
     /// Per-channel slope for `.leaky` (leaky ReLU and PReLU), else nil.
     let alpha: AlignedBuffer?
 
@@ -31,25 +31,48 @@ struct ActivationFunction: Sendable {
         case .reluN1To1: (kind, alpha) = (.reluN1To1, nil)
         case .tanh: (kind, alpha) = (.tanh, nil)
         case .sigmoid: (kind, alpha) = (.sigmoid, nil)
-        case .leakyRelu(let a): (kind, alpha) = (.leaky, AlignedBuffer([Float](repeating: a, count: channels)))
+        case .leakyRelu(let a): (kind, alpha) = (.leaky, Self.padded([Float](repeating: a, count: channels)))
         case .prelu(let a):
             precondition(a.count == channels || a.count == 1, "PReLU alpha count \(a.count) for \(channels) channels")
-            (kind, alpha) = (.leaky, AlignedBuffer(a.count == 1 ? [Float](repeating: a[0], count: channels) : a))
+            (kind, alpha) = (.leaky, Self.padded(a.count == 1 ? [Float](repeating: a[0], count: channels) : a))
         }
     }
 
     var isIdentity: Bool { kind == .identity }
 
-    /// Applies the function to channels `c ..< c+8`.
+    /// Per-channel values zero-padded to a whole number of 8-lane vectors, so a kernel's last (partial) vector of
+    /// channels may read them.
+    static func padded(_ values: [Float]) -> AlignedBuffer {
+        let buffer = AlignedBuffer(count: (values.count + 7) & ~7)
+        for (i, v) in values.enumerated() { buffer.baseAddress[i] = v }
+        return buffer
+    }
+
+    /// The function for use inside a kernel's loops (valid while this value is alive).
+    var applier: ActivationApplier { ActivationApplier(kind: kind, alpha: alpha.map { UnsafePointer($0.baseAddress) }) }
+}
+
+/// The activation as a trivial value: a kind to switch on (loop-invariant, so well predicted) and an alpha pointer.
+struct ActivationApplier {
+    enum Kind: UInt8, Sendable { case identity, relu, relu6, reluN1To1, tanh, sigmoid, leaky }
+    let kind: Kind
+    let alpha: UnsafePointer<Float>?
+
+    /// Applies the function to channels `c ..< c+8`. (Written with `replacing(with:where:)`: the generic
+    /// `pointwiseMax`/`clamped` are scalarised and ~10× slower.)
     @inline(__always)
     func callAsFunction(_ x: SIMD8<Float>, channel c: Int) -> SIMD8<Float> {
         switch kind {
         case .identity: return x
         case .relu: return x.replacing(with: 0, where: x .< 0)
-        case .relu6: return x.clamped(lowerBound: SIMD8(repeating: 0), upperBound: SIMD8(repeating: 6))
-        case .reluN1To1: return x.clamped(lowerBound: SIMD8(repeating: -1), upperBound: SIMD8(repeating: 1))
+        case .relu6:
+            let y = x.replacing(with: 0, where: x .< 0)
+            return y.replacing(with: 6, where: y .> 6)
+        case .reluN1To1:
+            let y = x.replacing(with: -1, where: x .< -1)
+            return y.replacing(with: 1, where: y .> 1)
         case .leaky:
-            let a = SIMD8<Float>.load(alpha!.baseAddress + c)
+            let a = SIMD8<Float>.load(alpha! + c)
             return x.replacing(with: x * a, where: x .< 0)
         case .tanh, .sigmoid:
             var y = x
@@ -66,36 +89,37 @@ struct ActivationFunction: Sendable {
         case .relu: return max(x, 0)
         case .relu6: return min(max(x, 0), 6)
         case .reluN1To1: return min(max(x, -1), 1)
-        case .leaky: return x < 0 ? x * alpha!.baseAddress[c] : x
+        case .leaky: return x < 0 ? x * alpha![c] : x
         case .tanh: return Foundation.tanh(x)
         case .sigmoid: return 1 / (1 + Foundation.exp(-x))
         }
     }
 }
 
-/// Bias add + activation over a `[pixels × channels]` block, in place: the tail of conv and fully connected layers.
-struct Epilogue: Sendable {
+/// Bias add, optional residual add and activation over a `[pixels × channels]` block, in place: the tail of
+/// BLAS-backed conv and fully connected layers.
+struct Epilogue {
     let channels: Int
+    /// At least `channels` values.
     let bias: AlignedBuffer?
-    var activation: ActivationFunction
-
-    init(channels: Int, bias: [Float]?, activation: Activation) {
-        self.channels = channels
-        self.bias = bias.map { AlignedBuffer($0) }
-        self.activation = ActivationFunction(activation, channels: channels)
-    }
+    let activation: ActivationFunction
 
     var isIdentity: Bool { bias == nil && activation.isIdentity }
 
-    func apply(_ data: UnsafeMutablePointer<Float>, pixels: Int) {
-        if isIdentity { return }
+    /// Applies bias, then `residual` (`[pixels × residualChannels]`, zero-padded to `channels`), then activation.
+    func apply(_ data: UnsafeMutablePointer<Float>, pixels: Int, residual: UnsafePointer<Float>? = nil, residualChannels: Int = 0) {
         let c = channels
-        let vectorEnd = c & ~7
-        let b = bias?.baseAddress
+        let b = bias.map { UnsafePointer($0.baseAddress) }
+        let activation = activation.applier
+        if b == nil && residual == nil && activation.kind == .identity { return }
         for p in 0..<pixels {
             let row = data + p * c
+            if let residual {
+                let r = residual + p * residualChannels
+                for ch in 0..<residualChannels { row[ch] += r[ch] }
+            }
             var ch = 0
-            while ch < vectorEnd {
+            while ch + 8 <= c {
                 var v = SIMD8<Float>.load(row + ch)
                 if let b { v += SIMD8<Float>.load(b + ch) }
                 activation(v, channel: ch).store(to: row + ch)

@@ -16,6 +16,7 @@ struct Concatenation: Kernel {
     }
 
     func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let activation = self.activation.applier
         var dst = output
         for o in 0..<outer {
             for (i, chunk) in chunks.enumerated() {
@@ -23,7 +24,7 @@ struct Concatenation: Kernel {
                 dst += chunk
             }
         }
-        if !activation.isIdentity {
+        if !self.activation.isIdentity {
             let total = chunks.reduce(0, +) * outer
             for i in 0..<total { output[i] = activation(output[i], channel: i % outChannels) }
         }

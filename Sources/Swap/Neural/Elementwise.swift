@@ -64,6 +64,7 @@ struct BinaryElementwise: Kernel {
     }
 
     func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let activation = self.activation.applier
         let a = inputs[0], b = inputs[1]
         let c = channels
         if channelsA == c && channelsB == c {
@@ -74,27 +75,20 @@ struct BinaryElementwise: Kernel {
             })
             return
         }
-        // Channel-padded add: per pixel, the narrower operand stops early.
+        // Channel-padded add: per pixel, add the shared channels, then carry the wider operand's extra ones.
         let ca = channelsA, cb = channelsB
+        let common = min(ca, cb)
         for p in 0..<pixels {
             let ra = a + p * ca, rb = b + p * cb, ro = output + p * c
             var ch = 0
-            while ch < c {
-                if ch + 8 <= ca && ch + 8 <= cb {
-                    activation(SIMD8.load(ra + ch) + SIMD8.load(rb + ch), channel: ch).store(to: ro + ch)
-                    ch += 8
-                } else if ch + 8 <= ca && ch >= cb {
-                    activation(SIMD8.load(ra + ch), channel: ch).store(to: ro + ch)
-                    ch += 8
-                } else if ch + 8 <= cb && ch >= ca {
-                    activation(SIMD8.load(rb + ch), channel: ch).store(to: ro + ch)
-                    ch += 8
-                } else {
-                    let x = (ch < ca ? ra[ch] : 0) + (ch < cb ? rb[ch] : 0)
-                    ro[ch] = activation(x, channel: ch)
-                    ch += 1
-                }
+            while ch + 8 <= common {
+                activation(SIMD8.load(ra + ch) + SIMD8.load(rb + ch), channel: ch).store(to: ro + ch)
+                ch += 8
             }
+            while ch < common { ro[ch] = activation(ra[ch] + rb[ch], channel: ch); ch += 1 }
+            let wide = ca > cb ? ra : rb
+            while ch < max(ca, cb) { ro[ch] = activation(wide[ch], channel: ch); ch += 1 }
+            while ch < c { ro[ch] = activation(0, channel: ch); ch += 1 }
         }
     }
 }
@@ -132,6 +126,7 @@ struct ConstantElementwise: Kernel {
     }
 
     func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let activation = self.activation.applier
         let x = inputs[0]
         let k = UnsafePointer(constant.baseAddress)
         let perChannel = perChannel
@@ -158,6 +153,7 @@ struct ActivationLayer: Kernel {
     }
 
     func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let function = self.function.applier
         let x = inputs[0]
         forEachChannelBlock(pixels: pixels, channels: channels, { i, ch in
             function(SIMD8.load(x + i), channel: ch).store(to: output + i)

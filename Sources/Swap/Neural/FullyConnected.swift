@@ -2,7 +2,8 @@
 struct FullyConnected: Kernel {
     let rows: Int, inFeatures: Int, outFeatures: Int
     let weights: AlignedBuffer
-    var epilogue: Epilogue
+    let bias: AlignedBuffer?
+    var activation: ActivationFunction
 
     init(rows: Int, inFeatures: Int, outFeatures: Int, weights: [Float], bias: [Float]?, activation: Activation) {
         precondition(weights.count == inFeatures * outFeatures)
@@ -10,19 +11,20 @@ struct FullyConnected: Kernel {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         self.weights = AlignedBuffer(weights)
-        epilogue = Epilogue(channels: outFeatures, bias: bias, activation: activation)
+        self.bias = bias.map { AlignedBuffer($0) }
+        self.activation = ActivationFunction(activation, channels: outFeatures)
     }
 
     func fusing(_ activation: Activation) -> (any Kernel)? {
-        guard epilogue.activation.isIdentity else { return nil }
+        guard self.activation.isIdentity else { return nil }
         var fused = self
-        fused.epilogue.activation = ActivationFunction(activation, channels: outFeatures)
+        fused.activation = ActivationFunction(activation, channels: outFeatures)
         return fused
     }
 
     func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         BLAS.sgemm(m: rows, n: outFeatures, k: inFeatures, a: inputs[0], lda: inFeatures,
                    b: weights.baseAddress, ldb: inFeatures, transposeB: true, c: output, ldc: outFeatures)
-        epilogue.apply(output, pixels: rows)
+        Epilogue(channels: outFeatures, bias: bias, activation: activation).apply(output, pixels: rows)
     }
 }

@@ -34,6 +34,7 @@ public struct Graph: Sendable {
         self.outputs = outputs
         var optimizer = GraphOptimizer(nodes: nodes, outputs: Set(outputs))
         optimizer.absorbChannelPads(shapes: shapes)
+        optimizer.fuseResiduals()
         optimizer.fuseActivations()
         self.nodes = optimizer.liveNodes
         plan = BufferPlan(shapes: shapes, nodes: self.nodes, inputs: inputs, outputs: outputs)
@@ -107,6 +108,26 @@ struct GraphOptimizer {
                 nodes[i].operation = .kernel(BinaryElementwise(
                     op: .add, pixels: add.pixels, channels: add.channels, channelsA: channels[0], channelsB: channels[1],
                     activation: .none))
+            }
+        }
+    }
+
+    /// `ADD(CONV(x), y)` → a conv that adds `y` in its epilogue (placed where the ADD was, so `y` is ready).
+    mutating func fuseResiduals() {
+        let producer = producers()
+        let counts = consumerCounts()
+        for i in nodes.indices where !dead[i] {
+            guard case .kernel(let kernel) = nodes[i].operation, let add = kernel as? BinaryElementwise,
+                  add.op == .add, add.activation.isIdentity else { continue }
+            let channels = [add.channelsA, add.channelsB]
+            for k in 0..<2 {
+                let v = nodes[i].inputs[k], other = nodes[i].inputs[1 - k]
+                guard other != v, channels[k] == add.channels, let p = producer[v], p < i, !dead[p], isPrivate(v, counts),
+                      case .kernel(let pk) = nodes[p].operation, let conv = pk as? Conv2D,
+                      let fused = conv.fusingResidual(channels: channels[1 - k]) else { continue }
+                nodes[i] = Graph.Node(operation: .kernel(fused), inputs: nodes[p].inputs + [other], output: nodes[i].output)
+                dead[p] = true
+                break
             }
         }
     }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Runs a ``Graph``: owns the activation arena and resolves every kernel's pointers once, so a run allocates
 /// nothing. Not thread-safe; create one executor per thread (they can share the graph).
 public final class GraphExecutor {
@@ -41,6 +43,17 @@ public final class GraphExecutor {
         let scratch = arena.baseAddress + graph.plan.arenaCount
         for step in steps {
             step.kernel.run(inputs: step.inputs, output: step.output, scratch: scratch)
+        }
+    }
+
+    /// Runs once and returns each kernel's wall time in milliseconds, labelled (for profiling; see ``run()``).
+    public func runProfiled() -> [(kernel: String, milliseconds: Double)] {
+        let scratch = arena.baseAddress + graph.plan.arenaCount
+        return steps.map { step in
+            let start = DispatchTime.now().uptimeNanoseconds
+            step.kernel.run(inputs: step.inputs, output: step.output, scratch: scratch)
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            return (String(describing: step.kernel).prefix(120).description, ms)
         }
     }
 
