@@ -31,6 +31,8 @@ let package = Package(
         ),
         .systemLibrary(name: "CYUV", providers: [.apt(["libyuv-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // Plain C for the baseline CPU: the start-up check must run before any AVX code.
+        .target(name: "CCPUFeatures", cSettings: [.define("FACELIVE_TARGET_CPU", to: "\"\(targetCPU)\"")]),
         .target(
             name: "Stream",
             dependencies: [
@@ -41,7 +43,7 @@ let package = Package(
         ),
         .target(
             name: "Swap",
-            dependencies: ["Stream", "CBLAS"],
+            dependencies: ["Stream", "CBLAS", "CCPUFeatures"],
             resources: [.copy("Resources/models")],
             swiftSettings: kernelFlags + optimizedInDebug
         ),
