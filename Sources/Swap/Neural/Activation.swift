@@ -75,10 +75,16 @@ struct ActivationApplier {
             let a = SIMD8<Float>.load(alpha! + c)
             return x.replacing(with: x * a, where: x .< 0)
         case .tanh, .sigmoid:
-            var y = x
-            for i in 0..<8 { y[i] = self(x[i], channel: c + i) }
-            return y
+            return transcendental(x, channel: c)
         }
+    }
+
+    /// Lane by lane through libm; kept out of line so the common cases above stay small enough to inline.
+    @inline(never)
+    func transcendental(_ x: SIMD8<Float>, channel c: Int) -> SIMD8<Float> {
+        var y = x
+        for i in 0..<8 { y[i] = self(x[i], channel: c + i) }
+        return y
     }
 
     /// Applies the function to channel `c`.
