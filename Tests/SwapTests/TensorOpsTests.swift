@@ -17,7 +17,10 @@ import Testing
         let output = AlignedBuffer(count: outputCount)
         let scratch = AlignedBuffer(count: kernel.scratchCount)
         let pointers = buffers.map { UnsafePointer($0.baseAddress) }
-        pointers.withUnsafeBufferPointer { kernel.run(inputs: $0, output: output.baseAddress, scratch: scratch.baseAddress) }
+        // Keep the buffers alive across the call (Swift may release them after their last use above).
+        withExtendedLifetime((buffers, scratch)) {
+            pointers.withUnsafeBufferPointer { kernel.run(inputs: $0, output: output.baseAddress, scratch: scratch.baseAddress) }
+        }
         return output.array
     }
 

@@ -156,37 +156,6 @@ struct PackedGEMM {
                 while j < rc { o[j] += src[j]; j += 1 }
             }
         }
-        switch activation.kind {
-        case .identity:
-            return
-        case .relu:
-            let count = rows * n
-            var j = 0
-            while j + 8 <= count {
-                let v = SIMD8<Float>.load(out + j)
-                v.replacing(with: 0, where: v .< 0).store(to: out + j)
-                j += 8
-            }
-            while j < count { out[j] = max(out[j], 0); j += 1 }
-        case .leaky:
-            let alpha = activation.alpha!
-            for r in 0..<rows {
-                let o = out + r * n
-                var j = 0
-                while j + 8 <= n {
-                    let v = SIMD8<Float>.load(o + j)
-                    v.replacing(with: v * SIMD8<Float>.load(alpha + j), where: v .< 0).store(to: o + j)
-                    j += 8
-                }
-                while j < n { o[j] = o[j] < 0 ? o[j] * alpha[j] : o[j]; j += 1 }
-            }
-        default:
-            for r in 0..<rows {
-                let o = out + r * n
-                var j = 0
-                while j + 8 <= n { activation(SIMD8<Float>.load(o + j), channel: j).store(to: o + j); j += 8 }
-                while j < n { o[j] = activation(o[j], channel: j); j += 1 }
-            }
-        }
+        activation.apply(to: out, pixels: rows, channels: n)
     }
 }
