@@ -70,7 +70,11 @@ struct Conv2D: Kernel {
             a = UnsafePointer(scratch)
         }
         let residual = residualChannels > 0 ? inputs[1] : nil
-        if usesBLAS {
+        if usesBLAS && pixels == 1 {
+            BLAS.sgemvRow(n: outChannels, k: patchSize, x: a, b: weights.baseAddress, y: output)
+            Epilogue(channels: outChannels, bias: bias, activation: activation)
+                .apply(output, pixels: pixels, residual: residual, residualChannels: residualChannels)
+        } else if usesBLAS {
             BLAS.sgemm(m: pixels, n: outChannels, k: patchSize, a: a, lda: patchSize,
                        b: weights.baseAddress, ldb: outChannels, c: output, ldc: outChannels)
             Epilogue(channels: outChannels, bias: bias, activation: activation)
