@@ -30,7 +30,6 @@ struct Run: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        try RuntimeCheck.verifyCPU()
         let locator = tracking.locator
         let landmarker = try FaceLandmarker(locator: locator)
         let photo = try face ?? locator.url(forFile: "astronaut_public_domain.png").path

@@ -63,9 +63,9 @@ struct FaceTrackingOptions: ParsableArguments {
         options.maxFaces = maxFaces
         options.sortOrder = sort.order
         options.selection = try selection()
-        options.smoothing.isEnabled = !noSmoothing
-        if let smoothMinCutoff { options.smoothing.minCutoff = smoothMinCutoff }
-        if let smoothBeta { options.smoothing.beta = smoothBeta }
+        options.smoothing.filter.isEnabled = !noSmoothing
+        if let smoothMinCutoff { options.smoothing.filter.minCutoff = smoothMinCutoff }
+        if let smoothBeta { options.smoothing.filter.beta = smoothBeta }
         return FaceTracker(options: options)
     }
 }

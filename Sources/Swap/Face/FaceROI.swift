@@ -16,17 +16,28 @@ public struct FaceROI: Sendable, Equatable {
         self.rotation = FaceROI.normalized(rotation)
     }
 
+    /// Crop edge relative to the face box, as MediaPipe uses for FaceMesh.
+    public static let expansion: Float = 1.5
+
     /// The tracking ROI for the next frame from this frame's landmarks (MediaPipe's rule): centre of the tight box
     /// around all points, long side × `scale`, rotation from the right eye's outer corner (33) to the left one (263).
-    public init(landmarks points: [SIMD2<Float>], scale: Float = 1.5) {
+    public init(landmarks points: [SIMD2<Float>], scale: Float = FaceROI.expansion) {
         let box = FaceRect(bounding: points)
         let from = points[FaceMeshTopology.rightEyeOuter]
         let to = points[FaceMeshTopology.leftEyeOuter]
-        self.init(
-            center: box.center,
-            side: max(box.width, box.height) * scale,
-            rotation: -atan2(from.y - to.y, to.x - from.x)
-        )
+        self.init(center: box.center, side: max(box.width, box.height) * scale, rotation: FaceROI.angle(from: from, to: to))
+    }
+
+    /// Frame point of a crop point given as a fraction (0…1) of the crop: `c + R(θ)·((u − ½)·side, (v − ½)·side)`.
+    public func framePoint(_ unit: SIMD2<Float>) -> SIMD2<Float> {
+        let d = (unit - 0.5) * side
+        let (s, c) = (sin(rotation), cos(rotation))
+        return center + SIMD2(c * d.x - s * d.y, s * d.x + c * d.y)
+    }
+
+    /// The angle of the line from `a` to `b` (image coordinates, y down), wrapped to [−π, π).
+    public static func angle(from a: SIMD2<Float>, to b: SIMD2<Float>) -> Float {
+        normalized(atan2(b.y - a.y, b.x - a.x))
     }
 
     /// The transform from crop pixels of an `n`×`n` crop to frame pixels: crop (u, v) samples frame point

@@ -44,10 +44,6 @@ public struct TrackROI: Sendable, Equatable {
 }
 
 /// How faces are ordered (and so which survive `maxFaces`).
-public enum FaceSortOrder: String, Sendable, CaseIterable {
-    case largest, distanceFromCenter, leftToRight, rightToLeft, topToBottom, bottomToTop
-}
-
 /// Which tracked faces are reported.
 public enum FaceSelection: Sendable, Equatable {
     case all

@@ -136,17 +136,7 @@ public struct FaceTracker: Sendable {
     private func select(_ faces: [TrackedFace], frameSize: SIMD2<Float>) -> [TrackedFace] {
         var faces = faces
         if case .ids(let ids) = options.selection { faces.removeAll { !ids.contains($0.id) } }
-        let centre = frameSize / 2
-        func key(_ f: TrackedFace) -> Float {
-            switch options.sortOrder {
-            case .largest: return -f.box.area
-            case .distanceFromCenter: let d = f.box.center - centre; return (d * d).sum()
-            case .leftToRight: return f.box.center.x
-            case .rightToLeft: return -f.box.center.x
-            case .topToBottom: return f.box.center.y
-            case .bottomToTop: return -f.box.center.y
-            }
-        }
+        func key(_ f: TrackedFace) -> Float { options.sortOrder.key(box: f.box, score: 0, frameSize: frameSize) }
         faces.sort { (key($0), $0.id) < (key($1), $1.id) }
         if options.maxFaces > 0 && faces.count > options.maxFaces { faces.removeLast(faces.count - options.maxFaces) }
         return faces

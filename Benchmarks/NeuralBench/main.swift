@@ -1,0 +1,61 @@
+// Times one inference of each face network on this runtime (1 BLAS thread), printing one JSON line per model.
+// Called by scripts/bench_models.py, which times LiteRT on the same inputs in the same run.
+//
+//   swift build -c release --product neural-bench && .build/release/neural-bench [--golden DIR] [--iterations N]
+import Foundation
+import Swap
+
+var golden: String?
+var iterations = 300
+var profile = false
+var arguments = CommandLine.arguments.dropFirst()
+while let arg = arguments.popFirst() {
+    switch arg {
+    case "--golden": golden = arguments.popFirst()
+    case "--iterations": iterations = Int(arguments.popFirst() ?? "") ?? iterations
+    case "--profile": profile = true
+    default:
+        FileHandle.standardError.write(Data("usage: neural-bench [--golden DIR] [--iterations N]\n".utf8))
+        exit(2)
+    }
+}
+
+NeuralRuntime.setBLASThreadCount(1)
+let inputs: [FaceModel: String] = [
+    .shortRangeDetector: "blazeface_short_in_1x128x128x3.npy",
+    .fullRangeDetector: "blazeface_full_in_1x192x192x3.npy",
+    .landmarks: "facemesh_in_1x192x192x3.npy",
+]
+
+func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+for model in FaceModel.allCases {
+    let graph = try ModelLocator().graph(for: model)
+    let executor = GraphExecutor(graph: graph)
+    if let golden, let file = inputs[model] {
+        let array = try NumpyArray(contentsOf: URL(fileURLWithPath: golden).appendingPathComponent(file))
+        executor.withInput { dst in _ = dst.update(fromContentsOf: array.values) }
+    } else {
+        executor.withInput { dst in for i in dst.indices { dst[i] = Float(i % 255) / 255 } }
+    }
+    for _ in 0..<max(10, iterations / 10) { executor.run() }
+    var times: [Double] = []
+    for _ in 0..<iterations {
+        let start = now()
+        executor.run()
+        times.append(Double(now() - start) / 1e6)
+    }
+    times.sort()
+    if profile {
+        var total: [Double] = []
+        var labels: [String] = []
+        for _ in 0..<50 {
+            let run = executor.runProfiled()
+            if total.isEmpty { total = run.map { _ in 0 }; labels = run.map(\.kernel) }
+            for (i, r) in run.enumerated() { total[i] += r.milliseconds / 50 }
+        }
+        for (label, ms) in zip(labels, total) { print(String(format: "  %7.3f ms  ", ms) + label) }
+    }
+    let median = times[times.count / 2], p10 = times[times.count / 10], p90 = times[times.count * 9 / 10]
+    print(#"{"model": "\#(model.rawValue)", "median_ms": \#(median), "p10_ms": \#(p10), "p90_ms": \#(p90), "kernels": \#(graph.kernelCount)}"#)
+}

@@ -1,0 +1,151 @@
+/// 2-D convolution, NHWC input, weights given OHWI, as a GEMM: `out[P×Cout] = patches[P×K] · W[K×Cout]`.
+///
+/// A 1×1 stride-1 conv multiplies the input directly; anything else first gathers patches (im2col) into scratch.
+/// Thin layers (≤ 128 output channels) use ``PackedGEMM`` with the epilogue in registers; wider ones OpenBLAS.
+/// The epilogue adds the bias, optionally a residual (a following ADD fused in), then the activation.
+struct Conv2D: Kernel {
+    let geometry: WindowGeometry
+    let inChannels: Int
+    let outChannels: Int
+    /// Columns of the packed weights: `outChannels` for BLAS, rounded up to 8 for ``PackedGEMM``.
+    let packedColumns: Int
+    /// Weights repacked to `[K × packedColumns]`, `K = kh·kw·Cin` in (ky, kx, ci) order — the im2col column order.
+    let weights: AlignedBuffer
+    /// Bias zero-padded to `packedColumns`.
+    let bias: AlignedBuffer
+    var activation: ActivationFunction
+    /// Channels of the residual operand (second input) added before the activation; 0 for none.
+    var residualChannels = 0
+
+    /// Output channels above which OpenBLAS beats the register-blocked kernel.
+    static let blasThreshold = 128
+
+    /// `weights` in TFLite's OHWI layout `[Cout][kh][kw][Cin]`.
+    init(geometry: WindowGeometry, inChannels: Int, outChannels: Int, weights: [Float], bias: [Float]?, activation: Activation) {
+        self.geometry = geometry
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        let k = geometry.kernelHeight * geometry.kernelWidth * inChannels
+        precondition(weights.count == k * outChannels)
+        packedColumns = outChannels > Self.blasThreshold ? outChannels : (outChannels + 7) & ~7
+        let packed = AlignedBuffer(count: k * packedColumns)
+        for o in 0..<outChannels {
+            for i in 0..<k { packed.baseAddress[i * packedColumns + o] = weights[o * k + i] }
+        }
+        self.weights = packed
+        self.bias = ActivationFunction.padded(bias ?? [Float](repeating: 0, count: outChannels))
+        self.activation = ActivationFunction(activation, channels: outChannels)
+    }
+
+    var usesBLAS: Bool { packedColumns == outChannels && outChannels > Self.blasThreshold }
+    var patchSize: Int { geometry.kernelHeight * geometry.kernelWidth * inChannels }
+    var isPointwise: Bool {
+        geometry.kernelHeight == 1 && geometry.kernelWidth == 1 && geometry.strideX == 1 && geometry.strideY == 1
+    }
+    var scratchCount: Int { isPointwise ? 0 : geometry.batch * geometry.outHeight * geometry.outWidth * patchSize }
+
+    func fusing(_ activation: Activation) -> (any Kernel)? {
+        guard self.activation.isIdentity else { return nil }
+        var fused = self
+        fused.activation = ActivationFunction(activation, channels: outChannels)
+        return fused
+    }
+
+    /// This conv with a residual of `channels` (≤ output channels) added in its epilogue, or nil.
+    func fusingResidual(channels: Int) -> Conv2D? {
+        guard activation.isIdentity, residualChannels == 0, channels <= outChannels else { return nil }
+        var fused = self
+        fused.residualChannels = channels
+        return fused
+    }
+
+    func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let g = geometry
+        let pixels = g.batch * g.outHeight * g.outWidth
+        let a: UnsafePointer<Float>
+        if isPointwise {
+            a = inputs[0]
+        } else {
+            im2col(inputs[0], into: scratch)
+            a = UnsafePointer(scratch)
+        }
+        let residual = residualChannels > 0 ? inputs[1] : nil
+        if usesBLAS && pixels == 1 {
+            BLAS.sgemvRow(n: outChannels, k: patchSize, x: a, b: weights.baseAddress, y: output)
+            Epilogue(channels: outChannels, bias: bias, activation: activation)
+                .apply(output, pixels: pixels, residual: residual, residualChannels: residualChannels)
+        } else if usesBLAS {
+            BLAS.sgemm(m: pixels, n: outChannels, k: patchSize, a: a, lda: patchSize,
+                       b: weights.baseAddress, ldb: outChannels, c: output, ldc: outChannels)
+            Epilogue(channels: outChannels, bias: bias, activation: activation)
+                .apply(output, pixels: pixels, residual: residual, residualChannels: residualChannels)
+        } else {
+            PackedGEMM(m: pixels, n: outChannels, k: patchSize, a: a, lda: patchSize,
+                       b: weights.baseAddress, nPadded: packedColumns, bias: bias.baseAddress,
+                       residual: residual, residualChannels: residualChannels,
+                       activation: activation.applier, c: output).run()
+        }
+    }
+
+    /// Gathers each output pixel's receptive field into one row; zero where the window hangs over the border.
+    /// In NHWC a run of valid kernel columns is one contiguous span, so each (pixel, kernel row) is one copy.
+    private func im2col(_ input: UnsafePointer<Float>, into patches: UnsafeMutablePointer<Float>) {
+        let g = geometry
+        let cin = inChannels
+        let span = g.kernelWidth * cin
+        let rowFloats = g.inWidth * cin
+        // Output columns whose window lies fully inside the row take a branch-free copy of each kernel row.
+        let firstInterior = (g.padLeft + g.strideX - 1) / g.strideX
+        let lastInterior = (g.inWidth - g.kernelWidth + g.padLeft) / g.strideX
+        var dst = patches
+        for n in 0..<g.batch {
+            let image = input + n * g.inHeight * rowFloats
+            for oy in 0..<g.outHeight {
+                let iy0 = oy * g.strideY - g.padTop
+                let rowsInside = iy0 >= 0 && iy0 + g.kernelHeight <= g.inHeight
+                for ox in 0..<g.outWidth {
+                    let ix0 = ox * g.strideX - g.padLeft
+                    if rowsInside && ox >= firstInterior && ox <= lastInterior {
+                        var src = image + iy0 * rowFloats + ix0 * cin
+                        for _ in 0..<g.kernelHeight {
+                            copy(dst, src, count: span)
+                            dst += span
+                            src += rowFloats
+                        }
+                        continue
+                    }
+                    let cols = g.kernelCols(ox)
+                    for ky in 0..<g.kernelHeight {
+                        let iy = iy0 + ky
+                        if iy < 0 || iy >= g.inHeight || cols.isEmpty {
+                            fill(dst, count: span)
+                        } else {
+                            fill(dst, count: cols.lowerBound * cin)
+                            copy(dst + cols.lowerBound * cin, image + (iy * g.inWidth + ix0 + cols.lowerBound) * cin,
+                                 count: cols.count * cin)
+                            fill(dst + cols.upperBound * cin, count: (g.kernelWidth - cols.upperBound) * cin)
+                        }
+                        dst += span
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Copies `count` floats; inline, because the spans im2col moves are short (a few to a few hundred floats) and a
+/// `memmove` call per span costs more than the copy.
+@inline(__always)
+func copy(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, count: Int) {
+    var i = 0
+    while i + 8 <= count { SIMD8<Float>.load(src + i).store(to: dst + i); i += 8 }
+    while i < count { dst[i] = src[i]; i += 1 }
+}
+
+/// Zeroes `count` floats (see ``copy(_:_:count:)``).
+@inline(__always)
+func fill(_ dst: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    while i + 8 <= count { SIMD8<Float>().store(to: dst + i); i += 8 }
+    while i < count { dst[i] = 0; i += 1 }
+}

@@ -1,0 +1,30 @@
+/// Fully connected layer: `out[M×N] = x[M×K] · Wᵀ` with weights `[N×K]`, plus bias and activation.
+struct FullyConnected: Kernel {
+    let rows: Int, inFeatures: Int, outFeatures: Int
+    let weights: AlignedBuffer
+    let bias: AlignedBuffer?
+    var activation: ActivationFunction
+
+    init(rows: Int, inFeatures: Int, outFeatures: Int, weights: [Float], bias: [Float]?, activation: Activation) {
+        precondition(weights.count == inFeatures * outFeatures)
+        self.rows = rows
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+        self.weights = AlignedBuffer(weights)
+        self.bias = bias.map { AlignedBuffer($0) }
+        self.activation = ActivationFunction(activation, channels: outFeatures)
+    }
+
+    func fusing(_ activation: Activation) -> (any Kernel)? {
+        guard self.activation.isIdentity else { return nil }
+        var fused = self
+        fused.activation = ActivationFunction(activation, channels: outFeatures)
+        return fused
+    }
+
+    func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        BLAS.sgemm(m: rows, n: outFeatures, k: inFeatures, a: inputs[0], lda: inFeatures,
+                   b: weights.baseAddress, ldb: inFeatures, transposeB: true, c: output, ldc: outFeatures)
+        Epilogue(channels: outFeatures, bias: bias, activation: activation).apply(output, pixels: rows)
+    }
+}

@@ -1,0 +1,33 @@
+/// Axis permutation of a rank ≤ 6 tensor.
+struct Transpose: Kernel {
+    let outDims: [Int]
+    /// Input stride of each output axis.
+    let strides: [Int]
+
+    init(shape: TensorShape, permutation: [Int]) {
+        var inStrides = [Int](repeating: 1, count: shape.rank)
+        for a in stride(from: shape.rank - 2, through: 0, by: -1) { inStrides[a] = inStrides[a + 1] * shape[a + 1] }
+        outDims = permutation.map { shape[$0] }
+        strides = permutation.map { inStrides[$0] }
+    }
+
+    func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let src = inputs[0]
+        let rank = outDims.count
+        let total = outDims.reduce(1, *)
+        var index = [Int](repeating: 0, count: rank)
+        var offset = 0
+        for o in 0..<total {
+            output[o] = src[offset]
+            var a = rank - 1
+            while a >= 0 {
+                index[a] += 1
+                offset += strides[a]
+                if index[a] < outDims[a] { break }
+                offset -= strides[a] * outDims[a]
+                index[a] = 0
+                a -= 1
+            }
+        }
+    }
+}
