@@ -39,7 +39,7 @@ struct Run: ParsableCommand {
         try job.run { _ in
             var stages: [any FrameProcessor] = [
                 FaceAnalysisStage(detector: try tracking.makeDetector(), landmarker: try FaceLandmarker(locator: locator),
-                                  tracker: try tracking.makeTracker()),
+                                  tracker: try tracking.makeTracker(defaultMaxFaces: 1)),
                 FaceSwapStage(swapper: swapper, merger: swap.merger, preview: swap.preview.map(FacePreview.init)),
             ]
             if let label { stages.append(LabelStage(text: label)) }

@@ -15,8 +15,11 @@ struct FaceTrackingOptions: ParsableArguments {
     @Option(name: .customLong("detect-every"), help: "Run the detector every N frames (tracking from landmarks in between).")
     var detectEvery = 10
 
-    @Option(name: .customLong("max-faces"), help: "How many faces to swap (0 = all).")
-    var maxFaces = 1
+    @Option(name: .customLong("max-faces"), help: "How many faces to process (0 = all; default: 1 for run, all for detect).")
+    var maxFaces: Int?
+
+    @Option(help: ArgumentHelp("Also detect on N×N (or C×R) overlapping tiles, for small faces in big frames.", valueName: "N|CxR"))
+    var tiles: String?
 
     @Option(help: "Face order, which decides face IDs and which faces --max-faces keeps: largest, center, left-to-right, right-to-left, top-to-bottom, bottom-to-top.")
     var sort: SortChoice = .largest
@@ -36,8 +39,9 @@ struct FaceTrackingOptions: ParsableArguments {
     func validate() throws {
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
         guard detectEvery >= 1 else { throw ValidationError("--detect-every must be at least 1") }
-        guard maxFaces >= 0 else { throw ValidationError("--max-faces must be 0 or more") }
+        if let maxFaces, maxFaces < 0 { throw ValidationError("--max-faces must be 0 or more") }
         _ = try selection()
+        _ = try tileGrid()
     }
 
     func selection() throws -> FaceSelection {
@@ -49,18 +53,29 @@ struct FaceTrackingOptions: ParsableArguments {
         return .ids(Set(ids.compactMap { $0 }))
     }
 
+    func tileGrid() throws -> TileGrid? {
+        guard let tiles else { return nil }
+        let parts = tiles.split(whereSeparator: { $0 == "x" || $0 == "X" }).map { Int($0) }
+        guard (1...2).contains(parts.count), parts.allSatisfy({ (1...8).contains($0 ?? 0) }) else {
+            throw ValidationError("--tiles takes N or CxR with 1…8 tiles per side, e.g. 3 or 3x2")
+        }
+        return TileGrid(columns: parts[0]!, rows: parts.last!!)
+    }
+
     var locator: ModelLocator { ModelLocator(directory: models) }
 
     func makeDetector() throws -> FaceDetector {
         var options = FaceDetector.Options()
         options.scoreThreshold = threshold
+        options.tiles = try tileGrid()
         return try FaceDetector(model: detector.model, options: options, locator: locator)
     }
 
-    func makeTracker() throws -> FaceTracker {
+    /// - Parameter defaultMaxFaces: the command's default for `--max-faces`.
+    func makeTracker(defaultMaxFaces: Int) throws -> FaceTracker {
         var options = FaceTracker.Options()
         options.detectionInterval = detectEvery
-        options.maxFaces = maxFaces
+        options.maxFaces = maxFaces ?? defaultMaxFaces
         options.sortOrder = sort.order
         options.selection = try selection()
         options.smoothing.filter.isEnabled = !noSmoothing

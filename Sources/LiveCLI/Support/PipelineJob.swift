@@ -6,7 +6,8 @@ import Stream
 /// input or output), shows progress on a terminal, stops gracefully on Ctrl-C, prints a summary or JSON.
 struct PipelineJob {
     var input: InputOptions
-    var output: OutputOptions
+    /// nil: frames are discarded (a job whose product is its report or JSON).
+    var output: OutputOptions?
     var json: Bool
     var verbose: Bool
     var metadata: [String: String] = [:]
@@ -16,15 +17,20 @@ struct PipelineJob {
         FFmpegLog.configure(verbose: verbose)
         let source = try MediaSource(input.input, options: try input.sourceOptions())
         let live = input.live || source.isLive
-        var settings = output.encoderSettings(live: live, threads: input.threads)
-        settings.metadata = metadata
         let processors = try makeProcessors(source.video)
-        let opened = try SinkFactory.open(output.output, video: source.video, audio: source.audio, settings: settings,
-                                          deviceFormat: output.devicePixelFormat)
-        // --delay: a jitter buffer between the last stage and the output.
-        let paced = output.delay > 0
-            ? PacedSink(wrapping: opened, delay: .milliseconds(output.delay), frameRate: source.video.frameRate) : nil
-        let sink: any FrameSink = paced ?? opened
+        let sink: any FrameSink
+        if let output {
+            var settings = output.encoderSettings(live: live, threads: input.threads)
+            settings.metadata = metadata
+            let opened = try SinkFactory.open(output.output, video: source.video, audio: source.audio,
+                                              settings: settings, deviceFormat: output.devicePixelFormat)
+            // --delay: a jitter buffer between the last stage and the output.
+            sink = output.delay > 0
+                ? PacedSink(wrapping: opened, delay: .milliseconds(output.delay), frameRate: source.video.frameRate)
+                : opened
+        } else {
+            sink = NullSink()
+        }
         let pipeline = Pipeline(source: source, processors: processors, sink: sink,
                                 policy: live ? .live : .lossless, maxFrames: input.maxFrames)
 
@@ -46,8 +52,7 @@ struct PipelineJob {
         }
         withExtendedLifetime(trap) {}
 
-        if let sink = opened as? MediaSink { sink.warnings.forEach { Terminal.printError("warning: \($0)") } }
-        if let warning = paced?.warning { Terminal.printError("warning: \(warning)") }
+        sink.warnings.forEach { Terminal.printError("warning: \($0)") }
         if let warning = source.readWarning { Terminal.printError("warning: input ended early: \(warning)") }
         if json {
             try printJSON(report)
@@ -55,14 +60,16 @@ struct PipelineJob {
             Terminal.printError(summary(report))
         }
         if interrupted.isMarked {
-            Terminal.printError("interrupted: \(output.output) closed after \(report.frames) frames")
+            Terminal.printError("interrupted: \(outputName) closed after \(report.frames) frames")
             throw ExitCode(130)
         }
     }
 
+    private var outputName: String { output?.output ?? "nothing" }
+
     private func summary(_ r: PipelineReport) -> String {
         String(format: "wrote %@: %d frames in %@ (%.1f fps), %d dropped, latency p50 %.1f ms p99 %.1f ms",
-               output.output, r.frames, Terminal.formatSeconds(r.elapsedSeconds), r.fps, r.drops, r.latency.p50, r.latency.p99)
+               outputName, r.frames, Terminal.formatSeconds(r.elapsedSeconds), r.fps, r.drops, r.latency.p50, r.latency.p99)
     }
 
     private func printJSON(_ report: PipelineReport) throws {
@@ -70,7 +77,7 @@ struct PipelineJob {
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(report) + Data("\n".utf8)
         // With video on stdout, machine-readable output goes to stderr.
-        (output.output == "-" ? FileHandle.standardError : FileHandle.standardOutput).write(data)
+        (output?.output == "-" ? FileHandle.standardError : FileHandle.standardOutput).write(data)
     }
 }
 

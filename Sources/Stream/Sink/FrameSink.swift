@@ -7,8 +7,12 @@ public protocol FrameSink: AnyObject {
     /// Flushes and closes the output so it plays. `complete` is false when the input was cut short
     /// (frame limit, interruption), so the sink trims audio to the video written. Safe to call twice.
     func finish(complete: Bool) throws(StreamError)
+    /// Things worth telling the user that did not stop the job (e.g. audio the container cannot carry).
+    var warnings: [String] { get }
 }
 
 extension FrameSink {
+    public var warnings: [String] { [] }
+
     public func writeAudio(_ packet: AudioPacket) throws(StreamError) {}
 }

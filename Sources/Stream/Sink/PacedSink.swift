@@ -34,11 +34,11 @@ public final class PacedSink: FrameSink {
     /// Frames that reached the buffer after their release instant (sent at once, see ``FramePacer``).
     public var lateFrames: Int { pacer.lateFrames }
 
-    /// A one-line note when frames arrived late, suggesting a longer delay.
-    public var warning: String? {
-        guard pacer.lateFrames > 0 else { return nil }
+    /// The wrapped sink's warnings, plus a note when frames arrived late, suggesting a longer delay.
+    public var warnings: [String] {
+        guard pacer.lateFrames > 0 else { return inner.warnings }
         let late = Int((pacer.maxLateness.seconds * 1000).rounded()), delay = Int((pacer.delay.seconds * 1000).rounded())
-        return "\(pacer.lateFrames) frames were ready later than --delay \(delay) ms (by up to \(late) ms): raise --delay for an even cadence"
+        return inner.warnings + ["\(pacer.lateFrames) frames were ready later than --delay \(delay) ms (by up to \(late) ms): raise --delay for an even cadence"]
     }
 
     public func write(_ frame: VideoFrame) throws(StreamError) {

@@ -31,8 +31,9 @@ public final class FaceAnalysisStage: FrameProcessor {
             }
         }
         let detect = lost || tracker.needsDetection(frameIndex: frame.index)
+        var detections: [FaceDetection] = []
         if detect {
-            let detections = frame.measure("detect") { detector.detect(in: image) }
+            detections = frame.measure("detect") { detector.detect(in: image) }
             let tracked = candidates.map { FaceRect(bounding: $0.landmarks?.points2D ?? []) }
             for detection in detections where !tracked.contains(where: { $0.iou(detection.box) > 0.3 }) {
                 let roi = FaceLandmarker.roi(from: detection)
@@ -44,6 +45,6 @@ public final class FaceAnalysisStage: FrameProcessor {
             tracker.update(candidates: candidates, frameIndex: frame.index, time: frame.time,
                            frameSize: SIMD2(Float(image.width), Float(image.height)), detected: detect)
         }
-        frame[attachment: FaceAnalysis.self] = FaceAnalysis(faces: faces, detected: detect)
+        frame[attachment: FaceAnalysis.self] = FaceAnalysis(faces: faces, detected: detect, detections: detections)
     }
 }

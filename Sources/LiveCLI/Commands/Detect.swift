@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Stream
+import Swap
+
+/// `facelive detect`: face detection, landmarks and tracking, drawn on the video and/or written as JSON Lines.
+struct Detect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find, landmark and track faces: draw them on the video (-o) and/or write JSON Lines (--json).",
+        discussion: """
+            JSON Lines: one object per frame, {"frame", "pts", "faces": [{"id", "box": [x, y, w, h], "score", \
+            "keypoints": [[x, y] ×6], "landmarks": [[x, y, z] ×468], "pose": {"yaw", "pitch", "roll"}}]} \
+            in frame pixels and degrees. Works on stills too (PNG/JPEG in, PNG out).
+            """)
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup(title: "Faces") var tracking: FaceTrackingOptions
+
+    @Option(name: [.customShort("o"), .long], help: "Annotated output: a video file, a PNG, a URL…")
+    var output: String?
+
+    @Option(help: ArgumentHelp("Write the faces of every frame as JSON Lines to FILE ('-' for stdout).", valueName: "FILE"))
+    var json: String?
+
+    @Flag(help: "Show FFmpeg's own warnings.")
+    var verbose = false
+
+    func validate() throws {
+        guard output != nil || json != nil else { throw ValidationError("nothing to do: give -o OUT and/or --json FILE") }
+    }
+
+    func run() throws {
+        let log: FileHandle?
+        if json == "-" {
+            log = .standardOutput
+        } else if let json {
+            guard FileManager.default.createFile(atPath: json, contents: nil), let handle = FileHandle(forWritingAtPath: json) else {
+                throw ValidationError("cannot write --json \(json)")
+            }
+            log = handle
+        } else {
+            log = nil
+        }
+        defer { try? log?.close() }
+        let outputOptions = try output.map { try OutputOptions.parse(["-o", $0]) }
+        let job = PipelineJob(input: input, output: outputOptions, json: false, verbose: verbose)
+        try job.run { _ in
+            [
+                FaceAnalysisStage(detector: try tracking.makeDetector(), landmarker: try FaceLandmarker(locator: tracking.locator),
+                                  tracker: try tracking.makeTracker(defaultMaxFaces: 0)),
+                FaceAnnotationStage(draw: output != nil, log: log),
+            ]
+        }
+    }
+}
