@@ -1,0 +1,100 @@
+import Foundation
+import Stream
+import Testing
+
+/// Reads `facelive detect --json` output.
+struct DetectionLog {
+    struct Face: Decodable {
+        var id: Int
+        var box: [Float]
+        var score: Float
+        var keypoints: [[Float]]
+        var landmarks: [[Float]]
+    }
+    struct Frame: Decodable {
+        var frame: Int
+        var pts: Double
+        var faces: [Face]
+    }
+    var frames: [Frame]
+
+    init(_ text: String) throws {
+        frames = try text.split(separator: "\n").map { try JSONDecoder().decode(Frame.self, from: Data($0.utf8)) }
+    }
+
+    /// Runs detect on `input` and parses its JSON Lines.
+    static func detect(_ input: String, _ extra: [String] = []) throws -> DetectionLog {
+        let result = try CLIRunner.run(["detect", "-i", input, "--json", "-"] + extra)
+        guard result.status == 0 else { throw CLIError(result.stderr) }
+        return try DetectionLog(result.stdout)
+    }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+@Suite("facelive detect")
+struct DetectCommandTests {
+    static let fixtures = CLIRunner.repoRoot.appendingPathComponent("Tests/SwapTests/Fixtures")
+
+    @Test("a still: one face, JSON contract, annotated PNG")
+    func astronautStill() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let png = dir.appendingPathComponent("annotated.png").path
+        let jsonPath = dir.appendingPathComponent("faces.jsonl").path
+        let input = Self.fixtures.appendingPathComponent("astronaut_public_domain.png").path
+        let result = try CLIRunner.run(["detect", "-i", input, "-o", png, "--json", jsonPath])
+        #expect(result.status == 0, "\(result.stderr)")
+        let log = try DetectionLog(String(contentsOfFile: jsonPath, encoding: .utf8))
+        #expect(log.frames.count == 1)
+        let face = try #require(log.frames.first?.faces.first)
+        #expect(log.frames[0].faces.count == 1)
+        #expect(face.keypoints.count == 6 && face.landmarks.count == 468 && face.landmarks.allSatisfy { $0.count == 3 })
+        #expect(face.score > 0.8)
+        // The nose tip (landmark 1) sits inside the box, near notes/models.md's (222.9, 128.5).
+        let nose = face.landmarks[1]
+        #expect(abs(nose[0] - 222.9) < 6 && abs(nose[1] - 128.5) < 6, "nose at \(nose)")
+        let annotated = try MediaSource(png).nextFrame()?.image
+        let original = try MediaSource(input).nextFrame()?.image
+        #expect(annotated != nil && annotated != original, "boxes and landmarks were drawn")
+    }
+
+    @Test("a blank video: no faces on any frame")
+    func blankHasNoFaces() throws {
+        let log = try DetectionLog.detect("lavfi:color=c=gray:size=320x240:rate=10:duration=1")
+        #expect(log.frames.count == 10)
+        #expect(log.frames.allSatisfy { $0.faces.isEmpty })
+    }
+
+    @Test("nothing to do is refused")
+    func needsAnOutput() throws {
+        let result = try CLIRunner.run(["detect", "-i", "lavfi:testsrc2=duration=1"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("nothing to do"))
+    }
+}
+
+/// Detection on the shared clips (third-party footage, present in CI).
+@Suite("facelive detect on shared clips",
+       .enabled(if: FileManager.default.fileExists(atPath: CLIRunner.shared.appendingPathComponent("media/video").path),
+                "../shared/media is absent: shared-media detection tests skipped"))
+struct SharedClipDetectionTests {
+    /// The clips with one person in view.
+    static let singlePerson = [
+        "talk_expressions_d0.mp4", "talk_expressions_d3.mp4", "talk_woman_d10.mp4", "glasses_headturn_hands_d12.mp4",
+        "headturn_720p_s32.mp4", "headturn_ted.mp4", "talk_dpe.mp4", "talk_studio_1.mp4", "talk_studio_2.mp4",
+        "talk_studio_4.mp4", "talk_may_5s.mp4", "talk_tpsmm.mp4", "portrait_1080x1920_hands.mp4",
+    ]
+
+    @Test("a face is found in ≥ 95 % of the frames of single-person clips", arguments: singlePerson)
+    func faceFound(_ clip: String) throws {
+        let path = CLIRunner.shared.appendingPathComponent("media/video/\(clip)").path
+        let log = try DetectionLog.detect(path, ["--max-frames", "150"])
+        let withFace = log.frames.filter { !$0.faces.isEmpty }.count
+        #expect(log.frames.count > 0)
+        #expect(Double(withFace) >= 0.95 * Double(log.frames.count), "\(clip): face in \(withFace)/\(log.frames.count) frames")
+    }
+}
