@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Stream
 import Swap
 
@@ -11,11 +10,9 @@ struct Run: ParsableCommand {
 
     @OptionGroup var input: InputOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "New face") var swapper: SwapperOptions
     @OptionGroup(title: "Faces") var tracking: FaceTrackingOptions
     @OptionGroup(title: "Swap and blend") var swap: SwapOptions
-
-    @Option(help: ArgumentHelp("Photo of the new face (one-shot mesh swap).", valueName: "PHOTO"))
-    var face: String?
 
     @Flag(name: .customLong("no-tag"), help: "Do not tag the output as altered by facelive (the tag is on by default).")
     var noTag = false
@@ -30,20 +27,10 @@ struct Run: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        let locator = tracking.locator
-        let landmarker = try FaceLandmarker(locator: locator)
-        let photo = try face ?? locator.url(forFile: "astronaut_public_domain.png").path
-        let swapper = try MeshSwapper.fromPhoto(photo, landmarker: landmarker, locator: locator)
         var job = PipelineJob(input: input, output: output, json: json, verbose: verbose)
         if !noTag { job.metadata = Provenance.tags(detail: "faces swapped") }
-        try job.run { _ in
-            var stages: [any FrameProcessor] = [
-                FaceAnalysisStage(detector: try tracking.makeDetector(), landmarker: try FaceLandmarker(locator: locator),
-                                  tracker: try tracking.makeTracker(defaultMaxFaces: 1)),
-                FaceSwapStage(swapper: swapper, merger: swap.merger, preview: swap.preview.map(FacePreview.init)),
-            ]
-            if let label { stages.append(LabelStage(text: label)) }
-            return stages
-        }
+        // The photo is read before the input is opened, so a bad photo fails fast.
+        let stages = try faceSwapStages(tracking: tracking, swapper: swapper, swap: swap, label: label)
+        try job.run { _ in stages }
     }
 }

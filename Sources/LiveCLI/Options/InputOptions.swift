@@ -30,6 +30,9 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Live policy: never wait for the input, drop stale frames (automatic for devices and network streams).")
     var live = false
 
+    @Flag(help: "Play a file at its own pace, like a camera (implies --live): for benchmarks and virtual cameras.")
+    var realtime = false
+
     @Option(help: "Decoder and encoder threads (0 = automatic).")
     var threads = 0
 

@@ -13,9 +13,11 @@ struct PipelineJob {
     var metadata: [String: String] = [:]
 
     /// Runs the job; `makeProcessors` gets the opened source's video description.
-    func run(makeProcessors: (VideoStreamInfo) throws -> [any FrameProcessor] = { _ in [] }) throws {
+    @discardableResult
+    func run(makeProcessors: (VideoStreamInfo) throws -> [any FrameProcessor] = { _ in [] }) throws -> PipelineReport {
         FFmpegLog.configure(verbose: verbose)
-        let source = try MediaSource(input.input, options: try input.sourceOptions())
+        let media = try MediaSource(input.input, options: try input.sourceOptions())
+        let source: any FrameSource = input.realtime ? RealtimeSource(media) : media
         let live = input.live || source.isLive
         let processors = try makeProcessors(source.video)
         let sink: any FrameSink
@@ -53,7 +55,7 @@ struct PipelineJob {
         withExtendedLifetime(trap) {}
 
         sink.warnings.forEach { Terminal.printError("warning: \($0)") }
-        if let warning = source.readWarning { Terminal.printError("warning: input ended early: \(warning)") }
+        if let warning = media.readWarning { Terminal.printError("warning: input ended early: \(warning)") }
         if json {
             try printJSON(report)
         } else if Terminal.isInteractive {
@@ -63,6 +65,7 @@ struct PipelineJob {
             Terminal.printError("interrupted: \(outputName) closed after \(report.frames) frames")
             throw ExitCode(130)
         }
+        return report
     }
 
     private var outputName: String { output?.output ?? "nothing" }

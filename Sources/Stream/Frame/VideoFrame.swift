@@ -16,7 +16,7 @@ public final class VideoFrame: @unchecked Sendable {
     /// The working size: what ``image`` has and what the encoder receives.
     public let size: FrameSize
     /// When the frame left the decoder (or capture device), on the monotonic clock.
-    public let capturedAt: ContinuousClock.Instant
+    public internal(set) var capturedAt: ContinuousClock.Instant
 
     private var decoded: AVFrameBox?
     private var rgb: RGBImage?

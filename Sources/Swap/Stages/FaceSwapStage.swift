@@ -2,7 +2,7 @@ import Stream
 
 /// Swaps every analysed face of a frame and blends it back: align (when the swapper works on a crop), swap, merge.
 public final class FaceSwapStage: FrameProcessor {
-    public let name = "swap"
+    public let name = "faceswap"
     private let swapper: any FaceSwapper
     private let aligner: FaceAligner?
     private let merger: FaceMerger

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import Stream
+
+/// `facelive bench`: the real face-swap pipeline, timed: per-stage times, end-to-end latency, fps, drops, CPU, memory.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the face-swap pipeline and report per-stage times, latency percentiles, fps, drops, CPU and RSS.",
+        discussion: "Frames are encoded (H.264) and discarded unless -o is given. --realtime paces a file like a camera.")
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup(title: "New face") var swapper: SwapperOptions
+    @OptionGroup(title: "Faces") var tracking: FaceTrackingOptions
+    @OptionGroup(title: "Swap and blend") var swap: SwapOptions
+
+    @Option(name: [.customShort("o"), .long], help: "Also write the output here (default: encode and discard).")
+    var output: String?
+
+    @Option(help: "Stop after this many seconds of input.")
+    var duration: Double?
+
+    @Option(help: ArgumentHelp("Write the report as JSON to FILE ('-' for stdout).", valueName: "FILE"))
+    var json: String?
+
+    @Flag(help: "Show FFmpeg's own warnings.")
+    var verbose = false
+
+    func validate() throws {
+        if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
+    }
+
+    func run() throws {
+        let outputOptions = try OutputOptions.parse(output.map { ["-o", $0] } ?? ["-o", "-", "-f", "null"])
+        var limited = input
+        if let duration {
+            let fps = try MediaProbe.probe(input.input).streams.first { $0.type == "video" }?.frameRate ?? 30
+            limited.maxFrames = min(input.maxFrames ?? .max, Int((duration * fps).rounded(.up)))
+        }
+        let stages = try faceSwapStages(tracking: tracking, swapper: swapper, swap: swap, label: nil)
+        let report = try PipelineJob(input: limited, output: outputOptions, json: false, verbose: verbose)
+            .run { _ in stages }
+        print(BenchTable(report).text)
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            let data = try encoder.encode(report) + Data("\n".utf8)
+            if json == "-" {
+                FileHandle.standardOutput.write(data)
+            } else {
+                try data.write(to: URL(fileURLWithPath: json))
+            }
+        }
+    }
+}
+
+/// The human-readable report of a bench run.
+struct BenchTable {
+    /// Pipeline order first; anything else after, alphabetically.
+    static let order = ["decode", "convert", "analyze", "detect", "landmarks", "track", "faceswap", "align", "swap", "merge",
+                        "label", "encode"]
+    let report: PipelineReport
+
+    init(_ report: PipelineReport) {
+        self.report = report
+    }
+
+    var text: String {
+        let r = report
+        var lines = [String(format: "%d frames, %.1f fps, %d dropped, CPU %.0f %%, peak RSS %.0f MB",
+                            r.frames, r.fps, r.drops, r.cpuPercent, r.peakRSSMB),
+                     String(format: "latency (capture → written): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms",
+                            r.latency.p50, r.latency.p95, r.latency.p99, r.latency.max),
+                     "",
+                     "stage         calls    mean ms   p50 ms   p95 ms   p99 ms"]
+        let names = Self.order.filter { r.stages[$0] != nil } + r.stages.keys.filter { !Self.order.contains($0) }.sorted()
+        for name in names {
+            guard let s = r.stages[name] else { continue }
+            lines.append(String(format: "%@ %8d %10.2f %8.2f %8.2f %8.2f", name.padding(toLength: 10, withPad: " ", startingAt: 0),
+                                s.count, s.meanMs, s.p50Ms, s.p95Ms, s.p99Ms))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

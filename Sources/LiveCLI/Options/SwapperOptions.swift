@@ -1,0 +1,29 @@
+import ArgumentParser
+import Stream
+import Swap
+
+/// Which new face to paint: a photo (one-shot mesh swap); trained models plug in here too.
+struct SwapperOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Photo of the new face (one-shot mesh swap); default: the shipped public-domain astronaut portrait.", valueName: "PHOTO"))
+    var face: String?
+
+    func makeSwapper(locator: ModelLocator, landmarker: FaceLandmarker) throws -> any FaceSwapper {
+        let photo = try face ?? locator.url(forFile: "astronaut_public_domain.png").path
+        return try MeshSwapper.fromPhoto(photo, landmarker: landmarker, locator: locator)
+    }
+}
+
+/// The face-swap stages `run` and `bench` share: analyse (detect, landmarks, track), then swap and blend.
+func faceSwapStages(tracking: FaceTrackingOptions, swapper swapperOptions: SwapperOptions, swap: SwapOptions,
+                    label: String?) throws -> [any FrameProcessor] {
+    let locator = tracking.locator
+    let landmarker = try FaceLandmarker(locator: locator)
+    let swapper = try swapperOptions.makeSwapper(locator: locator, landmarker: landmarker)
+    var stages: [any FrameProcessor] = [
+        FaceAnalysisStage(detector: try tracking.makeDetector(), landmarker: landmarker,
+                          tracker: try tracking.makeTracker(defaultMaxFaces: 1)),
+        FaceSwapStage(swapper: swapper, merger: swap.merger, preview: swap.preview.map(FacePreview.init)),
+    ]
+    if let label { stages.append(LabelStage(text: label)) }
+    return stages
+}
