@@ -26,6 +26,11 @@ public struct FaceRect: Sendable, Equatable, Codable {
     public var center: SIMD2<Float> { SIMD2(x + width / 2, y + height / 2) }
     public var area: Float { width * height }
 
+    /// True when `point` lies inside the rectangle.
+    public func contains(_ point: SIMD2<Float>) -> Bool {
+        point.x >= x && point.x <= x + width && point.y >= y && point.y <= y + height
+    }
+
     /// Intersection over union with `other` (0 when either is empty).
     public func iou(_ other: FaceRect) -> Float {
         let ix = max(0, min(x + width, other.x + other.width) - max(x, other.x))

@@ -34,8 +34,9 @@ public final class FaceAnalysisStage: FrameProcessor {
         var detections: [FaceDetection] = []
         if detect {
             detections = frame.measure("detect") { detector.detect(in: image) }
+            // Faces already landmarked from their track's ROI keep that (steadier) crop.
             let tracked = candidates.map { FaceRect(bounding: $0.landmarks?.points2D ?? []) }
-            for detection in detections where !tracked.contains(where: { $0.iou(detection.box) > 0.3 }) {
+            for detection in detections where !tracked.contains(where: { $0.contains(detection.box.center) }) {
                 let roi = FaceLandmarker.roi(from: detection)
                 let landmarks = frame.measure("landmarks") { landmarker.landmarks(in: image, roi: roi) }
                 if let landmarks { candidates.append(FaceCandidate(box: detection.box, landmarks: landmarks)) }

@@ -9,6 +9,8 @@ public struct FaceTracker: Sendable {
     public struct Options: Sendable, Equatable {
         /// Minimum box IoU to continue a track with a detection.
         public var iouThreshold: Float = 0.3
+        /// Tracks whose boxes overlap more than this are one face: the newer track is dropped.
+        public var duplicateIoU: Float = 0.5
         /// A track unmatched for more than this many consecutive frames is dropped.
         public var maxMissedFrames: Int = 5
         /// Run the detector at least every this many frames.
@@ -116,8 +118,21 @@ public struct FaceTracker: Sendable {
             tracks.append(Track(face: face, smoother: LandmarkSmoother(options: options.smoothing)))
             apply(cand, to: tracks.count - 1, time: time)
         }
+        removeDuplicates()
         reported = select(tracks.filter { $0.missed == 0 }.map(\.face), frameSize: frameSize)
         return reported
+    }
+
+    /// Two tracks on one face (a detection that did not match its track, then both ROIs converging on the face)
+    /// would swap it twice and flip IDs: the older track keeps the face, the newer one ends.
+    private mutating func removeDuplicates() {
+        var keep = [Bool](repeating: true, count: tracks.count)
+        for i in tracks.indices where keep[i] {
+            for j in tracks.indices where j != i && keep[j] && tracks[j].face.id > tracks[i].face.id {
+                if tracks[i].face.box.iou(tracks[j].face.box) > options.duplicateIoU { keep[j] = false }
+            }
+        }
+        tracks = tracks.indices.filter { keep[$0] }.map { tracks[$0] }
     }
 
     private mutating func apply(_ c: FaceCandidate, to t: Int, time: Double) {
