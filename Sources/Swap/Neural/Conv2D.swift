@@ -16,6 +16,11 @@ struct Conv2D: Kernel {
     var activation: ActivationFunction
     /// Channels of the residual operand (second input) added before the activation; 0 for none.
     var residualChannels = 0
+    /// Implicit im2col for k > 1 on the register-blocked path: where each output pixel's window starts in the
+    /// zero-padded input copy (`paddedHeight × paddedWidth`), and each patch element's offset from there.
+    let rowOffsets: [Int]
+    let columnOffsets: [Int]
+    let paddedHeight: Int, paddedWidth: Int
 
     /// Output channels above which OpenBLAS beats the register-blocked kernel.
     static let blasThreshold = 128
@@ -35,6 +40,28 @@ struct Conv2D: Kernel {
         self.weights = packed
         self.bias = ActivationFunction.padded(bias ?? [Float](repeating: 0, count: outChannels))
         self.activation = ActivationFunction(activation, channels: outChannels)
+        let g = geometry
+        paddedHeight = (g.outHeight - 1) * g.strideY + g.kernelHeight
+        paddedWidth = (g.outWidth - 1) * g.strideX + g.kernelWidth
+        let gathered = !(g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideX == 1 && g.strideY == 1)
+            && outChannels <= Self.blasThreshold
+        var rows: [Int] = [], columns: [Int] = []
+        if gathered {
+            for n in 0..<g.batch {
+                for oy in 0..<g.outHeight {
+                    for ox in 0..<g.outWidth {
+                        rows.append(((n * paddedHeight + oy * g.strideY) * paddedWidth + ox * g.strideX) * inChannels)
+                    }
+                }
+            }
+            for ky in 0..<g.kernelHeight {
+                for kx in 0..<g.kernelWidth {
+                    for ci in 0..<inChannels { columns.append((ky * paddedWidth + kx) * inChannels + ci) }
+                }
+            }
+        }
+        rowOffsets = rows
+        columnOffsets = columns
     }
 
     var usesBLAS: Bool { packedColumns == outChannels && outChannels > Self.blasThreshold }
@@ -42,7 +69,12 @@ struct Conv2D: Kernel {
     var isPointwise: Bool {
         geometry.kernelHeight == 1 && geometry.kernelWidth == 1 && geometry.strideX == 1 && geometry.strideY == 1
     }
-    var scratchCount: Int { isPointwise ? 0 : geometry.batch * geometry.outHeight * geometry.outWidth * patchSize }
+    var isGathered: Bool { !rowOffsets.isEmpty }
+    var scratchCount: Int {
+        if isPointwise { return 0 }
+        if isGathered { return geometry.batch * paddedHeight * paddedWidth * inChannels }
+        return geometry.batch * geometry.outHeight * geometry.outWidth * patchSize
+    }
 
     func fusing(_ activation: Activation) -> (any Kernel)? {
         guard self.activation.isIdentity else { return nil }
@@ -62,6 +94,17 @@ struct Conv2D: Kernel {
     func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let g = geometry
         let pixels = g.batch * g.outHeight * g.outWidth
+        let residual = residualChannels > 0 ? inputs[1] : nil
+        if isGathered {
+            padCopy(inputs[0], into: scratch)
+            rowOffsets.withUnsafeBufferPointer { rows in
+                columnOffsets.withUnsafeBufferPointer { columns in
+                    let a = GatheredRows(base: scratch, rowOffsets: rows.baseAddress!, columnOffsets: columns.baseAddress!)
+                    gemm(a, pixels: pixels, residual: residual, output: output)
+                }
+            }
+            return
+        }
         let a: UnsafePointer<Float>
         if isPointwise {
             a = inputs[0]
@@ -69,7 +112,6 @@ struct Conv2D: Kernel {
             im2col(inputs[0], into: scratch)
             a = UnsafePointer(scratch)
         }
-        let residual = residualChannels > 0 ? inputs[1] : nil
         if usesBLAS && pixels == 1 {
             BLAS.sgemvRow(n: outChannels, k: patchSize, x: a, b: weights.baseAddress, y: output)
             Epilogue(channels: outChannels, bias: bias, activation: activation)
@@ -80,10 +122,28 @@ struct Conv2D: Kernel {
             Epilogue(channels: outChannels, bias: bias, activation: activation)
                 .apply(output, pixels: pixels, residual: residual, residualChannels: residualChannels)
         } else {
-            PackedGEMM(m: pixels, n: outChannels, k: patchSize, a: a, lda: patchSize,
-                       b: weights.baseAddress, nPadded: packedColumns, bias: bias.baseAddress,
-                       residual: residual, residualChannels: residualChannels,
-                       activation: activation.applier, c: output).run()
+            gemm(DenseRows(base: a, stride: patchSize), pixels: pixels, residual: residual, output: output)
+        }
+    }
+
+    private func gemm<A: GEMMRows>(_ a: A, pixels: Int, residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
+        PackedGEMM(m: pixels, n: outChannels, k: patchSize, a: a,
+                   b: weights.baseAddress, nPadded: packedColumns, bias: bias.baseAddress,
+                   residual: residual, residualChannels: residualChannels,
+                   activation: activation.applier, c: output).run()
+    }
+
+    /// Copies the input into the zero-padded `paddedHeight × paddedWidth` frame the gathered rows index.
+    private func padCopy(_ input: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
+        let g = geometry
+        let cin = inChannels
+        fill(padded, count: g.batch * paddedHeight * paddedWidth * cin)
+        let rows = min(g.inHeight, paddedHeight - g.padTop), cols = min(g.inWidth, paddedWidth - g.padLeft)
+        for n in 0..<g.batch {
+            for y in 0..<rows {
+                copy(padded + ((n * paddedHeight + y + g.padTop) * paddedWidth + g.padLeft) * cin,
+                     input + ((n * g.inHeight + y) * g.inWidth) * cin, count: cols * cin)
+            }
         }
     }
 
