@@ -1,21 +1,24 @@
 // Times one inference of each face network on this runtime (1 BLAS thread), printing one JSON line per model.
 // Called by scripts/bench_models.py, which times LiteRT on the same inputs in the same run.
 //
-//   swift build -c release --product neural-bench && .build/release/neural-bench [--golden DIR] [--iterations N]
+//   swift build -c release --product neural-bench
+//   .build/release/neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile]
 import Foundation
 import Swap
 
 var golden: String?
 var iterations = 300
 var profile = false
+var only: String?
 var arguments = CommandLine.arguments.dropFirst()
 while let arg = arguments.popFirst() {
     switch arg {
     case "--golden": golden = arguments.popFirst()
     case "--iterations": iterations = Int(arguments.popFirst() ?? "") ?? iterations
     case "--profile": profile = true
+    case "--model": only = arguments.popFirst()
     default:
-        FileHandle.standardError.write(Data("usage: neural-bench [--golden DIR] [--iterations N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile]\n".utf8))
         exit(2)
     }
 }
@@ -29,7 +32,7 @@ let inputs: [FaceModel: String] = [
 
 func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-for model in FaceModel.allCases {
+for model in FaceModel.allCases where only == nil || only == model.rawValue {
     let graph = try ModelLocator().graph(for: model)
     let executor = GraphExecutor(graph: graph)
     if let golden, let file = inputs[model] {
