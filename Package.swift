@@ -54,7 +54,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "NeuralBench", dependencies: ["Swap"], path: "Benchmarks/NeuralBench"),
+        .executableTarget(name: "NeuralBench", dependencies: ["Swap", "Stream"], path: "Benchmarks/NeuralBench"),
         .testTarget(name: "StreamTests", dependencies: ["Stream"]),
         .testTarget(name: "SwapTests", dependencies: ["Swap", "Stream"], exclude: ["Fixtures"]),
     ]

@@ -1,7 +1,7 @@
 /// 2-D convolution, NHWC input, weights given OHWI, as a GEMM: `out[P×Cout] = patches[P×K] · W[K×Cout]`.
 ///
 /// A 1×1 stride-1 conv multiplies the input directly; anything else first gathers patches (im2col) into scratch.
-/// Thin layers (≤ 128 output channels) use ``PackedGEMM`` with the epilogue in registers; wider ones OpenBLAS.
+/// Most layers use ``PackedGEMM`` (epilogue fused); single-pixel and very wide ones OpenBLAS (``prefersBLAS``).
 /// The epilogue adds the bias, optionally a residual (a following ADD fused in), then the activation.
 struct Conv2D: Kernel {
     let geometry: WindowGeometry
@@ -22,8 +22,12 @@ struct Conv2D: Kernel {
     let columnOffsets: [Int]
     let paddedHeight: Int, paddedWidth: Int
 
-    /// Output channels above which OpenBLAS beats the register-blocked kernel.
-    static let blasThreshold = 128
+    /// Whether OpenBLAS should run a conv of this shape: a single output pixel (a matrix-vector product over large
+    /// weights, e.g. FaceMesh's heads: `sgemv` streams them once) or very wide layers, where OpenBLAS's cache
+    /// blocking pays; otherwise ``PackedGEMM`` wins (measured: 6×6 96→384 was 3× faster than `sgemm`).
+    static func prefersBLAS(pixels: Int, outChannels: Int) -> Bool {
+        (pixels == 1 && outChannels > 128) || outChannels > 512
+    }
 
     /// `weights` in TFLite's OHWI layout `[Cout][kh][kw][Cin]`.
     init(geometry: WindowGeometry, inChannels: Int, outChannels: Int, weights: [Float], bias: [Float]?, activation: Activation) {
@@ -32,19 +36,21 @@ struct Conv2D: Kernel {
         self.outChannels = outChannels
         let k = geometry.kernelHeight * geometry.kernelWidth * inChannels
         precondition(weights.count == k * outChannels)
-        packedColumns = outChannels > Self.blasThreshold ? outChannels : (outChannels + 7) & ~7
+        let blas = Self.prefersBLAS(pixels: geometry.batch * geometry.outHeight * geometry.outWidth, outChannels: outChannels)
+        packedColumns = blas ? outChannels : (outChannels + 7) & ~7
         let packed = AlignedBuffer(count: k * packedColumns)
         for o in 0..<outChannels {
             for i in 0..<k { packed.baseAddress[i * packedColumns + o] = weights[o * k + i] }
         }
         self.weights = packed
+        usesBLAS = blas
         self.bias = ActivationFunction.padded(bias ?? [Float](repeating: 0, count: outChannels))
         self.activation = ActivationFunction(activation, channels: outChannels)
         let g = geometry
         paddedHeight = (g.outHeight - 1) * g.strideY + g.kernelHeight
         paddedWidth = (g.outWidth - 1) * g.strideX + g.kernelWidth
         let gathered = !(g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideX == 1 && g.strideY == 1)
-            && outChannels <= Self.blasThreshold
+            && !blas
         var rows: [Int] = [], columns: [Int] = []
         if gathered {
             for n in 0..<g.batch {
@@ -64,7 +70,11 @@ struct Conv2D: Kernel {
         columnOffsets = columns
     }
 
-    var usesBLAS: Bool { packedColumns == outChannels && outChannels > Self.blasThreshold }
+    var label: String {
+        "Conv2D \(geometry.label) \(inChannels)→\(outChannels)" + (residualChannels > 0 ? " +res\(residualChannels)" : "")
+            + (usesBLAS ? " BLAS" : isGathered ? " gathered" : "")
+    }
+    let usesBLAS: Bool
     var patchSize: Int { geometry.kernelHeight * geometry.kernelWidth * inChannels }
     var isPointwise: Bool {
         geometry.kernelHeight == 1 && geometry.kernelWidth == 1 && geometry.strideX == 1 && geometry.strideY == 1

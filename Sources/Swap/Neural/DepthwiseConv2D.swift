@@ -26,6 +26,8 @@ struct DepthwiseConv2D: Kernel {
         g.kernelHeight == 3 && g.kernelWidth == 3 && channels >= 8
     }
 
+    var label: String { "DepthwiseConv2D \(geometry.label) c\(channels)" }
+
     func fusing(_ activation: Activation) -> (any Kernel)? {
         guard self.activation.isIdentity else { return nil }
         var fused = self
