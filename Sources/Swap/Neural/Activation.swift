@@ -146,8 +146,6 @@ struct Epilogue {
     let bias: AlignedBuffer?
     let activation: ActivationFunction
 
-    var isIdentity: Bool { bias == nil && activation.isIdentity }
-
     /// Applies bias, then `residual` (`[pixels × residualChannels]`, zero-padded to `channels`), then activation.
     func apply(_ data: UnsafeMutablePointer<Float>, pixels: Int, residual: UnsafePointer<Float>? = nil, residualChannels: Int = 0) {
         let c = channels

@@ -1,7 +1,7 @@
 /// Depthwise 2-D convolution (channel multiplier 1), NHWC, vectorised across channels with FMA.
 ///
-/// Memory-bound, so it stays in Swift SIMD rather than BLAS: one pass over the input, bias and activation applied
-/// in registers.
+/// Load-bound rather than compute-bound, so it stays in Swift SIMD rather than BLAS: one pass over the input with
+/// the bias in the accumulators; the activation follows on each output row while it is still in L1.
 struct DepthwiseConv2D: Kernel {
     let geometry: WindowGeometry
     let channels: Int
