@@ -1,5 +1,6 @@
 /// A register-blocked SIMD GEMM for the small, thin matrices of 1×1 and im2col convolutions on mobile networks,
-/// with the conv epilogue (bias, residual add, activation) applied in registers before the single store.
+/// with the conv epilogue fused: bias in the accumulators, residual add and activation as a pass over each finished
+/// row block while it is still in L1.
 ///
 /// `C[m×n] = A[m×k] · B + bias (+ residual)`, `B` packed `[k × nPadded]` with zero columns past `n`.
 /// OpenBLAS spends more on packing and dispatch than on arithmetic at these sizes (n ≤ 128, m·n·k ≈ 10⁶).
