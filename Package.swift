@@ -56,7 +56,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "NeuralBench", dependencies: ["Swap"], path: "Benchmarks/NeuralBench"),
+        .executableTarget(name: "NeuralBench", dependencies: ["Swap", "Stream"], path: "Benchmarks/NeuralBench"),
         .testTarget(name: "StreamTests", dependencies: ["Stream"]),
         .testTarget(name: "SwapTests", dependencies: ["Swap", "Stream"], exclude: ["Fixtures"]),
         // Runs the built `facelive` binary end to end; depending on LiveCLI makes `swift test` build it.

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Times the face networks on facelive's Swift runtime and on LiteRT (ai-edge-litert), same inputs, same machine.
 
-Both run single-threaded (OpenBLAS 1 thread; LiteRT num_threads=1, XNNPACK). Rounds alternate between the two
-runtimes so a change in machine load hits both; the reported figure is the median over rounds of per-round medians.
+Both run single-threaded (OpenBLAS 1 thread; LiteRT num_threads=1, XNNPACK). Each round times every model on
+LiteRT and then immediately on facelive, so a change in machine load hits both; reported: the median over rounds of
+the per-round medians, and the median of the per-round ratios.
 
     pip install ai-edge-litert numpy            # reference runtime (offline check only)
     python3 scripts/bench_models.py [--rounds 5] [--iterations 300]
@@ -40,28 +41,24 @@ def inputs_dir():
     return tmp
 
 
-def litert_medians(directory, iterations):
-    result = {}
-    for model, stem, _ in NETWORKS:
-        interpreter = Interpreter(model_path=os.path.join(MODELS, model + ".tflite"), num_threads=1)
-        interpreter.allocate_tensors()
-        interpreter.set_tensor(interpreter.get_input_details()[0]["index"], np.load(os.path.join(directory, stem + ".npy")))
-        for _ in range(max(10, iterations // 10)):
-            interpreter.invoke()
-        times = []
-        for _ in range(iterations):
-            start = time.perf_counter()
-            interpreter.invoke()
-            times.append((time.perf_counter() - start) * 1e3)
-        result[model] = statistics.median(times)
-    return result
+def litert_median(model, stem, directory, iterations):
+    interpreter = Interpreter(model_path=os.path.join(MODELS, model + ".tflite"), num_threads=1)
+    interpreter.allocate_tensors()
+    interpreter.set_tensor(interpreter.get_input_details()[0]["index"], np.load(os.path.join(directory, stem + ".npy")))
+    for _ in range(max(10, iterations // 10)):
+        interpreter.invoke()
+    times = []
+    for _ in range(iterations):
+        start = time.perf_counter()
+        interpreter.invoke()
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
 
 
-def swift_medians(binary, directory, iterations):
-    out = subprocess.run([binary, "--golden", directory, "--iterations", str(iterations)],
+def swift_median(binary, model, directory, iterations):
+    out = subprocess.run([binary, "--golden", directory, "--iterations", str(iterations), "--model", model],
                          check=True, capture_output=True, text=True).stdout
-    lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    return {line["model"]: line["median_ms"] for line in lines}
+    return next(json.loads(line)["median_ms"] for line in out.splitlines() if line.startswith("{"))
 
 
 def main():
@@ -75,19 +72,26 @@ def main():
                    cwd=ROOT, check=True, stdout=sys.stderr)
     binary = os.path.join(args.scratch_path, "release", "neural-bench")
     directory = inputs_dir()
-    rounds = {"swift": [], "litert": []}
+    rounds = []  # per round: {model: (swift_ms, litert_ms)}
     for r in range(args.rounds):
-        rounds["litert"].append(litert_medians(directory, args.iterations))
-        rounds["swift"].append(swift_medians(binary, directory, args.iterations))
-        print(f"round {r + 1}/{args.rounds}: swift {rounds['swift'][-1]}  litert {rounds['litert'][-1]}", file=sys.stderr)
+        this = {}
+        for model, stem, _ in NETWORKS:
+            theirs = litert_median(model, stem, directory, args.iterations)
+            ours = swift_median(binary, model, directory, args.iterations)
+            this[model] = (ours, theirs)
+        rounds.append(this)
+        print(f"round {r + 1}/{args.rounds}: " + ", ".join(f"{m} {o:.2f}/{t:.2f} ms" for m, (o, t) in this.items()),
+              file=sys.stderr)
 
-    print(f"inputs: {directory}; {args.rounds} rounds × {args.iterations} invokes, 1 thread each; load {os.getloadavg()}")
-    print("| model | facelive (ms) | LiteRT 1 thread (ms) | ratio |")
+    print(f"inputs: {directory}; {args.rounds} rounds × {args.iterations} invokes per model and runtime, 1 thread; "
+          f"load average at end {os.getloadavg()[0]:.2f}")
+    print("| model | facelive (ms) | LiteRT 1 thread (ms) | ratio (median of rounds) |")
     print("|---|---|---|---|")
     for model, _, _ in NETWORKS:
-        ours = statistics.median(r[model] for r in rounds["swift"])
-        theirs = statistics.median(r[model] for r in rounds["litert"])
-        print(f"| {model} | {ours:.2f} | {theirs:.2f} | {ours / theirs:.2f}× |")
+        ours = statistics.median(r[model][0] for r in rounds)
+        theirs = statistics.median(r[model][1] for r in rounds)
+        ratio = statistics.median(r[model][0] / r[model][1] for r in rounds)
+        print(f"| {model} | {ours:.2f} | {theirs:.2f} | {ratio:.2f}× |")
 
 
 if __name__ == "__main__":

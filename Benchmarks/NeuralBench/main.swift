@@ -1,21 +1,25 @@
 // Times one inference of each face network on this runtime (1 BLAS thread), printing one JSON line per model.
 // Called by scripts/bench_models.py, which times LiteRT on the same inputs in the same run.
 //
-//   swift build -c release --product neural-bench && .build/release/neural-bench [--golden DIR] [--iterations N]
+//   swift build -c release --product neural-bench
+//   .build/release/neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile]
 import Foundation
+import Stream
 import Swap
 
 var golden: String?
 var iterations = 300
 var profile = false
+var only: String?
 var arguments = CommandLine.arguments.dropFirst()
 while let arg = arguments.popFirst() {
     switch arg {
     case "--golden": golden = arguments.popFirst()
     case "--iterations": iterations = Int(arguments.popFirst() ?? "") ?? iterations
     case "--profile": profile = true
+    case "--model": only = arguments.popFirst()
     default:
-        FileHandle.standardError.write(Data("usage: neural-bench [--golden DIR] [--iterations N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile]\n".utf8))
         exit(2)
     }
 }
@@ -29,7 +33,7 @@ let inputs: [FaceModel: String] = [
 
 func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-for model in FaceModel.allCases {
+for model in FaceModel.allCases where only == nil || only == model.rawValue {
     let graph = try ModelLocator().graph(for: model)
     let executor = GraphExecutor(graph: graph)
     if let golden, let file = inputs[model] {
@@ -58,4 +62,30 @@ for model in FaceModel.allCases {
     }
     let median = times[times.count / 2], p10 = times[times.count / 10], p90 = times[times.count * 9 / 10]
     print(#"{"model": "\#(model.rawValue)", "median_ms": \#(median), "p10_ms": \#(p10), "p90_ms": \#(p90), "kernels": \#(graph.kernelCount)}"#)
+}
+
+// End to end on a synthetic 1280×720 frame: resample + network + decode (+ warp for the landmarks).
+if only == nil || only == "pipeline" {
+    var frame = RGBImage(width: 1280, height: 720)
+    for y in 0..<720 {
+        for x in 0..<1280 { frame[x, y] = (UInt8(x % 256), UInt8(y % 256), UInt8((x + y) % 256)) }
+    }
+    func time(_ label: String, _ body: () -> Void) {
+        for _ in 0..<10 { body() }
+        var times: [Double] = []
+        for _ in 0..<max(20, iterations / 5) {
+            let start = now()
+            body()
+            times.append(Double(now() - start) / 1e6)
+        }
+        times.sort()
+        print(#"{"model": "\#(label)", "median_ms": \#(times[times.count / 2])}"#)
+    }
+    let short = try FaceDetector(model: .shortRange)
+    let full = try FaceDetector(model: .fullRange)
+    let landmarker = try FaceLandmarker(options: .init(presenceThreshold: 0))
+    time("detect_1280x720_short") { _ = short.detect(in: frame) }
+    time("detect_1280x720_full") { _ = full.detect(in: frame) }
+    let roi = FaceROI(center: [640, 360], size: 300, rotation: 0.3)
+    time("landmarks_1280x720_roi300") { _ = landmarker.landmarks(in: frame, roi: roi) }
 }

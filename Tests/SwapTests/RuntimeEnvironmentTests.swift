@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Swap
 
@@ -32,6 +33,35 @@ import Testing
         } throws: { error in
             let notFound = error as? ModelLocator.NotFound
             return notFound?.searched.first == dir.path && notFound?.description.contains("absent.tflite") == true
+        }
+    }
+}
+
+@Suite struct ExecutorConcurrencyTests {
+    /// One graph, one executor per thread: concurrent runs give the same result as a lone run.
+    @Test func executorsShareAGraphAcrossThreads() throws {
+        let graph = TestResources.graphs[.landmarks]!
+        var rng = SplitMix64(seed: 99)
+        let input = Tensor(shape: graph.inputShapes[0], values: (0..<graph.inputShapes[0].count).map { _ in Float(rng.next() % 256) / 255 })
+        let reference = GraphExecutor(graph: graph).run([input]).map(\.scalars)
+        let results = Mutex<[[[Float]]]>([])
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            let executor = GraphExecutor(graph: graph)
+            var outputs: [[Float]] = []
+            for _ in 0..<3 { outputs = executor.run([input]).map(\.scalars) }
+            results.withLock { $0.append(outputs) }
+        }
+        let all = results.withLock { $0 }
+        #expect(all.count == 4)
+        for r in all { #expect(r == reference) }
+    }
+
+    @Test func detectorRejectsTheWrongNetwork() {
+        #expect(throws: FaceDetector.IncompatibleModel.self) {
+            try FaceDetector(model: .shortRange, graph: TestResources.graphs[.fullRangeDetector]!)
+        }
+        #expect(throws: FaceLandmarker.IncompatibleModel.self) {
+            try FaceLandmarker(graph: TestResources.graphs[.shortRangeDetector]!)
         }
     }
 }

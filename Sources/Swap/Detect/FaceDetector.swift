@@ -105,8 +105,7 @@ public final class FaceDetector {
             executor.withOutput(boxOutput) { boxes in
                 var found: [FaceDetection] = []
                 for i in anchors.indices {
-                    let logit = min(max(scores[i], -80), 80)
-                    guard logit > logitThreshold else { continue }
+                    guard scores[i] > logitThreshold else { continue }
                     let a = anchors[i]
                     let centre = SIMD2(boxes[i * 16], boxes[i * 16 + 1]) / s + a
                     let half = SIMD2(boxes[i * 16 + 2], boxes[i * 16 + 3]) / s / 2
@@ -116,7 +115,7 @@ public final class FaceDetector {
                         box.framePoint(SIMD2(boxes[i * 16 + 4 + 2 * k], boxes[i * 16 + 5 + 2 * k]) / s + a)
                     }
                     found.append(FaceDetection(box: FaceRect(x: lo.x, y: lo.y, width: hi.x - lo.x, height: hi.y - lo.y),
-                                               score: 1 / (1 + exp(-logit)), keypoints: keypoints))
+                                               score: sigmoid(scores[i]), keypoints: keypoints))
                 }
                 return found
             }

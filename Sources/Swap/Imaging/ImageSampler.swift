@@ -35,24 +35,31 @@ enum ImageSampler {
         let xs = ResampleTaps(count: cw, origin: Double(region.x), length: Double(region.width), limit: image.width)
         let ys = ResampleTaps(count: ch, origin: Double(region.y), length: Double(region.height), limit: image.height)
         var row = [Float](repeating: 0, count: cw * 3)
+        // Unsafe views: this loop touches every source pixel of the region once per overlapping tap.
         image.pixels.withUnsafeBufferPointer { px in
-            for v in 0..<ch {
-                for i in row.indices { row[i] = 0 }
-                for t in ys.ranges[v] {
-                    let src = ys.indices[t] * image.width * 3
-                    let wy = ys.weights[t]
-                    for u in 0..<cw {
-                        var r: Float = 0, g: Float = 0, b: Float = 0
-                        for s in xs.ranges[u] {
-                            let p = src + xs.indices[s] * 3
-                            let w = xs.weights[s]
-                            r += w * Float(px[p]); g += w * Float(px[p + 1]); b += w * Float(px[p + 2])
+            xs.withUnsafeTaps { xStart, xEnd, xIndex, xWeight in
+                ys.withUnsafeTaps { yStart, yEnd, yIndex, yWeight in
+                    row.withUnsafeMutableBufferPointer { acc in
+                        for v in 0..<ch {
+                            acc.update(repeating: 0)
+                            for t in yStart[v] ..< yEnd[v] {
+                                let src = px.baseAddress! + yIndex[t] * image.width * 3
+                                let wy = yWeight[t]
+                                for u in 0..<cw {
+                                    var r: Float = 0, g: Float = 0, b: Float = 0
+                                    for s in xStart[u] ..< xEnd[u] {
+                                        let p = src + xIndex[s] * 3
+                                        let w = xWeight[s]
+                                        r += w * Float(p[0]); g += w * Float(p[1]); b += w * Float(p[2])
+                                    }
+                                    acc[3 * u] += wy * r; acc[3 * u + 1] += wy * g; acc[3 * u + 2] += wy * b
+                                }
+                            }
+                            let out = dst.baseAddress! + ((box.contentY + v) * size + box.contentX) * 3
+                            for i in 0..<cw * 3 { out[i] = acc[i] * scale + offset }
                         }
-                        row[3 * u] += wy * r; row[3 * u + 1] += wy * g; row[3 * u + 2] += wy * b
                     }
                 }
-                let out = ((box.contentY + v) * size + box.contentX) * 3
-                for i in 0..<cw * 3 { dst[out + i] = row[i] * scale + offset }
             }
         }
         return box

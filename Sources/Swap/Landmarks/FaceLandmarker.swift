@@ -76,7 +76,7 @@ public final class FaceLandmarker {
                               scale: 1 / 255, offset: 0, into: $0)
         }
         executor.run()
-        let presence = executor.withOutput(flagOutput) { 1 / (1 + exp(-min(max($0[0], -80), 80))) }
+        let presence = executor.withOutput(flagOutput) { sigmoid($0[0]) }
         let points = executor.withOutput(pointsOutput) { raw in
             (0..<FaceMeshTopology.pointCount).map { i in
                 let p = roi.framePoint(SIMD2(raw[3 * i], raw[3 * i + 1]) / s)

@@ -133,7 +133,7 @@ struct ActivationApplier {
         case .reluN1To1: return min(max(x, -1), 1)
         case .leaky: return x < 0 ? x * alpha![c] : x
         case .tanh: return Foundation.tanh(x)
-        case .sigmoid: return 1 / (1 + Foundation.exp(-x))
+        case .sigmoid: return sigmoid(x)
         }
     }
 }
@@ -145,8 +145,6 @@ struct Epilogue {
     /// At least `channels` values.
     let bias: AlignedBuffer?
     let activation: ActivationFunction
-
-    var isIdentity: Bool { bias == nil && activation.isIdentity }
 
     /// Applies bias, then `residual` (`[pixels × residualChannels]`, zero-padded to `channels`), then activation.
     func apply(_ data: UnsafeMutablePointer<Float>, pixels: Int, residual: UnsafePointer<Float>? = nil, residualChannels: Int = 0) {
@@ -167,6 +165,12 @@ struct Epilogue {
         }
         activation.apply(to: data, pixels: pixels, channels: c)
     }
+}
+
+/// The logistic function, with the argument clamped so `exp` cannot overflow (MediaPipe clamps scores likewise).
+@inline(__always)
+func sigmoid(_ x: Float) -> Float {
+    1 / (1 + Foundation.exp(-min(max(x, -80), 80)))
 }
 
 extension SIMD8 where Scalar == Float {

@@ -2,14 +2,14 @@
 ///
 /// Used for prepacked weights (written once at load, then read-only, so sharing across threads is safe) and for
 /// the activation arena of one ``GraphExecutor`` (touched only by the thread that runs it).
-public final class AlignedBuffer: @unchecked Sendable {
+final class AlignedBuffer: @unchecked Sendable {
     /// Number of floats.
-    public let count: Int
+    let count: Int
     /// First float; valid for `count` elements (at least one element is always allocated).
-    public let baseAddress: UnsafeMutablePointer<Float>
+    let baseAddress: UnsafeMutablePointer<Float>
 
     /// Zero-filled storage for `count` floats.
-    public init(count: Int) {
+    init(count: Int) {
         precondition(count >= 0, "negative buffer size")
         self.count = count
         let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
@@ -17,7 +17,7 @@ public final class AlignedBuffer: @unchecked Sendable {
     }
 
     /// A copy of `values`.
-    public convenience init<C: Collection>(_ values: C) where C.Element == Float {
+    convenience init<C: Collection>(_ values: C) where C.Element == Float {
         self.init(count: values.count)
         _ = UnsafeMutableBufferPointer(start: baseAddress, count: count).initialize(from: values)
     }
@@ -25,5 +25,5 @@ public final class AlignedBuffer: @unchecked Sendable {
     deinit { baseAddress.deallocate() }
 
     /// The contents as an array.
-    public var array: [Float] { Array(UnsafeBufferPointer(start: baseAddress, count: count)) }
+    var array: [Float] { Array(UnsafeBufferPointer(start: baseAddress, count: count)) }
 }

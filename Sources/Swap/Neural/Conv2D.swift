@@ -1,7 +1,7 @@
 /// 2-D convolution, NHWC input, weights given OHWI, as a GEMM: `out[P×Cout] = patches[P×K] · W[K×Cout]`.
 ///
 /// A 1×1 stride-1 conv multiplies the input directly; anything else first gathers patches (im2col) into scratch.
-/// Thin layers (≤ 128 output channels) use ``PackedGEMM`` with the epilogue in registers; wider ones OpenBLAS.
+/// Most layers use ``PackedGEMM`` (epilogue fused); single-pixel and very wide ones OpenBLAS (``prefersBLAS``).
 /// The epilogue adds the bias, optionally a residual (a following ADD fused in), then the activation.
 struct Conv2D: Kernel {
     let geometry: WindowGeometry
@@ -16,9 +16,18 @@ struct Conv2D: Kernel {
     var activation: ActivationFunction
     /// Channels of the residual operand (second input) added before the activation; 0 for none.
     var residualChannels = 0
+    /// Implicit im2col for k > 1 on the register-blocked path: where each output pixel's window starts in the
+    /// zero-padded input copy (`paddedHeight × paddedWidth`), and each patch element's offset from there.
+    let rowOffsets: [Int]
+    let columnOffsets: [Int]
+    let paddedHeight: Int, paddedWidth: Int
 
-    /// Output channels above which OpenBLAS beats the register-blocked kernel.
-    static let blasThreshold = 128
+    /// Whether OpenBLAS should run a conv of this shape: a single output pixel (a matrix-vector product over large
+    /// weights, e.g. FaceMesh's heads: `sgemv` streams them once) or very wide layers, where OpenBLAS's cache
+    /// blocking pays; otherwise ``PackedGEMM`` wins (measured: 6×6 96→384 was 3× faster than `sgemm`).
+    static func prefersBLAS(pixels: Int, outChannels: Int) -> Bool {
+        (pixels == 1 && outChannels > 128) || outChannels > 512
+    }
 
     /// `weights` in TFLite's OHWI layout `[Cout][kh][kw][Cin]`.
     init(geometry: WindowGeometry, inChannels: Int, outChannels: Int, weights: [Float], bias: [Float]?, activation: Activation) {
@@ -27,22 +36,55 @@ struct Conv2D: Kernel {
         self.outChannels = outChannels
         let k = geometry.kernelHeight * geometry.kernelWidth * inChannels
         precondition(weights.count == k * outChannels)
-        packedColumns = outChannels > Self.blasThreshold ? outChannels : (outChannels + 7) & ~7
+        let blas = Self.prefersBLAS(pixels: geometry.batch * geometry.outHeight * geometry.outWidth, outChannels: outChannels)
+        packedColumns = blas ? outChannels : (outChannels + 7) & ~7
         let packed = AlignedBuffer(count: k * packedColumns)
         for o in 0..<outChannels {
             for i in 0..<k { packed.baseAddress[i * packedColumns + o] = weights[o * k + i] }
         }
         self.weights = packed
+        usesBLAS = blas
         self.bias = ActivationFunction.padded(bias ?? [Float](repeating: 0, count: outChannels))
         self.activation = ActivationFunction(activation, channels: outChannels)
+        let g = geometry
+        paddedHeight = (g.outHeight - 1) * g.strideY + g.kernelHeight
+        paddedWidth = (g.outWidth - 1) * g.strideX + g.kernelWidth
+        let gathered = !(g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideX == 1 && g.strideY == 1)
+            && !blas
+        var rows: [Int] = [], columns: [Int] = []
+        if gathered {
+            for n in 0..<g.batch {
+                for oy in 0..<g.outHeight {
+                    for ox in 0..<g.outWidth {
+                        rows.append(((n * paddedHeight + oy * g.strideY) * paddedWidth + ox * g.strideX) * inChannels)
+                    }
+                }
+            }
+            for ky in 0..<g.kernelHeight {
+                for kx in 0..<g.kernelWidth {
+                    for ci in 0..<inChannels { columns.append((ky * paddedWidth + kx) * inChannels + ci) }
+                }
+            }
+        }
+        rowOffsets = rows
+        columnOffsets = columns
     }
 
-    var usesBLAS: Bool { packedColumns == outChannels && outChannels > Self.blasThreshold }
+    var label: String {
+        "Conv2D \(geometry.label) \(inChannels)→\(outChannels)" + (residualChannels > 0 ? " +res\(residualChannels)" : "")
+            + (usesBLAS ? " BLAS" : isGathered ? " gathered" : "")
+    }
+    let usesBLAS: Bool
     var patchSize: Int { geometry.kernelHeight * geometry.kernelWidth * inChannels }
     var isPointwise: Bool {
         geometry.kernelHeight == 1 && geometry.kernelWidth == 1 && geometry.strideX == 1 && geometry.strideY == 1
     }
-    var scratchCount: Int { isPointwise ? 0 : geometry.batch * geometry.outHeight * geometry.outWidth * patchSize }
+    var isGathered: Bool { !rowOffsets.isEmpty }
+    var scratchCount: Int {
+        if isPointwise { return 0 }
+        if isGathered { return geometry.batch * paddedHeight * paddedWidth * inChannels }
+        return geometry.batch * geometry.outHeight * geometry.outWidth * patchSize
+    }
 
     func fusing(_ activation: Activation) -> (any Kernel)? {
         guard self.activation.isIdentity else { return nil }
@@ -62,6 +104,17 @@ struct Conv2D: Kernel {
     func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let g = geometry
         let pixels = g.batch * g.outHeight * g.outWidth
+        let residual = residualChannels > 0 ? inputs[1] : nil
+        if isGathered {
+            padCopy(inputs[0], into: scratch)
+            rowOffsets.withUnsafeBufferPointer { rows in
+                columnOffsets.withUnsafeBufferPointer { columns in
+                    let a = GatheredRows(base: scratch, rowOffsets: rows.baseAddress!, columnOffsets: columns.baseAddress!)
+                    gemm(a, pixels: pixels, residual: residual, output: output)
+                }
+            }
+            return
+        }
         let a: UnsafePointer<Float>
         if isPointwise {
             a = inputs[0]
@@ -69,7 +122,6 @@ struct Conv2D: Kernel {
             im2col(inputs[0], into: scratch)
             a = UnsafePointer(scratch)
         }
-        let residual = residualChannels > 0 ? inputs[1] : nil
         if usesBLAS && pixels == 1 {
             BLAS.sgemvRow(n: outChannels, k: patchSize, x: a, b: weights.baseAddress, y: output)
             Epilogue(channels: outChannels, bias: bias, activation: activation)
@@ -80,10 +132,28 @@ struct Conv2D: Kernel {
             Epilogue(channels: outChannels, bias: bias, activation: activation)
                 .apply(output, pixels: pixels, residual: residual, residualChannels: residualChannels)
         } else {
-            PackedGEMM(m: pixels, n: outChannels, k: patchSize, a: a, lda: patchSize,
-                       b: weights.baseAddress, nPadded: packedColumns, bias: bias.baseAddress,
-                       residual: residual, residualChannels: residualChannels,
-                       activation: activation.applier, c: output).run()
+            gemm(DenseRows(base: a, stride: patchSize), pixels: pixels, residual: residual, output: output)
+        }
+    }
+
+    private func gemm<A: GEMMRows>(_ a: A, pixels: Int, residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
+        PackedGEMM(m: pixels, n: outChannels, k: patchSize, a: a,
+                   b: weights.baseAddress, nPadded: packedColumns, bias: bias.baseAddress,
+                   residual: residual, residualChannels: residualChannels,
+                   activation: activation.applier, c: output).run()
+    }
+
+    /// Copies the input into the zero-padded `paddedHeight × paddedWidth` frame the gathered rows index.
+    private func padCopy(_ input: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
+        let g = geometry
+        let cin = inChannels
+        fill(padded, count: g.batch * paddedHeight * paddedWidth * cin)
+        let rows = min(g.inHeight, paddedHeight - g.padTop), cols = min(g.inWidth, paddedWidth - g.padLeft)
+        for n in 0..<g.batch {
+            for y in 0..<rows {
+                copy(padded + ((n * paddedHeight + y + g.padTop) * paddedWidth + g.padLeft) * cin,
+                     input + ((n * g.inHeight + y) * g.inWidth) * cin, count: cols * cin)
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 /// Depthwise 2-D convolution (channel multiplier 1), NHWC, vectorised across channels with FMA.
 ///
-/// Memory-bound, so it stays in Swift SIMD rather than BLAS: one pass over the input, bias and activation applied
-/// in registers.
+/// Load-bound rather than compute-bound, so it stays in Swift SIMD rather than BLAS: one pass over the input with
+/// the bias in the accumulators; the activation follows on each output row while it is still in L1.
 struct DepthwiseConv2D: Kernel {
     let geometry: WindowGeometry
     let channels: Int
@@ -25,6 +25,8 @@ struct DepthwiseConv2D: Kernel {
     static func hasFastPath(_ g: WindowGeometry, _ channels: Int) -> Bool {
         g.kernelHeight == 3 && g.kernelWidth == 3 && channels >= 8
     }
+
+    var label: String { "DepthwiseConv2D \(geometry.label) c\(channels)" }
 
     func fusing(_ activation: Activation) -> (any Kernel)? {
         guard self.activation.isIdentity else { return nil }

@@ -53,7 +53,7 @@ public final class GraphExecutor {
             let start = DispatchTime.now().uptimeNanoseconds
             step.kernel.run(inputs: step.inputs, output: step.output, scratch: scratch)
             let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            return (String(describing: step.kernel).prefix(120).description, ms)
+            return (step.kernel.label, ms)
         }
     }
 

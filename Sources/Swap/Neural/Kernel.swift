@@ -2,6 +2,8 @@
 ///
 /// Kernels are immutable after construction so one graph can be run by several executors on several threads.
 protocol Kernel: Sendable {
+    /// A short description for profiles (type and shape).
+    var label: String { get }
     /// Floats of scratch memory `run` needs (im2col patches and the like).
     var scratchCount: Int { get }
     /// A copy of this kernel with `activation` applied to its output, or nil when it cannot fuse it.
@@ -11,6 +13,7 @@ protocol Kernel: Sendable {
 }
 
 extension Kernel {
+    var label: String { "\(type(of: self))" }
     var scratchCount: Int { 0 }
     func fusing(_ activation: Activation) -> (any Kernel)? { nil }
 }
@@ -44,6 +47,10 @@ struct WindowGeometry: Sendable, Equatable {
     var kernelHeight: Int, kernelWidth: Int
     var strideY: Int, strideX: Int
     var padTop: Int, padLeft: Int
+
+    var label: String {
+        "\(inHeight)×\(inWidth) k\(kernelHeight)×\(kernelWidth) s\(strideY) → \(outHeight)×\(outWidth)"
+    }
 
     init?(input: TensorShape, kernelHeight: Int, kernelWidth: Int, strideY: Int, strideX: Int, padding: Padding) {
         guard input.rank == 4,

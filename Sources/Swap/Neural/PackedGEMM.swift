@@ -1,11 +1,13 @@
 /// A register-blocked SIMD GEMM for the small, thin matrices of 1×1 and im2col convolutions on mobile networks,
-/// with the conv epilogue (bias, residual add, activation) applied in registers before the single store.
+/// with the conv epilogue fused: bias in the accumulators, residual add and activation as a pass over each finished
+/// row block while it is still in L1.
 ///
 /// `C[m×n] = A[m×k] · B + bias (+ residual)`, `B` packed `[k × nPadded]` with zero columns past `n`.
 /// OpenBLAS spends more on packing and dispatch than on arithmetic at these sizes (n ≤ 128, m·n·k ≈ 10⁶).
-struct PackedGEMM {
+/// `A` is either a dense matrix or gathered straight from a (padded) image — an implicit im2col.
+struct PackedGEMM<A: GEMMRows> {
     let m: Int, n: Int, k: Int
-    let a: UnsafePointer<Float>, lda: Int
+    let a: A
     let b: UnsafePointer<Float>, nPadded: Int
     let bias: UnsafePointer<Float>  // nPadded values
     let residual: UnsafePointer<Float>?
@@ -43,21 +45,22 @@ struct PackedGEMM {
         let bias0 = SIMD8<Float>.load(bias + col), bias1 = SIMD8<Float>.load(bias + col + 8)
         var c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1
         var c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1
-        let a0 = a + row * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda
+        let a0 = a.row(row), a1 = a.row(row + 1), a2 = a.row(row + 2), a3 = a.row(row + 3), a4 = a.row(row + 4), a5 = a.row(row + 5)
         var pb = b + col
         for i in 0..<k {
+            let o = a.column(i)
             let b0 = SIMD8<Float>.load(pb), b1 = SIMD8<Float>.load(pb + 8)
-            let x0 = SIMD8<Float>(repeating: a0[i])
+            let x0 = SIMD8<Float>(repeating: a0[o])
             c00 = c00.addingProduct(x0, b0); c01 = c01.addingProduct(x0, b1)
-            let x1 = SIMD8<Float>(repeating: a1[i])
+            let x1 = SIMD8<Float>(repeating: a1[o])
             c10 = c10.addingProduct(x1, b0); c11 = c11.addingProduct(x1, b1)
-            let x2 = SIMD8<Float>(repeating: a2[i])
+            let x2 = SIMD8<Float>(repeating: a2[o])
             c20 = c20.addingProduct(x2, b0); c21 = c21.addingProduct(x2, b1)
-            let x3 = SIMD8<Float>(repeating: a3[i])
+            let x3 = SIMD8<Float>(repeating: a3[o])
             c30 = c30.addingProduct(x3, b0); c31 = c31.addingProduct(x3, b1)
-            let x4 = SIMD8<Float>(repeating: a4[i])
+            let x4 = SIMD8<Float>(repeating: a4[o])
             c40 = c40.addingProduct(x4, b0); c41 = c41.addingProduct(x4, b1)
-            let x5 = SIMD8<Float>(repeating: a5[i])
+            let x5 = SIMD8<Float>(repeating: a5[o])
             c50 = c50.addingProduct(x5, b0); c51 = c51.addingProduct(x5, b1)
             pb += nPadded
         }
@@ -73,16 +76,17 @@ struct PackedGEMM {
     private func tile6x8(_ row: Int, _ col: Int) {
         let bias0 = SIMD8<Float>.load(bias + col)
         var c0 = bias0, c1 = bias0, c2 = bias0, c3 = bias0, c4 = bias0, c5 = bias0
-        let a0 = a + row * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda
+        let a0 = a.row(row), a1 = a.row(row + 1), a2 = a.row(row + 2), a3 = a.row(row + 3), a4 = a.row(row + 4), a5 = a.row(row + 5)
         var pb = b + col
         for i in 0..<k {
+            let o = a.column(i)
             let b0 = SIMD8<Float>.load(pb)
-            c0 = c0.addingProduct(SIMD8<Float>(repeating: a0[i]), b0)
-            c1 = c1.addingProduct(SIMD8<Float>(repeating: a1[i]), b0)
-            c2 = c2.addingProduct(SIMD8<Float>(repeating: a2[i]), b0)
-            c3 = c3.addingProduct(SIMD8<Float>(repeating: a3[i]), b0)
-            c4 = c4.addingProduct(SIMD8<Float>(repeating: a4[i]), b0)
-            c5 = c5.addingProduct(SIMD8<Float>(repeating: a5[i]), b0)
+            c0 = c0.addingProduct(SIMD8<Float>(repeating: a0[o]), b0)
+            c1 = c1.addingProduct(SIMD8<Float>(repeating: a1[o]), b0)
+            c2 = c2.addingProduct(SIMD8<Float>(repeating: a2[o]), b0)
+            c3 = c3.addingProduct(SIMD8<Float>(repeating: a3[o]), b0)
+            c4 = c4.addingProduct(SIMD8<Float>(repeating: a4[o]), b0)
+            c5 = c5.addingProduct(SIMD8<Float>(repeating: a5[o]), b0)
             pb += nPadded
         }
         finish(c0, row, col); finish(c1, row + 1, col); finish(c2, row + 2, col)
@@ -95,17 +99,18 @@ struct PackedGEMM {
         let bias2 = SIMD8<Float>.load(bias + col + 16)
         var c00 = bias0, c01 = bias1, c02 = bias2, c10 = bias0, c11 = bias1, c12 = bias2
         var c20 = bias0, c21 = bias1, c22 = bias2, c30 = bias0, c31 = bias1, c32 = bias2
-        let a0 = a + row * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda
+        let a0 = a.row(row), a1 = a.row(row + 1), a2 = a.row(row + 2), a3 = a.row(row + 3)
         var pb = b + col
         for i in 0..<k {
+            let o = a.column(i)
             let b0 = SIMD8<Float>.load(pb), b1 = SIMD8<Float>.load(pb + 8), b2 = SIMD8<Float>.load(pb + 16)
-            let x0 = SIMD8<Float>(repeating: a0[i])
+            let x0 = SIMD8<Float>(repeating: a0[o])
             c00 = c00.addingProduct(x0, b0); c01 = c01.addingProduct(x0, b1); c02 = c02.addingProduct(x0, b2)
-            let x1 = SIMD8<Float>(repeating: a1[i])
+            let x1 = SIMD8<Float>(repeating: a1[o])
             c10 = c10.addingProduct(x1, b0); c11 = c11.addingProduct(x1, b1); c12 = c12.addingProduct(x1, b2)
-            let x2 = SIMD8<Float>(repeating: a2[i])
+            let x2 = SIMD8<Float>(repeating: a2[o])
             c20 = c20.addingProduct(x2, b0); c21 = c21.addingProduct(x2, b1); c22 = c22.addingProduct(x2, b2)
-            let x3 = SIMD8<Float>(repeating: a3[i])
+            let x3 = SIMD8<Float>(repeating: a3[o])
             c30 = c30.addingProduct(x3, b0); c31 = c31.addingProduct(x3, b1); c32 = c32.addingProduct(x3, b2)
             pb += nPadded
         }
@@ -118,10 +123,11 @@ struct PackedGEMM {
     @inline(__always)
     private func tile1x8(_ row: Int, _ col: Int) {
         var acc = SIMD8<Float>.load(bias + col)
-        let a0 = a + row * lda
+        let a0 = a.row(row)
         var pb = b + col
         for i in 0..<k {
-            acc = acc.addingProduct(SIMD8<Float>(repeating: a0[i]), SIMD8<Float>.load(pb))
+            let o = a.column(i)
+            acc = acc.addingProduct(SIMD8<Float>(repeating: a0[o]), SIMD8<Float>.load(pb))
             pb += nPadded
         }
         finish(acc, row, col)
@@ -158,4 +164,27 @@ struct PackedGEMM {
         }
         activation.apply(to: out, pixels: rows, channels: n)
     }
+}
+
+/// How ``PackedGEMM`` finds element (row, i) of its left operand: `row(row)[column(i)]`.
+protocol GEMMRows {
+    func row(_ r: Int) -> UnsafePointer<Float>
+    func column(_ i: Int) -> Int
+}
+
+/// A row-major matrix.
+struct DenseRows: GEMMRows {
+    let base: UnsafePointer<Float>
+    let stride: Int
+    @inline(__always) func row(_ r: Int) -> UnsafePointer<Float> { base + r * stride }
+    @inline(__always) func column(_ i: Int) -> Int { i }
+}
+
+/// Patches of an image read in place: row `r` starts at its window's corner, column `i` is a fixed offset from it.
+struct GatheredRows: GEMMRows {
+    let base: UnsafePointer<Float>
+    let rowOffsets: UnsafePointer<Int>
+    let columnOffsets: UnsafePointer<Int>
+    @inline(__always) func row(_ r: Int) -> UnsafePointer<Float> { base + rowOffsets[r] }
+    @inline(__always) func column(_ i: Int) -> Int { columnOffsets[i] }
 }
