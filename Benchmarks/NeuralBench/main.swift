@@ -86,6 +86,6 @@ if only == nil || only == "pipeline" {
     let landmarker = try FaceLandmarker(options: .init(presenceThreshold: 0))
     time("detect_1280x720_short") { _ = short.detect(in: frame) }
     time("detect_1280x720_full") { _ = full.detect(in: frame) }
-    let roi = FaceROI(center: [640, 360], size: 300, rotation: 0.3)
+    let roi = FaceROI(center: [640, 360], side: 300, rotation: 0.3)
     time("landmarks_1280x720_roi300") { _ = landmarker.landmarks(in: frame, roi: roi) }
 }
