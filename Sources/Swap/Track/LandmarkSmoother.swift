@@ -5,8 +5,9 @@
 public struct LandmarkSmoother: Sendable {
     /// Smoothing settings.
     public struct Options: Sendable, Equatable {
-        /// One-Euro settings, `beta` per face size per second. The defaults cut frame-to-frame jitter about tenfold
-        /// on a still face at ≤ 1 frame of lag on a moving one (MediaPipe's 0.05/80 cuts it only about fourfold).
+        /// One-Euro settings, `beta` per face size per second. The defaults were chosen on real talking heads
+        /// (scripts/measure_tracking.py, docs/BENCHMARKS.md): landmark jitter cut about 2.5× at under one frame of
+        /// lag; a lower beta smooths more but lags ~2 frames behind head motion.
         public var filter: OneEuroFilter<SIMD4<Float>>.Parameters
         /// Mean landmark displacement between consecutive frames, as a fraction of the face size, above which the
         /// filter restarts (scene cut, fast motion) instead of lagging behind.
@@ -15,7 +16,7 @@ public struct LandmarkSmoother: Sendable {
         public var maxGap: Double
 
         public init(
-            filter: OneEuroFilter<SIMD4<Float>>.Parameters = .init(minCutoff: 0.5, beta: 4, derivativeCutoff: 1),
+            filter: OneEuroFilter<SIMD4<Float>>.Parameters = .init(minCutoff: 1, beta: 20, derivativeCutoff: 1),
             jumpThreshold: Float = 0.2, maxGap: Double = 0.5
         ) {
             self.filter = filter
