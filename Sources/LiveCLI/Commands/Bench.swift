@@ -31,15 +31,13 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         let outputOptions = try OutputOptions.parse(output.map { ["-o", $0] } ?? ["-o", "-", "-f", "null"])
-        var limited = input
-        if let duration {
-            let fps = try MediaProbe.probe(input.input).streams.first { $0.type == "video" }?.frameRate ?? 30
-            limited.maxFrames = min(input.maxFrames ?? .max, Int((duration * fps).rounded(.up)))
-        }
         let stages = try faceSwapStages(tracking: tracking, swapper: swapper, swap: swap, label: nil)
-        let report = try PipelineJob(input: limited, output: outputOptions, json: false, verbose: verbose)
-            .run { _ in stages }
-        print(BenchTable(report).text)
+        var job = PipelineJob(input: input, output: outputOptions, json: false, verbose: verbose)
+        job.maxDuration = duration
+        let report = try job.run { _ in stages }
+        // With the JSON on stdout, the table goes to stderr.
+        let table = Data((BenchTable(report).text + "\n").utf8)
+        (json == "-" ? FileHandle.standardError : FileHandle.standardOutput).write(table)
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

@@ -11,6 +11,8 @@ struct PipelineJob {
     var json: Bool
     var verbose: Bool
     var metadata: [String: String] = [:]
+    /// Stop after this many seconds of input (converted to frames at the input's rate).
+    var maxDuration: Double?
 
     /// Runs the job; `makeProcessors` gets the opened source's video description.
     @discardableResult
@@ -33,8 +35,12 @@ struct PipelineJob {
         } else {
             sink = NullSink()
         }
+        var maxFrames = input.maxFrames
+        if let maxDuration {
+            maxFrames = min(maxFrames ?? .max, max(1, Int((maxDuration * source.video.frameRate).rounded(.up))))
+        }
         let pipeline = Pipeline(source: source, processors: processors, sink: sink,
-                                policy: live ? .live : .lossless, maxFrames: input.maxFrames)
+                                policy: live ? .live : .lossless, maxFrames: maxFrames)
 
         let interrupted = InterruptRecord()
         let trap = SignalTrap { [pipeline] in
@@ -42,7 +48,7 @@ struct PipelineJob {
             pipeline.cancel()
         }
         var total = source.video.frameCount
-        if let maxFrames = input.maxFrames { total = min(total ?? maxFrames, maxFrames) }
+        if let maxFrames { total = min(total ?? maxFrames, maxFrames) }
         let progress = Terminal.isInteractive && !json ? ProgressLine(pipeline: pipeline, totalFrames: total) : nil
         let report: PipelineReport
         do {
