@@ -1,7 +1,7 @@
 import Stream
 
 /// Blends a swapped face into the frame: landmark mask × swap mask, erode/dilate, feather, colour transfer, opacity,
-/// optional original mouth, then paste-back that touches only the mask's footprint.
+/// the target's own eyes and mouth where asked, then paste-back that touches only the mask's footprint.
 ///
 /// The mask is built in swap space (the aligned crop or the mesh's frame box): its cost is fixed by the crop size,
 /// and erosion and blur act in the same pixels the swap was made in, so one setting suits every face size of a
@@ -22,8 +22,20 @@ public struct FaceMerger: Sendable {
         public var opacity: Float = 1
         /// Keep the target's mouth opening (teeth, tongue) instead of the swap's.
         public var keepOriginalMouth = false
-        /// Growth of the kept mouth region in swap-space pixels.
-        public var mouthDilatePixels = 2
+        /// Keep the target's eye openings instead of the swap's.
+        public var keepOriginalEyes = false
+        /// Growth of kept eye and mouth openings in swap-space pixels (covers the lid and lip margins).
+        public var keptPartDilatePixels = 2
+        /// Feather of kept openings: Gaussian σ in swap-space pixels (narrow: the face's feather is far too wide).
+        public var keptPartBlurSigma: Float = 1
+
+        /// The parts these options keep.
+        public var keptParts: FaceParts {
+            var parts: FaceParts = []
+            if keepOriginalMouth { parts.insert(.mouth) }
+            if keepOriginalEyes { parts.insert(.eyes) }
+            return parts
+        }
 
         public init() {}
     }
@@ -45,12 +57,16 @@ public struct FaceMerger: Sendable {
         if options.useSwapMask, let own = swap.mask { mask.multiply(by: own) }
         mask.erode(pixels: options.erodePixels)
         mask.gaussianBlur(sigma: options.blurSigma)
-        if options.keepOriginalMouth, points.count == FaceMeshTopology.pointCount {
-            var mouth = PolygonRasterizer.fill(FaceMeshTopology.innerLips.map { points[$0] }, width: w, height: h)
-            mouth.erode(pixels: -options.mouthDilatePixels)
-            mouth.gaussianBlur(sigma: 1)
+        let kept = options.keptParts.union(swap.keptParts)
+        if !kept.isEmpty, points.count == FaceMeshTopology.pointCount {
+            var holes = AlphaMask(width: w, height: h)
+            for ring in kept.rings { PolygonRasterizer.fill(ring.map { points[$0] }, into: &holes) }
+            holes.erode(pixels: -options.keptPartDilatePixels)
+            holes.gaussianBlur(sigma: options.keptPartBlurSigma)
             mask.values.withUnsafeMutableBufferPointer { m in
-                for i in m.indices { m[i] *= 1 - mouth.values[i] }
+                holes.values.withUnsafeBufferPointer { o in
+                    for i in m.indices { m[i] *= 1 - o[i] }
+                }
             }
         }
         mask.fadeBorder(pixels: 2)
@@ -65,7 +81,11 @@ public struct FaceMerger: Sendable {
         var face = swap.image
         if options.colorTransfer != .none {
             let original = ImageWarper.warp(frame, width: face.width, height: face.height, outputToSource: swap.toFrame)
-            options.colorTransfer.apply(to: &face, reference: original, mask: mask)
+            // Recolour only what the swapper drew: where its own mask is zero the swap may hold the frame itself
+            // (the mesh swap does, under the feather's tail), which must stay as it is.
+            var region = mask
+            if options.useSwapMask, let own = swap.mask { region.zero(where: own) }
+            options.colorTransfer.apply(to: &face, reference: original, mask: region)
         }
         let box = swap.toFrame.boundingBox(
             ofX: Float(support.x0 - 1)...Float(support.x1 + 1), y: Float(support.y0 - 1)...Float(support.y1 + 1))
