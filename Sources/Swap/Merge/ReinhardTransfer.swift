@@ -5,6 +5,9 @@ enum ReinhardTransfer {
     /// Statistics read every `statisticsStep`-th pixel of every `statisticsStep`-th row: a face holds tens of
     /// thousands of pixels, a quarter of them pins mean and deviation far below a grey level.
     static let statisticsStep = 2
+    /// Limits of the per-channel contrast change: a flat photo (black-and-white, colourised) would otherwise have its
+    /// noise amplified into blotches.
+    static let gainRange: ClosedRange<Float> = 0.5...1.6
 
     static func apply(to image: inout RGBImage, reference: RGBImage, mask: AlphaMask) {
         let lab = LabColor()
@@ -20,7 +23,8 @@ enum ReinhardTransfer {
         guard source.weight > 0 else { return }
         let cs = source.covariance, ct = target.covariance
         let sdS = SIMD3(cs[0], cs[4], cs[8]).squareRoot(), sdT = SIMD3(ct[0], ct[4], ct[8]).squareRoot()
-        let gain = SIMD3<Float>(sdT / (sdS + 1e-6))
+        let gain = SIMD3<Float>(sdT / (sdS + 1e-6)).clamped(lowerBound: SIMD3(repeating: gainRange.lowerBound),
+                                                            upperBound: SIMD3(repeating: gainRange.upperBound))
         let offset = SIMD3<Float>(target.mean) - SIMD3<Float>(source.mean) * gain
         image.pixels.withUnsafeMutableBufferPointer { dst in
             lab.transform(dst.baseAddress!, mask: mask, above: ColorTransfer.recolourThreshold, gain: gain, offset: offset)

@@ -16,6 +16,9 @@ public struct MeshSwapper: FaceSwapper {
         public var margin = 4
         /// The region of the face that is swapped.
         public var outline = SkinOutline()
+        /// Feather inside the outline: Gaussian σ as a share of the face-oval width. It scales with the face (the
+        /// merger's feather is in pixels) and hides lighting differences at the cut across the forehead.
+        public var feather: Float = 0.035
 
         public init() {}
     }
@@ -66,6 +69,15 @@ public struct MeshSwapper: FaceSwapper {
         // Only the outline gets the photo: the merger's feather reaches past it and must find the frame there.
         TriangleWarp.warp(source, sourcePoints: sourceLandmarks, triangles: FaceMeshTriangulation.triangles,
                           targetPoints: local, into: &image, clip: mask)
+        let sigma = options.feather * oval.width
+        if sigma > 0.5 {
+            // Eroding by σ first keeps most of the ramp inside the outline, where the photo is; the tail outside
+            // is cut off.
+            let painted = mask
+            mask.erode(pixels: Int(sigma.rounded()))
+            mask.gaussianBlur(sigma: sigma)
+            mask.zero(where: painted)
+        }
         mask.scale(by: weight)
         return SwappedFace(image: image, mask: mask, toFrame: AffineTransform2D(translation: origin),
                            keptParts: [.eyes, .mouth])
