@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Stream", targets: ["Stream"]),
         .library(name: "Swap", targets: ["Swap"]),
         .executable(name: "neural-bench", targets: ["NeuralBench"]),
+        .executable(name: "swap-bench", targets: ["SwapBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -57,6 +58,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "NeuralBench", dependencies: ["Swap", "Stream"], path: "Benchmarks/NeuralBench"),
+        .executableTarget(name: "SwapBench", dependencies: ["Swap", "Stream"], path: "Benchmarks/SwapBench"),
         .testTarget(name: "StreamTests", dependencies: ["Stream"]),
         .testTarget(name: "SwapTests", dependencies: ["Swap", "Stream"], exclude: ["Fixtures"]),
         // Runs the built `facelive` binary end to end; depending on LiveCLI makes `swift test` build it.

@@ -31,11 +31,12 @@ import Testing
         return out
     }
 
+    /// Moments over the part of the mask the transfer measures (its solid part, weighted by the mask).
     static func moments(_ img: RGBImage, lab: Bool) -> (mean: SIMD3<Double>, sd: SIMD3<Double>, cov: [Double]) {
         let converter = LabColor()
         var m = WeightedMoments<SIMD3<Float>>()
         for y in 0..<size {
-            for x in 0..<size where mask[x, y] > 0 {
+            for x in 0..<size where mask[x, y] >= ColorTransfer.statisticsThreshold {
                 let p = img[x, y]
                 let v = lab ? converter.lab(p.r, p.g, p.b) : SIMD3(Float(p.r), Float(p.g), Float(p.b))
                 m.add(v, weight: mask[x, y], full: true)

@@ -78,6 +78,18 @@ import Testing
         mask.erode(pixels: -5)
         #expect(mask[17, 40] == 0 && mask[18, 40] == 1)
     }
+
+    @Test func boxBlurFollowsTheGaussian() {
+        let square = PolygonRasterizer.fill([SIMD2(29.5, 24.5), SIMD2(70.5, 30.5), SIMD2(60.5, 75.5), SIMD2(25.5, 60.5)],
+                                            width: 100, height: 90)
+        for sigma: Float in [2.5, 6.25, 11] {
+            var exact = square, boxes = square
+            exact.exactGaussianBlur(sigma: sigma)
+            boxes.boxGaussianBlur(sigma: sigma)
+            let worst = zip(exact.values, boxes.values).map { abs($0 - $1) }.max()!
+            #expect(worst < 0.03, "σ \(sigma): \(worst)")
+        }
+    }
 }
 
 @Suite struct DelaunayTests {

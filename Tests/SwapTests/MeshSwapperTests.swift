@@ -20,10 +20,15 @@ import Testing
         // Expected: the photo carried by the known similarity.
         let frameToSource = try #require(Self.sourceToFrame.inverted())
         let expected = ImageWarper.warp(Self.source, width: 640, height: 480, outputToSource: frameToSource)
+        let toLocal = try #require(swap.toFrame.inverted())
+        let holes = FaceMeshTriangulation.holes.map { ring in ring.map { toLocal.apply(Self.target.points2D[$0]) } }
         var se = 0.0, n = 0
         for y in 0..<swap.image.height {
             for x in 0..<swap.image.width where mask[x, y] > 0 {
-                let f = swap.toFrame.apply(SIMD2(Float(x), Float(y)))
+                let local = SIMD2(Float(x), Float(y))
+                // Eye and mouth openings hold the frame (the merger keeps the target's there).
+                if holes.contains(where: { Polygon.contains($0, local) }) { continue }
+                let f = swap.toFrame.apply(local)
                 let (got, want) = (swap.image[x, y], expected[Int(f.x), Int(f.y)])
                 let d = Double(got.g) - Double(want.g)
                 se += d * d
@@ -32,12 +37,7 @@ import Testing
         }
         #expect(n > 10000)
         #expect(10 * log10(255 * 255 / max(se / Double(n), 1e-9)) > 35)
-        // The target's eyes and mouth opening are left alone.
-        for ring in FaceMeshTriangulation.holes {
-            let c = ring.map { Self.target.points2D[$0] }.reduce(.zero, +) / Float(ring.count)
-            let local = try #require(swap.toFrame.inverted()).apply(c)
-            #expect(mask[Int(local.x.rounded()), Int(local.y.rounded())] == 0)
-        }
+        #expect(swap.keptParts == [.eyes, .mouth])
         // Through the merger (no colour change): the frame shows the photo on the nose, the frame elsewhere.
         var options = FaceMerger.Options()
         options.colorTransfer = .none
@@ -47,6 +47,62 @@ import Testing
         let (nx, ny) = (Int(nose.x.rounded()), Int(nose.y.rounded()))
         #expect(abs(Int(out[nx, ny].g) - Int(expected[nx, ny].g)) <= 2)
         #expect(out[10, 10] == Self.frame[10, 10])
+        // The target's eyes and mouth opening are left alone.
+        for ring in FaceMeshTriangulation.holes {
+            let c = ring.map { Self.target.points2D[$0] }.reduce(.zero, +) / Float(ring.count)
+            let (cx, cy) = (Int(c.x.rounded()), Int(c.y.rounded()))
+            #expect(out[cx, cy] == Self.frame[cx, cy])
+        }
+    }
+
+    /// A photo whose hair comes down to just above the outline's forehead limit (a low fringe, well below the oval's
+    /// top): the hair (painted pure green) must not reach the frame, and the swap mask must stop at the limit.
+    @Test func leavesThePhotosHairOut() throws {
+        let outline = SkinOutline()
+        let layout = CanonicalFace.imageLayout
+        // Hair down to 0.15 cm (1.7 photo pixels) above the outline's top.
+        let outlineTop = outline.canonical.map(\.y).min()!
+        let hairline = outlineTop - 0.15
+        // Skin (red above green everywhere) on the photo, a grey frame: no blend of the two has green above red.
+        let texture = Self.source
+        var photo = RGBImage(width: texture.width, height: texture.height)
+        for y in 0..<photo.height {
+            for x in 0..<photo.width {
+                let v = Float(texture[x, y].r) * 0.5 + 100
+                photo[x, y] = (UInt8(v), UInt8(v * 0.75), UInt8(v * 0.6))
+            }
+        }
+        var frame = Self.frame
+        for y in 0..<frame.height { for x in 0..<frame.width { let v = frame[x, y].g; frame[x, y] = (v, v, v) } }
+        let toPhoto = AffineTransform2D(scale: 11, rotation: 0, translation: SIMD2(200, 190))
+        let hairY = Int(toPhoto.apply(SIMD2(0, hairline)).y)
+        for y in 0...hairY { for x in 0..<photo.width { photo[x, y] = (0, 255, 0) } }
+        let swapper = try MeshSwapper(source: photo, sourceLandmarks: Self.sourceLandmarks)
+        let upright = TestFaces.landmarks(center: SIMD2(330, 250), scale: 8)
+        let swap = try #require(try swapper.swap(FaceSwapInput(frame: frame, landmarks: upright)))
+        let mask = try #require(swap.mask)
+        // No mask above the outline's top (one pixel of anti-aliasing).
+        let limit = 250 + 8 * outlineTop - swap.toFrame.ty - 1
+        for y in 0..<mask.height where Float(y) < limit {
+            for x in 0..<mask.width { #expect(mask[x, y] == 0) }
+        }
+        #expect(outlineTop > layout[FaceMeshTopology.foreheadTop].y + 1)  // really below the oval's top
+        for transfer in [ColorTransfer.none, .rct] {
+            var options = FaceMerger.Options()
+            options.colorTransfer = transfer
+            var out = frame
+            FaceMerger(options: options).merge(swap, landmarks: upright, into: &out)
+            var green = 0, changed = 0
+            for y in 0..<out.height {
+                for x in 0..<out.width {
+                    let p = out[x, y]
+                    if Int(p.g) - Int(p.r) > 12 { green += 1 }
+                    if p != frame[x, y] { changed += 1 }
+                }
+            }
+            #expect(changed > 5000)
+            #expect(green == 0, "\(transfer): \(green) pixels of the photo's hair")
+        }
     }
 
     @Test func fadesOutWithYaw() throws {

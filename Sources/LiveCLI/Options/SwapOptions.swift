@@ -39,6 +39,9 @@ struct SwapOptions: ParsableArguments {
     @Flag(name: .customLong("keep-mouth"), help: "Keep the original mouth interior (teeth, tongue).")
     var keepMouth = false
 
+    @Flag(name: .customLong("keep-eyes"), help: "Keep the original eye openings (the one-shot swap always does).")
+    var keepEyes = false
+
     @Option(help: ArgumentHelp("Write a side-by-side picture (source | aligned | swapped | merged) of the first frame with a face.", valueName: "PNG"))
     var preview: String?
 
@@ -68,6 +71,7 @@ struct SwapOptions: ParsableArguments {
         options.colorTransfer = colorTransfer
         options.opacity = opacity
         options.keepOriginalMouth = keepMouth
+        options.keepOriginalEyes = keepEyes
         return FaceMerger(options: options)
     }
 }

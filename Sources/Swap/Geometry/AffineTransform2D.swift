@@ -88,4 +88,11 @@ public struct AffineTransform2D: Sendable, Equatable {
             apply(SIMD2(x.upperBound, y.upperBound)), apply(SIMD2(x.lowerBound, y.upperBound)),
         ])
     }
+
+    /// The offset when this is a pure translation by whole pixels (frame-aligned swap boxes), else nil.
+    public var integerTranslation: SIMD2<Int>? {
+        guard a == 1, b == 0, c == 0, d == 1, tx == tx.rounded(), ty == ty.rounded(),
+              abs(tx) < 1e9, abs(ty) < 1e9 else { return nil }
+        return SIMD2(Int(tx), Int(ty))
+    }
 }

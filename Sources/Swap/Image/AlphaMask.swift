@@ -36,6 +36,16 @@ public struct AlphaMask: Sendable, Equatable {
         }
     }
 
+    /// Sets to zero every value where `other` is zero (or less).
+    public mutating func zero(where other: AlphaMask) {
+        precondition(other.width == width && other.height == height, "mask sizes differ")
+        values.withUnsafeMutableBufferPointer { v in
+            other.values.withUnsafeBufferPointer { o in
+                for i in v.indices where o[i] <= 0 { v[i] = 0 }
+            }
+        }
+    }
+
     /// Multiplies every value by `factor`.
     public mutating func scale(by factor: Float) {
         guard factor != 1 else { return }

@@ -14,6 +14,9 @@ public enum ImageWarper {
     public static func warp(
         _ source: RGBImage, width: Int, height: Int, outputToSource m: AffineTransform2D, border: Border = .replicate
     ) -> RGBImage {
+        if let t = m.integerTranslation, t.x >= 0, t.y >= 0, t.x + width <= source.width, t.y + height <= source.height {
+            return source.cropped(x: t.x, y: t.y, width: width, height: height)  // same bytes, no resampling
+        }
         var out = RGBImage(width: width, height: height)
         let (sw, sh) = (source.width, source.height)
         source.pixels.withUnsafeBufferPointer { srcBuf in

@@ -10,8 +10,11 @@ public enum ColorTransfer: String, Sendable, CaseIterable {
     case lct
 
     /// Recolours `image` so that its statistics under `mask` match those of `reference` under the same mask.
-    /// Statistics are weighted by the mask value (pixels outside count zero times); only pixels inside the mask
-    /// are changed.
+    ///
+    /// Statistics come from the solid part of the mask only (values ≥ ``statisticsThreshold``, weighted by the
+    /// value): feathered rims blend into whatever surrounds the face and holes (eyes, mouth) are cut out, so the
+    /// colours measured are skin on both sides. Every pixel with a mask value above ``recolourThreshold`` is changed,
+    /// the rest stay bit-identical.
     public func apply(to image: inout RGBImage, reference: RGBImage, mask: AlphaMask) {
         precondition(image.width == reference.width && image.height == reference.height, "image sizes differ")
         precondition(image.width == mask.width && image.height == mask.height, "mask size differs from image")
@@ -21,6 +24,13 @@ public enum ColorTransfer: String, Sendable, CaseIterable {
         case .lct: LinearColorTransfer.apply(to: &image, reference: reference, mask: mask)
         }
     }
+}
+
+extension ColorTransfer {
+    /// Mask value from which a pixel counts in the colour statistics.
+    public static let statisticsThreshold: Float = 0.5
+    /// Mask value above which a pixel is recoloured (what the merger's paste-back shows: 1/255).
+    public static let recolourThreshold: Float = 1 / 255
 }
 
 /// Mask-weighted first and second moments of a pixel quantity.
@@ -53,15 +63,16 @@ struct WeightedMoments<V: SIMD & Sendable>: Sendable where V.Scalar == Float {
     }
 }
 
-/// Visits every pixel whose mask value is positive: `body(pixelIndex, maskValue)`, bounding box only.
+/// Visits every `step`-th pixel of every `step`-th row whose mask value is above `threshold`:
+/// `body(pixelIndex, maskValue)`, within the mask's bounding box.
 @inline(__always)
-func forEachMasked(_ mask: AlphaMask, _ body: (Int, Float) -> Void) {
-    guard let box = mask.support() else { return }
+func forEachMasked(_ mask: AlphaMask, above threshold: Float, step: Int = 1, _ body: (Int, Float) -> Void) {
+    guard let box = mask.support(above: threshold) else { return }
     mask.values.withUnsafeBufferPointer { m in
-        for y in box.y0...box.y1 {
-            for x in box.x0...box.x1 {
+        for y in stride(from: box.y0, through: box.y1, by: step) {
+            for x in stride(from: box.x0, through: box.x1, by: step) {
                 let i = y * mask.width + x
-                if m[i] > 0 { body(i, m[i]) }
+                if m[i] > threshold { body(i, m[i]) }
             }
         }
     }

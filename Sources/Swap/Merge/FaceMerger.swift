@@ -1,7 +1,7 @@
 import Stream
 
 /// Blends a swapped face into the frame: landmark mask × swap mask, erode/dilate, feather, colour transfer, opacity,
-/// optional original mouth, then paste-back that touches only the mask's footprint.
+/// the target's own eyes and mouth where asked, then paste-back that touches only the mask's footprint.
 ///
 /// The mask is built in swap space (the aligned crop or the mesh's frame box): its cost is fixed by the crop size,
 /// and erosion and blur act in the same pixels the swap was made in, so one setting suits every face size of a
@@ -22,8 +22,20 @@ public struct FaceMerger: Sendable {
         public var opacity: Float = 1
         /// Keep the target's mouth opening (teeth, tongue) instead of the swap's.
         public var keepOriginalMouth = false
-        /// Growth of the kept mouth region in swap-space pixels.
-        public var mouthDilatePixels = 2
+        /// Keep the target's eye openings instead of the swap's.
+        public var keepOriginalEyes = false
+        /// Growth of kept eye and mouth openings in swap-space pixels (covers the lid and lip margins).
+        public var keptPartDilatePixels = 2
+        /// Feather of kept openings: Gaussian σ in swap-space pixels (narrow: the face's feather is far too wide).
+        public var keptPartBlurSigma: Float = 1
+
+        /// The parts these options keep.
+        public var keptParts: FaceParts {
+            var parts: FaceParts = []
+            if keepOriginalMouth { parts.insert(.mouth) }
+            if keepOriginalEyes { parts.insert(.eyes) }
+            return parts
+        }
 
         public init() {}
     }
@@ -45,12 +57,16 @@ public struct FaceMerger: Sendable {
         if options.useSwapMask, let own = swap.mask { mask.multiply(by: own) }
         mask.erode(pixels: options.erodePixels)
         mask.gaussianBlur(sigma: options.blurSigma)
-        if options.keepOriginalMouth, points.count == FaceMeshTopology.pointCount {
-            var mouth = PolygonRasterizer.fill(FaceMeshTopology.innerLips.map { points[$0] }, width: w, height: h)
-            mouth.erode(pixels: -options.mouthDilatePixels)
-            mouth.gaussianBlur(sigma: 1)
+        let kept = options.keptParts.union(swap.keptParts)
+        if !kept.isEmpty, points.count == FaceMeshTopology.pointCount {
+            var holes = AlphaMask(width: w, height: h)
+            for ring in kept.rings { PolygonRasterizer.fill(ring.map { points[$0] }, into: &holes) }
+            holes.erode(pixels: -options.keptPartDilatePixels)
+            holes.gaussianBlur(sigma: options.keptPartBlurSigma)
             mask.values.withUnsafeMutableBufferPointer { m in
-                for i in m.indices { m[i] *= 1 - mouth.values[i] }
+                holes.values.withUnsafeBufferPointer { o in
+                    for i in m.indices { m[i] *= 1 - o[i] }
+                }
             }
         }
         mask.fadeBorder(pixels: 2)
@@ -65,7 +81,11 @@ public struct FaceMerger: Sendable {
         var face = swap.image
         if options.colorTransfer != .none {
             let original = ImageWarper.warp(frame, width: face.width, height: face.height, outputToSource: swap.toFrame)
-            options.colorTransfer.apply(to: &face, reference: original, mask: mask)
+            // Recolour only what the swapper drew: where its own mask is zero the swap may hold the frame itself
+            // (the mesh swap does, under the feather's tail), which must stay as it is.
+            var region = mask
+            if options.useSwapMask, let own = swap.mask { region.zero(where: own) }
+            options.colorTransfer.apply(to: &face, reference: original, mask: region)
         }
         let box = swap.toFrame.boundingBox(
             ofX: Float(support.x0 - 1)...Float(support.x1 + 1), y: Float(support.y0 - 1)...Float(support.y1 + 1))
@@ -73,7 +93,43 @@ public struct FaceMerger: Sendable {
         let x1 = min(frame.width - 1, Int((box.x + box.width).rounded(.up)))
         let y1 = min(frame.height - 1, Int((box.y + box.height).rounded(.up)))
         guard x0 <= x1, y0 <= y1 else { return }
-        Self.paste(face, mask: mask, toSpace: toSpace, into: &frame, x: x0...x1, y: y0...y1)
+        if let offset = swap.toFrame.integerTranslation {
+            Self.paste(face, mask: mask, at: offset, into: &frame, support: support)
+        } else {
+            Self.paste(face, mask: mask, toSpace: toSpace, into: &frame, x: x0...x1, y: y0...y1)
+        }
+    }
+
+    /// The pixel-aligned paste of frame-space swaps (the mesh swap): no resampling, eight pixels per step. Gives
+    /// the same bytes as the general paste at integer offsets, where its bilinear taps reduce to one pixel.
+    private static func paste(
+        _ face: RGBImage, mask: AlphaMask, at offset: SIMD2<Int>, into frame: inout RGBImage,
+        support: (x0: Int, y0: Int, x1: Int, y1: Int)
+    ) {
+        let xa = max(support.x0, -offset.x), xb = min(support.x1, frame.width - 1 - offset.x)
+        let ya = max(support.y0, -offset.y), yb = min(support.y1, frame.height - 1 - offset.y)
+        guard xa <= xb, ya <= yb else { return }
+        let (fw, frameWidth) = (face.width, frame.width)
+        let threshold: Float = 1 / 255
+        face.pixels.withUnsafeBufferPointer { facePx in
+            mask.values.withUnsafeBufferPointer { maskPx in
+                frame.pixels.withUnsafeMutableBufferPointer { out in
+                    for row in ya...yb {
+                        let alpha = maskPx.baseAddress! + row * fw
+                        let src = facePx.baseAddress! + 3 * (row * fw)
+                        let dst = out.baseAddress! + 3 * ((row + offset.y) * frameWidth + offset.x)
+                        for col in xa...xb {
+                            let a = alpha[col]
+                            guard a > threshold else { continue }
+                            let q = dst + 3 * col, p = src + 3 * col
+                            let under = SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0)
+                            let over = SIMD4(Float(p[0]), Float(p[1]), Float(p[2]), 0)
+                            Bilinear.store(under + (over - under) * min(a, 1), to: q)
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// `frame = frame·(1 − m) + face·m` over the box, sampling face and mask bilinearly in swap space.

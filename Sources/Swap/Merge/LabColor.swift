@@ -3,14 +3,14 @@ import Foundation
 /// sRGB (8-bit) ↔ CIE L*a*b* (D65), tuned for per-pixel use: table-driven gamma, Newton cube roots.
 struct LabColor: Sendable {
     /// sRGB byte → linear light.
-    private let toLinear = LabColor.linearTable
+    let toLinear = LabColor.linearTable
     /// Linear light (0…1 in `encodeSteps` steps) → sRGB 0…255.
     private let toSRGB = LabColor.encodeTable
     private static let encodeSteps = 4096
 
-    private static let white = SIMD3<Float>(0.95047, 1, 1.08883)
-    private static let epsilon: Float = 216 / 24389
-    private static let kappa: Float = 24389 / 27
+    static let white = SIMD3<Float>(0.95047, 1, 1.08883)
+    static let epsilon: Float = 216 / 24389
+    static let kappa: Float = 24389 / 27
 
     // Built once per process (immutable).
     private static let linearTable: [Float] = (0..<256).map { i in

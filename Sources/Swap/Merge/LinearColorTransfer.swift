@@ -8,7 +8,7 @@ enum LinearColorTransfer {
         var source = WeightedMoments<SIMD3<Float>>(), target = WeightedMoments<SIMD3<Float>>()
         image.pixels.withUnsafeBufferPointer { src in
             reference.pixels.withUnsafeBufferPointer { ref in
-                forEachMasked(mask) { i, w in
+                forEachMasked(mask, above: ColorTransfer.statisticsThreshold) { i, w in
                     source.add(SIMD3(Float(src[3 * i]), Float(src[3 * i + 1]), Float(src[3 * i + 2])), weight: w, full: true)
                     target.add(SIMD3(Float(ref[3 * i]), Float(ref[3 * i + 1]), Float(ref[3 * i + 2])), weight: w, full: true)
                 }
@@ -23,7 +23,7 @@ enum LinearColorTransfer {
         let rows = (SIMD3(m[0], m[1], m[2]), SIMD3(m[3], m[4], m[5]), SIMD3(m[6], m[7], m[8]))
         let ms = SIMD3<Float>(source.mean), mt = SIMD3<Float>(target.mean)
         image.pixels.withUnsafeMutableBufferPointer { dst in
-            forEachMasked(mask) { i, _ in
+            forEachMasked(mask, above: ColorTransfer.recolourThreshold) { i, _ in
                 let d = SIMD3(Float(dst[3 * i]), Float(dst[3 * i + 1]), Float(dst[3 * i + 2])) - ms
                 let c = (SIMD3((rows.0 * d).sum(), (rows.1 * d).sum(), (rows.2 * d).sum()) + mt + 0.5)
                     .clamped(lowerBound: .zero, upperBound: SIMD3(repeating: 255))

@@ -35,12 +35,16 @@ public struct SwappedFace: Sendable {
     public var mask: AlphaMask?
     /// Swap-space pixels → frame pixels.
     public var toFrame: AffineTransform2D
+    /// Parts the swap does not replace: the merger shows the target there, cut with a narrow feather (the wide
+    /// feather of the face border would let the swap's version show through).
+    public var keptParts: FaceParts
 
-    public init(image: RGBImage, mask: AlphaMask?, toFrame: AffineTransform2D) {
+    public init(image: RGBImage, mask: AlphaMask?, toFrame: AffineTransform2D, keptParts: FaceParts = []) {
         precondition(mask == nil || (mask!.width == image.width && mask!.height == image.height), "mask size differs")
         self.image = image
         self.mask = mask
         self.toFrame = toFrame
+        self.keptParts = keptParts
     }
 }
 

@@ -3,6 +3,9 @@ import Stream
 /// One-shot face swap by mesh warping: the photo's face texture is cut into the canonical triangles and each
 /// triangle is laid onto the target's current triangle. Expressions and head motion follow the target (its
 /// landmarks place the triangles, its eyes and mouth opening stay); identity (shape and texture) follows the photo.
+///
+/// Only the skin inside ``SkinOutline`` is offered to the merger (no hair, no background from the photo); the rest
+/// of the swap box holds the frame itself, so the merger's feather never fades into anything but the target.
 public struct MeshSwapper: FaceSwapper {
     public struct Options: Sendable, Equatable {
         /// |yaw| (degrees) up to which the swap is at full strength.
@@ -11,6 +14,11 @@ public struct MeshSwapper: FaceSwapper {
         public var zeroStrengthYaw: Float = 60
         /// Frame pixels around the face oval kept in the swap box (room for the merger's feathering).
         public var margin = 4
+        /// The region of the face that is swapped.
+        public var outline = SkinOutline()
+        /// Feather inside the outline: Gaussian σ as a share of the face-oval width. It scales with the face (the
+        /// merger's feather is in pixels) and hides lighting differences at the cut across the forehead.
+        public var feather: Float = 0.035
 
         public init() {}
     }
@@ -55,12 +63,24 @@ public struct MeshSwapper: FaceSwapper {
         let y1 = min(input.frame.height - 1, Int((oval.y + oval.height + m).rounded(.up)))
         guard x0 < x1, y0 < y1 else { return nil }
         let origin = SIMD2(Float(x0), Float(y0))
-        var image = RGBImage(width: x1 - x0 + 1, height: y1 - y0 + 1)
-        var coverage = AlphaMask(width: image.width, height: image.height)
-        TriangleWarp.warp(
-            source, sourcePoints: sourceLandmarks, triangles: FaceMeshTriangulation.triangles,
-            targetPoints: target.map { $0 - origin }, into: &image, coverage: &coverage, coverageValue: weight)
-        return SwappedFace(image: image, mask: coverage, toFrame: AffineTransform2D(translation: origin))
+        let local = target.map { $0 - origin }
+        var image = input.frame.cropped(x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1)
+        var mask = PolygonRasterizer.fill(options.outline.polygon(on: local), width: image.width, height: image.height)
+        // Only the outline gets the photo: the merger's feather reaches past it and must find the frame there.
+        TriangleWarp.warp(source, sourcePoints: sourceLandmarks, triangles: FaceMeshTriangulation.triangles,
+                          targetPoints: local, into: &image, clip: mask)
+        let sigma = options.feather * oval.width
+        if sigma > 0.5 {
+            // Eroding by σ first keeps most of the ramp inside the outline, where the photo is; the tail outside
+            // is cut off.
+            let painted = mask
+            mask.erode(pixels: Int(sigma.rounded()))
+            mask.gaussianBlur(sigma: sigma)
+            mask.zero(where: painted)
+        }
+        mask.scale(by: weight)
+        return SwappedFace(image: image, mask: mask, toFrame: AffineTransform2D(translation: origin),
+                           keptParts: [.eyes, .mouth])
     }
 }
 

@@ -3,45 +3,55 @@ import Stream
 /// Piecewise-affine warp: paints triangles of a source image onto destination triangles.
 enum TriangleWarp {
     /// For each triangle (indices into both point lists), maps `source` from `sourcePoints` onto `targetPoints` in
-    /// `image`, and writes `coverageValue` into `coverage` where it painted. Target triangles facing away (signed
-    /// area ≤ 0, i.e. folded over in a turned head) are skipped. Pixels are covered by the top-left rule, so shared
-    /// edges are painted once.
+    /// `image`, painting only pixels where `clip` (the image's size) is positive. Target triangles facing away
+    /// (signed area ≤ 0, i.e. folded over in a turned head) are skipped. Pixels are covered by the top-left rule, so
+    /// shared edges are painted once.
     static func warp(
         _ source: RGBImage, sourcePoints: [SIMD2<Float>], triangles: [SIMD3<Int>], targetPoints: [SIMD2<Float>],
-        into image: inout RGBImage, coverage: inout AlphaMask, coverageValue: Float
+        into image: inout RGBImage, clip: AlphaMask
     ) {
+        precondition(clip.width == image.width && clip.height == image.height, "clip size differs from image")
         let (w, h) = (image.width, image.height)
         let (sw, sh) = (source.width, source.height)
         source.pixels.withUnsafeBufferPointer { srcBuf in
+          clip.values.withUnsafeBufferPointer { clipBuf in
             image.pixels.withUnsafeMutableBufferPointer { dstBuf in
-                coverage.values.withUnsafeMutableBufferPointer { cov in
-                    let src = srcBuf.baseAddress!, dst = dstBuf.baseAddress!
-                    for t in triangles {
-                        let (p0, p1, p2) = (targetPoints[t.x], targetPoints[t.y], targetPoints[t.z])
-                        let area = cross(p1 - p0, p2 - p0)
-                        guard area > 1e-3,
-                              let m = AffineTransform2D(
-                                mapping: (p0, p1, p2), to: (sourcePoints[t.x], sourcePoints[t.y], sourcePoints[t.z]))
-                        else { continue }
-                        let lo = pointwiseMin(p0, pointwiseMin(p1, p2)), hi = pointwiseMax(p0, pointwiseMax(p1, p2))
-                        let xa = max(0, Int(lo.x.rounded(.up))), xb = min(w - 1, Int(hi.x.rounded(.down)))
-                        let ya = max(0, Int(lo.y.rounded(.up))), yb = min(h - 1, Int(hi.y.rounded(.down)))
-                        guard xa <= xb, ya <= yb else { continue }
-                        let edges = (Edge(p1, p2), Edge(p2, p0), Edge(p0, p1))
-                        for y in ya...yb {
-                            let py = Float(y)
-                            for x in xa...xb {
-                                let p = SIMD2(Float(x), py)
-                                guard edges.0.covers(p), edges.1.covers(p), edges.2.covers(p) else { continue }
-                                let s = m.apply(p)
-                                let c = Bilinear.sampleRGB(src, Bilinear.clamped(s.x, s.y, width: sw, height: sh))
-                                Bilinear.store(c, to: dst + 3 * (y * w + x))
-                                cov[y * w + x] = coverageValue
-                            }
+                let src = srcBuf.baseAddress!, dst = dstBuf.baseAddress!, inside = clipBuf.baseAddress!
+                for t in triangles {
+                    let (p0, p1, p2) = (targetPoints[t.x], targetPoints[t.y], targetPoints[t.z])
+                    let area = cross(p1 - p0, p2 - p0)
+                    guard area > 1e-3,
+                          let m = AffineTransform2D(
+                            mapping: (p0, p1, p2), to: (sourcePoints[t.x], sourcePoints[t.y], sourcePoints[t.z]))
+                    else { continue }
+                    let lo = pointwiseMin(p0, pointwiseMin(p1, p2)), hi = pointwiseMax(p0, pointwiseMax(p1, p2))
+                    let xa = max(0, Int(lo.x.rounded(.up))), xb = min(w - 1, Int(hi.x.rounded(.down)))
+                    let ya = max(0, Int(lo.y.rounded(.up))), yb = min(h - 1, Int(hi.y.rounded(.down)))
+                    guard xa <= xb, ya <= yb else { continue }
+                    let edges = (Edge(p1, p2), Edge(p2, p0), Edge(p0, p1))
+                    for y in ya...yb {
+                        let py = Float(y)
+                        // The row's span from the three edge lines, one pixel wider; the exact rule decides the ends.
+                        var left = Float(xa), right = Float(xb)
+                        edges.0.clip(row: py, left: &left, right: &right)
+                        edges.1.clip(row: py, left: &left, right: &right)
+                        edges.2.clip(row: py, left: &left, right: &right)
+                        let x0 = max(xa, Int(left.rounded(.down)) - 1), x1 = min(xb, Int(right.rounded(.up)) + 1)
+                        guard x0 <= x1 else { continue }
+                        var s = m.apply(SIMD2(Float(x0), py))
+                        let step = SIMD2(m.a, m.c)
+                        var q = dst + 3 * (y * w + x0)
+                        for x in x0...x1 {
+                            defer { s += step; q += 3 }
+                            let p = SIMD2(Float(x), py)
+                            guard inside[y * w + x] > 0, edges.0.covers(p), edges.1.covers(p), edges.2.covers(p)
+                            else { continue }
+                            Bilinear.store(Bilinear.sampleRGB(src, Bilinear.clamped(s.x, s.y, width: sw, height: sh)), to: q)
                         }
                     }
                 }
             }
+          }
         }
     }
 
@@ -64,6 +74,20 @@ enum TriangleWarp {
         func covers(_ p: SIMD2<Float>) -> Bool {
             let e = d.x * (p.y - a.y) - d.y * (p.x - a.x)
             return e > 0 || (e == 0 && inclusive)
+        }
+
+        /// Narrows [left, right] to where this edge's function is ≥ 0 on row `y` (approximately; callers widen).
+        @inline(__always)
+        func clip(row y: Float, left: inout Float, right: inout Float) {
+            // e(x) = d.x·(y − a.y) − d.y·(x − a.x) ≥ 0
+            let c = d.x * (y - a.y)
+            if d.y > 0 {
+                right = min(right, a.x + c / d.y)
+            } else if d.y < 0 {
+                left = max(left, a.x + c / d.y)
+            } else if c < 0 {
+                right = left - 3  // the whole row is outside
+            }
         }
     }
 }

@@ -1,0 +1,93 @@
+// Times the per-face swap stages (align, mask, mesh swap, merge) on a real frame: the first frame of a clip with a
+// face, landmarks from the detector and landmarker once, then many repetitions of each stage. Prints one JSON line.
+//
+//   swift build -c release --product swap-bench
+//   .build/release/swap-bench --video CLIP.mp4 [--face PHOTO] [--skip N] [--iterations N]
+import Foundation
+import Stream
+import Swap
+
+var video: String?
+var photo: String?
+var skip = 30
+var iterations = 200
+var arguments = CommandLine.arguments.dropFirst()
+while let arg = arguments.popFirst() {
+    switch arg {
+    case "--video": video = arguments.popFirst()
+    case "--face": photo = arguments.popFirst()
+    case "--skip": skip = Int(arguments.popFirst() ?? "") ?? skip
+    case "--iterations": iterations = Int(arguments.popFirst() ?? "") ?? iterations
+    default:
+        FileHandle.standardError.write(Data("usage: swap-bench --video CLIP [--face PHOTO] [--skip N] [--iterations N]\n".utf8))
+        exit(2)
+    }
+}
+guard let video else {
+    FileHandle.standardError.write(Data("swap-bench: --video is required\n".utf8))
+    exit(2)
+}
+
+let locator = ModelLocator()
+let landmarker = try FaceLandmarker(locator: locator)
+let detector = try FaceDetector(model: .fullRange, locator: locator)
+let swapper = try MeshSwapper.fromPhoto(
+    photo ?? locator.url(forFile: "astronaut_public_domain.png").path, landmarker: landmarker, locator: locator)
+
+// The first frame after `skip` with a face.
+let source = try MediaSource(video)
+var found: (RGBImage, FaceLandmarks)?
+var index = 0
+while found == nil, let frame = try source.nextFrame() {
+    defer { index += 1 }
+    guard index >= skip else { continue }
+    let image = try frame.image
+    guard let face = detector.detect(in: image).first,
+          var landmarks = landmarker.landmarks(in: image, roi: FaceLandmarker.roi(from: face)) else { continue }
+    if let refined = landmarker.landmarks(in: image, roi: FaceLandmarker.roi(from: landmarks)) { landmarks = refined }
+    found = (image, landmarks)
+}
+guard let (frame, landmarks) = found else {
+    FileHandle.standardError.write(Data("swap-bench: no face in \(video)\n".utf8))
+    exit(1)
+}
+
+func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+/// Median and 10th/90th percentile milliseconds of `body` over `iterations` runs (after a warm-up).
+@MainActor func time(_ body: () throws -> Void) rethrows -> (median: Double, p10: Double, p90: Double) {
+    for _ in 0..<max(5, iterations / 10) { try body() }
+    var times: [Double] = []
+    for _ in 0..<iterations {
+        let start = now()
+        try body()
+        times.append(Double(now() - start) / 1e6)
+    }
+    times.sort()
+    return (times[times.count / 2], times[times.count / 10], times[times.count * 9 / 10])
+}
+
+let pose = HeadPose(landmarks: landmarks)
+let input = FaceSwapInput(frame: frame, landmarks: landmarks, pose: pose)
+let merger = FaceMerger()
+guard let swapped = try swapper.swap(input) else {
+    FileHandle.standardError.write(Data("swap-bench: the swapper skipped the face (yaw \(pose.yaw))\n".utf8))
+    exit(1)
+}
+var results: [(String, (median: Double, p10: Double, p90: Double))] = []
+results.append(("align", try time { _ = try FaceAligner().align(frame, landmarks: landmarks, pose: pose) }))
+results.append(("swap", try time { _ = try swapper.swap(input) }))
+results.append(("mask", time { _ = merger.mask(for: swapped, landmarks: landmarks) }))
+results.append(("merge", time {
+    var out = frame
+    merger.merge(swapped, landmarks: landmarks, into: &out)
+}))
+results.append(("swap+merge", try time {
+    var out = frame
+    if let s = try swapper.swap(input) { merger.merge(s, landmarks: landmarks, into: &out) }
+}))
+let fields = results.map { name, t in
+    String(format: #""%@": {"median_ms": %.3f, "p10_ms": %.3f, "p90_ms": %.3f}"#, name, t.median, t.p10, t.p90)
+}
+print("{\"video\": \"\((video as NSString).lastPathComponent)\", \"frame\": \(index - 1), "
+      + "\"box\": [\(swapped.image.width), \(swapped.image.height)], " + fields.joined(separator: ", ") + "}")
