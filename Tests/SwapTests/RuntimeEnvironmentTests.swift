@@ -41,7 +41,7 @@ import Testing
     /// One graph, one executor per thread: concurrent runs give the same result as a lone run.
     @Test func executorsShareAGraphAcrossThreads() throws {
         let graph = TestResources.graphs[.landmarks]!
-        var rng = SplitMix64(seed: 99)
+        var rng = SeededRandom(seed: 99)
         let input = Tensor(shape: graph.inputShapes[0], values: (0..<graph.inputShapes[0].count).map { _ in Float(rng.next() % 256) / 255 })
         let reference = GraphExecutor(graph: graph).run([input]).map(\.scalars)
         let results = Mutex<[[[Float]]]>([])

@@ -7,7 +7,7 @@ import Testing
     // MARK: Helpers
 
     static func random(_ count: Int, seed: UInt64) -> [Float] {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         return (0..<count).map { _ in Float(Int(rng.next() % 2001) - 1000) / 500 }
     }
 

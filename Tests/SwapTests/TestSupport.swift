@@ -2,7 +2,7 @@ import Foundation
 import Stream
 @testable import Swap
 
-/// Deterministic pseudo-random numbers (SplitMix64) so tests never flake.
+/// Deterministic pseudo-random numbers (SeededRandom) so tests never flake.
 struct SeededRandom: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
