@@ -16,6 +16,9 @@ struct Bench: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Also write the output here (default: encode and discard).")
     var output: String?
 
+    @Option(name: [.customShort("f"), .customLong("format")], help: "Output container for -o (e.g. mpegts for udp://).")
+    var format: String?
+
     @Option(help: "Stop after this many seconds of input.")
     var duration: Double?
 
@@ -30,7 +33,8 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        let outputOptions = try OutputOptions.parse(output.map { ["-o", $0] } ?? ["-o", "-", "-f", "null"])
+        let outputArguments = output.map { ["-o", $0] + (format.map { ["-f", $0] } ?? []) } ?? ["-o", "-", "-f", "null"]
+        let outputOptions = try OutputOptions.parse(outputArguments)
         let stages = try faceSwapStages(tracking: tracking, swapper: swapper, swap: swap, label: nil)
         var job = PipelineJob(input: input, output: outputOptions, json: false, verbose: verbose)
         job.maxDuration = duration
