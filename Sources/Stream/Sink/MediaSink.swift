@@ -60,7 +60,8 @@ public final class MediaSink: FrameSink {
         enc.pointee.colorspace = AVColorSpace(rawValue: video.colorSpace)
         enc.pointee.color_range = AVCOL_RANGE_MPEG
         enc.pointee.thread_count = Int32(settings.threads)
-        enc.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
+        // Frame threads hold one frame each (latency); live output (zerolatency) keeps x264's sliced threads.
+        enc.pointee.thread_type = settings.tune == "zerolatency" ? FF_THREAD_SLICE : FF_THREAD_FRAME | FF_THREAD_SLICE
         if let gop = settings.gopSize { enc.pointee.gop_size = Int32(gop) }
         if oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 {
             enc.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER
