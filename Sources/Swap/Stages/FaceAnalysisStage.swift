@@ -12,6 +12,9 @@ public final class FaceAnalysisStage: FrameProcessor {
     private var tracker: FaceTracker
 
     public init(detector: FaceDetector, landmarker: FaceLandmarker, tracker: FaceTracker) {
+        // The pipeline already runs a stage per core; OpenBLAS's own workers (used only for the networks' tiny
+        // heads here) would spin against the other stages: measured 24 → 16 ms per landmark call under load.
+        NeuralRuntime.setBLASThreadCount(1)
         self.detector = detector
         self.landmarker = landmarker
         self.tracker = tracker
