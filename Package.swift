@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Swap", targets: ["Swap"]),
         .executable(name: "neural-bench", targets: ["NeuralBench"]),
         .executable(name: "swap-bench", targets: ["SwapBench"]),
+        .executable(name: "stream-bench", targets: ["StreamBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,6 +59,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "NeuralBench", dependencies: ["Swap", "Stream"], path: "Benchmarks/NeuralBench"),
+        .executableTarget(name: "StreamBench", dependencies: ["Stream"], path: "Benchmarks/StreamBench"),
         .executableTarget(name: "SwapBench", dependencies: ["Swap", "Stream"], path: "Benchmarks/SwapBench"),
         .testTarget(name: "StreamTests", dependencies: ["Stream"]),
         .testTarget(name: "SwapTests", dependencies: ["Swap", "Stream"], exclude: ["Fixtures"]),
