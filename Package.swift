@@ -27,11 +27,13 @@ let package = Package(
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libavdevice-dev"])]
         ),
         .systemLibrary(name: "CYUV", providers: [.apt(["libyuv-dev"])]),
+        // <linux/videodev2.h> comes with linux-libc-dev; raw ioctls need no library.
+        .systemLibrary(name: "CV4L2", providers: [.apt(["linux-libc-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(
             name: "Stream",
             dependencies: [
-                "CFFmpeg", "CYUV",
+                "CFFmpeg", "CYUV", "CV4L2",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: kernelFlags
@@ -52,5 +54,7 @@ let package = Package(
         .executableTarget(name: "NeuralBench", dependencies: ["Swap"], path: "Benchmarks/NeuralBench"),
         .testTarget(name: "StreamTests", dependencies: ["Stream"]),
         .testTarget(name: "SwapTests", dependencies: ["Swap", "Stream"], exclude: ["Fixtures"]),
+        // Runs the built `facelive` binary end to end; depending on LiveCLI makes `swift test` build it.
+        .testTarget(name: "LiveCLITests", dependencies: ["LiveCLI", "Stream"]),
     ]
 )

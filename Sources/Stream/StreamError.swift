@@ -24,6 +24,20 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidSize(String, reason: String)
     /// Any other FFmpeg call that failed.
     case ffmpeg(operation: String, message: String)
+    /// A device node that does not exist (`/dev/video99`).
+    case noSuchDevice(String)
+    /// The path opened but does not answer V4L2 requests (a regular file, /dev/null…).
+    case notAV4L2Device(String)
+    /// A V4L2 device frames cannot be written to (a webcam rather than a v4l2loopback device).
+    case notAnOutputDevice(String, card: String)
+    /// The driver refused or changed the format asked for; `answer` is what it said instead.
+    case deviceFormatRefused(String, requested: String, answer: String)
+    /// The device went away while in use (unplugged, module unloaded).
+    case deviceLost(String, reason: String)
+    /// Any other failed device call.
+    case deviceFailed(String, operation: String, reason: String)
+    /// A webcam capture option (`--input-size`, `--input-fps`, `--input-format`) that cannot be used.
+    case invalidCaptureOption(name: String, value: String, reason: String)
 
     public var description: String {
         switch self {
@@ -49,6 +63,20 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
             return "invalid size '\(text)': \(reason)"
         case .ffmpeg(let operation, let message):
             return "\(operation) failed: \(message)"
+        case .noSuchDevice(let path):
+            return "no such device: \(path) ('facelive devices' lists the video devices)"
+        case .notAV4L2Device(let path):
+            return "not a V4L2 device: \(path)"
+        case .notAnOutputDevice(let path, let card):
+            return "not a video output device: \(path) (\(card)); write to a v4l2loopback device ('facelive devices' lists them)"
+        case .deviceFormatRefused(let path, let requested, let answer):
+            return "\(path) refused format \(requested): \(answer)"
+        case .deviceLost(let path, let reason):
+            return "device lost: \(path) (\(reason))"
+        case .deviceFailed(let path, let operation, let reason):
+            return "cannot \(operation) \(path): \(reason)"
+        case .invalidCaptureOption(let name, let value, let reason):
+            return "invalid \(name) '\(value)': \(reason)"
         }
     }
 }

@@ -9,6 +9,11 @@ final class AVFrameBox: @unchecked Sendable {
         pointer = frame
     }
 
+    /// Takes ownership of a frame allocated elsewhere (e.g. by `av_frame_clone`).
+    init(adopting frame: UnsafeMutablePointer<AVFrame>) {
+        pointer = frame
+    }
+
     /// A frame with its own buffers of the given format and size.
     convenience init(format: AVPixelFormat, width: Int, height: Int) throws(StreamError) {
         self.init()

@@ -89,6 +89,17 @@ final class InputContext: @unchecked Sendable {
         return d == CFF_AV_NOPTS_VALUE || d <= 0 ? nil : Double(d) / Double(AV_TIME_BASE)
     }
 
+    /// Container-level metadata tags.
+    var metadata: [String: String] {
+        var tags: [String: String] = [:]
+        var entry: UnsafeMutablePointer<AVDictionaryEntry>?
+        while let next = av_dict_get(pointer.pointee.metadata, "", entry, AV_DICT_IGNORE_SUFFIX) {
+            tags[String(cString: next.pointee.key)] = String(cString: next.pointee.value)
+            entry = next
+        }
+        return tags
+    }
+
     /// Name of the container format (`mov,mp4,m4a,3gp,3g2,mj2`…).
     var formatName: String {
         guard let iformat = pointer.pointee.iformat else { return "unknown" }

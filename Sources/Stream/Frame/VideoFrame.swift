@@ -21,6 +21,7 @@ public final class VideoFrame: @unchecked Sendable {
     private var decoded: AVFrameBox?
     private var rgb: RGBImage?
     private let converter: PixelConverter
+    private var attachments: [ObjectIdentifier: Any] = [:]
     /// Time spent in named sub-stages (convert, detect, swap…), in seconds, in the order they ran.
     public private(set) var timings: [(stage: String, seconds: Double)] = []
 
@@ -86,6 +87,12 @@ public final class VideoFrame: @unchecked Sendable {
         }
         guard let decoded else { fatalError("VideoFrame has neither a decoded picture nor an image") }
         return try measure("convert") { () throws(StreamError) in try converter.yuv420Frame(from: decoded, size: size) }
+    }
+
+    /// Data a stage attaches to the frame for later stages (e.g. the faces found), one value per type.
+    public subscript<Value>(attachment type: Value.Type) -> Value? {
+        get { attachments[ObjectIdentifier(type)] as? Value }
+        set { attachments[ObjectIdentifier(type)] = newValue }
     }
 
     /// Adds `seconds` to the named sub-stage's time for this frame.

@@ -26,8 +26,8 @@ struct FrameRateConverter<Frame> {
     mutating func finish(endTime: Double) -> [(frame: Frame, slot: Int)] {
         guard let origin else { return [] }
         let endSlot = Int(((endTime - origin) * fps).rounded())
-        // The last frame shows at least once, however short its duration.
-        let out = releaseHeld(upTo: max(endSlot, nextSlot + 1))
+        // A stream shorter than one output slot still yields one frame.
+        let out = releaseHeld(upTo: nextSlot == 0 ? max(endSlot, 1) : endSlot)
         held = nil
         return out
     }

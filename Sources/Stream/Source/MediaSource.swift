@@ -7,8 +7,6 @@ public struct SourceOptions: Sendable {
     public var size: FrameSize?
     /// Resample to a constant frame rate (duplicating or dropping frames), like `ffmpeg -r`.
     public var fps: Double?
-    /// Stop after this many output frames.
-    public var maxFrames: Int?
     /// Decoder threads (0 = FFmpeg's automatic choice).
     public var threads: Int = 0
     /// Force the input format (`-f` before `-i` in FFmpeg).
@@ -16,10 +14,9 @@ public struct SourceOptions: Sendable {
     /// Demuxer/device options, e.g. `video_size`, `framerate`, `input_format` for V4L2.
     public var demuxerOptions: [String: String] = [:]
 
-    public init(size: FrameSize? = nil, fps: Double? = nil, maxFrames: Int? = nil, threads: Int = 0) {
+    public init(size: FrameSize? = nil, fps: Double? = nil, threads: Int = 0) {
         self.size = size
         self.fps = fps
-        self.maxFrames = maxFrames
         self.threads = threads
     }
 }
@@ -46,8 +43,13 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
     private let options: SourceOptions
     private let converter: PixelConverter
     private let packet = AVPacketBox()
-    private var rateConverter: FrameRateConverter<AVFrameBox>?
-    private var ready: [(frame: AVFrameBox, pts: Int64)] = []
+    /// A decoded picture and when it left the decoder (latency is measured from there).
+    private struct Decoded {
+        var frame: AVFrameBox
+        var decodedAt: ContinuousClock.Instant
+    }
+    private var rateConverter: FrameRateConverter<Decoded>?
+    private var ready: [(decoded: Decoded, pts: Int64)] = []
     private var emitted = 0
     private var lastPts: Int64?
     private var lastDuration: Int64 = 1
@@ -119,7 +121,6 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
         let streamFrames = Int(stream.pointee.nb_frames)
         var count: Int? = streamFrames > 0 ? streamFrames : nil
         if let fps = options.fps, let d = ctx.duration { count = Int((d * fps).rounded()) }
-        if let maxFrames = options.maxFrames { count = min(count ?? maxFrames, maxFrames) }
         let format = AVPixelFormat(rawValue: params.format)
         video = VideoStreamInfo(
             codec: String(cString: avcodec_get_name(params.codec_id)),
@@ -144,7 +145,6 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
     public func stop() { input.interrupt.raise() }
 
     public func nextFrame() throws(StreamError) -> VideoFrame? {
-        if let maxFrames = options.maxFrames, emitted >= maxFrames { return nil }
         while ready.isEmpty {
             guard let decoded = try decodeNext() else {
                 if var rc = rateConverter {
@@ -160,29 +160,29 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
             }
             if var rc = rateConverter {
                 let time = Double(decoded.pts) * streamTimeBase.doubleValue
-                ready = rc.push(decoded.frame, time: time).map { ($0.frame, slotPts($0.slot, rc)) }
+                ready = rc.push(decoded.decoded, time: time).map { ($0.frame, slotPts($0.slot, rc)) }
                 rateConverter = rc
             } else {
-                ready = [decoded]
+                ready = [(decoded.decoded, decoded.pts)]
             }
         }
         let next = ready.removeFirst()
         defer { emitted += 1 }
-        return VideoFrame(decoded: next.frame, size: size, index: emitted, pts: next.pts, timeBase: outputTimeBase,
-                          capturedAt: .now, converter: converter)
+        return VideoFrame(decoded: next.decoded.frame, size: size, index: emitted, pts: next.pts,
+                          timeBase: outputTimeBase, capturedAt: next.decoded.decodedAt, converter: converter)
     }
 
-    private func slotPts(_ slot: Int, _ rc: FrameRateConverter<AVFrameBox>) -> Int64 {
+    private func slotPts(_ slot: Int, _ rc: FrameRateConverter<Decoded>) -> Int64 {
         Int64(((rc.origin ?? 0) / outputTimeBase.doubleValue).rounded()) + Int64(slot)
     }
 
     /// Decodes the next picture with a monotonic timestamp in the stream's time base; nil when drained.
-    private func decodeNext() throws(StreamError) -> (frame: AVFrameBox, pts: Int64)? {
+    private func decodeNext() throws(StreamError) -> (decoded: Decoded, pts: Int64)? {
         while !decoderDrained {
             let frame = AVFrameBox()
             let received = avcodec_receive_frame(decoder, frame.pointer)
             if received >= 0 {
-                return (frame, timestamp(of: frame))
+                return (Decoded(frame: frame, decodedAt: .now), timestamp(of: frame))
             }
             if received == CFF_AVERROR_EOF {
                 decoderDrained = true

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Stream
+
+/// Where frames come from and how they are shaped, shared by every command that reads video.
+struct InputOptions: ParsableArguments {
+    @Option(name: [.customShort("i"), .long], help: "Input: a file, '-' for stdin, a URL (udp://, rtsp://, http://…), /dev/videoN, or lavfi:GRAPH.")
+    var input: String
+
+    @Option(help: "Force the input's demuxer (FFmpeg format name, like ffmpeg's -f before -i).")
+    var demuxer: String?
+
+    @Option(name: .customLong("input-size"), help: ArgumentHelp("Webcam: capture size to ask the device for.", valueName: "WxH"))
+    var inputSize: String?
+
+    @Option(name: .customLong("input-fps"), help: "Webcam: capture frame rate to ask the device for.")
+    var inputFPS: Double?
+
+    @Option(name: .customLong("input-format"), help: "Webcam: capture format to ask the device for (yuyv422, mjpeg, nv12, h264…; see 'facelive devices').")
+    var inputFormat: String?
+
+    @Option(help: ArgumentHelp("Scale frames to this size.", valueName: "WxH"))
+    var size: String?
+
+    @Option(help: "Output frame rate: frames are duplicated or dropped to hold it.")
+    var fps: Double?
+
+    @Option(name: .customLong("max-frames"), help: "Stop after this many frames.")
+    var maxFrames: Int?
+
+    @Flag(help: "Live policy: never wait for the input, drop stale frames (automatic for devices and network streams).")
+    var live = false
+
+    @Option(help: "Decoder and encoder threads (0 = automatic).")
+    var threads = 0
+
+    func validate() throws {
+        if let size { _ = try FrameSize(parsing: size) }
+        if let fps, !(fps > 0 && fps <= 1000) { throw ValidationError("--fps must be between 0 and 1000") }
+        if let maxFrames, maxFrames < 1 { throw ValidationError("--max-frames must be at least 1") }
+        if threads < 0 { throw ValidationError("--threads must be 0 or more") }
+        if !(try captureSettings().isEmpty), !readsDevice {
+            throw ValidationError("--input-size, --input-fps and --input-format apply to a webcam input (-i /dev/videoN)")
+        }
+    }
+
+    private var readsDevice: Bool {
+        if case .device = InputLocation(input) { return true }
+        return false
+    }
+
+    func captureSettings() throws(StreamError) -> CaptureSettings {
+        try CaptureSettings(size: inputSize, fps: inputFPS, format: inputFormat)
+    }
+
+    func sourceOptions() throws -> SourceOptions {
+        var options = SourceOptions(size: try size.map { try FrameSize(parsing: $0) }, fps: fps, threads: threads)
+        options.format = demuxer
+        options.demuxerOptions = try captureSettings().demuxerOptions
+        return options
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Stream
+
+/// Where frames go and how they are encoded.
+struct OutputOptions: ParsableArguments {
+    @Option(name: [.customShort("o"), .long], help: "Output: a file (.mp4 .mkv .mov .ts .flv .nut, .png for a still or frames/%06d.png), '-' for stdout, or a URL.")
+    var output: String
+
+    @Option(name: [.customShort("f"), .customLong("format")], help: "Output container (mp4, matroska, mov, mpegts, flv, nut…); default: from the file name.")
+    var format: String?
+
+    @Option(help: "x264 constant rate factor: 0 lossless … 51 worst.")
+    var crf = 18
+
+    @Option(help: "x264 preset: ultrafast … veryslow.")
+    var preset = "veryfast"
+
+    @Option(help: "x264 tune (zerolatency is used for live input unless set).")
+    var tune: String?
+
+    @Option(name: .customLong("gop"), help: "Keyframe interval in frames.")
+    var gop: Int?
+
+    @Option(help: ArgumentHelp("Target delay: frames leave this long after capture, at an even cadence; delay the microphone by the same amount (0 = as soon as ready).", valueName: "MS"))
+    var delay = 0
+
+    @Option(name: .customLong("v4l2-format"), help: "Pixel format for a V4L2 output device (-o v4l2:/dev/videoN): yu12 (I420) or yuyv.")
+    var v4l2Format = "yu12"
+
+    func validate() throws {
+        guard (0...51).contains(crf) else { throw ValidationError("--crf must be between 0 and 51") }
+        guard EncoderSettings.x264Presets.contains(preset) else {
+            throw ValidationError("unknown --preset '\(preset)'; one of: \(EncoderSettings.x264Presets.joined(separator: ", "))")
+        }
+        if let tune, !EncoderSettings.x264Tunes.contains(tune) {
+            throw ValidationError("unknown --tune '\(tune)'; one of: \(EncoderSettings.x264Tunes.joined(separator: ", "))")
+        }
+        if let gop, gop < 1 { throw ValidationError("--gop must be at least 1") }
+        guard (0...5000).contains(delay) else { throw ValidationError("--delay must be between 0 and 5000 ms") }
+        guard V4L2PixelFormat(name: v4l2Format) != nil else {
+            throw ValidationError("unknown --v4l2-format '\(v4l2Format)'; one of: yu12, yuyv")
+        }
+    }
+
+    /// The layout for a V4L2 output device (validated).
+    var devicePixelFormat: V4L2PixelFormat { V4L2PixelFormat(name: v4l2Format) ?? .yu12 }
+
+    func encoderSettings(live: Bool, threads: Int) -> EncoderSettings {
+        var settings = EncoderSettings()
+        settings.crf = crf
+        settings.preset = preset
+        settings.tune = tune ?? (live ? "zerolatency" : nil)
+        settings.threads = threads
+        settings.gopSize = gop
+        settings.format = format
+        return settings
+    }
+}

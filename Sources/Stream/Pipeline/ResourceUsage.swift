@@ -1,0 +1,15 @@
+import Glibc
+
+/// CPU time and peak memory of this process (getrusage).
+struct ResourceUsage {
+    var cpuSeconds: Double
+    var peakRSSMB: Double
+
+    static func now() -> ResourceUsage {
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return ResourceUsage(cpuSeconds: seconds(usage.ru_utime) + seconds(usage.ru_stime),
+                             peakRSSMB: Double(usage.ru_maxrss) / 1024)
+    }
+}

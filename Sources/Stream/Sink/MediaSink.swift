@@ -1,0 +1,224 @@
+import CFFmpeg
+import DequeModule
+import Foundation
+
+/// Encodes frames (H.264 through libx264 by default) and muxes them, with the input's audio copied through,
+/// into a file, stdout (`-`) or a URL FFmpeg can write (`udp://…`, `rtmp://…`).
+public final class MediaSink: FrameSink {
+    /// Things worth telling the user that did not stop the job (e.g. audio the container cannot carry).
+    public private(set) var warnings: [String] = []
+    /// Frames encoded so far.
+    public private(set) var framesWritten = 0
+
+    private let name: String
+    private let output: UnsafeMutablePointer<AVFormatContext>
+    private let encoder: UnsafeMutablePointer<AVCodecContext>
+    private let videoStream: UnsafeMutablePointer<AVStream>
+    private var audioStream: UnsafeMutablePointer<AVStream>?
+    private let packet = AVPacketBox()
+    private let frameDuration: Double
+    private var pendingAudio = Deque<AudioPacket>()
+    private var lastPts: Int64?
+    private var videoEnd = -Double.infinity
+    private var headerWritten = false
+    private var finished = false
+
+    /// Opens `path` for writing. Nothing is processed before this succeeds, so a bad output fails fast.
+    public init(_ path: String, video: VideoStreamInfo, audio: AudioTrack?, settings: EncoderSettings = EncoderSettings()) throws(StreamError) {
+        name = path
+        let url = path == "-" ? "pipe:1" : path
+        if let format = settings.format, av_guess_format(format, nil, nil) == nil {
+            throw .unknownOutputFormat("\(path) (-f \(format))")
+        }
+        if path == "-" && settings.format == nil {
+            throw .unknownOutputFormat("- (stdout needs -f FORMAT, e.g. -f mpegts)")
+        }
+        var ctxOptional: UnsafeMutablePointer<AVFormatContext>?
+        let allocated = avformat_alloc_output_context2(&ctxOptional, nil, settings.format, url)
+        guard allocated >= 0, let ctx = ctxOptional else { throw .unknownOutputFormat(path) }
+        guard let oformat = ctx.pointee.oformat, oformat.pointee.video_codec != AV_CODEC_ID_NONE else {
+            avformat_free_context(ctx)
+            throw .unknownOutputFormat(path)
+        }
+        output = ctx
+
+        guard let codec = avcodec_find_encoder_by_name(settings.codec) else {
+            avformat_free_context(ctx)
+            throw .encoderUnavailable(settings.codec)
+        }
+        guard let enc = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
+        encoder = enc
+        let timeBase = AVRational(num: video.timeBaseNum, den: video.timeBaseDen)
+        enc.pointee.width = Int32(video.width)
+        enc.pointee.height = Int32(video.height)
+        enc.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+        enc.pointee.time_base = timeBase
+        enc.pointee.framerate = av_d2q(video.frameRate, 1_000_000)
+        enc.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+        enc.pointee.color_primaries = AVColorPrimaries(rawValue: video.colorPrimaries)
+        enc.pointee.color_trc = AVColorTransferCharacteristic(rawValue: video.colorTransfer)
+        enc.pointee.colorspace = AVColorSpace(rawValue: video.colorSpace)
+        enc.pointee.color_range = AVCOL_RANGE_MPEG
+        enc.pointee.thread_count = Int32(settings.threads)
+        enc.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
+        if let gop = settings.gopSize { enc.pointee.gop_size = Int32(gop) }
+        if oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 {
+            enc.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER
+        }
+        frameDuration = video.frameRate > 0 ? 1 / video.frameRate : 1.0 / 30
+
+        var encoderOptions: [(String, String)] = []
+        if let preset = settings.preset { encoderOptions.append(("preset", preset)) }
+        if let tune = settings.tune { encoderOptions.append(("tune", tune)) }
+        if let crf = settings.crf { encoderOptions.append(("crf", String(crf))) }
+        var dict: OpaquePointer?
+        defer { av_dict_free(&dict) }
+        for (key, value) in encoderOptions { av_dict_set(&dict, key, value, 0) }
+
+        let encOpened = avcodec_open2(enc, codec, &dict)
+        guard encOpened >= 0 else {
+            Self.release(ctx, enc)
+            let tried = encoderOptions.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+            throw .invalidEncoderOption(name: settings.codec, value: "\(tried) (\(AVResult.message(encOpened)))")
+        }
+        if let leftover = av_dict_get(dict, "", nil, AV_DICT_IGNORE_SUFFIX) {
+            let key = String(cString: leftover.pointee.key), value = String(cString: leftover.pointee.value)
+            Self.release(ctx, enc)
+            throw .invalidEncoderOption(name: key, value: value)
+        }
+
+        guard let vs = avformat_new_stream(ctx, nil) else { fatalError("avformat_new_stream: out of memory") }
+        videoStream = vs
+        avcodec_parameters_from_context(vs.pointee.codecpar, enc)
+        vs.pointee.time_base = timeBase
+        vs.pointee.avg_frame_rate = enc.pointee.framerate
+
+        if let audio {
+            if Self.muxer(oformat, accepts: audio, besides: vs.pointee.codecpar) {
+                guard let st = avformat_new_stream(ctx, nil) else { fatalError("avformat_new_stream: out of memory") }
+                avcodec_parameters_copy(st.pointee.codecpar, audio.parameters)
+                st.pointee.codecpar.pointee.codec_tag = 0
+                st.pointee.time_base = audio.timeBase
+                audioStream = st
+            } else {
+                warnings.append("audio (\(audio.codec), \(audio.sampleRate) Hz) dropped: the \(String(cString: oformat.pointee.name)) container cannot carry it")
+            }
+        }
+        for (key, value) in settings.metadata { av_dict_set(&ctx.pointee.metadata, key, value, 0) }
+
+        if oformat.pointee.flags & AVFMT_NOFILE == 0 {
+            let opened = avio_open(&ctx.pointee.pb, url, AVIO_FLAG_WRITE)
+            if opened < 0 { throw .cannotOpenOutput(path, reason: AVResult.message(opened)) }
+        }
+        var muxerOptions: OpaquePointer?
+        defer { av_dict_free(&muxerOptions) }
+        if !settings.metadata.isEmpty { av_dict_set(&muxerOptions, "movflags", "use_metadata_tags", 0) }
+        let header = avformat_write_header(ctx, &muxerOptions)
+        if header < 0 { throw .cannotOpenOutput(path, reason: AVResult.message(header)) }
+        headerWritten = true
+    }
+
+    // Also runs when init throws after every property is set: it closes whatever was opened.
+    deinit {
+        if headerWritten {
+            try? finish(complete: false)
+        } else if output.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
+            avio_closep(&output.pointee.pb)
+        }
+        Self.release(output, encoder)
+    }
+
+    public func write(_ frame: VideoFrame) throws(StreamError) {
+        let picture = try frame.encoderFrame()
+        // A reference of our own: the same decoded picture may be sent twice (frame-rate conversion).
+        guard let ref = av_frame_clone(picture.pointer) else { fatalError("av_frame_clone: out of memory") }
+        let owned = AVFrameBox(adopting: ref)
+        var pts = av_rescale_q(frame.pts, frame.timeBase, encoder.pointee.time_base)
+        if let last = lastPts, pts <= last { pts = last + 1 }
+        lastPts = pts
+        owned.pointer.pointee.pts = pts
+        owned.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
+        videoEnd = max(videoEnd, frame.time + frameDuration)
+        try AVResult.check(avcodec_send_frame(encoder, owned.pointer), "encoding frame \(frame.index)")
+        try drainEncoder()
+        try flushAudio(before: videoEnd)
+        framesWritten += 1
+    }
+
+    public func writeAudio(_ packet: AudioPacket) throws(StreamError) {
+        guard audioStream != nil else { return }
+        pendingAudio.append(packet)
+    }
+
+    public func finish(complete: Bool) throws(StreamError) {
+        guard !finished, headerWritten else { return }
+        finished = true
+        var firstError: StreamError?
+        do {
+            try AVResult.check(avcodec_send_frame(encoder, nil), "flushing the encoder")
+            try drainEncoder()
+            try flushAudio(before: complete ? .infinity : videoEnd)
+        } catch {
+            firstError = error
+        }
+        pendingAudio.removeAll()
+        let trailer = av_write_trailer(output)
+        if output.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 { avio_closep(&output.pointee.pb) }
+        if let firstError { throw firstError }
+        try AVResult.check(trailer, "finishing \(name)")
+    }
+
+    private func drainEncoder() throws(StreamError) {
+        while true {
+            let received = avcodec_receive_packet(encoder, packet.pointer)
+            if received == CFF_AVERROR_EAGAIN || received == CFF_AVERROR_EOF { return }
+            try AVResult.check(received, "encoding")
+            av_packet_rescale_ts(packet.pointer, encoder.pointee.time_base, videoStream.pointee.time_base)
+            packet.pointer.pointee.stream_index = videoStream.pointee.index
+            try AVResult.check(av_interleaved_write_frame(output, packet.pointer), "writing \(name)")
+        }
+    }
+
+    private func flushAudio(before limit: Double) throws(StreamError) {
+        guard let audioStream else { return }
+        while let next = pendingAudio.first, next.time < limit {
+            pendingAudio.removeFirst()
+            let p = next.packet.pointer
+            av_packet_rescale_ts(p, next.timeBase, audioStream.pointee.time_base)
+            p.pointee.stream_index = audioStream.pointee.index
+            p.pointee.pos = -1
+            try AVResult.check(av_interleaved_write_frame(output, p), "writing audio to \(name)")
+        }
+    }
+
+    /// Whether the muxer takes this audio stream: a trial header written to memory answers what
+    /// `avformat_query_codec` cannot (mpegts does not say; flv says yes to PCM it then refuses at 48 kHz).
+    private static func muxer(_ oformat: UnsafePointer<AVOutputFormat>, accepts audio: AudioTrack,
+                              besides video: UnsafeMutablePointer<AVCodecParameters>) -> Bool {
+        if avformat_query_codec(oformat, audio.parameters.pointee.codec_id, FF_COMPLIANCE_NORMAL) == 0 { return false }
+        if oformat.pointee.flags & AVFMT_NOFILE != 0 { return true }
+        var trialOptional: UnsafeMutablePointer<AVFormatContext>?
+        guard avformat_alloc_output_context2(&trialOptional, oformat, nil, nil) >= 0, let trial = trialOptional else { return false }
+        defer { avformat_free_context(trial) }
+        guard let v = avformat_new_stream(trial, nil), let a = avformat_new_stream(trial, nil) else { return false }
+        avcodec_parameters_copy(v.pointee.codecpar, video)
+        v.pointee.time_base = AVRational(num: 1, den: 90000)
+        avcodec_parameters_copy(a.pointee.codecpar, audio.parameters)
+        a.pointee.codecpar.pointee.codec_tag = 0
+        a.pointee.time_base = audio.timeBase
+        guard avio_open_dyn_buf(&trial.pointee.pb) >= 0 else { return false }
+        defer {
+            var buffer: UnsafeMutablePointer<UInt8>?
+            avio_close_dyn_buf(trial.pointee.pb, &buffer)
+            av_free(buffer)
+            trial.pointee.pb = nil
+        }
+        return avformat_write_header(trial, nil) >= 0
+    }
+
+    private static func release(_ ctx: UnsafeMutablePointer<AVFormatContext>, _ enc: UnsafeMutablePointer<AVCodecContext>) {
+        var encoder: UnsafeMutablePointer<AVCodecContext>? = enc
+        avcodec_free_context(&encoder)
+        avformat_free_context(ctx)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import Stream
+
+@Suite("Pipeline policies")
+struct PipelinePolicyTests {
+    /// lavfi makes frames as fast as it can: a source much faster than a 15 ms stage.
+    static let fastSource = "lavfi:testsrc2=size=320x240:rate=30:duration=4"
+    static func slowStage() -> ClosureProcessor {
+        ClosureProcessor(name: "slow") { _ in Thread.sleep(forTimeInterval: 0.015) }
+    }
+
+    @Test("live: a slow stage makes the source drop and count stale frames; queues stay bounded")
+    func liveDrops() throws {
+        let dir = try TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = try MediaSource(Self.fastSource)
+        let sink = try MediaSink(dir.appendingPathComponent("live.mp4").path, video: source.video, audio: nil)
+        let report = try Pipeline(source: source, processors: [Self.slowStage()], sink: sink, policy: .live).run()
+        #expect(report.framesIn == 120)
+        #expect(report.drops > 0)
+        #expect(report.frames + report.drops == report.framesIn, "every frame is either written or counted as dropped")
+        #expect(report.maxQueueDepth <= 1, "live queues never grow")
+        #expect(try TestMedia.decodeAll(dir.appendingPathComponent("live.mp4").path).count == report.frames)
+    }
+
+    @Test("lossless: the same slow stage holds the source back; nothing is dropped, timestamps kept")
+    func losslessKeepsEverything() throws {
+        let dir = try TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("lossless.mp4").path
+        let source = try MediaSource("lavfi:testsrc2=size=320x240:rate=30:duration=1")
+        let sink = try MediaSink(path, video: source.video, audio: nil)
+        let report = try Pipeline(source: source, processors: [Self.slowStage()], sink: sink, policy: .lossless).run()
+        #expect(report.drops == 0)
+        #expect(report.frames == 30 && report.framesIn == 30)
+        let frames = try TestMedia.decodeAll(path)
+        #expect(frames.count == 30)
+        for (index, frame) in frames.enumerated() {
+            #expect(abs(frame.time - Double(index) / 30) < 1e-6, "frame \(index) at \(frame.time) s")
+        }
+    }
+
+    @Test("stages run in parallel and every stage is timed")
+    func stagesAreTimed() throws {
+        let dir = try TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = try MediaSource("lavfi:testsrc2=size=320x240:rate=30:duration=1")
+        let sink = try MediaSink(dir.appendingPathComponent("t.mp4").path, video: source.video, audio: nil)
+        let invert = ClosureProcessor(name: "invert") { frame in
+            try frame.modifyImage { image in for i in image.pixels.indices { image.pixels[i] = 255 &- image.pixels[i] } }
+        }
+        let report = try Pipeline(source: source, processors: [invert, ClosureProcessor(name: "noop") { _ in }],
+                                  sink: sink, policy: .lossless).run()
+        for stage in ["decode", "convert", "invert", "noop", "encode"] {
+            #expect(report.stages[stage]?.count == 30, "stage \(stage)")
+        }
+        #expect(report.latency.p50 > 0 && report.latency.p99 >= report.latency.p50)
+    }
+
+    @Test("a stop request mid-way leaves a file that decodes")
+    func interruptedEncodePlays() throws {
+        let dir = try TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("cut.mp4").path
+        // No duration: this source never ends by itself.
+        let source = try MediaSource("lavfi:testsrc2=size=320x240:rate=30[out0];sine=frequency=300[out1]")
+        let sink = try MediaSink(path, video: source.video, audio: nil)
+        let box = PipelineBox()
+        let stopper = ClosureProcessor(name: "stopper") { frame in
+            if frame.index == 45 { box.pipeline?.cancel() }
+        }
+        let pipeline = Pipeline(source: source, processors: [stopper], sink: sink, policy: .lossless)
+        box.pipeline = pipeline
+        let report = try pipeline.run()
+        #expect(!report.complete)
+        #expect(report.frames >= 46)
+        #expect(try TestMedia.decodeAll(path).count == report.frames)
+    }
+
+    @Test("an error in a stage stops the run, closes the output and is reported")
+    func stageErrorPropagates() throws {
+        struct Boom: Error {}
+        let dir = try TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("err.mp4").path
+        let source = try MediaSource("lavfi:testsrc2=size=320x240:rate=30:duration=2")
+        let sink = try MediaSink(path, video: source.video, audio: nil)
+        let failing = ClosureProcessor(name: "fail") { frame in if frame.index == 20 { throw Boom() } }
+        #expect(throws: Boom.self) { try Pipeline(source: source, processors: [failing], sink: sink, policy: .lossless).run() }
+        #expect(try TestMedia.decodeAll(path).count == 20, "frames before the error are kept")
+    }
+}
+
+final class PipelineBox: @unchecked Sendable {
+    var pipeline: Pipeline?
+}
