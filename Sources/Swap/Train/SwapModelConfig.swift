@@ -75,8 +75,9 @@ public struct SwapModelConfig: Codable, Sendable, Equatable {
     public static func preset(_ preset: SwapPreset, architecture: SwapArchitecture = .df) -> SwapModelConfig {
         switch preset {
         case .live:
-            SwapModelConfig(architecture: architecture, resolution: 96, aeDims: 128, eDims: 24, dDims: 16, dMaskDims: 8,
-                            residualBlocks: false)
+            // LIAE's decoder reads two concatenated codes, so it gets a narrower bottleneck for the same budget.
+            SwapModelConfig(architecture: architecture, resolution: 96, aeDims: architecture == .df ? 128 : 64, eDims: 24,
+                            dDims: 12, dMaskDims: 6, residualBlocks: false)
         case .quality:
             SwapModelConfig(architecture: architecture, resolution: 128, aeDims: 256, eDims: 48, dDims: 48, dMaskDims: 16,
                             residualBlocks: true)

@@ -192,3 +192,9 @@ final class LIAEModel: SwapTrainingModel {
         return decoder.forward(swapCode.baseAddress)
     }
 }
+
+/// Model facts for tools.
+public enum SwapModelInfo {
+    /// Forward FLOPs of the swap path for one face.
+    public static func flopsPerFace(_ config: SwapModelConfig) -> Int { SwapFLOPs.perFace(config) }
+}

@@ -9,6 +9,7 @@ public enum TrainError: Error, Equatable, CustomStringConvertible {
     case malformedFaceset(path: String, reason: String)
     case emptyFaceset(path: String)
     case resumeMismatch(String)
+    case outputExists(path: String)
 
     public var description: String {
         switch self {
@@ -22,6 +23,7 @@ public enum TrainError: Error, Equatable, CustomStringConvertible {
         case .malformedFaceset(let path, let reason): "faceset \(path) is malformed: \(reason)"
         case .emptyFaceset(let path): "faceset \(path) has no faces"
         case .resumeMismatch(let reason): "cannot resume: \(reason)"
+        case .outputExists(let path): "\(path) exists; pass --resume to continue training it, or choose another output"
         }
     }
 }
