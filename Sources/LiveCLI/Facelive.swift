@@ -6,5 +6,5 @@ struct Facelive: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "facelive",
         abstract: "Real-time face-swap video filter: files, streams and webcams in, files, streams and virtual cameras out.",
-        subcommands: [Convert.self, Probe.self, Devices.self, Train.self])
+        subcommands: [Convert.self, Probe.self, Devices.self, Train.self, BenchTrain.self])
 }

@@ -23,6 +23,9 @@ final class ConvLayer: Module {
     private var savedInput: UnsafePointer<Float>?
     private var savedResidual: UnsafePointer<Float>?
     let hasResidual: Bool
+    /// Training changes the weights every step, so they are repacked every pass; inference packs them once.
+    private let repacksEveryPass: Bool
+    private var packed = false
 
     /// `inputGradient: false` for a network's first layer (no one needs dL/dImage).
     init(name: String, height: Int, width: Int, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1,
@@ -30,6 +33,7 @@ final class ConvLayer: Module {
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.activation = activation
+        repacksEveryPass = context.training
         self.hasResidual = residual
         batch = context.batch
         threads = context.threads
@@ -79,7 +83,10 @@ final class ConvLayer: Module {
     /// The convolution of `input`, plus `residual` (same shape as the output) before the activation.
     func forward(_ input: UnsafePointer<Float>, residual: UnsafePointer<Float>?) -> UnsafeMutablePointer<Float> {
         precondition(hasResidual == (residual != nil), "residual operand mismatch")
-        loadWeightsIntoKernels()
+        if repacksEveryPass || !packed {
+            loadWeightsIntoKernels()
+            packed = true
+        }
         savedInput = input
         savedResidual = residual
         let inStride = sliceBatch * inputCount, outStride = sliceBatch * outputCount
