@@ -33,6 +33,8 @@ let package = Package(
         // <linux/videodev2.h> comes with linux-libc-dev; raw ioctls need no library.
         .systemLibrary(name: "CV4L2", providers: [.apt(["linux-libc-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // Plain C for the baseline CPU: the start-up check must run before any AVX code.
+        .target(name: "CCPUFeatures", cSettings: [.define("FACELIVE_TARGET_CPU", to: "\"\(targetCPU)\"")]),
         .target(
             name: "Stream",
             dependencies: [
@@ -43,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "Swap",
-            dependencies: ["Stream", "CBLAS"],
+            dependencies: ["Stream", "CBLAS", "CCPUFeatures"],
             resources: [.copy("Resources/models")],
             swiftSettings: kernelFlags + optimizedInDebug
         ),

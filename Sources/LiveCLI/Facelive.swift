@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Swap
 
 /// `facelive`: a real-time face-swap video filter.
 @main
@@ -6,5 +8,14 @@ struct Facelive: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "facelive",
         abstract: "Real-time face-swap video filter: files, streams and webcams in, files, streams and virtual cameras out.",
-        subcommands: [Convert.self, Probe.self, Devices.self, Train.self, BenchTrain.self])
+        subcommands: [Run.self, Convert.self, Probe.self, Devices.self, Train.self, BenchTrain.self])
+
+    /// Checks the CPU before anything compiled for AVX2/FMA runs, then parses and runs the command.
+    static func main() {
+        if let problem = CPUFeatures.check() {
+            FileHandle.standardError.write(Data("Error: \(problem)\n".utf8))
+            Foundation.exit(1)
+        }
+        main(nil)
+    }
 }

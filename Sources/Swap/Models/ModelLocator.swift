@@ -36,12 +36,17 @@ public struct ModelLocator: Sendable {
 
     /// The file for `model`.
     public func url(for model: FaceModel) throws(NotFound) -> URL {
+        try url(forFile: model.fileName)
+    }
+
+    /// The first readable `name` in the search path.
+    public func url(forFile name: String) throws(NotFound) -> URL {
         let dirs = searchPath
         for dir in dirs {
-            let url = URL(fileURLWithPath: dir).appendingPathComponent(model.fileName)
+            let url = URL(fileURLWithPath: dir).appendingPathComponent(name)
             if FileManager.default.isReadableFile(atPath: url.path) { return url }
         }
-        throw NotFound(fileName: model.fileName, searched: dirs)
+        throw NotFound(fileName: name, searched: dirs)
     }
 
     /// Loads and compiles `model`.

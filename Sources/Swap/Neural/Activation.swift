@@ -75,10 +75,52 @@ struct ActivationApplier {
             let a = SIMD8<Float>.load(alpha! + c)
             return x.replacing(with: x * a, where: x .< 0)
         case .tanh, .sigmoid:
-            var y = x
-            for i in 0..<8 { y[i] = self(x[i], channel: c + i) }
-            return y
+            return transcendental(x, channel: c)
         }
+    }
+
+    /// Applies the function in place to `pixels` rows of `channels` values. The switch sits outside the loops, so
+    /// each loop is a straight SIMD sweep; kernels call this on freshly written output still in L1 instead of
+    /// applying the function per vector inside their own loops.
+    func apply(to data: UnsafeMutablePointer<Float>, pixels: Int, channels: Int) {
+        switch kind {
+        case .identity:
+            return
+        case .relu:
+            let count = pixels * channels
+            var j = 0
+            while j + 8 <= count {
+                let v = SIMD8<Float>.load(data + j)
+                v.replacing(with: 0, where: v .< 0).store(to: data + j)
+                j += 8
+            }
+            while j < count { data[j] = max(data[j], 0); j += 1 }
+        case .leaky:
+            let alpha = alpha!
+            for p in 0..<pixels {
+                let row = data + p * channels
+                var j = 0
+                while j + 8 <= channels {
+                    let v = SIMD8<Float>.load(row + j)
+                    v.replacing(with: v * SIMD8<Float>.load(alpha + j), where: v .< 0).store(to: row + j)
+                    j += 8
+                }
+                while j < channels { row[j] = row[j] < 0 ? row[j] * alpha[j] : row[j]; j += 1 }
+            }
+        default:
+            for p in 0..<pixels {
+                let row = data + p * channels
+                for j in 0..<channels { row[j] = self(row[j], channel: j) }
+            }
+        }
+    }
+
+    /// Lane by lane through libm; kept out of line so the common cases above stay small enough to inline.
+    @inline(never)
+    func transcendental(_ x: SIMD8<Float>, channel c: Int) -> SIMD8<Float> {
+        var y = x
+        for i in 0..<8 { y[i] = self(x[i], channel: c + i) }
+        return y
     }
 
     /// Applies the function to channel `c`.
@@ -111,27 +153,19 @@ struct Epilogue {
         let c = channels
         let b = bias.map { UnsafePointer($0.baseAddress) }
         let activation = activation.applier
-        if b == nil && residual == nil && activation.kind == .identity { return }
         for p in 0..<pixels {
             let row = data + p * c
             if let residual {
                 let r = residual + p * residualChannels
                 for ch in 0..<residualChannels { row[ch] += r[ch] }
             }
-            var ch = 0
-            while ch + 8 <= c {
-                var v = SIMD8<Float>.load(row + ch)
-                if let b { v += SIMD8<Float>.load(b + ch) }
-                activation(v, channel: ch).store(to: row + ch)
-                ch += 8
-            }
-            while ch < c {
-                var v = row[ch]
-                if let b { v += b[ch] }
-                row[ch] = activation(v, channel: ch)
-                ch += 1
+            if let b {
+                var ch = 0
+                while ch + 8 <= c { (SIMD8<Float>.load(row + ch) + SIMD8<Float>.load(b + ch)).store(to: row + ch); ch += 8 }
+                while ch < c { row[ch] += b[ch]; ch += 1 }
             }
         }
+        activation.apply(to: data, pixels: pixels, channels: c)
     }
 }
 

@@ -70,7 +70,11 @@ struct Conv2D: Kernel {
             a = UnsafePointer(scratch)
         }
         let residual = residualChannels > 0 ? inputs[1] : nil
-        if usesBLAS {
+        if usesBLAS && pixels == 1 {
+            BLAS.sgemvRow(n: outChannels, k: patchSize, x: a, b: weights.baseAddress, y: output)
+            Epilogue(channels: outChannels, bias: bias, activation: activation)
+                .apply(output, pixels: pixels, residual: residual, residualChannels: residualChannels)
+        } else if usesBLAS {
             BLAS.sgemm(m: pixels, n: outChannels, k: patchSize, a: a, lda: patchSize,
                        b: weights.baseAddress, ldb: outChannels, c: output, ldc: outChannels)
             Epilogue(channels: outChannels, bias: bias, activation: activation)
@@ -88,26 +92,40 @@ struct Conv2D: Kernel {
     private func im2col(_ input: UnsafePointer<Float>, into patches: UnsafeMutablePointer<Float>) {
         let g = geometry
         let cin = inChannels
-        let rowSpan = g.kernelWidth * cin
+        let span = g.kernelWidth * cin
+        let rowFloats = g.inWidth * cin
+        // Output columns whose window lies fully inside the row take a branch-free copy of each kernel row.
+        let firstInterior = (g.padLeft + g.strideX - 1) / g.strideX
+        let lastInterior = (g.inWidth - g.kernelWidth + g.padLeft) / g.strideX
         var dst = patches
         for n in 0..<g.batch {
-            let image = input + n * g.inHeight * g.inWidth * cin
+            let image = input + n * g.inHeight * rowFloats
             for oy in 0..<g.outHeight {
                 let iy0 = oy * g.strideY - g.padTop
+                let rowsInside = iy0 >= 0 && iy0 + g.kernelHeight <= g.inHeight
                 for ox in 0..<g.outWidth {
                     let ix0 = ox * g.strideX - g.padLeft
+                    if rowsInside && ox >= firstInterior && ox <= lastInterior {
+                        var src = image + iy0 * rowFloats + ix0 * cin
+                        for _ in 0..<g.kernelHeight {
+                            copy(dst, src, count: span)
+                            dst += span
+                            src += rowFloats
+                        }
+                        continue
+                    }
                     let cols = g.kernelCols(ox)
                     for ky in 0..<g.kernelHeight {
                         let iy = iy0 + ky
                         if iy < 0 || iy >= g.inHeight || cols.isEmpty {
-                            fill(dst, count: rowSpan)
+                            fill(dst, count: span)
                         } else {
                             fill(dst, count: cols.lowerBound * cin)
                             copy(dst + cols.lowerBound * cin, image + (iy * g.inWidth + ix0 + cols.lowerBound) * cin,
                                  count: cols.count * cin)
                             fill(dst + cols.upperBound * cin, count: (g.kernelWidth - cols.upperBound) * cin)
                         }
-                        dst += rowSpan
+                        dst += span
                     }
                 }
             }

@@ -119,33 +119,65 @@ struct DepthwiseConv2D: Kernel {
                     let w10 = SIMD8<Float>.load(w + 3 * c + cb), w11 = SIMD8<Float>.load(w + 4 * c + cb), w12 = SIMD8<Float>.load(w + 5 * c + cb)
                     let w20 = SIMD8<Float>.load(w + 6 * c + cb), w21 = SIMD8<Float>.load(w + 7 * c + cb), w22 = SIMD8<Float>.load(w + 8 * c + cb)
                     let bv = SIMD8<Float>.load(b + cb)
-                    for ox in 0..<g.outWidth {
+                    let cb0 = cb  // a constant, so the nested function below captures it by value
+                    @inline(__always) func border(_ ox: Int) {
                         let ix0 = ox * sx - g.padLeft
                         var acc = bv
-                        if ox >= firstInterior && ox <= lastInterior {
-                            let o = ix0 * c + cb
-                            acc = acc.addingProduct(SIMD8<Float>.load(r0 + o), w00)
-                            acc = acc.addingProduct(SIMD8<Float>.load(r0 + o + c), w01)
-                            acc = acc.addingProduct(SIMD8<Float>.load(r0 + o + 2 * c), w02)
-                            acc = acc.addingProduct(SIMD8<Float>.load(r1 + o), w10)
-                            acc = acc.addingProduct(SIMD8<Float>.load(r1 + o + c), w11)
-                            acc = acc.addingProduct(SIMD8<Float>.load(r1 + o + 2 * c), w12)
-                            acc = acc.addingProduct(SIMD8<Float>.load(r2 + o), w20)
-                            acc = acc.addingProduct(SIMD8<Float>.load(r2 + o + c), w21)
-                            acc = acc.addingProduct(SIMD8<Float>.load(r2 + o + 2 * c), w22)
-                        } else {
-                            for kx in 0..<3 where ix0 + kx >= 0 && ix0 + kx < g.inWidth {
-                                let o = (ix0 + kx) * c + cb
-                                acc = acc.addingProduct(SIMD8<Float>.load(r0 + o), SIMD8<Float>.load(w + kx * c + cb))
-                                acc = acc.addingProduct(SIMD8<Float>.load(r1 + o), SIMD8<Float>.load(w + (3 + kx) * c + cb))
-                                acc = acc.addingProduct(SIMD8<Float>.load(r2 + o), SIMD8<Float>.load(w + (6 + kx) * c + cb))
-                            }
+                        for kx in 0..<3 where ix0 + kx >= 0 && ix0 + kx < g.inWidth {
+                            let o = (ix0 + kx) * c + cb0
+                            acc = acc.addingProduct(SIMD8<Float>.load(r0 + o), SIMD8<Float>.load(w + kx * c + cb0))
+                            acc = acc.addingProduct(SIMD8<Float>.load(r1 + o), SIMD8<Float>.load(w + (3 + kx) * c + cb0))
+                            acc = acc.addingProduct(SIMD8<Float>.load(r2 + o), SIMD8<Float>.load(w + (6 + kx) * c + cb0))
                         }
-                        activation(acc, channel: cb).store(to: outRow + ox * c + cb)
+                        acc.store(to: outRow + ox * c + cb0)
                     }
+                    for ox in 0 ..< min(firstInterior, g.outWidth) { border(ox) }
+                    var ox = firstInterior
+                    if sx == 1 {
+                        // Stride 1: two outputs per step share the middle columns (12 loads for 18 FMAs).
+                        while ox + 1 <= lastInterior {
+                            let o = (ox - g.padLeft) * c + cb0
+                            let x0 = SIMD8<Float>.load(r0 + o), x1 = SIMD8<Float>.load(r0 + o + c)
+                            let x2 = SIMD8<Float>.load(r0 + o + 2 * c), x3 = SIMD8<Float>.load(r0 + o + 3 * c)
+                            var p = bv.addingProduct(x0, w00), q = bv.addingProduct(x1, w00)
+                            p = p.addingProduct(x1, w01); q = q.addingProduct(x2, w01)
+                            p = p.addingProduct(x2, w02); q = q.addingProduct(x3, w02)
+                            let y0 = SIMD8<Float>.load(r1 + o), y1 = SIMD8<Float>.load(r1 + o + c)
+                            let y2 = SIMD8<Float>.load(r1 + o + 2 * c), y3 = SIMD8<Float>.load(r1 + o + 3 * c)
+                            p = p.addingProduct(y0, w10); q = q.addingProduct(y1, w10)
+                            p = p.addingProduct(y1, w11); q = q.addingProduct(y2, w11)
+                            p = p.addingProduct(y2, w12); q = q.addingProduct(y3, w12)
+                            let z0 = SIMD8<Float>.load(r2 + o), z1 = SIMD8<Float>.load(r2 + o + c)
+                            let z2 = SIMD8<Float>.load(r2 + o + 2 * c), z3 = SIMD8<Float>.load(r2 + o + 3 * c)
+                            p = p.addingProduct(z0, w20); q = q.addingProduct(z1, w20)
+                            p = p.addingProduct(z1, w21); q = q.addingProduct(z2, w21)
+                            p = p.addingProduct(z2, w22); q = q.addingProduct(z3, w22)
+                            p.store(to: outRow + ox * c + cb0)
+                            q.store(to: outRow + (ox + 1) * c + cb0)
+                            ox += 2
+                        }
+                    }
+                    do {
+                        for ox in ox ..< max(ox, lastInterior + 1) {
+                            let o = (ox * sx - g.padLeft) * c + cb0
+                            // Three independent chains (one per kernel row) instead of one 9-deep FMA chain.
+                            var top = bv.addingProduct(SIMD8<Float>.load(r0 + o), w00)
+                            var mid = SIMD8<Float>.load(r1 + o) * w10
+                            var low = SIMD8<Float>.load(r2 + o) * w20
+                            top = top.addingProduct(SIMD8<Float>.load(r0 + o + c), w01)
+                            mid = mid.addingProduct(SIMD8<Float>.load(r1 + o + c), w11)
+                            low = low.addingProduct(SIMD8<Float>.load(r2 + o + c), w21)
+                            top = top.addingProduct(SIMD8<Float>.load(r0 + o + 2 * c), w02)
+                            mid = mid.addingProduct(SIMD8<Float>.load(r1 + o + 2 * c), w12)
+                            low = low.addingProduct(SIMD8<Float>.load(r2 + o + 2 * c), w22)
+                            (top + mid + low).store(to: outRow + ox * c + cb0)
+                        }
+                    }
+                    for ox in max(lastInterior + 1, firstInterior) ..< g.outWidth { border(ox) }
                     if cb == c - 8 { break }
                     cb += 8
                 }
+                activation.apply(to: outRow, pixels: g.outWidth, channels: c)
             }
         }
     }

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Swap
+
+/// Face detection, landmarking and tracking options (`run`, `bench`).
+struct FaceTrackingOptions: ParsableArguments {
+    @Option(help: "Folder with the face models (default: FACELIVE_MODELS, then next to the executable, then the built-in ones).")
+    var models: String?
+
+    @Option(help: "Detector: short (faces near the camera, webcam framing) or full (small and distant faces).")
+    var detector: DetectorChoice = .full
+
+    @Option(help: "Detector score threshold (0…1).")
+    var threshold: Float = 0.5
+
+    @Option(name: .customLong("detect-every"), help: "Run the detector every N frames (tracking from landmarks in between).")
+    var detectEvery = 10
+
+    @Option(name: .customLong("max-faces"), help: "How many faces to swap (0 = all).")
+    var maxFaces = 1
+
+    @Option(help: "Face order, which decides face IDs and which faces --max-faces keeps: largest, center, left-to-right, right-to-left, top-to-bottom, bottom-to-top.")
+    var sort: SortChoice = .largest
+
+    @Option(help: ArgumentHelp("Which tracked faces to swap: all, or track IDs like 0,2.", valueName: "all|IDS"))
+    var faces = "all"
+
+    @Flag(name: .customLong("no-smoothing"), help: "Turn off landmark smoothing (One-Euro filter).")
+    var noSmoothing = false
+
+    @Option(name: .customLong("smooth-min-cutoff"), help: "Smoothing: minimum cutoff (lower = steadier when still).")
+    var smoothMinCutoff: Float?
+
+    @Option(name: .customLong("smooth-beta"), help: "Smoothing: speed coefficient (higher = less lag when moving).")
+    var smoothBeta: Float?
+
+    func validate() throws {
+        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
+        guard detectEvery >= 1 else { throw ValidationError("--detect-every must be at least 1") }
+        guard maxFaces >= 0 else { throw ValidationError("--max-faces must be 0 or more") }
+        _ = try selection()
+    }
+
+    func selection() throws -> FaceSelection {
+        if faces == "all" { return .all }
+        let ids = faces.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !ids.isEmpty, ids.allSatisfy({ ($0 ?? -1) >= 0 }) else {
+            throw ValidationError("--faces takes 'all' or a list of face IDs like 0,2")
+        }
+        return .ids(Set(ids.compactMap { $0 }))
+    }
+
+    var locator: ModelLocator { ModelLocator(directory: models) }
+
+    func makeDetector() throws -> FaceDetector {
+        var options = FaceDetector.Options()
+        options.scoreThreshold = threshold
+        return try FaceDetector(model: detector.model, options: options, locator: locator)
+    }
+
+    func makeTracker() throws -> FaceTracker {
+        var options = FaceTracker.Options()
+        options.detectionInterval = detectEvery
+        options.maxFaces = maxFaces
+        options.sortOrder = sort.order
+        options.selection = try selection()
+        options.smoothing.filter.isEnabled = !noSmoothing
+        if let smoothMinCutoff { options.smoothing.filter.minCutoff = smoothMinCutoff }
+        if let smoothBeta { options.smoothing.filter.beta = smoothBeta }
+        return FaceTracker(options: options)
+    }
+}
+
+enum DetectorChoice: String, ExpressibleByArgument, CaseIterable {
+    case short, full
+    var model: FaceDetector.Model { self == .short ? .shortRange : .fullRange }
+}
+
+enum SortChoice: String, ExpressibleByArgument, CaseIterable {
+    case largest, center
+    case leftToRight = "left-to-right", rightToLeft = "right-to-left"
+    case topToBottom = "top-to-bottom", bottomToTop = "bottom-to-top"
+
+    var order: FaceSortOrder {
+        switch self {
+        case .largest: .largest
+        case .center: .center
+        case .leftToRight: .leftToRight
+        case .rightToLeft: .rightToLeft
+        case .topToBottom: .topToBottom
+        case .bottomToTop: .bottomToTop
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Swap
+
+/// Alignment and merging options (`run`, `bench`), named after DeepFaceLive's.
+struct SwapOptions: ParsableArguments {
+    @Option(help: "Face coverage of the aligned crop (2.2 = whole face).")
+    var coverage: Float = 2.2
+
+    @Option(help: "Aligned crop resolution in pixels.")
+    var resolution = 224
+
+    @Option(name: .customLong("x-offset"), help: "Aligned crop horizontal offset (face units).")
+    var xOffset: Float = 0
+
+    @Option(name: .customLong("y-offset"), help: "Aligned crop vertical offset (face units).")
+    var yOffset: Float = 0
+
+    @Flag(name: .customLong("head-mode"), help: "Align the whole head (larger crop, centred higher).")
+    var headMode = false
+
+    @Flag(name: .customLong("freeze-roll"), help: "Keep the aligned crop upright (no roll).")
+    var freezeRoll = false
+
+    @Flag(name: .customLong("fit-moving-parts"), help: "Fit mouth, brows and jaw too when aligning (default: only stable points).")
+    var fitMovingParts = false
+
+    @Option(help: "Mask erosion in pixels (negative dilates).")
+    var erode = 2
+
+    @Option(help: "Mask feathering: Gaussian sigma in pixels.")
+    var blur: Float = 6.25
+
+    @Option(name: .customLong("color-transfer"), help: "Colour matching of the new face: rct, lct or none.")
+    var colorTransfer: ColorTransfer = .rct
+
+    @Option(help: "Face opacity 0…1.")
+    var opacity: Float = 1
+
+    @Flag(name: .customLong("keep-mouth"), help: "Keep the original mouth interior (teeth, tongue).")
+    var keepMouth = false
+
+    @Option(help: ArgumentHelp("Write a side-by-side picture (source | aligned | swapped | merged) of the first frame with a face.", valueName: "PNG"))
+    var preview: String?
+
+    func validate() throws {
+        guard coverage > 0.1 && coverage <= 8 else { throw ValidationError("--coverage must be between 0.1 and 8") }
+        guard (16...1024).contains(resolution) else { throw ValidationError("--resolution must be between 16 and 1024") }
+        guard (0...1).contains(opacity) else { throw ValidationError("--opacity must be between 0 and 1") }
+        guard blur >= 0 else { throw ValidationError("--blur must be 0 or more") }
+    }
+
+    var alignerOptions: FaceAligner.Options {
+        var options = FaceAligner.Options()
+        options.coverage = coverage
+        options.resolution = resolution
+        options.xOffset = xOffset
+        options.yOffset = yOffset
+        options.headMode = headMode
+        options.freezeRoll = freezeRoll
+        options.excludeMovingParts = !fitMovingParts
+        return options
+    }
+
+    var merger: FaceMerger {
+        var options = FaceMerger.Options()
+        options.erodePixels = erode
+        options.blurSigma = blur
+        options.colorTransfer = colorTransfer
+        options.opacity = opacity
+        options.keepOriginalMouth = keepMouth
+        return FaceMerger(options: options)
+    }
+}
+
+extension ColorTransfer: ExpressibleByArgument {}

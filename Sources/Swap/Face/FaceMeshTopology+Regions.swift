@@ -1,0 +1,31 @@
+/// Landmark groups used by alignment, masking and the mesh swap (MediaPipe `face_mesh_connections`).
+extension FaceMeshTopology {
+    /// Inner lip ring, ordered (the mouth opening): `FACEMESH_LIPS` inner contour.
+    public static let innerLips: [Int] = [
+        78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308, 415, 310, 311, 312, 13, 82, 81, 80, 191,
+    ]
+    /// All 40 lip points (`FACEMESH_LIPS`).
+    public static let lips: [Int] = [
+        0, 13, 14, 17, 37, 39, 40, 61, 78, 80, 81, 82, 84, 87, 88, 91, 95, 146, 178, 181, 185, 191, 267, 269, 270, 291,
+        308, 310, 311, 312, 314, 317, 318, 321, 324, 375, 402, 405, 409, 415,
+    ]
+    /// Right eyebrow (`FACEMESH_RIGHT_EYEBROW`).
+    public static let rightEyebrow: [Int] = [46, 52, 53, 55, 63, 65, 66, 70, 105, 107]
+    /// Left eyebrow (`FACEMESH_LEFT_EYEBROW`).
+    public static let leftEyebrow: [Int] = [276, 282, 283, 285, 293, 295, 296, 300, 334, 336]
+
+    /// Points that move with expressions: lips, brows, and everything the jaw carries (every point of the canonical
+    /// face below the upper-lip line). Alignment leaves them out so that talking does not shake the crop.
+    public static let movingParts: Set<Int> = {
+        let jawLine = CanonicalFace.points3D[upperLipTop].y + 0.2
+        var moving = Set(lips + rightEyebrow + leftEyebrow)
+        for (i, p) in CanonicalFace.points3D.enumerated() where p.y < jawLine { moving.insert(i) }
+        return moving
+    }()
+
+    /// The points that stay put on a talking face (complement of ``movingParts``), ascending.
+    public static let stablePoints: [Int] = (0..<pointCount).filter { !movingParts.contains($0) }
+
+    /// Top of the upper lip on the midline.
+    public static let upperLipTop = 0
+}

@@ -1,0 +1,67 @@
+/// A single-channel float image, values 0…1 (a face mask, an opacity map).
+public struct AlphaMask: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    /// `width * height` values, row-major.
+    public var values: [Float]
+
+    /// A mask filled with `value`.
+    public init(width: Int, height: Int, value: Float = 0) {
+        precondition(width > 0 && height > 0, "mask size must be positive")
+        self.width = width
+        self.height = height
+        self.values = [Float](repeating: value, count: width * height)
+    }
+
+    /// Wraps existing values; `values.count` must be `width * height`.
+    public init(width: Int, height: Int, values: [Float]) {
+        precondition(width > 0 && height > 0 && values.count == width * height, "value count does not match size")
+        self.width = width
+        self.height = height
+        self.values = values
+    }
+
+    @inlinable public subscript(x: Int, y: Int) -> Float {
+        get { values[y * width + x] }
+        set { values[y * width + x] = newValue }
+    }
+
+    /// Multiplies by `other` pixel by pixel (masks combine by product).
+    public mutating func multiply(by other: AlphaMask) {
+        precondition(other.width == width && other.height == height, "mask sizes differ")
+        values.withUnsafeMutableBufferPointer { v in
+            other.values.withUnsafeBufferPointer { o in
+                for i in v.indices { v[i] *= o[i] }
+            }
+        }
+    }
+
+    /// Multiplies every value by `factor`.
+    public mutating func scale(by factor: Float) {
+        guard factor != 1 else { return }
+        values.withUnsafeMutableBufferPointer { v in
+            for i in v.indices { v[i] *= factor }
+        }
+    }
+
+    /// The smallest pixel box holding every value above `threshold` as (x0, y0, x1, y1), inclusive; nil when none.
+    public func support(above threshold: Float = 0) -> (x0: Int, y0: Int, x1: Int, y1: Int)? {
+        var x0 = width, y0 = height, x1 = -1, y1 = -1
+        values.withUnsafeBufferPointer { v in
+            for y in 0..<height {
+                let row = y * width
+                var first = -1, last = -1
+                for x in 0..<width where v[row + x] > threshold {
+                    if first < 0 { first = x }
+                    last = x
+                }
+                guard first >= 0 else { continue }
+                x0 = min(x0, first)
+                x1 = max(x1, last)
+                y0 = min(y0, y)
+                y1 = y
+            }
+        }
+        return x1 < 0 ? nil : (x0, y0, x1, y1)
+    }
+}

@@ -1,0 +1,65 @@
+import Stream
+
+/// Affine image warps with bilinear interpolation.
+public enum ImageWarper {
+    /// What a warp reads outside the source image.
+    public enum Border: Sendable {
+        /// Edge pixels repeat (no dark seams around crops).
+        case replicate
+        /// Black / zero.
+        case zero
+    }
+
+    /// A `width`×`height` image whose pixel (u, v) is `source` at `outputToSource(u, v)`.
+    public static func warp(
+        _ source: RGBImage, width: Int, height: Int, outputToSource m: AffineTransform2D, border: Border = .replicate
+    ) -> RGBImage {
+        var out = RGBImage(width: width, height: height)
+        let (sw, sh) = (source.width, source.height)
+        source.pixels.withUnsafeBufferPointer { srcBuf in
+            out.pixels.withUnsafeMutableBufferPointer { dstBuf in
+                let src = srcBuf.baseAddress!, dst = dstBuf.baseAddress!
+                for v in 0..<height {
+                    var sx = m.b * Float(v) + m.tx, sy = m.d * Float(v) + m.ty
+                    var q = dst + v * width * 3
+                    for _ in 0..<width {
+                        switch border {
+                        case .replicate:
+                            Bilinear.store(Bilinear.sampleRGB(src, Bilinear.clamped(sx, sy, width: sw, height: sh)), to: q)
+                        case .zero:
+                            if let t = Bilinear.zeroPadded(sx, sy, width: sw, height: sh) {
+                                Bilinear.store(Bilinear.sampleRGB(src, t), to: q)
+                            }
+                        }
+                        sx += m.a
+                        sy += m.c
+                        q += 3
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// A `width`×`height` mask whose value at (u, v) is `source` at `outputToSource(u, v)`, zero outside.
+    public static func warp(_ source: AlphaMask, width: Int, height: Int, outputToSource m: AffineTransform2D) -> AlphaMask {
+        var out = AlphaMask(width: width, height: height)
+        let (sw, sh) = (source.width, source.height)
+        source.values.withUnsafeBufferPointer { srcBuf in
+            out.values.withUnsafeMutableBufferPointer { dstBuf in
+                let src = srcBuf.baseAddress!
+                for v in 0..<height {
+                    var sx = m.b * Float(v) + m.tx, sy = m.d * Float(v) + m.ty
+                    for u in 0..<width {
+                        if let t = Bilinear.zeroPadded(sx, sy, width: sw, height: sh) {
+                            dstBuf[v * width + u] = Bilinear.sample(src, t)
+                        }
+                        sx += m.a
+                        sy += m.c
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

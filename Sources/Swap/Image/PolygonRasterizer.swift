@@ -1,0 +1,69 @@
+/// Anti-aliased polygon fill.
+public enum PolygonRasterizer {
+    /// Sub-scanlines per pixel row; horizontal coverage is exact, vertical coverage comes in steps of 1/4.
+    static let subRows = 4
+
+    /// A `width`×`height` mask holding the area fraction of each pixel covered by `polygon` (even-odd rule).
+    /// Pixel (i, j) is the unit square centred on (i, j).
+    public static func fill(_ polygon: [SIMD2<Float>], width: Int, height: Int) -> AlphaMask {
+        var mask = AlphaMask(width: width, height: height)
+        fill(polygon, into: &mask)
+        return mask
+    }
+
+    /// Adds the coverage of `polygon` to `mask` (values saturate at 1).
+    public static func fill(_ polygon: [SIMD2<Float>], into mask: inout AlphaMask) {
+        guard polygon.count >= 3 else { return }
+        let width = mask.width, height = mask.height
+        let ys = polygon.map(\.y)
+        let top = max(0, Int((ys.min()! + 0.5).rounded(.down)))
+        let bottom = min(height - 1, Int((ys.max()! + 0.5).rounded(.down)))
+        guard top <= bottom else { return }
+        let share = 1 / Float(subRows)
+        var row = [Float](repeating: 0, count: width)
+        var crossings: [Float] = []
+        crossings.reserveCapacity(polygon.count)
+        mask.values.withUnsafeMutableBufferPointer { out in
+            for y in top...bottom {
+                for i in row.indices { row[i] = 0 }
+                var touched = false
+                for s in 0..<subRows {
+                    let sy = Float(y) - 0.5 + (Float(s) + 0.5) * share
+                    crossings.removeAll(keepingCapacity: true)
+                    var j = polygon.count - 1
+                    for i in polygon.indices {
+                        let p = polygon[i], q = polygon[j]
+                        if (p.y <= sy) != (q.y <= sy) {
+                            crossings.append(p.x + (sy - p.y) / (q.y - p.y) * (q.x - p.x))
+                        }
+                        j = i
+                    }
+                    crossings.sort()
+                    var k = 0
+                    while k + 1 < crossings.count {
+                        addSpan(crossings[k] + 0.5, crossings[k + 1] + 0.5, weight: share, to: &row)
+                        touched = true
+                        k += 2
+                    }
+                }
+                guard touched else { continue }
+                let base = y * width
+                for x in 0..<width where row[x] > 0 { out[base + x] = min(1, out[base + x] + row[x]) }
+            }
+        }
+    }
+
+    /// Adds `weight` × the overlap of [a, b) with each pixel [i, i + 1).
+    private static func addSpan(_ a: Float, _ b: Float, weight: Float, to row: inout [Float]) {
+        let lo = max(a, 0), hi = min(b, Float(row.count))
+        guard hi > lo else { return }
+        let i0 = Int(lo), i1 = Int(hi)
+        if i0 == i1 {
+            row[i0] += (hi - lo) * weight
+            return
+        }
+        row[i0] += (Float(i0 + 1) - lo) * weight
+        if i0 + 1 < i1 { for i in (i0 + 1)..<i1 { row[i] += weight } }
+        if i1 < row.count { row[i1] += (hi - Float(i1)) * weight }
+    }
+}

@@ -1,0 +1,76 @@
+import Stream
+
+/// One-shot face swap by mesh warping: the photo's face texture is cut into the canonical triangles and each
+/// triangle is laid onto the target's current triangle. Expressions and head motion follow the target (its
+/// landmarks place the triangles, its eyes and mouth opening stay); identity (shape and texture) follows the photo.
+public struct MeshSwapper: FaceSwapper {
+    public struct Options: Sendable, Equatable {
+        /// |yaw| (degrees) up to which the swap is at full strength.
+        public var fullStrengthYaw: Float = 35
+        /// |yaw| (degrees) from which the swap is off (profile views; the mesh folds there).
+        public var zeroStrengthYaw: Float = 60
+        /// Frame pixels around the face oval kept in the swap box (room for the merger's feathering).
+        public var margin = 4
+
+        public init() {}
+    }
+
+    public let source: RGBImage
+    public let sourceLandmarks: [SIMD2<Float>]
+    public var options: Options
+
+    /// - Parameters:
+    ///   - source: the identity photo.
+    ///   - sourceLandmarks: the 468 landmarks of the face on the photo.
+    public init(source: RGBImage, sourceLandmarks: FaceLandmarks, options: Options = Options()) throws(MeshSwapperError) {
+        guard sourceLandmarks.points.count == FaceMeshTopology.pointCount else {
+            throw .wrongLandmarkCount(sourceLandmarks.points.count)
+        }
+        self.source = source
+        self.sourceLandmarks = sourceLandmarks.points2D
+        self.options = options
+    }
+
+    public var alignment: FaceAligner.Options? { nil }
+
+    /// Swap strength for a head turned by `yaw` degrees: 1 up to `fullStrengthYaw`, linear to 0 at `zeroStrengthYaw`.
+    public func strength(yaw: Float) -> Float {
+        let a = abs(yaw)
+        guard a > options.fullStrengthYaw else { return 1 }
+        guard options.zeroStrengthYaw > options.fullStrengthYaw else { return 0 }
+        return max(0, 1 - (a - options.fullStrengthYaw) / (options.zeroStrengthYaw - options.fullStrengthYaw))
+    }
+
+    public func swap(_ input: FaceSwapInput) throws -> SwappedFace? {
+        let target = input.landmarks.points2D
+        guard target.count == FaceMeshTopology.pointCount else {
+            throw MeshSwapperError.wrongLandmarkCount(target.count)
+        }
+        let weight = strength(yaw: input.pose?.yaw ?? 0)
+        guard weight > 0 else { return nil }
+        let oval = FaceRect(bounding: FaceMeshTopology.faceOval.map { target[$0] })
+        let m = Float(options.margin)
+        let x0 = max(0, Int((oval.x - m).rounded(.down))), y0 = max(0, Int((oval.y - m).rounded(.down)))
+        let x1 = min(input.frame.width - 1, Int((oval.x + oval.width + m).rounded(.up)))
+        let y1 = min(input.frame.height - 1, Int((oval.y + oval.height + m).rounded(.up)))
+        guard x0 < x1, y0 < y1 else { return nil }
+        let origin = SIMD2(Float(x0), Float(y0))
+        var image = RGBImage(width: x1 - x0 + 1, height: y1 - y0 + 1)
+        var coverage = AlphaMask(width: image.width, height: image.height)
+        TriangleWarp.warp(
+            source, sourcePoints: sourceLandmarks, triangles: FaceMeshTriangulation.triangles,
+            targetPoints: target.map { $0 - origin }, into: &image, coverage: &coverage, coverageValue: weight)
+        return SwappedFace(image: image, mask: coverage, toFrame: AffineTransform2D(translation: origin))
+    }
+}
+
+/// Why the mesh swapper could not run.
+public enum MeshSwapperError: Error, Equatable, CustomStringConvertible {
+    case wrongLandmarkCount(Int)
+
+    public var description: String {
+        switch self {
+        case .wrongLandmarkCount(let n): "expected \(FaceMeshTopology.pointCount) landmarks, got \(n)"
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Stream
+
+/// Swaps every analysed face of a frame and blends it back: align (when the swapper works on a crop), swap, merge.
+public final class FaceSwapStage: FrameProcessor {
+    public let name = "swap"
+    private let swapper: any FaceSwapper
+    private let aligner: FaceAligner?
+    private let merger: FaceMerger
+    private var preview: FacePreview?
+
+    /// - Parameter preview: writes a side-by-side picture of the first frame that has a face.
+    public init(swapper: any FaceSwapper, merger: FaceMerger, preview: FacePreview? = nil) {
+        self.swapper = swapper
+        self.aligner = swapper.alignment.map { FaceAligner(options: $0) }
+        self.merger = merger
+        self.preview = preview
+    }
+
+    public func process(_ frame: VideoFrame) throws {
+        guard let analysis = frame[attachment: FaceAnalysis.self], !analysis.faces.isEmpty else { return }
+        let original = try frame.image
+        var output = original
+        var shown: (aligned: RGBImage, swapped: RGBImage)?
+        for face in analysis.faces {
+            guard let landmarks = face.landmarks else { continue }
+            let pose = HeadPose(landmarks: landmarks)
+            let aligned = try aligner.map { aligner in
+                try frame.measure("align") { () throws(FaceAlignerError) in
+                    try aligner.align(original, landmarks: landmarks, pose: pose)
+                }
+            }
+            let input = FaceSwapInput(frame: original, landmarks: landmarks, pose: pose, aligned: aligned, trackID: face.id)
+            guard let swapped = try frame.measure("swap", { try swapper.swap(input) }) else { continue }
+            frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, into: &output) }
+            if shown == nil, preview != nil {
+                let crop = aligned?.image ?? ImageWarper.warp(original, width: swapped.image.width,
+                                                              height: swapped.image.height, outputToSource: swapped.toFrame)
+                shown = (crop, swapped.image)
+            }
+        }
+        frame.setImage(output)
+        if let shown, let preview {
+            try preview.write(source: original, aligned: shown.aligned, swapped: shown.swapped, merged: output)
+            self.preview = nil
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Stream
+import Testing
+@testable import Swap
+
+@Suite struct FaceMergerTests {
+    static let landmarks = TestFaces.landmarks(center: SIMD2(320, 230), scale: 9, rotation: 0.2)
+    static let frame = TestImages.texture(width: 640, height: 480)
+
+    /// A flat-coloured swap in aligned space.
+    static func flatSwap(_ colour: (UInt8, UInt8, UInt8)) throws -> SwappedFace {
+        let aligned = try FaceAligner().align(frame, landmarks: landmarks)
+        var image = RGBImage(width: aligned.resolution, height: aligned.resolution)
+        for y in 0..<image.height { for x in 0..<image.width { image[x, y] = (colour.0, colour.1, colour.2) } }
+        return SwappedFace(image: image, mask: nil, toFrame: aligned.alignedToImage)
+    }
+
+    static let oval = FaceMeshTopology.faceOval.map { landmarks.points2D[$0] }
+
+    /// Signed distance to the face oval (negative inside).
+    static func distanceOutsideOval(_ p: SIMD2<Float>) -> Float {
+        var best = Float.infinity
+        for i in oval.indices {
+            let a = oval[i], b = oval[(i + 1) % oval.count]
+            let t = max(0, min(1, ((p - a) * (b - a)).sum() / ((b - a) * (b - a)).sum()))
+            best = min(best, simd_distance(p, a + t * (b - a)))
+        }
+        return Polygon.contains(oval, p) ? -best : best
+    }
+
+    @Test func touchesOnlyTheMaskedFace() throws {
+        var options = FaceMerger.Options()
+        options.colorTransfer = .none
+        var out = Self.frame
+        let swap = try Self.flatSwap((250, 10, 10))
+        FaceMerger(options: options).merge(swap, landmarks: Self.landmarks, into: &out)
+        // Feather reach in frame pixels: blur 3σ plus a pixel, scaled from aligned to frame pixels.
+        let reach = (3 * options.blurSigma + 2) * swap.toFrame.scale
+        var changedOutside = 0, keptInside = 0, inside = 0
+        let box = FaceRect(bounding: Self.oval)
+        for y in 0..<out.height {
+            for x in 0..<out.width {
+                let p = SIMD2(Float(x), Float(y))
+                // Far from the oval's box nothing may change; near it, measure the distance to the oval.
+                let far = p.x < box.x - reach - 1 || p.y < box.y - reach - 1 || p.x > box.x + box.width + reach + 1
+                    || p.y > box.y + box.height + reach + 1
+                let d = far ? reach + 1 : Self.distanceOutsideOval(p)
+                if d > reach && out[x, y] != Self.frame[x, y] { changedOutside += 1 }
+                if d < -reach - Float(options.erodePixels) * swap.toFrame.scale {
+                    inside += 1
+                    if out[x, y].r < 248 || out[x, y].g > 12 { keptInside += 1 }
+                }
+            }
+        }
+        #expect(changedOutside == 0)
+        #expect(inside > 5000 && keptInside == 0)
+    }
+
+    @Test func opacityAndOriginalMouth() throws {
+        var open = Self.landmarks
+        // Open the mouth: lower lip and jaw down by 12 px.
+        let chinSide = Set(CanonicalFace.points3D.indices.filter { CanonicalFace.points3D[$0].y < CanonicalFace.points3D[14].y + 0.05 })
+        for i in chinSide { open.points[i].y += 12 }
+        let mouth = (open.points2D[13] + open.points2D[14]) / 2
+        let nose = open.points2D[1]
+        var options = FaceMerger.Options()
+        options.colorTransfer = .none
+        options.keepOriginalMouth = true
+        options.opacity = 0.5
+        var out = Self.frame
+        FaceMerger(options: options).merge(try Self.flatSwap((250, 10, 10)), landmarks: open, into: &out)
+        let (mx, my) = (Int(mouth.x.rounded()), Int(mouth.y.rounded()))
+        #expect(out[mx, my] == Self.frame[mx, my])
+        let (nx, ny) = (Int(nose.x.rounded()), Int(nose.y.rounded()))
+        #expect(abs(Int(out[nx, ny].r) - (Int(Self.frame[nx, ny].r) + 250 + 1) / 2) <= 1)
+    }
+}
