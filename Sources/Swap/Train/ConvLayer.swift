@@ -18,7 +18,8 @@ final class ConvLayer: Module {
     private let output: AlignedBuffer
     /// im2col patches `[P × K]` (empty for 1×1 convolutions, whose patches are the input itself).
     private let patches: AlignedBuffer
-    private let patchGradient: AlignedBuffer?
+    /// Where `dCols` goes before col2im (shared; nil for 1×1 convolutions or without input gradients).
+    private let patchGradient: SharedScratch?
     private let inputGradient: AlignedBuffer?
     private var savedInput: UnsafePointer<Float>?
     private var savedResidual: UnsafePointer<Float>?
@@ -62,7 +63,7 @@ final class ConvLayer: Module {
         output = AlignedBuffer(count: pixels * outChannels)
         patches = AlignedBuffer(count: kernels[0].isPointwise ? 0 : pixels * k)
         let needsInputGradient = context.training && inputGradient
-        patchGradient = needsInputGradient && !kernels[0].isPointwise ? AlignedBuffer(count: pixels * k) : nil
+        patchGradient = needsInputGradient && !kernels[0].isPointwise ? context.scratch : nil
         self.inputGradient = needsInputGradient ? AlignedBuffer(count: batch * height * width * inChannels) : nil
     }
 
@@ -124,10 +125,10 @@ final class ConvLayer: Module {
         BLAS.gemm(transposeA: true, m: k, n: cout, k: pixels, a: cols, lda: k,
                   b: outputGradient, ldb: cout, beta: 1, c: weight.gradient.baseAddress, ldc: cout)
         guard let inputGradient else { return nil }
-        let target = patchGradient?.baseAddress ?? inputGradient.baseAddress
+        let target = patchGradient?.floats(pixels * k) ?? inputGradient.baseAddress
         BLAS.gemm(transposeB: true, m: pixels, n: k, k: cout, a: outputGradient, lda: cout,
                   b: weight.value.baseAddress, ldb: cout, beta: 0, c: target, ldc: k)
-        if let patchGradient { col2im(patchGradient.baseAddress, into: inputGradient.baseAddress) }
+        if patchGradient != nil { col2im(target, into: inputGradient.baseAddress) }
         return inputGradient.baseAddress
     }
 

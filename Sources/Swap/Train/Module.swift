@@ -8,11 +8,33 @@ public struct ModuleContext: Sendable {
     public var training: Bool
     /// Threads for the Swift kernels (GEMMs use OpenBLAS's own thread count).
     public var threads: Int
+    /// Transient backward-pass storage shared by the modules built with this context (patch gradients are
+    /// needed only inside one layer's backward pass, and layers run one at a time).
+    let scratch: SharedScratch
 
     public init(batch: Int, training: Bool, threads: Int = 2) {
         self.batch = batch
         self.training = training
         self.threads = max(1, threads)
+        scratch = SharedScratch()
+    }
+
+    /// The same context (and scratch) for another batch size.
+    func with(batch: Int) -> ModuleContext {
+        var copy = self
+        copy.batch = batch
+        return copy
+    }
+}
+
+/// A growable buffer lent to one module at a time.
+final class SharedScratch: @unchecked Sendable {
+    private var buffer = AlignedBuffer(count: 0)
+
+    /// At least `count` floats; valid until the next call.
+    func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if buffer.count < count { buffer = AlignedBuffer(count: count) }
+        return buffer.baseAddress
     }
 }
 

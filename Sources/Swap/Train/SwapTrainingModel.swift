@@ -69,7 +69,7 @@ final class DFModel: SwapTrainingModel {
         config = builder.config
         self.batch = batch
         let both = ModuleContext(batch: 2 * batch, training: true, threads: threads)
-        let one = ModuleContext(batch: batch, training: true, threads: threads)
+        let one = both.with(batch: batch)
         encoder = builder.encoder(context: both)
         inter = builder.inter(name: "inter", context: both)
         decoderSrc = builder.decoder(name: "decoder_src", context: one)
@@ -129,7 +129,7 @@ final class LIAEModel: SwapTrainingModel {
         let both = ModuleContext(batch: 2 * batch, training: true, threads: threads)
         encoder = builder.encoder(context: both)
         interAB = builder.inter(name: "inter_AB", context: both)
-        interB = builder.inter(name: "inter_B", context: ModuleContext(batch: batch, training: true, threads: threads))
+        interB = builder.inter(name: "inter_B", context: both.with(batch: batch))
         decoder = builder.decoder(name: "decoder", context: both)
         code = AlignedBuffer(count: 2 * batch * decoder.inputCount)
         swapCode = AlignedBuffer(count: 2 * batch * decoder.inputCount)
