@@ -126,23 +126,31 @@ def main():
     ap.add_argument("--preset", default="live"); ap.add_argument("--arch", default="df")
     ap.add_argument("--batch", type=int, default=8); ap.add_argument("--iterations", type=int, default=10)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=3, help="alternate the two sides this many times; report the best and median")
     ap.add_argument("--binary", default=os.path.join(os.path.dirname(__file__), "..", ".build", "release", "facelive"))
     a = ap.parse_args()
     cfg = PRESETS[(a.preset, a.arch)]
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(a.threads))
-    out = subprocess.run([a.binary, "bench-train", "--preset", a.preset, "--arch", a.arch, "--batch", str(a.batch),
-                          "--iterations", str(a.iterations), "--threads", str(a.threads)],
-                         check=True, capture_output=True, text=True, env=env).stdout
-    swift = json.loads(out)
-    torch_s, torch_params = torch_bench(cfg, a.arch, a.batch, a.iterations, a.threads)
+    swift_times, torch_times, swift = [], [], None
+    # Alternating rounds: on a shared machine, load changes over minutes; both sides see the same conditions.
+    for _ in range(a.rounds):
+        out = subprocess.run([a.binary, "bench-train", "--preset", a.preset, "--arch", a.arch, "--batch", str(a.batch),
+                              "--iterations", str(a.iterations), "--threads", str(a.threads)],
+                             check=True, capture_output=True, text=True, env=env).stdout
+        swift = json.loads(out)
+        swift_times.append(swift["secondsPerIteration"])
+        t, torch_params = torch_bench(cfg, a.arch, a.batch, a.iterations, a.threads)
+        torch_times.append(t)
     assert torch_params == swift["parameters"], f"parameter counts differ: torch {torch_params}, swift {swift['parameters']}"
-    import torch
+    import statistics, torch
     print(f"{a.preset}/{a.arch} {cfg['res']}px batch {a.batch}x2, {a.threads} threads, {swift['parameters']/1e6:.2f} M params, "
-          f"{swift['flopsPerFace']/1e9:.2f} GFLOP/face")
-    print(f"  facelive : {swift['secondsPerIteration']*1000:8.1f} ms/iter  ({1/swift['secondsPerIteration']:.2f} it/s)")
-    print(f"  PyTorch {torch.__version__}: {torch_s*1000:8.1f} ms/iter  ({1/torch_s:.2f} it/s)")
-    print(f"  ratio facelive/PyTorch time: {swift['secondsPerIteration']/torch_s:.2f}x")
-    print(f"  facelive inference: {swift['inferenceMillisecondsPerFace']:.1f} ms/face")
+          f"{swift['flopsPerFace']/1e9:.2f} GFLOP/face, {a.rounds} rounds x {a.iterations} iterations")
+    for name, ts in (("facelive", swift_times), (f"PyTorch {torch.__version__}", torch_times)):
+        print(f"  {name:24s}: best {min(ts)*1000:8.1f} ms/iter, median {statistics.median(ts)*1000:8.1f}  "
+              f"(rounds: {', '.join(f'{t*1000:.0f}' for t in ts)})")
+    print(f"  ratio facelive/PyTorch time: best {min(swift_times)/min(torch_times):.2f}x, "
+          f"median {statistics.median(swift_times)/statistics.median(torch_times):.2f}x")
+    print(f"  facelive inference (last round): {swift['inferenceMillisecondsPerFace']:.1f} ms/face")
 
 
 if __name__ == "__main__":

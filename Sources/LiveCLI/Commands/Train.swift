@@ -123,8 +123,12 @@ struct Train: ParsableCommand {
         }
         withExtendedLifetime(trap) {}
         if interactive { Terminal.printError("") }
-        Terminal.printError(String(format: "saved %@ at iteration %d (src %.4f, dst %.4f)", output, final.iteration,
-                                   final.losses.src, final.losses.dst))
+        if final.elapsedSeconds == 0 {
+            Terminal.printError("saved \(output) at iteration \(final.iteration) (no iterations run: --iterations counts from the start)")
+        } else {
+            Terminal.printError(String(format: "saved %@ at iteration %d (src %.4f, dst %.4f)", output, final.iteration,
+                                       final.losses.src, final.losses.dst))
+        }
     }
 
     /// `90`, `90s`, `20m`, `2h`, `1h30m` → seconds.
