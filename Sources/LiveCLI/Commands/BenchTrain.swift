@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import Swap
+
+/// `facelive bench-train`: training and inference speed on synthetic faces (used by scripts/bench_train.py).
+struct BenchTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-train", abstract: "Time training iterations and single-face inference of a swap model preset.")
+
+    @Option(help: "Architecture: df or liae.") var arch = "df"
+    @Option(help: "Preset: live or quality.") var preset = "live"
+    @Option(help: "Faces per identity per iteration.") var batch = 8
+    @Option(help: "Timed iterations.") var iterations = 10
+    @Option(help: "Threads.") var threads = 2
+
+    func run() throws {
+        guard let architecture = SwapArchitecture(rawValue: arch), let p = SwapPreset(rawValue: preset) else {
+            throw ValidationError("--arch df|liae, --preset live|quality")
+        }
+        NeuralRuntime.setBLASThreadCount(threads)
+        let config = SwapModelConfig.preset(p, architecture: architecture)
+        let result = try TrainingBenchmark.run(config: config, batch: batch, iterations: iterations, threads: threads)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+    }
+}

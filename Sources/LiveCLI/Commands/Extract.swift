@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Stream
+import Swap
+
+/// `facelive extract`: writes a faceset (aligned face crops + index.json) from a video or a folder of images.
+struct Extract: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Detect, align and save every face of a video or image folder as a training faceset.")
+
+    @Option(name: .shortAndLong, help: "A video file or a folder of PNG/JPEG images.")
+    var input: String
+
+    @Option(name: .shortAndLong, help: "Faceset folder to write.")
+    var output: String
+
+    @Option(help: "Crop side in pixels.")
+    var resolution = 256
+
+    @Option(help: "Crop side over face size.")
+    var coverage: Float = 2.2
+
+    @Option(help: "Use every Nth frame.")
+    var every = 1
+
+    @Option(help: "Stop after this many faces.")
+    var max: Int?
+
+    @Option(name: .customLong("blur-threshold"), help: "Skip crops whose Laplacian variance is below this.")
+    var blurThreshold: Float = 20
+
+    @Option(name: .customLong("contact-sheet"), help: "Also write a PNG grid of the crops.")
+    var contactSheet: String?
+
+    func validate() throws {
+        guard (32...1024).contains(resolution) else { throw ValidationError("--resolution must be in 32…1024") }
+        guard every >= 1 else { throw ValidationError("--every must be at least 1") }
+        guard coverage > 0 else { throw ValidationError("--coverage must be positive") }
+    }
+
+    func run() throws {
+        FFmpegLog.configure(verbose: false)
+        var options = FacesetExtractor.Options()
+        options.resolution = resolution
+        options.coverage = coverage
+        options.every = every
+        options.maxFaces = max
+        options.blurThreshold = blurThreshold
+        do {
+            let extractor = try FacesetExtractor(options: options)
+            let writer = try FacesetWriter(directory: URL(fileURLWithPath: output), resolution: resolution, coverage: Double(coverage))
+            try extractor.extract(from: input, into: writer)
+            try writer.finish()
+            let s = extractor.statistics
+            Terminal.printError("\(s.written) faces written to \(output) from \(s.frames) frames (\(s.faces) found, "
+                + "\(s.blurred) blurred, \(s.duplicates) near-duplicates skipped)")
+            guard s.written > 0 else { throw ExitCode.failure }
+            if let contactSheet {
+                let sheet = try FacesetExtractor.contactSheet(writer.faceset, in: writer.directory)
+                try PNGEncoder.write(sheet, to: contactSheet)
+            }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            Terminal.printError("facelive extract: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
