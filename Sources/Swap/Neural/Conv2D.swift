@@ -18,8 +18,8 @@ struct Conv2D: Kernel {
     var residualChannels = 0
     /// Implicit im2col for k > 1 on the register-blocked path: where each output pixel's window starts in the
     /// zero-padded input copy (`paddedHeight × paddedWidth`), and each patch element's offset from there.
-    let rowOffsets: [Int]
-    let columnOffsets: [Int]
+    private(set) var rowOffsets: [Int]
+    private(set) var columnOffsets: [Int]
     let paddedHeight: Int, paddedWidth: Int
 
     /// Whether OpenBLAS should run a conv of this shape: a single output pixel (a matrix-vector product over large
@@ -91,6 +91,15 @@ struct Conv2D: Kernel {
         var fused = self
         fused.activation = ActivationFunction(activation, channels: outChannels)
         return fused
+    }
+
+    /// This conv gathering its patches into scratch explicitly (im2col) instead of indexing a padded copy:
+    /// training reads them back for the weight gradient.
+    func materializingPatches() -> Conv2D {
+        var explicit = self
+        explicit.rowOffsets = []
+        explicit.columnOffsets = []
+        return explicit
     }
 
     /// This conv with a residual of `channels` (≤ output channels) added in its epilogue, or nil.

@@ -53,6 +53,8 @@ final class ConvLayer: Module {
         for _ in 0..<slices {
             var conv = Conv2D(geometry: sliceGeometry, inChannels: inChannels, outChannels: outChannels,
                               weights: [Float](repeating: 0, count: k * outChannels), bias: nil, activation: .none)
+            // Training needs the im2col patches for the weight gradient; inference may index a padded copy.
+            if context.training { conv = conv.materializingPatches() }
             // The runtime fuses a residual only before an activation is attached.
             if residual { conv = conv.fusingResidual(channels: outChannels)! }
             if activation != .identity { conv = conv.fusing(activation.runtime) as! Conv2D }
