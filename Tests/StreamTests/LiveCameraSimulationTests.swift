@@ -54,7 +54,9 @@ struct LiveCameraSimulationTests {
         let (report, laterDrops) = try Self.runReceiver(port: port, stageDelay: 0.002, frames: 90, warmUp: 20)
         #expect(report.framesIn == 90)
         #expect(report.frames + report.drops == report.framesIn)
-        #expect(laterDrops == 0, "\(laterDrops) frames dropped in steady state")
+        // A stage 15× faster than the camera drops nothing in steady state; allow a few for scheduling hiccups when
+        // the machine is busy with other tests (this suite runs beside them).
+        #expect(laterDrops <= 3, "\(laterDrops) frames dropped in steady state")
         #expect(report.maxQueueDepth <= 1)
         #expect(report.latency.p50 < 50, "p50 \(report.latency.p50) ms")
         while !camera.isFinished { Thread.sleep(forTimeInterval: 0.05) }
