@@ -12,8 +12,8 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "x264 constant rate factor: 0 lossless … 51 worst.")
     var crf = 18
 
-    @Option(help: "x264 preset: ultrafast … veryslow.")
-    var preset = "veryfast"
+    @Option(help: "x264 preset: ultrafast … veryslow (default: veryfast for files, ultrafast for live input, where latency matters).")
+    var preset: String?
 
     @Option(help: "x264 tune (zerolatency is used for live input unless set).")
     var tune: String?
@@ -29,7 +29,7 @@ struct OutputOptions: ParsableArguments {
 
     func validate() throws {
         guard (0...51).contains(crf) else { throw ValidationError("--crf must be between 0 and 51") }
-        guard EncoderSettings.x264Presets.contains(preset) else {
+        if let preset, !EncoderSettings.x264Presets.contains(preset) {
             throw ValidationError("unknown --preset '\(preset)'; one of: \(EncoderSettings.x264Presets.joined(separator: ", "))")
         }
         if let tune, !EncoderSettings.x264Tunes.contains(tune) {
@@ -48,7 +48,7 @@ struct OutputOptions: ParsableArguments {
     func encoderSettings(live: Bool, threads: Int) -> EncoderSettings {
         var settings = EncoderSettings()
         settings.crf = crf
-        settings.preset = preset
+        settings.preset = preset ?? (live ? "ultrafast" : "veryfast")
         settings.tune = tune ?? (live ? "zerolatency" : nil)
         settings.threads = threads
         settings.gopSize = gop
