@@ -7,7 +7,19 @@ struct SwapperOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Photo of the new face (one-shot mesh swap); default: the shipped public-domain astronaut portrait.", valueName: "PHOTO"))
     var face: String?
 
+    @Option(help: ArgumentHelp("A model trained with 'facelive train' (safetensors).", valueName: "MODEL"))
+    var model: String?
+
+    @Option(name: .customLong("swap-direction"), help: "Override the model's direction: dst_to_src (default for a swap) or src_to_dst.")
+    var swapDirection: SwapDirection?
+
+    func validate() throws {
+        if face != nil && model != nil { throw ValidationError("give --face or --model, not both") }
+        if swapDirection != nil && model == nil { throw ValidationError("--swap-direction needs --model") }
+    }
+
     func makeSwapper(locator: ModelLocator, landmarker: FaceLandmarker) throws -> any FaceSwapper {
+        if let model { return try ModelSwapper(contentsOf: model, direction: swapDirection) }
         let photo = try face ?? locator.url(forFile: "astronaut_public_domain.png").path
         return try MeshSwapper.fromPhoto(photo, landmarker: landmarker, locator: locator)
     }
@@ -27,3 +39,5 @@ func faceSwapStages(tracking: FaceTrackingOptions, swapper swapperOptions: Swapp
     if let label { stages.append(LabelStage(text: label)) }
     return stages
 }
+
+extension SwapDirection: ExpressibleByArgument {}
