@@ -3,7 +3,7 @@
 /// A 1×1 stride-1 conv multiplies the input directly; anything else first gathers patches (im2col) into scratch.
 /// Most layers use ``PackedGEMM`` (epilogue fused); single-pixel and very wide ones OpenBLAS (``prefersBLAS``).
 /// The epilogue adds the bias, optionally a residual (a following ADD fused in), then the activation.
-struct Conv2D: Kernel {
+struct Conv2D: ActivationFusing {
     let geometry: WindowGeometry
     let inChannels: Int
     let outChannels: Int
@@ -86,13 +86,6 @@ struct Conv2D: Kernel {
         return geometry.batch * geometry.outHeight * geometry.outWidth * patchSize
     }
 
-    func fusing(_ activation: Activation) -> (any Kernel)? {
-        guard self.activation.isIdentity else { return nil }
-        var fused = self
-        fused.activation = ActivationFunction(activation, channels: outChannels)
-        return fused
-    }
-
     /// This conv gathering its patches into scratch explicitly (im2col) instead of indexing a padded copy:
     /// training reads them back for the weight gradient.
     func materializingPatches() -> Conv2D {
@@ -109,6 +102,8 @@ struct Conv2D: Kernel {
         fused.residualChannels = channels
         return fused
     }
+
+    var outputChannels: Int { outChannels }
 
     func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let g = geometry

@@ -2,7 +2,7 @@
 ///
 /// Load-bound rather than compute-bound, so it stays in Swift SIMD rather than BLAS: one pass over the input with
 /// the bias in the accumulators; the activation follows on each output row while it is still in L1.
-struct DepthwiseConv2D: Kernel {
+struct DepthwiseConv2D: ActivationFusing {
     let geometry: WindowGeometry
     let channels: Int
     /// `[kh][kw][C]` (TFLite's `1HWC` without the leading 1).
@@ -28,12 +28,7 @@ struct DepthwiseConv2D: Kernel {
 
     var label: String { "DepthwiseConv2D \(geometry.label) c\(channels)" }
 
-    func fusing(_ activation: Activation) -> (any Kernel)? {
-        guard self.activation.isIdentity else { return nil }
-        var fused = self
-        fused.activation = ActivationFunction(activation, channels: channels)
-        return fused
-    }
+    var outputChannels: Int { channels }
 
     func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let activation = self.activation.applier

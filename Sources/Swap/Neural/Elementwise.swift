@@ -37,7 +37,7 @@ func forEachChannelBlock(
 
 /// `out = act(a ⊕ b)` for two activations of the same spatial size. For `add`, an operand with fewer channels
 /// counts as zero-padded at the end: this absorbs the channel PAD on BlazeFace/FaceMesh residual shortcuts.
-struct BinaryElementwise: Kernel {
+struct BinaryElementwise: ActivationFusing {
     let op: BinaryOperator
     let pixels: Int
     let channels: Int
@@ -56,12 +56,7 @@ struct BinaryElementwise: Kernel {
         self.activation = ActivationFunction(activation, channels: channels)
     }
 
-    func fusing(_ activation: Activation) -> (any Kernel)? {
-        guard self.activation.isIdentity else { return nil }
-        var fused = self
-        fused.activation = ActivationFunction(activation, channels: channels)
-        return fused
-    }
+    var outputChannels: Int { channels }
 
     func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let activation = self.activation.applier
@@ -94,7 +89,7 @@ struct BinaryElementwise: Kernel {
 }
 
 /// `out = act(x ⊕ k)` with a constant `k` that is either one value per channel or a full tensor of `x`'s shape.
-struct ConstantElementwise: Kernel {
+struct ConstantElementwise: ActivationFusing {
     let op: BinaryOperator
     let pixels: Int
     let channels: Int
@@ -118,12 +113,7 @@ struct ConstantElementwise: Kernel {
         self.activation = ActivationFunction(activation, channels: channels)
     }
 
-    func fusing(_ activation: Activation) -> (any Kernel)? {
-        guard self.activation.isIdentity else { return nil }
-        var fused = self
-        fused.activation = ActivationFunction(activation, channels: channels)
-        return fused
-    }
+    var outputChannels: Int { channels }
 
     func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let activation = self.activation.applier

@@ -1,5 +1,5 @@
 /// Fully connected layer: `out[M×N] = x[M×K] · Wᵀ` with weights `[N×K]`, plus bias and activation.
-struct FullyConnected: Kernel {
+struct FullyConnected: ActivationFusing {
     let rows: Int, inFeatures: Int, outFeatures: Int
     let weights: AlignedBuffer
     let bias: AlignedBuffer?
@@ -15,12 +15,7 @@ struct FullyConnected: Kernel {
         self.activation = ActivationFunction(activation, channels: outFeatures)
     }
 
-    func fusing(_ activation: Activation) -> (any Kernel)? {
-        guard self.activation.isIdentity else { return nil }
-        var fused = self
-        fused.activation = ActivationFunction(activation, channels: outFeatures)
-        return fused
-    }
+    var outputChannels: Int { outFeatures }
 
     func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         BLAS.sgemm(m: rows, n: outFeatures, k: inFeatures, a: inputs[0], lda: inFeatures,

@@ -18,6 +18,23 @@ extension Kernel {
     func fusing(_ activation: Activation) -> (any Kernel)? { nil }
 }
 
+/// A kernel that applies an activation to its own output, so a following activation op can be folded into it.
+protocol ActivationFusing: Kernel {
+    var activation: ActivationFunction { get set }
+    /// Channels of the output: the span of a per-channel activation's parameters (PReLU alphas).
+    var outputChannels: Int { get }
+}
+
+extension ActivationFusing {
+    /// A copy applying `activation`, when this kernel has none yet.
+    func fusing(_ activation: Activation) -> (any Kernel)? {
+        guard self.activation.isIdentity else { return nil }
+        var fused = self
+        fused.activation = ActivationFunction(activation, channels: outputChannels)
+        return fused
+    }
+}
+
 /// TensorFlow's padding schemes for convolutions and pooling.
 public enum Padding: Sendable, Equatable {
     /// Output `ceil(n / stride)`; total padding split with the extra pixel after (bottom/right).

@@ -1,5 +1,5 @@
 /// Max or average pooling over an NHWC input (TFLite semantics: the average counts only in-bounds elements).
-struct Pool2D: Kernel {
+struct Pool2D: ActivationFusing {
     enum Mode: Sendable { case max, average }
 
     let mode: Mode
@@ -14,12 +14,7 @@ struct Pool2D: Kernel {
         self.activation = ActivationFunction(activation, channels: channels)
     }
 
-    func fusing(_ activation: Activation) -> (any Kernel)? {
-        guard self.activation.isIdentity else { return nil }
-        var fused = self
-        fused.activation = ActivationFunction(activation, channels: channels)
-        return fused
-    }
+    var outputChannels: Int { channels }
 
     func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let activation = self.activation.applier
