@@ -1,11 +1,25 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
-/// Hot kernels (colour conversion, tensor ops, warps) are compiled for Haswell-class CPUs (AVX2 + FMA, `x86-64-v3`).
-/// `FACELIVE_TARGET_CPU=znver4 swift build --scratch-path .build-znver4` builds for a newer CPU;
-/// the binary checks at start-up that the CPU has what it was built for.
-let targetCPU = Context.environment["FACELIVE_TARGET_CPU"] ?? "haswell"
+/// Hot kernels (colour conversion, tensor ops, warps) are compiled for the build machine's vector unit, like
+/// `-march=native`: AVX-512 (`skylake-avx512`: F, CD, BW, DQ, VL) where it has it, else Haswell-class (AVX2 + FMA).
+/// `FACELIVE_TARGET_CPU=haswell swift build` makes a binary for any AVX2 machine; the binary checks at start-up that
+/// the CPU has what it was built for and says so in one line if not.
+let targetCPU = Context.environment["FACELIVE_TARGET_CPU"] ?? (hostHasAVX512() ? "skylake-avx512" : "haswell")
+/// CPU names whose kernels use 16-lane tiles (keep in step with the start-up check in CCPUFeatures).
+let avx512 = ["avx512", "sapphirerapids", "icelake", "cascadelake", "cooperlake", "tigerlake", "rocketlake",
+              "graniterapids", "emeraldrapids", "znver4", "znver5"].contains { targetCPU.contains($0) }
 let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", targetCPU])]
+    + (avx512 ? [.define("FACELIVE_AVX512")] : [])
+
+/// Whether this machine's CPU (Linux `/proc/cpuinfo`) has the AVX-512 subsets `skylake-avx512` code may use.
+func hostHasAVX512() -> Bool {
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+    let present = Set(flags.split(separator: " ").map(String.init))
+    return ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(present.contains)
+}
 /// Swap runs neural networks in its tests; unoptimised (-Onone) they take minutes, so debug builds optimise it too
 /// (measured: FaceDetectorTests 130 s at -Onone).
 let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]

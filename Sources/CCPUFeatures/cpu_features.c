@@ -32,7 +32,9 @@ const char *facelive_cpu_check(void) {
     int wantsAVX2 = strcmp(target, "x86-64") != 0 && strcmp(target, "x86-64-v2") != 0;
     int wantsAVX512 = strstr(target, "v4") || strstr(target, "avx512") || strstr(target, "znver4") ||
                       strstr(target, "znver5") || strstr(target, "sapphirerapids") || strstr(target, "icelake") ||
-                      strstr(target, "cooperlake") || strstr(target, "cascadelake") || strstr(target, "native");
+                      strstr(target, "cooperlake") || strstr(target, "cascadelake") || strstr(target, "tigerlake") ||
+                      strstr(target, "rocketlake") || strstr(target, "graniterapids") ||
+                      strstr(target, "emeraldrapids") || strstr(target, "native");
     struct { const char *name; int wanted; int present; } features[] = {
         {"AVX", wantsAVX2, osAVX && (c1 & (1u << 28))},
         {"AVX2", wantsAVX2, osAVX && (b7 & (1u << 5))},

@@ -173,21 +173,21 @@ func sigmoid(_ x: Float) -> Float {
     1 / (1 + Foundation.exp(-min(max(x, -80), 80)))
 }
 
-extension SIMD8 where Scalar == Float {
-    /// Unaligned load of 8 floats.
+extension SIMD where Scalar == Float {
+    /// Unaligned load of a vector of floats.
     @inline(__always)
-    static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    static func load(_ p: UnsafePointer<Float>) -> Self {
+        UnsafeRawPointer(p).loadUnaligned(as: Self.self)
     }
 
     @inline(__always)
-    static func load(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    static func load(_ p: UnsafeMutablePointer<Float>) -> Self {
+        UnsafeRawPointer(p).loadUnaligned(as: Self.self)
     }
 
-    /// Unaligned store of 8 floats.
+    /// Unaligned store of a vector of floats.
     @inline(__always)
     func store(to p: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: self, as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(p).storeBytes(of: self, as: Self.self)
     }
 }

@@ -86,19 +86,13 @@ struct DepthwiseConv2D: ActivationFusing {
         }
     }
 
-    /// 3×3 kernel: per output row and 8-channel block, the nine weight vectors stay in registers while the row is
+    /// 3×3 kernel: per output row and channel block, the nine weight vectors stay in registers while the row is
     /// swept; rows outside the image read `zero`, and only the border columns take the bounds-checked path.
     private func run3x3(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, zero: UnsafePointer<Float>,
                         activation: ActivationApplier) {
         let g = geometry
         let c = channels
-        let w = UnsafePointer(weights.baseAddress)
-        let b = UnsafePointer(bias.baseAddress)
-        let sx = g.strideX
         let rowFloats = g.inWidth * c
-        // Output columns whose window lies fully inside the row.
-        let firstInterior = (g.padLeft + sx - 1) / sx
-        let lastInterior = (g.inWidth - 3 + g.padLeft) / sx  // inclusive
         for n in 0..<g.batch {
             let image = input + n * g.inHeight * rowFloats
             for oy in 0..<g.outHeight {
@@ -107,75 +101,87 @@ struct DepthwiseConv2D: ActivationFusing {
                     let iy = iy0 + dy
                     return iy >= 0 && iy < g.inHeight ? image + iy * rowFloats : zero
                 }
-                let r0 = row(0), r1 = row(1), r2 = row(2)
+                let rows = (row(0), row(1), row(2))
                 let outRow = output + (n * g.outHeight + oy) * g.outWidth * c
                 var cb = 0
-                while true {
-                    if cb > c - 8 { cb = c - 8 }
-                    let w00 = SIMD8<Float>.load(w + cb), w01 = SIMD8<Float>.load(w + c + cb), w02 = SIMD8<Float>.load(w + 2 * c + cb)
-                    let w10 = SIMD8<Float>.load(w + 3 * c + cb), w11 = SIMD8<Float>.load(w + 4 * c + cb), w12 = SIMD8<Float>.load(w + 5 * c + cb)
-                    let w20 = SIMD8<Float>.load(w + 6 * c + cb), w21 = SIMD8<Float>.load(w + 7 * c + cb), w22 = SIMD8<Float>.load(w + 8 * c + cb)
-                    let bv = SIMD8<Float>.load(b + cb)
-                    let cb0 = cb  // a constant, so the nested function below captures it by value
-                    @inline(__always) func border(_ ox: Int) {
-                        let ix0 = ox * sx - g.padLeft
-                        var acc = bv
-                        for kx in 0..<3 where ix0 + kx >= 0 && ix0 + kx < g.inWidth {
-                            let o = (ix0 + kx) * c + cb0
-                            acc = acc.addingProduct(SIMD8<Float>.load(r0 + o), SIMD8<Float>.load(w + kx * c + cb0))
-                            acc = acc.addingProduct(SIMD8<Float>.load(r1 + o), SIMD8<Float>.load(w + (3 + kx) * c + cb0))
-                            acc = acc.addingProduct(SIMD8<Float>.load(r2 + o), SIMD8<Float>.load(w + (6 + kx) * c + cb0))
-                        }
-                        acc.store(to: outRow + ox * c + cb0)
-                    }
-                    for ox in 0 ..< min(firstInterior, g.outWidth) { border(ox) }
-                    var ox = firstInterior
-                    if sx == 1 {
-                        // Stride 1: two outputs per step share the middle columns (12 loads for 18 FMAs).
-                        while ox + 1 <= lastInterior {
-                            let o = (ox - g.padLeft) * c + cb0
-                            let x0 = SIMD8<Float>.load(r0 + o), x1 = SIMD8<Float>.load(r0 + o + c)
-                            let x2 = SIMD8<Float>.load(r0 + o + 2 * c), x3 = SIMD8<Float>.load(r0 + o + 3 * c)
-                            var p = bv.addingProduct(x0, w00), q = bv.addingProduct(x1, w00)
-                            p = p.addingProduct(x1, w01); q = q.addingProduct(x2, w01)
-                            p = p.addingProduct(x2, w02); q = q.addingProduct(x3, w02)
-                            let y0 = SIMD8<Float>.load(r1 + o), y1 = SIMD8<Float>.load(r1 + o + c)
-                            let y2 = SIMD8<Float>.load(r1 + o + 2 * c), y3 = SIMD8<Float>.load(r1 + o + 3 * c)
-                            p = p.addingProduct(y0, w10); q = q.addingProduct(y1, w10)
-                            p = p.addingProduct(y1, w11); q = q.addingProduct(y2, w11)
-                            p = p.addingProduct(y2, w12); q = q.addingProduct(y3, w12)
-                            let z0 = SIMD8<Float>.load(r2 + o), z1 = SIMD8<Float>.load(r2 + o + c)
-                            let z2 = SIMD8<Float>.load(r2 + o + 2 * c), z3 = SIMD8<Float>.load(r2 + o + 3 * c)
-                            p = p.addingProduct(z0, w20); q = q.addingProduct(z1, w20)
-                            p = p.addingProduct(z1, w21); q = q.addingProduct(z2, w21)
-                            p = p.addingProduct(z2, w22); q = q.addingProduct(z3, w22)
-                            p.store(to: outRow + ox * c + cb0)
-                            q.store(to: outRow + (ox + 1) * c + cb0)
-                            ox += 2
-                        }
-                    }
-                    do {
-                        for ox in ox ..< max(ox, lastInterior + 1) {
-                            let o = (ox * sx - g.padLeft) * c + cb0
-                            // Three independent chains (one per kernel row) instead of one 9-deep FMA chain.
-                            var top = bv.addingProduct(SIMD8<Float>.load(r0 + o), w00)
-                            var mid = SIMD8<Float>.load(r1 + o) * w10
-                            var low = SIMD8<Float>.load(r2 + o) * w20
-                            top = top.addingProduct(SIMD8<Float>.load(r0 + o + c), w01)
-                            mid = mid.addingProduct(SIMD8<Float>.load(r1 + o + c), w11)
-                            low = low.addingProduct(SIMD8<Float>.load(r2 + o + c), w21)
-                            top = top.addingProduct(SIMD8<Float>.load(r0 + o + 2 * c), w02)
-                            mid = mid.addingProduct(SIMD8<Float>.load(r1 + o + 2 * c), w12)
-                            low = low.addingProduct(SIMD8<Float>.load(r2 + o + 2 * c), w22)
-                            (top + mid + low).store(to: outRow + ox * c + cb0)
-                        }
-                    }
-                    for ox in max(lastInterior + 1, firstInterior) ..< g.outWidth { border(ox) }
-                    if cb == c - 8 { break }
-                    cb += 8
+                #if FACELIVE_AVX512
+                while cb + 16 <= c { sweep3x3(SIMD16<Float>.self, channel: cb, rows: rows, into: outRow); cb += 16 }
+                #endif
+                // 8-channel blocks; a ragged last one is recomputed overlapping the previous block.
+                while cb < c {
+                    let block = min(cb, c - 8)
+                    sweep3x3(SIMD8<Float>.self, channel: block, rows: rows, into: outRow)
+                    cb = block + 8
                 }
                 activation.apply(to: outRow, pixels: g.outWidth, channels: c)
             }
         }
+    }
+
+    /// One output row, channels `channel ..< channel + V.scalarCount`, from the three input rows of its window.
+    @inline(__always)
+    private func sweep3x3<V: SIMD>(_: V.Type, channel cb: Int, rows: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>),
+                                   into outRow: UnsafeMutablePointer<Float>) where V.Scalar == Float {
+        let g = geometry
+        let c = channels
+        let w = UnsafePointer(weights.baseAddress)
+        let sx = g.strideX
+        let (r0, r1, r2) = rows
+        // Output columns whose window lies fully inside the row.
+        let firstInterior = (g.padLeft + sx - 1) / sx
+        let lastInterior = (g.inWidth - 3 + g.padLeft) / sx  // inclusive
+        let w00 = V.load(w + cb), w01 = V.load(w + c + cb), w02 = V.load(w + 2 * c + cb)
+        let w10 = V.load(w + 3 * c + cb), w11 = V.load(w + 4 * c + cb), w12 = V.load(w + 5 * c + cb)
+        let w20 = V.load(w + 6 * c + cb), w21 = V.load(w + 7 * c + cb), w22 = V.load(w + 8 * c + cb)
+        let bv = V.load(bias.baseAddress + cb)
+        @inline(__always) func border(_ ox: Int) {
+            let ix0 = ox * sx - g.padLeft
+            var acc = bv
+            for kx in 0..<3 where ix0 + kx >= 0 && ix0 + kx < g.inWidth {
+                let o = (ix0 + kx) * c + cb
+                acc = acc.addingProduct(V.load(r0 + o), V.load(w + kx * c + cb))
+                acc = acc.addingProduct(V.load(r1 + o), V.load(w + (3 + kx) * c + cb))
+                acc = acc.addingProduct(V.load(r2 + o), V.load(w + (6 + kx) * c + cb))
+            }
+            acc.store(to: outRow + ox * c + cb)
+        }
+        for ox in 0 ..< min(firstInterior, g.outWidth) { border(ox) }
+        var ox = firstInterior
+        if sx == 1 {
+            // Stride 1: two outputs per step share the middle columns (12 loads for 18 FMAs).
+            while ox + 1 <= lastInterior {
+                let o = (ox - g.padLeft) * c + cb
+                let x0 = V.load(r0 + o), x1 = V.load(r0 + o + c), x2 = V.load(r0 + o + 2 * c), x3 = V.load(r0 + o + 3 * c)
+                var p = bv.addingProduct(x0, w00), q = bv.addingProduct(x1, w00)
+                p = p.addingProduct(x1, w01); q = q.addingProduct(x2, w01)
+                p = p.addingProduct(x2, w02); q = q.addingProduct(x3, w02)
+                let y0 = V.load(r1 + o), y1 = V.load(r1 + o + c), y2 = V.load(r1 + o + 2 * c), y3 = V.load(r1 + o + 3 * c)
+                p = p.addingProduct(y0, w10); q = q.addingProduct(y1, w10)
+                p = p.addingProduct(y1, w11); q = q.addingProduct(y2, w11)
+                p = p.addingProduct(y2, w12); q = q.addingProduct(y3, w12)
+                let z0 = V.load(r2 + o), z1 = V.load(r2 + o + c), z2 = V.load(r2 + o + 2 * c), z3 = V.load(r2 + o + 3 * c)
+                p = p.addingProduct(z0, w20); q = q.addingProduct(z1, w20)
+                p = p.addingProduct(z1, w21); q = q.addingProduct(z2, w21)
+                p = p.addingProduct(z2, w22); q = q.addingProduct(z3, w22)
+                p.store(to: outRow + ox * c + cb)
+                q.store(to: outRow + (ox + 1) * c + cb)
+                ox += 2
+            }
+        }
+        for ox in ox ..< max(ox, lastInterior + 1) {
+            let o = (ox * sx - g.padLeft) * c + cb
+            // Three independent chains (one per kernel row) instead of one 9-deep FMA chain.
+            var top = bv.addingProduct(V.load(r0 + o), w00)
+            var mid = V.load(r1 + o) * w10
+            var low = V.load(r2 + o) * w20
+            top = top.addingProduct(V.load(r0 + o + c), w01)
+            mid = mid.addingProduct(V.load(r1 + o + c), w11)
+            low = low.addingProduct(V.load(r2 + o + c), w21)
+            top = top.addingProduct(V.load(r0 + o + 2 * c), w02)
+            mid = mid.addingProduct(V.load(r1 + o + 2 * c), w12)
+            low = low.addingProduct(V.load(r2 + o + 2 * c), w22)
+            (top + mid + low).store(to: outRow + ox * c + cb)
+        }
+        for ox in max(lastInterior + 1, firstInterior) ..< g.outWidth { border(ox) }
     }
 }
