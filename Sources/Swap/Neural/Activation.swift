@@ -74,7 +74,9 @@ struct ActivationApplier {
         case .leaky:
             let a = SIMD8<Float>.load(alpha! + c)
             return x.replacing(with: x * a, where: x .< 0)
-        case .tanh, .sigmoid:
+        case .sigmoid:
+            return .sigmoid(x)
+        case .tanh:
             return transcendental(x, channel: c)
         }
     }
@@ -107,6 +109,11 @@ struct ActivationApplier {
                 }
                 while j < channels { row[j] = row[j] < 0 ? row[j] * alpha[j] : row[j]; j += 1 }
             }
+        case .sigmoid:
+            let count = pixels * channels
+            var j = 0
+            while j + 8 <= count { SIMD8<Float>.sigmoid(SIMD8<Float>.load(data + j)).store(to: data + j); j += 8 }
+            while j < count { data[j] = sigmoid(data[j]); j += 1 }
         default:
             for p in 0..<pixels {
                 let row = data + p * channels

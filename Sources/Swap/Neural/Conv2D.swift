@@ -9,7 +9,8 @@ struct Conv2D: ActivationFusing {
     let outChannels: Int
     /// Columns of the packed weights: `outChannels` for BLAS, rounded up to 8 for ``PackedGEMM``.
     let packedColumns: Int
-    /// Weights repacked to `[K × packedColumns]`, `K = kh·kw·Cin` in (ky, kx, ci) order — the im2col column order.
+    /// Weights repacked to `K × packedColumns`, `K = kh·kw·Cin` in (ky, kx, ci) order — the im2col column order:
+    /// row-major for BLAS, in ``GEMMPanels`` layout for ``PackedGEMM`` (see ``packWeights(_:)``).
     let weights: AlignedBuffer
     /// Bias zero-padded to `packedColumns`.
     let bias: AlignedBuffer
@@ -37,12 +38,8 @@ struct Conv2D: ActivationFusing {
         let k = geometry.kernelHeight * geometry.kernelWidth * inChannels
         precondition(weights.count == k * outChannels)
         let blas = Self.prefersBLAS(pixels: geometry.batch * geometry.outHeight * geometry.outWidth, outChannels: outChannels)
-        packedColumns = blas ? outChannels : (outChannels + 7) & ~7
-        let packed = AlignedBuffer(count: k * packedColumns)
-        for o in 0..<outChannels {
-            for i in 0..<k { packed.baseAddress[i * packedColumns + o] = weights[o * k + i] }
-        }
-        self.weights = packed
+        packedColumns = blas ? outChannels : GEMMPanels.paddedColumns(outChannels)
+        self.weights = AlignedBuffer(count: k * packedColumns)
         usesBLAS = blas
         self.bias = ActivationFunction.padded(bias ?? [Float](repeating: 0, count: outChannels))
         self.activation = ActivationFunction(activation, channels: outChannels)
@@ -68,6 +65,19 @@ struct Conv2D: ActivationFusing {
         }
         rowOffsets = rows
         columnOffsets = columns
+        weights.withUnsafeBufferPointer { w in packWeights { i, o in w[o * k + i] } }
+    }
+
+    /// Stores the weights `value(i, o)` (patch element `i`, output channel `o`) in ``weights``'s layout.
+    func packWeights(_ value: (Int, Int) -> Float) {
+        let k = patchSize
+        if usesBLAS {
+            for i in 0..<k {
+                for o in 0..<outChannels { weights.baseAddress[i * outChannels + o] = value(i, o) }
+            }
+        } else {
+            GEMMPanels.pack(k: k, n: outChannels, into: weights.baseAddress, value: value)
+        }
     }
 
     var label: String {

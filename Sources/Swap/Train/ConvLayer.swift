@@ -105,14 +105,11 @@ final class ConvLayer: Module {
         return out
     }
 
-    /// Copies `[K × Cout]` weights and bias into each kernel's packed (column-padded) storage.
+    /// Copies `[K × Cout]` weights and bias into each kernel's packed storage.
     private func loadWeightsIntoKernels() {
-        let k = patchSize, cout = outChannels
+        let cout = outChannels, w = UnsafePointer(weight.value.baseAddress)
         for conv in kernels {
-            let columns = conv.packedColumns
-            for row in 0..<k {
-                (conv.weights.baseAddress + row * columns).update(from: weight.value.baseAddress + row * cout, count: cout)
-            }
+            conv.packWeights { i, o in w[i * cout + o] }
             conv.bias.baseAddress.update(from: bias.value.baseAddress, count: cout)
         }
     }
