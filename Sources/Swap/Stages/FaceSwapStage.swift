@@ -1,22 +1,52 @@
 import Stream
 
-/// Swaps every analysed face of a frame and blends it back: align (when the swapper works on a crop), swap, merge.
+/// Swaps every analysed face of a frame and blends it back: align (when the swapper works on a crop), swap,
+/// optionally smooth over time, merge. Measures the flicker of the faces it merges (``measurements``).
 public final class FaceSwapStage: FrameProcessor {
     public let name = "faceswap"
     private let swapper: any FaceSwapper
     private let aligner: FaceAligner?
     private let merger: FaceMerger
     private var preview: FacePreview?
+    private var smoother: TemporalFaceSmoother?
+    /// Flicker of the merged faces, and (with smoothing) of the swapper's own.
+    private var flicker = FlickerMeter()
+    private var unsmoothedFlicker = FlickerMeter()
 
-    /// - Parameter preview: writes a side-by-side picture of the first frame that has a face.
-    public init(swapper: any FaceSwapper, merger: FaceMerger, preview: FacePreview? = nil) {
+    /// - Parameters:
+    ///   - smoothing: temporal smoothing of the swapped faces; nil = off.
+    ///   - preview: writes a side-by-side picture of the first frame that has a face.
+    public init(swapper: any FaceSwapper, merger: FaceMerger, smoothing: TemporalFaceSmoother.Options? = nil,
+                preview: FacePreview? = nil) {
         self.swapper = swapper
         self.aligner = swapper.alignment.map { FaceAligner(options: $0) }
         self.merger = merger
+        self.smoother = smoothing.map(TemporalFaceSmoother.init)
         self.preview = preview
     }
 
+    /// `flicker`, `mask_flicker` (mean absolute frame-to-frame change of the merged faces in swap space, 0–255) and
+    /// `flicker_pairs`; with smoothing also the swapper's own `flicker_unsmoothed`, `smoothing_lag` (mean difference
+    /// smoothed − unsmoothed) and `smoothing_resets` (restarts on fast motion).
+    public var measurements: [String: Double] {
+        var figures: [String: Double] = ["flicker_pairs": Double(flicker.pairs)]
+        figures["flicker"] = flicker.meanChange
+        figures["mask_flicker"] = flicker.meanMaskChange
+        if let smoother {
+            figures["flicker_unsmoothed"] = unsmoothedFlicker.meanChange
+            figures["mask_flicker_unsmoothed"] = unsmoothedFlicker.meanMaskChange
+            figures["smoothing_lag"] = smoother.meanLag
+            figures["smoothing_resets"] = Double(smoother.motionResets)
+        }
+        return figures
+    }
+
     public func process(_ frame: VideoFrame) throws {
+        defer {
+            smoother?.endFrame()
+            flicker.endFrame()
+            unsmoothedFlicker.endFrame()
+        }
         guard let analysis = frame[attachment: FaceAnalysis.self], !analysis.faces.isEmpty else { return }
         let original = try frame.image
         var output = original
@@ -30,7 +60,12 @@ public final class FaceSwapStage: FrameProcessor {
                 }
             }
             let input = FaceSwapInput(frame: original, landmarks: landmarks, pose: pose, aligned: aligned, trackID: face.id)
-            guard let swapped = try frame.measure("swap", { try swapper.swap(input) }) else { continue }
+            guard var swapped = try frame.measure("swap", { try swapper.swap(input) }) else { continue }
+            if smoother != nil {
+                unsmoothedFlicker.observe(swapped, trackID: face.id)
+                swapped = frame.measure("smooth") { smoother!.smooth(swapped, trackID: face.id) }
+            }
+            flicker.observe(swapped, trackID: face.id)
             frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, into: &output) }
             if shown == nil, preview != nil {
                 let crop = aligned?.image ?? ImageWarper.warp(original, width: swapped.image.width,
