@@ -9,9 +9,7 @@ public final class FaceSwapStage: FrameProcessor {
     private let merger: FaceMerger
     private var preview: FacePreview?
     private var smoother: TemporalFaceSmoother?
-    /// Flicker of the merged faces, and (with smoothing) of the swapper's own.
-    private var flicker = FlickerMeter()
-    private var unsmoothedFlicker = FlickerMeter()
+    private var flicker = SwapFlickerStatistics()
 
     /// - Parameters:
     ///   - smoothing: temporal smoothing of the swapped faces; nil = off.
@@ -25,27 +23,14 @@ public final class FaceSwapStage: FrameProcessor {
         self.preview = preview
     }
 
-    /// `flicker`, `mask_flicker` (mean absolute frame-to-frame change of the merged faces in swap space, 0–255) and
-    /// `flicker_pairs`; with smoothing also the swapper's own `flicker_unsmoothed`, `smoothing_lag` (mean difference
-    /// smoothed − unsmoothed) and `smoothing_resets` (restarts on fast motion).
-    public var measurements: [String: Double] {
-        var figures: [String: Double] = ["flicker_pairs": Double(flicker.pairs)]
-        figures["flicker"] = flicker.meanChange
-        figures["mask_flicker"] = flicker.meanMaskChange
-        if let smoother {
-            figures["flicker_unsmoothed"] = unsmoothedFlicker.meanChange
-            figures["mask_flicker_unsmoothed"] = unsmoothedFlicker.meanMaskChange
-            figures["smoothing_lag"] = smoother.meanLag
-            figures["smoothing_resets"] = Double(smoother.motionResets)
-        }
-        return figures
-    }
+    /// Flicker of the swapped faces: `flicker` (mean absolute frame-to-frame change in aligned space, 0–255),
+    /// `target_change` (the same for the target's crop), smoothing figures (see ``TemporalFaceSmoother``).
+    public var measurements: [String: Double] { flicker.measurements(smoother: smoother) }
 
     public func process(_ frame: VideoFrame) throws {
         defer {
             smoother?.endFrame()
             flicker.endFrame()
-            unsmoothedFlicker.endFrame()
         }
         guard let analysis = frame[attachment: FaceAnalysis.self], !analysis.faces.isEmpty else { return }
         let original = try frame.image
@@ -60,12 +45,9 @@ public final class FaceSwapStage: FrameProcessor {
                 }
             }
             let input = FaceSwapInput(frame: original, landmarks: landmarks, pose: pose, aligned: aligned, trackID: face.id)
-            guard var swapped = try frame.measure("swap", { try swapper.swap(input) }) else { continue }
-            if smoother != nil {
-                unsmoothedFlicker.observe(swapped, trackID: face.id)
-                swapped = frame.measure("smooth") { smoother!.smooth(swapped, trackID: face.id) }
-            }
-            flicker.observe(swapped, trackID: face.id)
+            guard let raw = try frame.measure("swap", { try swapper.swap(input) }) else { continue }
+            let swapped = smoother == nil ? raw : frame.measure("smooth") { smoother!.smooth(raw, trackID: face.id) }
+            flicker.record(target: aligned, swapped: raw, merged: swapped, trackID: face.id)
             frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, into: &output) }
             if shown == nil, preview != nil {
                 let crop = aligned?.image ?? ImageWarper.warp(original, width: swapped.image.width,
