@@ -45,7 +45,7 @@ struct SwapOptions: ParsableArguments {
     @Option(name: .customLong("temporal-smoothing"), help: ArgumentHelp(
         "Blend each swapped face with its previous frame's, in aligned space, against flicker: weight of the previous face, 0 (off) to 0.95.",
         valueName: "S"))
-    var temporalSmoothing: Float = 0
+    var temporalSmoothing: Float = 0.5
 
     @Option(name: .customLong("temporal-reset"), help: ArgumentHelp(
         "Restart temporal smoothing when the aligned crop moves more than this fraction of its size in one frame.",
