@@ -58,6 +58,17 @@ struct PipelinePolicyTests {
         #expect(report.latency.p50 > 0 && report.latency.p99 >= report.latency.p50)
     }
 
+    @Test("what stages measure besides time reaches the report under their names; stages with none are left out")
+    func stageMeasurementsAreReported() throws {
+        let source = try MediaSource("lavfi:testsrc2=size=64x48:rate=30:duration=0.5")
+        let counter = FrameCounter()
+        let report = try Pipeline(source: source, processors: [counter, ClosureProcessor(name: "noop") { _ in }],
+                                  sink: NullSink(), policy: .lossless).run()
+        #expect(report.measurements == ["counter": ["frames": 15]])
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any]
+        #expect((json?["measurements"] as? [String: [String: Double]])?["counter"]?["frames"] == 15)
+    }
+
     @Test("a stop request mid-way leaves a file that decodes")
     func interruptedEncodePlays() throws {
         let dir = try TestMedia.temporaryDirectory()
@@ -90,6 +101,14 @@ struct PipelinePolicyTests {
         #expect(throws: Boom.self) { try Pipeline(source: source, processors: [failing], sink: sink, policy: .lossless).run() }
         #expect(try TestMedia.decodeAll(path).count == 20, "frames before the error are kept")
     }
+}
+
+/// A stage that measures something: the frames it saw.
+final class FrameCounter: FrameProcessor {
+    let name = "counter"
+    private var frames = 0
+    func process(_ frame: VideoFrame) throws { frames += 1 }
+    var measurements: [String: Double] { ["frames": Double(frames)] }
 }
 
 final class PipelineBox: @unchecked Sendable {

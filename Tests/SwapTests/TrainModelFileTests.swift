@@ -72,6 +72,45 @@ import Testing
         #expect(faceError < 1e-4 && maskError < 1e-4)
     }
 
+    /// `facelive model --half`: an fp16 copy is half the size, loads, and swaps within a grey level of the fp32 model.
+    @Test func float16CopyRunsLikeTheFloat32Model() throws {
+        // A briefly trained model: a freshly initialised one answers ~0.5 everywhere, which any tolerance would meet.
+        let sets = try TrainingFixtures.facesets(count: 4)
+        defer { try? FileManager.default.removeItem(at: sets.directory) }
+        let options = TrainingFixtures.options(sets)
+        let trainer = try Trainer(options: options)
+        for _ in 0..<60 { trainer.step() }
+        try trainer.saveCheckpoint()
+        let full = options.output, half = sets.directory.appendingPathComponent("half.safetensors")
+        try SwapModelFile.convert(full, to: half, dtype: .f16)
+
+        let fullBytes = try Data(contentsOf: full).count, halfBytes = try Data(contentsOf: half).count
+        #expect(Double(halfBytes) < 0.55 * Double(fullBytes))
+        let fullWeights = try SafetensorsFile(contentsOf: full).tensors["encoder.down0.weight"]!.values
+        let halfWeights = try SafetensorsFile(contentsOf: half).tensors["encoder.down0.weight"]!.values
+        #expect(fullWeights != halfWeights, "really rounded to fp16")
+
+        let fp32 = try TrainedSwapModel(contentsOf: full), fp16 = try TrainedSwapModel(contentsOf: half)
+        let faceset = try Faceset.read(from: sets.dst)
+        var spread: Float = 0
+        for face in faceset.faces {
+            let input = try faceset.image(of: face, in: sets.dst).pixels.map { Float($0) / 255 }
+            let a = fp32.swap(input), b = fp16.swap(input)
+            let faceError = zip(a.face, b.face).map { abs($0 - $1) }.max()!
+            let maskError = zip(a.mask, b.mask).map { abs($0 - $1) }.max()!
+            #expect(faceError < 1 / 255 && maskError < 1 / 255, "face \(faceError), mask \(maskError)")
+            spread = max(spread, a.face.max()! - a.face.min()!)
+        }
+        #expect(spread > 20 / 255, "the outputs vary, so the tolerance is not met trivially (spread \(spread))")
+    }
+
+    @Test func conversionRefusesFilesThatAreNotModels() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-model-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Self.sample().write(to: url)
+        #expect(throws: TrainError.self) { try SwapModelFile.convert(url, to: url, dtype: .f16) }
+    }
+
     @Test func missingTensorsAreReported() throws {
         var file = SwapModelFile.contents(config: TrainingFixtures.config,
                                           parameters: makeTrainingModel(TrainingFixtures.config, batch: 1, threads: 1).parameters)

@@ -31,6 +31,12 @@ struct Run: ParsableCommand {
         if !noTag { job.metadata = Provenance.tags(detail: "faces swapped") }
         // The photo is read before the input is opened, so a bad photo fails fast.
         let stages = try faceSwapStages(tracking: tracking, swapper: swapper, swap: swap, label: label)
-        try job.run { _ in stages }
+        let report = try job.run { _ in stages }
+        if !json, Terminal.isInteractive, let figures = report.measurements["faceswap"], let flicker = figures["flicker"] {
+            let smoothing = figures["smoothing_lag"].map { String(format: " (unsmoothed %.2f, smoothing lag %.2f)",
+                                                                  figures["flicker_unsmoothed"] ?? 0, $0) } ?? ""
+            Terminal.printError(String(format: "flicker %.2f%@ (mean frame-to-frame change of the aligned face, 0–255)",
+                                       flicker, smoothing))
+        }
     }
 }

@@ -42,6 +42,16 @@ struct SwapOptions: ParsableArguments {
     @Flag(name: .customLong("keep-eyes"), help: "Keep the original eye openings (the one-shot swap always does).")
     var keepEyes = false
 
+    @Option(name: .customLong("temporal-smoothing"), help: ArgumentHelp(
+        "Blend each swapped face with its previous frame's, in aligned space, against flicker: weight of the previous face, 0 (off) to 0.95.",
+        valueName: "S"))
+    var temporalSmoothing: Float = 0.5
+
+    @Option(name: .customLong("temporal-reset"), help: ArgumentHelp(
+        "Restart temporal smoothing when the aligned crop moves more than this fraction of its size in one frame.",
+        valueName: "FRACTION"))
+    var temporalReset: Float = 0.1
+
     @Option(help: ArgumentHelp("Write a side-by-side picture (source | aligned | swapped | merged) of the first frame with a face.", valueName: "PNG"))
     var preview: String?
 
@@ -50,6 +60,8 @@ struct SwapOptions: ParsableArguments {
         guard (16...1024).contains(resolution) else { throw ValidationError("--resolution must be between 16 and 1024") }
         guard (0...1).contains(opacity) else { throw ValidationError("--opacity must be between 0 and 1") }
         guard blur >= 0 else { throw ValidationError("--blur must be 0 or more") }
+        guard (0...0.95).contains(temporalSmoothing) else { throw ValidationError("--temporal-smoothing must be between 0 and 0.95") }
+        guard temporalReset > 0 else { throw ValidationError("--temporal-reset must be positive") }
     }
 
     var alignerOptions: FaceAligner.Options {
@@ -62,6 +74,11 @@ struct SwapOptions: ParsableArguments {
         options.freezeRoll = freezeRoll
         options.excludeMovingParts = !fitMovingParts
         return options
+    }
+
+    /// nil when temporal smoothing is off.
+    var temporalSmoothingOptions: TemporalFaceSmoother.Options? {
+        temporalSmoothing > 0 ? TemporalFaceSmoother.Options(strength: temporalSmoothing, resetMotion: temporalReset) : nil
     }
 
     var merger: FaceMerger {

@@ -34,7 +34,8 @@ func faceSwapStages(tracking: FaceTrackingOptions, swapper swapperOptions: Swapp
     var stages: [any FrameProcessor] = [
         FaceAnalysisStage(detector: try tracking.makeDetector(), landmarker: landmarker,
                           tracker: try tracking.makeTracker(defaultMaxFaces: 1)),
-        FaceSwapStage(swapper: swapper, merger: swap.merger, preview: swap.preview.map(FacePreview.init)),
+        FaceSwapStage(swapper: swapper, merger: swap.merger, smoothing: swap.temporalSmoothingOptions,
+                      preview: swap.preview.map(FacePreview.init)),
     ]
     if let label { stages.append(LabelStage(text: label)) }
     return stages

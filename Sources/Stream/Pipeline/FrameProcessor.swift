@@ -7,6 +7,13 @@ public protocol FrameProcessor: AnyObject {
     var name: String { get }
     /// Processes one frame in place.
     func process(_ frame: VideoFrame) throws
+    /// Figures the stage measured over the whole run (e.g. `flicker`), read once after the last frame and put in
+    /// ``PipelineReport/measurements`` under ``name``. Empty by default.
+    var measurements: [String: Double] { get }
+}
+
+extension FrameProcessor {
+    public var measurements: [String: Double] { [:] }
 }
 
 /// A processor made from a closure, for small stages and tests.

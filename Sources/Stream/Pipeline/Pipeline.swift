@@ -112,7 +112,7 @@ public final class Pipeline: @unchecked Sendable {
         for (name, samples) in sinkResult.subStages { stages[name] = TimingSummary(seconds: samples) }
         stages["encode"] = TimingSummary(seconds: sinkResult.encode)
         let frames = final.progress.framesOut
-        return PipelineReport(
+        var report = PipelineReport(
             framesIn: final.progress.framesIn,
             frames: frames,
             drops: channels[0].counters.dropped,
@@ -124,6 +124,11 @@ public final class Pipeline: @unchecked Sendable {
             peakRSSMB: usageAfter.peakRSSMB,
             maxQueueDepth: channels.map { $0.counters.highWater }.max() ?? 0,
             complete: final.sourceComplete)
+        // Every stage thread has finished, so reading the processors' state here is race-free.
+        for processor in processors where !processor.measurements.isEmpty {
+            report.measurements[processor.name] = processor.measurements
+        }
+        return report
     }
 
     // MARK: - Stages

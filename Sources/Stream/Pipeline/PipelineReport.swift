@@ -22,10 +22,13 @@ public struct PipelineReport: Sendable, Codable {
     public var maxQueueDepth: Int
     /// True when the input was read to its end (not cut by a limit, an interruption or an error).
     public var complete: Bool
+    /// What stages measured besides time, by stage name (``FrameProcessor/measurements``; stages with none omitted).
+    public var measurements: [String: [String: Double]] = [:]
 
     enum CodingKeys: String, CodingKey {
         case framesIn = "frames_in", frames, drops, elapsedSeconds = "elapsed_s", fps, latency = "latency_ms", stages
         case cpuPercent = "cpu_percent", peakRSSMB = "peak_rss_mb", maxQueueDepth = "max_queue_depth", complete
+        case measurements
     }
 }
 

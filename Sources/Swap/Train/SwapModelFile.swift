@@ -24,6 +24,21 @@ public enum SwapModelFile {
         try contents(config: config, parameters: parameters).write(to: url, as: dtype)
     }
 
+    /// Rewrites the model at `input` to `output` with every tensor stored as `dtype`: fp16 halves the file for
+    /// deployment (weights widen back to fp32 on load; keep the fp32 file to resume training). The model is loaded
+    /// first, so a file that would not run is refused rather than copied.
+    public static func convert(_ input: URL, to output: URL, dtype: SafetensorsFile.DType) throws(TrainError) {
+        let file = try SafetensorsFile(contentsOf: input)
+        _ = try TrainedSwapModel(file: file)
+        if dtype == .f16 {
+            let limit = Float(Float16.greatestFiniteMagnitude)
+            for (name, entry) in file.tensors where entry.values.contains(where: { abs($0) > limit }) {
+                throw .unsupportedModel("tensor '\(name)' has values beyond fp16's range (±\(Int(limit)))")
+            }
+        }
+        try file.write(to: output, as: dtype)
+    }
+
     /// The configuration stored in a model file.
     static func config(of file: SafetensorsFile) throws(TrainError) -> SwapModelConfig {
         guard file.metadata["format"] == format, let json = file.metadata["config"] else {
