@@ -46,8 +46,9 @@ public final class FaceSwapStage: FrameProcessor {
             }
             let input = FaceSwapInput(frame: original, landmarks: landmarks, pose: pose, aligned: aligned, trackID: face.id)
             guard let raw = try frame.measure("swap", { try swapper.swap(input) }) else { continue }
-            let swapped = smoother == nil ? raw : frame.measure("smooth") { smoother!.smooth(raw, trackID: face.id) }
-            flicker.record(target: aligned, swapped: raw, merged: swapped, trackID: face.id)
+            let smoothed = smoother == nil ? nil : frame.measure("smooth") { smoother!.smooth(raw, trackID: face.id) }
+            flicker.record(target: aligned, swapped: raw, smoothed: smoothed, trackID: face.id)
+            let swapped = smoothed ?? raw
             frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, into: &output) }
             if shown == nil, preview != nil {
                 let crop = aligned?.image ?? ImageWarper.warp(original, width: swapped.image.width,

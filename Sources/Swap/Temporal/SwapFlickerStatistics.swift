@@ -7,10 +7,11 @@ struct SwapFlickerStatistics: Sendable {
     private var target = FlickerMeter()
 
     /// Takes one face of the current frame: the target's aligned crop (nil when the swapper works in frame space),
-    /// the swapper's face and the (possibly smoothed) face that is merged.
-    mutating func record(target crop: AlignedFace?, swapped: SwappedFace, merged face: SwappedFace, trackID: Int?) {
-        merged.observe(face, trackID: trackID)
-        unsmoothed.observe(swapped, trackID: trackID)
+    /// the swapper's face, and its temporally smoothed version when smoothing is on (the face that is merged).
+    mutating func record(target crop: AlignedFace?, swapped: SwappedFace, smoothed: SwappedFace?, trackID: Int?) {
+        merged.observe(smoothed ?? swapped, trackID: trackID)
+        // Without smoothing the merged face is the swapper's own: measuring it twice would cost a second pass.
+        if smoothed != nil { unsmoothed.observe(swapped, trackID: trackID) }
         if let crop, crop.image.width == swapped.image.width, crop.image.height == swapped.image.height {
             target.observe(SwappedFace(image: crop.image, mask: swapped.mask, toFrame: crop.alignedToImage), trackID: trackID)
         }
