@@ -7,9 +7,10 @@ import PackageDescription
 /// `FACELIVE_TARGET_CPU=haswell swift build` makes a binary for any AVX2 machine; the binary checks at start-up that
 /// the CPU has what it was built for and says so in one line if not.
 let targetCPU = Context.environment["FACELIVE_TARGET_CPU"] ?? (hostHasAVX512() ? "skylake-avx512" : "haswell")
-/// CPU names whose kernels use 16-lane tiles (keep in step with the start-up check in CCPUFeatures).
+/// Whether the target CPU has AVX-512: the kernels then use 16-lane tiles, and the start-up check in CCPUFeatures
+/// (told through the same define) requires AVX-512 of the machine it runs on.
 let avx512 = ["avx512", "sapphirerapids", "icelake", "cascadelake", "cooperlake", "tigerlake", "rocketlake",
-              "graniterapids", "emeraldrapids", "znver4", "znver5"].contains { targetCPU.contains($0) }
+              "graniterapids", "emeraldrapids", "znver4", "znver5", "v4", "native"].contains { targetCPU.contains($0) }
 let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", targetCPU])]
     + (avx512 ? [.define("FACELIVE_AVX512")] : [])
 
@@ -50,7 +51,8 @@ let package = Package(
         .systemLibrary(name: "CV4L2", providers: [.apt(["linux-libc-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // Plain C for the baseline CPU: the start-up check must run before any AVX code.
-        .target(name: "CCPUFeatures", cSettings: [.define("FACELIVE_TARGET_CPU", to: "\"\(targetCPU)\"")]),
+        .target(name: "CCPUFeatures", cSettings: [.define("FACELIVE_TARGET_CPU", to: "\"\(targetCPU)\"")]
+            + (avx512 ? [.define("FACELIVE_AVX512")] : [])),
         .target(
             name: "Stream",
             dependencies: [

@@ -30,11 +30,11 @@ const char *facelive_cpu_check(void) {
 
     const char *target = FACELIVE_TARGET_CPU;
     int wantsAVX2 = strcmp(target, "x86-64") != 0 && strcmp(target, "x86-64-v2") != 0;
-    int wantsAVX512 = strstr(target, "v4") || strstr(target, "avx512") || strstr(target, "znver4") ||
-                      strstr(target, "znver5") || strstr(target, "sapphirerapids") || strstr(target, "icelake") ||
-                      strstr(target, "cooperlake") || strstr(target, "cascadelake") || strstr(target, "tigerlake") ||
-                      strstr(target, "rocketlake") || strstr(target, "graniterapids") ||
-                      strstr(target, "emeraldrapids") || strstr(target, "native");
+#ifdef FACELIVE_AVX512
+    int wantsAVX512 = 1;
+#else
+    int wantsAVX512 = 0;
+#endif
     struct { const char *name; int wanted; int present; } features[] = {
         {"AVX", wantsAVX2, osAVX && (c1 & (1u << 28))},
         {"AVX2", wantsAVX2, osAVX && (b7 & (1u << 5))},
