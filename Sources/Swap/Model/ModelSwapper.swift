@@ -2,7 +2,6 @@ import Face
 import Foundation
 import Imaging
 import Stream
-import Swap
 
 /// A trained swap model behind the ``FaceSwapper`` seam (`facelive run --model`): each face is aligned exactly as the
 /// model's training crops were (the alignment stored in the model file), repainted by the decoder, and
