@@ -40,7 +40,14 @@ public final class TrainedSwapModel {
     /// Swaps one face: `face` is `resolution² × 3` RGB floats in [0, 1] (row-major, interleaved). The results are
     /// the model's own buffers (`resolution² × 3` face, `resolution²` mask), valid until the next call.
     public func swap(_ face: UnsafePointer<Float>) -> (face: UnsafeBufferPointer<Float>, mask: UnsafeBufferPointer<Float>) {
-        executor.withInput { $0.baseAddress!.update(from: face, count: $0.count) }
+        swap { $0.baseAddress!.update(from: face, count: $0.count) }
+    }
+
+    /// Swaps the face `fill` writes into the network's input (`resolution² × 3` RGB floats in [0, 1]); saves a copy
+    /// when the caller converts from another format anyway. Results as for ``swap(_:)-(UnsafePointer<Float>)``.
+    public func swap(filling fill: (UnsafeMutableBufferPointer<Float>) -> Void)
+        -> (face: UnsafeBufferPointer<Float>, mask: UnsafeBufferPointer<Float>) {
+        executor.withInput(0, fill)
         executor.run()
         // The executor's arena outlives the call; the pointers stay valid until the next run.
         return (executor.withOutput(0) { $0 }, executor.withOutput(1) { $0 })
