@@ -293,6 +293,7 @@ def export_tf(spec, path):
         graph_def = graph.as_graph_def()
     model, _ = tf2onnx.convert.from_graph_def(
         graph_def, name=spec["graph_name"], input_names=inputs, output_names=OUTPUTS, opset=spec["opset"])
+    model.graph.name = spec["graph_name"]  # as DFL's export names it ("SAEHD" / "AMP")
     with open(path, "wb") as f:
         f.write(model.SerializeToString())
 
