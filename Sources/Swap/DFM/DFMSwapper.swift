@@ -1,0 +1,66 @@
+import Foundation
+import Stream
+
+/// A DeepFaceLive `.dfm` model behind the ``FaceSwapper`` seam: faces are cut with DeepFaceLab's whole-face
+/// alignment at the model's resolution, fed BGR 0…1, and returned in aligned space with the product of the model's
+/// two masks (the input face's and the swapped face's), as DeepFaceLive's merger combines them by default.
+public final class DFMSwapper: FaceSwapper, @unchecked Sendable {
+    /// DeepFaceLive's crop for whole-face (WF) models: coverage 2.2, points mode, centre 0.08 up.
+    public static func wholeFaceAlignment(resolution: Int) -> FaceAligner.Options {
+        var options = FaceAligner.Options()
+        options.resolution = resolution
+        options.coverage = 2.2
+        options.yOffset = -0.08
+        return options
+    }
+
+    public let model: DFMModel
+    public let alignment: FaceAligner.Options?
+    private let executor: GraphExecutor
+    private let lock = NSLock()
+
+    public init(model: DFMModel) {
+        self.model = model
+        alignment = Self.wholeFaceAlignment(resolution: model.resolution)
+        executor = GraphExecutor(graph: model.graph)
+    }
+
+    public convenience init(contentsOf path: String, morph: Float? = nil) throws(DFMError) {
+        self.init(model: try DFMModel(contentsOf: URL(fileURLWithPath: path), morph: morph))
+    }
+
+    public func swap(_ face: FaceSwapInput) throws -> SwappedFace? {
+        guard let aligned = face.aligned else { return nil }
+        let (image, mask) = swap(aligned: aligned.image)
+        return SwappedFace(image: image, mask: mask, toFrame: aligned.alignedToImage)
+    }
+
+    /// Runs the model on one aligned face (resized to the model's resolution if needed): the swapped face and its
+    /// merge mask, at the model's resolution.
+    public func swap(aligned input: RGBImage) -> (face: RGBImage, mask: AlphaMask) {
+        let r = model.resolution
+        let image = input.resized(width: r, height: r)  // bilinear, as DeepFaceLive resizes the aligned face
+        // The executor is not thread-safe; the swap stage calls from one thread, the lock keeps that a guarantee.
+        lock.lock()
+        defer { lock.unlock() }
+        executor.withInput(0) { dst in
+            image.pixels.withUnsafeBufferPointer { src in
+                for p in 0..<(r * r) {  // RGB bytes → BGR 0…1
+                    dst[3 * p] = Float(src[3 * p + 2]) * (1 / 255)
+                    dst[3 * p + 1] = Float(src[3 * p + 1]) * (1 / 255)
+                    dst[3 * p + 2] = Float(src[3 * p]) * (1 / 255)
+                }
+            }
+        }
+        executor.run()
+        var face = RGBImage(width: r, height: r)
+        executor.withOutput(1) { bgr in
+            for p in 0..<(r * r) {
+                for c in 0..<3 { face.pixels[3 * p + c] = UInt8(min(max(bgr[3 * p + 2 - c] * 255 + 0.5, 0), 255)) }
+            }
+        }
+        let dstMask = executor.withOutput(0) { Array($0) }
+        let values = executor.withOutput(2) { celeb in (0..<(r * r)).map { min(max(dstMask[$0] * celeb[$0], 0), 1) } }
+        return (face, AlphaMask(width: r, height: r, values: values))
+    }
+}
