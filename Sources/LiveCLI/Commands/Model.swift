@@ -32,12 +32,22 @@ struct Model: ParsableCommand {
     @Option(help: ArgumentHelp("Morph factor of a .dfm AMP model, 0…1.", valueName: "M"))
     var morph: Float?
 
+    @Option(help: ArgumentHelp("Write a facelive model as a DeepFaceLive model (.dfm, ONNX opset 13).", valueName: "DFM"))
+    var export: String?
+
+    @Option(name: .customLong("swap-direction"), help: "With --export: dst_to_src (the model's default) or src_to_dst.")
+    var swapDirection: SwapDirection?
+
     func validate() throws {
         if half && output == nil { throw ValidationError("--half needs -o OUTPUT") }
         if apply != nil && output == nil { throw ValidationError("--apply needs -o OUTPUT.png") }
         if apply != nil && half { throw ValidationError("--half is for copies, not --apply") }
         if maskOut != nil && apply == nil { throw ValidationError("--mask-out needs --apply") }
         if isDFM(model) && output != nil && apply == nil { throw ValidationError("copies (-o) are for facelive models; a .dfm runs as it is") }
+        if export != nil && (isDFM(model) || output != nil || apply != nil) {
+            throw ValidationError("--export takes a facelive model (.safetensors) and no -o/--apply")
+        }
+        if swapDirection != nil && export == nil { throw ValidationError("--swap-direction needs --export") }
         if let morph {
             guard isDFM(model) else { throw ValidationError("--morph is for .dfm models") }
             guard morph >= 0 && morph <= 1 else { throw ValidationError("--morph must be between 0 and 1") }
@@ -46,7 +56,13 @@ struct Model: ParsableCommand {
 
     func run() throws {
         do {
-            if let apply {
+            if let export {
+                let bytes = try DFMExport.export(URL(fileURLWithPath: model), direction: swapDirection)
+                do { try Data(bytes).write(to: URL(fileURLWithPath: export), options: .atomic) } catch {
+                    throw ValidationError("cannot write \(export): \(error.localizedDescription)")
+                }
+                print(String(format: "wrote %@ (DeepFaceLive model, %.1f MB)", export, Double(bytes.count) / 1e6))
+            } else if let apply {
                 try applyModel(to: apply)
             } else if isDFM(model) {
                 try describeDFM()
@@ -90,30 +106,37 @@ struct Model: ParsableCommand {
         print(String(format: "  %.2f GFLOP per face", Double(g.flopsPerRun) / 1e9))
     }
 
+    /// Runs the model on the aligned face at `path`; `-o`/`--mask-out` ending in `.npy` get the unquantised floats
+    /// (face RGB 0…1 `[R, R, 3]`, mask `[R, R]`), for comparisons with other runtimes.
     private func applyModel(to path: String) throws {
         guard let frame = try MediaSource(path).nextFrame() else { throw ValidationError("no image in \(path)") }
         let aligned = try frame.image
-        let face: RGBImage, mask: AlphaMask
+        let r: Int, rgb: [Float], mask: [Float]
         if isDFM(model) {
-            (face, mask) = DFMSwapper(model: try DFMModel(contentsOf: URL(fileURLWithPath: model), morph: morph)).swap(aligned: aligned)
+            let swapper = DFMSwapper(model: try DFMModel(contentsOf: URL(fileURLWithPath: model), morph: morph))
+            r = swapper.model.resolution
+            (rgb, mask) = swapper.swapValues(aligned: aligned)
         } else {
             let trained = try TrainedSwapModel(contentsOf: URL(fileURLWithPath: model))
-            let r = trained.resolution
-            let input = aligned.resized(width: r, height: r).pixels.map { Float($0) * (1 / 255) }
-            let (out, m) = trained.swap(input)
-            var image = RGBImage(width: r, height: r)
-            for i in 0..<(r * r * 3) { image.pixels[i] = UInt8(min(max(out[i] * 255 + 0.5, 0), 255)) }
-            (face, mask) = (image, AlphaMask(width: r, height: r, values: m))
+            r = trained.resolution
+            (rgb, mask) = trained.swap(aligned.resized(width: r, height: r).pixels.map { Float($0) * (1 / 255) })
         }
-        try PNGEncoder.write(face, to: output!)
-        var written = "wrote \(output!) (\(face.width)×\(face.height))"
-        if let maskOut {
-            var gray = RGBImage(width: mask.width, height: mask.height)
-            for (i, v) in mask.values.enumerated() {
-                let byte = UInt8(min(max(v * 255 + 0.5, 0), 255))
-                gray.pixels[3 * i] = byte; gray.pixels[3 * i + 1] = byte; gray.pixels[3 * i + 2] = byte
+        func write(_ values: [Float], channels: Int, to file: String) throws {
+            if file.lowercased().hasSuffix(".npy") {
+                let array = NumpyArray(shape: channels == 3 ? [r, r, 3] : [r, r], values: values)
+                try array.npyData.write(to: URL(fileURLWithPath: file))
+                return
             }
-            try PNGEncoder.write(gray, to: maskOut)
+            var image = RGBImage(width: r, height: r)
+            for p in 0..<(r * r) {
+                for c in 0..<3 { image.pixels[3 * p + c] = UInt8(min(max(values[channels * p + (channels == 3 ? c : 0)] * 255 + 0.5, 0), 255)) }
+            }
+            try PNGEncoder.write(image, to: file)
+        }
+        try write(rgb, channels: 3, to: output!)
+        var written = "wrote \(output!) (\(r)×\(r))"
+        if let maskOut {
+            try write(mask, channels: 1, to: maskOut)
             written += ", mask \(maskOut)"
         }
         print(written)

@@ -39,6 +39,15 @@ public final class DFMSwapper: FaceSwapper, @unchecked Sendable {
     /// merge mask, at the model's resolution.
     public func swap(aligned input: RGBImage) -> (face: RGBImage, mask: AlphaMask) {
         let r = model.resolution
+        let (rgb, mask) = swapValues(aligned: input)
+        var face = RGBImage(width: r, height: r)
+        for i in 0..<(r * r * 3) { face.pixels[i] = UInt8(min(max(rgb[i] * 255 + 0.5, 0), 255)) }
+        return (face, AlphaMask(width: r, height: r, values: mask))
+    }
+
+    /// As ``swap(aligned:)``, unquantised: the face as RGB floats 0…1 (`R·R·3`) and the mask (`R·R`).
+    public func swapValues(aligned input: RGBImage) -> (rgb: [Float], mask: [Float]) {
+        let r = model.resolution
         let image = input.resized(width: r, height: r)  // bilinear, as DeepFaceLive resizes the aligned face
         // The executor is not thread-safe; the swap stage calls from one thread, the lock keeps that a guarantee.
         lock.lock()
@@ -46,21 +55,17 @@ public final class DFMSwapper: FaceSwapper, @unchecked Sendable {
         executor.withInput(0) { dst in
             image.pixels.withUnsafeBufferPointer { src in
                 for p in 0..<(r * r) {  // RGB bytes → BGR 0…1
-                    dst[3 * p] = Float(src[3 * p + 2]) * (1 / 255)
-                    dst[3 * p + 1] = Float(src[3 * p + 1]) * (1 / 255)
-                    dst[3 * p + 2] = Float(src[3 * p]) * (1 / 255)
+                    for c in 0..<3 { dst[3 * p + c] = Float(src[3 * p + 2 - c]) * (1 / 255) }
                 }
             }
         }
         executor.run()
-        var face = RGBImage(width: r, height: r)
+        var rgb = [Float](repeating: 0, count: r * r * 3)
         executor.withOutput(1) { bgr in
-            for p in 0..<(r * r) {
-                for c in 0..<3 { face.pixels[3 * p + c] = UInt8(min(max(bgr[3 * p + 2 - c] * 255 + 0.5, 0), 255)) }
-            }
+            for p in 0..<(r * r) { for c in 0..<3 { rgb[3 * p + c] = bgr[3 * p + 2 - c] } }
         }
         let dstMask = executor.withOutput(0) { Array($0) }
-        let values = executor.withOutput(2) { celeb in (0..<(r * r)).map { min(max(dstMask[$0] * celeb[$0], 0), 1) } }
-        return (face, AlphaMask(width: r, height: r, values: values))
+        let mask = executor.withOutput(2) { celeb in (0..<(r * r)).map { min(max(dstMask[$0] * celeb[$0], 0), 1) } }
+        return (rgb, mask)
     }
 }
