@@ -8,7 +8,7 @@ graph converted with tf2onnx the way DeepFaceLab's `export_dfm` does (frozen gra
 exporter. Offline only: facelive never runs Python.
 
     python3 -m venv /tmp/venv && /tmp/venv/bin/pip install tensorflow-cpu tf2onnx onnx onnxruntime torch pillow
-    /tmp/venv/bin/python scripts/make_dfm_test_models.py [--out Tests/NeuralTests/Fixtures/onnx]
+    /tmp/venv/bin/python scripts/make_dfm_test_models.py [--out Tests/Fixtures/onnx]
     /tmp/venv/bin/python scripts/make_dfm_test_models.py --full --out /tmp/dfm-full   # benchmark-size replicas
 
 Writes, per model NAME: `NAME.dfm`, `NAME_in_face.npy` (the aligned astronaut, BGR 0..1, 1×R×R×3), and
@@ -26,7 +26,7 @@ import sys
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FACE = os.path.join(ROOT, "Tests", "SwapTests", "Fixtures", "astronaut_public_domain.png")
+FACE = os.path.join(ROOT, "Tests", "Fixtures", "astronaut_public_domain.png")
 FACE_BOX = (125, 20, 295, 190)  # whole-face-like square around the astronaut's face (512² photo)
 
 
@@ -418,7 +418,7 @@ def aligned_face(res):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=os.path.join(ROOT, "Tests", "NeuralTests", "Fixtures", "onnx"))
+    parser.add_argument("--out", default=os.path.join(ROOT, "Tests", "Fixtures", "onnx"))
     parser.add_argument("--full", action="store_true", help="build the full-size benchmark replicas instead")
     parser.add_argument("--only", help="build only the model with this name")
     args = parser.parse_args()

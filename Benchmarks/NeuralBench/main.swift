@@ -4,9 +4,10 @@
 //   swift build -c release --product neural-bench
 //   .build/release/neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile]
 //   .build/release/neural-bench --onnx FILE.dfm [--threads N] [--iterations N] [--profile]   (scripts/bench_dfm.py)
+import Face
 import Foundation
+import Neural
 import Stream
-import Swap
 
 var golden: String?
 var iterations = 300
@@ -48,8 +49,10 @@ func medianMilliseconds(_ executor: GraphExecutor, iterations: Int) -> (median: 
 
 // A DeepFaceLive model: one face through the imported ONNX graph (morph bound at 0.75 for AMP models).
 if let onnx {
-    let model = try DFMModel(contentsOf: URL(fileURLWithPath: onnx))
-    let executor = GraphExecutor(graph: model.graph)
+    let file = try ONNXModel(contentsOf: URL(fileURLWithPath: onnx))
+    let morph = file.inputs.filter { $0.name.contains("morph_value") }.map { ($0.name, [Float(0.75)]) }
+    let graph = try file.makeGraph(constantInputs: Dictionary(uniqueKeysWithValues: morph))
+    let executor = GraphExecutor(graph: graph)
     executor.withInput { dst in for i in dst.indices { dst[i] = Float(i % 251) / 251 } }
     let t = medianMilliseconds(executor, iterations: iterations)
     if profile {
@@ -57,7 +60,7 @@ if let onnx {
         for _ in 0..<5 { for r in executor.runProfiled() { totals[String(r.kernel.prefix(40)), default: 0] += r.milliseconds / 5 } }
         for (label, ms) in totals.sorted(by: { $0.value > $1.value }).prefix(25) { print(String(format: "  %8.2f ms  ", ms) + label) }
     }
-    print(#"{"model": "\#(onnx)", "threads": \#(threads), "median_ms": \#(t.median), "p10_ms": \#(t.p10), "p90_ms": \#(t.p90), "gflop": \#(Double(model.graph.flopsPerRun) / 1e9), "kernels": \#(model.graph.kernelCount)}"#)
+    print(#"{"model": "\#(onnx)", "threads": \#(threads), "median_ms": \#(t.median), "p10_ms": \#(t.p10), "p90_ms": \#(t.p90), "gflop": \#(Double(graph.flopsPerRun) / 1e9), "kernels": \#(graph.kernelCount)}"#)
     exit(0)
 }
 let inputs: [FaceModel: String] = [

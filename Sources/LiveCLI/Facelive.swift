@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Neural
 import Swap
 
 /// `facelive`: a real-time face-swap video filter.

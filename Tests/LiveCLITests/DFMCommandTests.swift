@@ -5,7 +5,7 @@ import Testing
 /// DeepFaceLive models through the binary: `model x.dfm`, `model --apply`, `run --model x.dfm`, and bad files.
 @Suite("facelive model / run with .dfm")
 struct DFMCommandTests {
-    static let onnx = CLIRunner.repoRoot.appendingPathComponent("Tests/SwapTests/Fixtures/onnx")
+    static let onnx = CLIRunner.repoRoot.appendingPathComponent("Tests/Fixtures/onnx")
     static func fixture(_ name: String) -> String { onnx.appendingPathComponent(name).path }
 
     static func npy(_ name: String) throws -> (shape: [Int], values: [Float]) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Face
 import Foundation
 import Stream
 import Swap
@@ -42,14 +43,8 @@ struct Detect: ParsableCommand {
             log = nil
         }
         defer { try? log?.close() }
-        let outputOptions = try output.map { try OutputOptions.parse(["-o", $0]) }
-        let job = PipelineJob(input: input, output: outputOptions, json: false, verbose: verbose)
-        try job.run { _ in
-            [
-                FaceAnalysisStage(detector: try tracking.makeDetector(), landmarker: try FaceLandmarker(locator: tracking.locator),
-                                  tracker: try tracking.makeTracker(defaultMaxFaces: 0)),
-                FaceAnnotationStage(draw: output != nil, log: log),
-            ]
-        }
+        let job = PipelineJob(input: input, output: output.map { OutputDestination(output: $0) }, json: false, verbose: verbose)
+        let analysis = try tracking.pipeline(defaultMaxFaces: 0).analysisStage()
+        try job.run { _ in [analysis, FaceAnnotationStage(draw: output != nil, log: log)] }
     }
 }

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
+import Imaging
+import Neural
 import Stream
 import Swap
+import Train
 
 /// `facelive model`: what a model is (facelive safetensors or DeepFaceLive .dfm), a half-precision copy, or one
 /// aligned face run through it.

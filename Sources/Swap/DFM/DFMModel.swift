@@ -1,4 +1,5 @@
 import Foundation
+import Neural
 
 /// Why a `.dfm` (DeepFaceLive model) could not be used. One line each.
 public enum DFMError: Error, Equatable, CustomStringConvertible {

@@ -1,27 +1,21 @@
+import Face
 import Foundation
+import Imaging
+import Neural
 import Stream
 
 /// A DeepFaceLive `.dfm` model behind the ``FaceSwapper`` seam: faces are cut with DeepFaceLab's whole-face
 /// alignment at the model's resolution, fed BGR 0…1, and returned in aligned space with the product of the model's
 /// two masks (the input face's and the swapped face's), as DeepFaceLive's merger combines them by default.
 public final class DFMSwapper: FaceSwapper, @unchecked Sendable {
-    /// DeepFaceLive's crop for whole-face (WF) models: coverage 2.2, points mode, centre 0.08 up.
-    public static func wholeFaceAlignment(resolution: Int) -> FaceAligner.Options {
-        var options = FaceAligner.Options()
-        options.resolution = resolution
-        options.coverage = 2.2
-        options.yOffset = -0.08
-        return options
-    }
-
     public let model: DFMModel
-    public let alignment: FaceAligner.Options?
+    public let alignment: FaceAlignment?
     private let executor: GraphExecutor
     private let lock = NSLock()
 
     public init(model: DFMModel) {
         self.model = model
-        alignment = Self.wholeFaceAlignment(resolution: model.resolution)
+        alignment = FaceAlignment.wholeFace(resolution: model.resolution)  // DeepFaceLive's crop for WF models
         executor = GraphExecutor(graph: model.graph)
     }
 
