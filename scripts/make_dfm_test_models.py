@@ -366,6 +366,128 @@ def export_torch(spec, path):
                       opset_version=spec["opset"], dynamic_axes={"in_face:0": {0: "n"}}, dynamo=False)
 
 
+def export_torch_saehd(spec, path):
+    """SAEHD df / liae with DFL's options, layer for layer in PyTorch (NCHW, DFL's DCR depth-to-space spelled as
+    reshape → transpose → reshape, the form DFL's CPU export writes). Used for the full-size benchmark replicas:
+    tf2onnx needs more than this machine's 23 GB to convert 150 M-parameter frozen graphs."""
+    import torch
+    from torch import nn as tnn
+    import torch.nn.functional as F
+
+    torch.manual_seed(spec["seed"])
+    res, (e_ch, ae_ch, d_ch, dm_ch) = spec["res"], spec["dims"]
+    archi, opts = spec["kind"].split("-")
+    t, d = "t" in opts, "d" in opts
+    lowest = res // (32 if d else 16)
+
+    def d2s(x, b=2):
+        n, c, h, w = x.shape
+        x = x.reshape(-1, b, b, c // (b * b), h, w).permute(0, 3, 4, 1, 5, 2)
+        return x.reshape(-1, c // (b * b), h * b, w * b)
+
+    class Down(tnn.Module):
+        def __init__(self, i, o):
+            super().__init__()
+            self.conv = tnn.Conv2d(i, o, 5, stride=2)
+
+        def forward(self, x):
+            return F.leaky_relu(self.conv(F.pad(x, (1, 2, 1, 2))), 0.1)  # TF 'SAME' on even sizes
+
+    class Up(tnn.Module):
+        def __init__(self, i, o):
+            super().__init__()
+            self.conv = tnn.Conv2d(i, o * 4, 3, padding=1)
+
+        def forward(self, x):
+            return d2s(F.leaky_relu(self.conv(x), 0.1))
+
+    class Res(tnn.Module):
+        def __init__(self, c):
+            super().__init__()
+            self.a, self.b = tnn.Conv2d(c, c, 3, padding=1), tnn.Conv2d(c, c, 3, padding=1)
+
+        def forward(self, x):
+            return F.leaky_relu(x + self.b(F.leaky_relu(self.a(x), 0.2)), 0.2)
+
+    class Encoder(tnn.Module):
+        def __init__(self):
+            super().__init__()
+            if t:
+                self.layers = tnn.Sequential(Down(3, e_ch), Res(e_ch), Down(e_ch, e_ch * 2), Down(e_ch * 2, e_ch * 4),
+                                             Down(e_ch * 4, e_ch * 8), Down(e_ch * 8, e_ch * 8), Res(e_ch * 8))
+            else:
+                chans = [3, e_ch, e_ch * 2, e_ch * 4, e_ch * 8]
+                self.layers = tnn.Sequential(*[Down(chans[i], chans[i + 1]) for i in range(4)])
+
+        def forward(self, x):
+            x = torch.flatten(self.layers(x), 1)
+            return x * torch.rsqrt(torch.mean(x * x, dim=-1, keepdim=True) + 1e-6) if "u" in opts else x
+
+    enc_out = (res // (32 if t else 16)) ** 2 * e_ch * 8
+
+    class Inter(tnn.Module):
+        def __init__(self, out_ch):
+            super().__init__()
+            self.out_ch = out_ch
+            self.dense1, self.dense2 = tnn.Linear(enc_out, ae_ch), tnn.Linear(ae_ch, lowest * lowest * out_ch)
+            self.up = None if t else Up(out_ch, out_ch)
+
+        def forward(self, x):
+            x = self.dense2(self.dense1(x)).reshape(-1, self.out_ch, lowest, lowest)
+            return x if t else self.up(x)
+
+    class Decoder(tnn.Module):
+        def __init__(self, in_ch):
+            super().__init__()
+            chans = [d_ch * 8, d_ch * 8, d_ch * 4, d_ch * 2] if t else [d_ch * 8, d_ch * 4, d_ch * 2]
+            mchans = ([dm_ch * 8, dm_ch * 8, dm_ch * 4, dm_ch * 2] if t else [dm_ch * 8, dm_ch * 4, dm_ch * 2]) + ([dm_ch] if d else [])
+            self.ups = tnn.ModuleList(Up(a, b) for a, b in zip([in_ch] + chans[:-1], chans))
+            self.res = tnn.ModuleList(Res(c) for c in chans)
+            self.outs = tnn.ModuleList([tnn.Conv2d(d_ch * 2, 3, 1)] + ([tnn.Conv2d(d_ch * 2, 3, 3, padding=1) for _ in range(3)] if d else []))
+            self.mups = tnn.ModuleList(Up(a, b) for a, b in zip([in_ch] + mchans[:-1], mchans))
+            self.outm = tnn.Conv2d(mchans[-1], 1, 1)
+
+        def face(self, z):
+            x = z
+            for up, r in zip(self.ups, self.res):
+                x = r(up(x))
+            if d:
+                return torch.sigmoid(d2s(torch.cat([o(x) for o in self.outs], 1)))
+            return torch.sigmoid(self.outs[0](x))
+
+        def mask(self, z):
+            m = z
+            for up in self.mups:
+                m = up(m)
+            return torch.sigmoid(self.outm(m))
+
+    class Net(tnn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = Encoder()
+            if archi == "liae":
+                self.inter_ab, self.inter_b = Inter(ae_ch * 2), Inter(ae_ch * 2)
+                self.decoder = Decoder(ae_ch * 4)
+            else:
+                self.inter = Inter(ae_ch)
+                self.decoder_src, self.decoder_dst = Decoder(ae_ch), Decoder(ae_ch)
+
+        def forward(self, face):
+            e = self.encoder(face.permute(0, 3, 1, 2))
+            if archi == "liae":
+                ab, b = self.inter_ab(e), self.inter_b(e)
+                swap, own = torch.cat([ab, ab], 1), torch.cat([b, ab], 1)
+                out = (self.decoder.mask(own), self.decoder.face(swap), self.decoder.mask(swap))
+            else:
+                code = self.inter(e)
+                out = (self.decoder_dst.mask(code), self.decoder_src.face(code), self.decoder_src.mask(code))
+            return tuple(o.permute(0, 2, 3, 1) for o in out)
+
+    net = Net().eval()
+    torch.onnx.export(net, (torch.zeros(1, res, res, 3),), path, input_names=["in_face:0"], output_names=OUTPUTS,
+                      opset_version=spec["opset"], dynamic_axes={"in_face:0": {0: "n"}}, dynamo=False)
+
+
 # Small test replicas: (e_ch, ae_ch, d_ch, d_mask_ch). Full-size ones only with --full (benchmarks).
 SMALL = [
     dict(name="saehd_df_ud_96_op12", kind="df-ud", res=96, dims=(4, 32, 4, 4), format="NCHW", opset=12,
@@ -376,11 +498,9 @@ SMALL = [
          graph_name="AMP", seed=3),
     dict(name="torch_df_u_64_op13", kind="torch", res=64, dims=(4, 32, 4, 4), opset=13, seed=4),
 ]
-FULL = [
-    dict(name="saehd_liae_udt_224", kind="liae-udt", res=224, dims=(64, 512, 64, 32), format="NCHW", opset=12,
-         graph_name="SAEHD", seed=5),
-    dict(name="saehd_df_ud_224", kind="df-ud", res=224, dims=(64, 512, 64, 22), format="NCHW", opset=12,
-         graph_name="SAEHD", seed=6),
+FULL = [  # DeepFaceLive's recommended widths (notes §4); built through PyTorch (see export_torch_saehd)
+    dict(name="saehd_liae_udt_224", kind="liae-udt", res=224, dims=(64, 512, 64, 32), opset=13, seed=5, torch_saehd=True),
+    dict(name="saehd_df_ud_224", kind="df-ud", res=224, dims=(64, 512, 64, 22), opset=13, seed=6, torch_saehd=True),
 ]
 
 
@@ -430,7 +550,9 @@ def main():
         if args.only and spec["name"] != args.only:
             continue
         path = os.path.join(args.out, spec["name"] + ".dfm")
-        if spec["kind"] == "torch":
+        if spec.get("torch_saehd"):
+            export_torch_saehd(spec, path)
+        elif spec["kind"] == "torch":
             export_torch(spec, path)
         else:
             export_tf(spec, path)

@@ -100,6 +100,21 @@ import TestSupport
         }
     }
 
+    @Test func deadNodesAreNotRun() throws {
+        var w = ONNXWriter()
+        let x = w.input("x", dims: [nil, 4, 2, 2])
+        w.node("Sigmoid", [x], name: "y")
+        w.node("Tanh", [w.node("Relu", [x])])  // nothing reads it
+        w.output("y", dims: [nil, 4, 2, 2])
+        let graph = try ONNXModel(bytes: w.serialized(graphName: "dead")).makeGraph()
+        #expect(graph.kernelCount == 1)
+        let input: [Float] = (0..<16).map { Float($0) - 8 }
+        let out = GraphExecutor(graph: graph).run([Tensor(shape: [1, 4, 2, 2], values: input)])[0]
+        let got: [Float] = out.withUnsafeBufferPointer { Array($0) }
+        let expected: [Float] = input.map { 1 / (1 + exp(-$0)) }
+        #expect(zip(got, expected).allSatisfy { abs($0 - $1) < 1e-6 })
+    }
+
     @Test func errorMessagesAreOneLine() {
         let errors: [ONNXError] = [
             .unreadable(path: "/x", reason: "no such file"), .notONNX("x"), .malformed(context: "y"), .externalData(tensor: "w"),

@@ -67,7 +67,16 @@ struct ONNXImporter {
         for name in constantInputs.keys where !model.inputs.contains(where: { $0.name == name }) {
             throw .invalidGraph("no input named '\(name)' to bind")
         }
-        for (i, node) in model.nodes.enumerated() {
+        // Nodes no output depends on (an exporter's leftovers) are not imported, so they cost nothing at run time.
+        var needed = Set(model.outputs.map(\.name))
+        for (i, node) in model.nodes.enumerated().reversed() {
+            if node.outputs.contains(where: needed.contains) {
+                needed.formUnion(node.inputs)
+            } else {
+                absorbed.insert(i)
+            }
+        }
+        for (i, node) in model.nodes.enumerated() where !absorbed.contains(i) {
             for name in node.inputs where !name.isEmpty { consumers[name, default: []].append(i) }
         }
         for (i, node) in model.nodes.enumerated() where !absorbed.contains(i) {
