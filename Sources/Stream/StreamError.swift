@@ -36,6 +36,12 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
     case deviceLost(String, reason: String)
     /// Any other failed device call.
     case deviceFailed(String, operation: String, reason: String)
+    /// An output names one of the job's inputs: writing it would destroy the input.
+    case outputIsInput(output: String, input: String)
+    /// Two outputs of one job name the same file.
+    case outputsCollide(String, String)
+    /// A live input sent nothing for the stall timeout.
+    case inputStalled(String, seconds: Double)
     /// A webcam capture option (`--input-size`, `--input-fps`, `--input-format`) that cannot be used.
     case invalidCaptureOption(name: String, value: String, reason: String)
 
@@ -75,8 +81,18 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
             return "device lost: \(path) (\(reason))"
         case .deviceFailed(let path, let operation, let reason):
             return "cannot \(operation) \(path): \(reason)"
+        case .outputIsInput(let output, let input):
+            return "output \(output) is the input \(input): writing it would destroy the input; choose another output name"
+        case .outputsCollide(let first, let second):
+            return "\(second) is the same file as \(first): give each output its own name"
+        case .inputStalled(let input, let seconds):
+            return "no data from \(input) for \(Self.formatSeconds(seconds)) (is anything sending? --input-timeout sets the limit)"
         case .invalidCaptureOption(let name, let value, let reason):
             return "invalid \(name) '\(value)': \(reason)"
         }
+    }
+
+    private static func formatSeconds(_ seconds: Double) -> String {
+        seconds == seconds.rounded() && abs(seconds) < 1e9 ? "\(Int(seconds)) s" : "\(seconds) s"
     }
 }

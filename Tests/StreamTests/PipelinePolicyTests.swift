@@ -101,6 +101,21 @@ struct PipelinePolicyTests {
         #expect(throws: Boom.self) { try Pipeline(source: source, processors: [failing], sink: sink, policy: .lossless).run() }
         #expect(try TestMedia.decodeAll(path).count == 20, "frames before the error are kept")
     }
+
+    @Test("an error in a stage leaves a file the output would replace as it was, and no partial file")
+    func stageErrorKeepsExistingFile() throws {
+        struct Boom: Error {}
+        let dir = try TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("good.mp4").path
+        try Data("a good file".utf8).write(to: URL(fileURLWithPath: path))
+        let source = try MediaSource("lavfi:testsrc2=size=320x240:rate=30:duration=2")
+        let sink = try MediaSink(path, video: source.video, audio: nil)
+        let failing = ClosureProcessor(name: "fail") { frame in if frame.index == 20 { throw Boom() } }
+        #expect(throws: Boom.self) { try Pipeline(source: source, processors: [failing], sink: sink, policy: .lossless).run() }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data("a good file".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["good.mp4"])
+    }
 }
 
 /// A stage that measures something: the frames it saw.

@@ -35,9 +35,12 @@ struct Bench: ParsableCommand {
     func run() throws {
         let outputArguments = output.map { ["-o", $0] + (format.map { ["-f", $0] } ?? []) } ?? ["-o", "-", "-f", "null"]
         let outputOptions = try OutputOptions.parse(outputArguments)
-        let stages = try faceSwapStages(tracking: tracking, swapper: swapper, swap: swap, label: nil)
         var job = PipelineJob(input: input, output: outputOptions, json: false, verbose: verbose)
         job.maxDuration = duration
+        job.otherInputs = swapper.inputFiles
+        job.otherOutputs = swap.outputFiles + (json.flatMap { $0 == "-" ? nil : [NamedPath("--json", $0)] } ?? [])
+        try job.checkOutputs()
+        let stages = try faceSwapStages(tracking: tracking, swapper: swapper, swap: swap, label: nil)
         let report = try job.run { _ in stages }
         // With the JSON on stdout, the table goes to stderr.
         let table = Data((BenchTable(report).text + "\n").utf8)

@@ -30,26 +30,37 @@ struct Detect: ParsableCommand {
     }
 
     func run() throws {
-        let log: FileHandle?
-        if json == "-" {
-            log = .standardOutput
-        } else if let json {
-            guard FileManager.default.createFile(atPath: json, contents: nil), let handle = FileHandle(forWritingAtPath: json) else {
-                throw ValidationError("cannot write --json \(json)")
-            }
-            log = handle
-        } else {
-            log = nil
-        }
-        defer { try? log?.close() }
         let outputOptions = try output.map { try OutputOptions.parse(["-o", $0]) }
-        let job = PipelineJob(input: input, output: outputOptions, json: false, verbose: verbose)
+        var job = PipelineJob(input: input, output: outputOptions, json: false, verbose: verbose)
+        let logFile = json.flatMap { $0 == "-" ? nil : StagedFile($0) }
+        if let logFile { job.otherOutputs = [NamedPath("--json", logFile.destination)] }
+        // The log is opened once the job has checked its outputs and opened the input; it replaces an existing
+        // file only when the job succeeds.
+        var log: FileHandle?
+        defer {
+            if logFile != nil { try? log?.close() }
+            logFile?.discard()
+        }
         try job.run { _ in
-            [
+            if json == "-" {
+                log = .standardOutput
+            } else if let logFile {
+                guard FileManager.default.createFile(atPath: logFile.path, contents: nil),
+                      let handle = FileHandle(forWritingAtPath: logFile.path) else {
+                    throw ValidationError("cannot write --json \(logFile.destination)")
+                }
+                log = handle
+            }
+            return [
                 FaceAnalysisStage(detector: try tracking.makeDetector(), landmarker: try FaceLandmarker(locator: tracking.locator),
                                   tracker: try tracking.makeTracker(defaultMaxFaces: 0)),
                 FaceAnnotationStage(draw: output != nil, log: log),
             ]
+        }
+        if let logFile {
+            try log?.close()
+            log = nil
+            try logFile.commit()
         }
     }
 }

@@ -29,6 +29,9 @@ struct Run: ParsableCommand {
     func run() throws {
         var job = PipelineJob(input: input, output: output, json: json, verbose: verbose)
         if !noTag { job.metadata = Provenance.tags(detail: "faces swapped") }
+        job.otherInputs = swapper.inputFiles
+        job.otherOutputs = swap.outputFiles
+        try job.checkOutputs()
         // The photo is read before the input is opened, so a bad photo fails fast.
         let stages = try faceSwapStages(tracking: tracking, swapper: swapper, swap: swap, label: label)
         let report = try job.run { _ in stages }

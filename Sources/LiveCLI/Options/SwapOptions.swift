@@ -1,4 +1,5 @@
 import ArgumentParser
+import Stream
 import Swap
 
 /// Alignment and merging options (`run`, `bench`), named after DeepFaceLive's.
@@ -63,6 +64,9 @@ struct SwapOptions: ParsableArguments {
         guard (0...0.95).contains(temporalSmoothing) else { throw ValidationError("--temporal-smoothing must be between 0 and 0.95") }
         guard temporalReset > 0 else { throw ValidationError("--temporal-reset must be positive") }
     }
+
+    /// The files this writes (checked against the job's inputs and other outputs).
+    var outputFiles: [NamedPath] { preview.map { [NamedPath("--preview", $0)] } ?? [] }
 
     var alignerOptions: FaceAligner.Options {
         var options = FaceAligner.Options()

@@ -18,6 +18,11 @@ struct SwapperOptions: ParsableArguments {
         if swapDirection != nil && model == nil { throw ValidationError("--swap-direction needs --model") }
     }
 
+    /// The files this reads, so no output overwrites them.
+    var inputFiles: [NamedPath] {
+        (face.map { [NamedPath("--face", $0)] } ?? []) + (model.map { [NamedPath("--model", $0)] } ?? [])
+    }
+
     func makeSwapper(locator: ModelLocator, landmarker: FaceLandmarker) throws -> any FaceSwapper {
         if let model { return try ModelSwapper(contentsOf: model, direction: swapDirection) }
         let photo = try face ?? locator.url(forFile: "astronaut_public_domain.png").path

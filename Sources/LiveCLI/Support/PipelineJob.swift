@@ -13,11 +13,16 @@ struct PipelineJob {
     var metadata: [String: String] = [:]
     /// Stop after this many seconds of input (converted to frames at the input's rate).
     var maxDuration: Double?
+    /// Files the job reads besides -i (a photo, a model), so no output may overwrite them.
+    var otherInputs: [NamedPath] = []
+    /// Files the job writes besides -o (a preview, a JSON log), checked against the inputs and each other.
+    var otherOutputs: [NamedPath] = []
 
     /// Runs the job; `makeProcessors` gets the opened source's video description.
     @discardableResult
     func run(makeProcessors: (VideoStreamInfo) throws -> [any FrameProcessor] = { _ in [] }) throws -> PipelineReport {
         FFmpegLog.configure(verbose: verbose)
+        try checkOutputs()
         let media = try MediaSource(input.input, options: try input.sourceOptions())
         let source: any FrameSource = input.realtime ? RealtimeSource(media) : media
         let live = input.live || source.isLive
@@ -72,6 +77,12 @@ struct PipelineJob {
             throw ExitCode(130)
         }
         return report
+    }
+
+    /// Refuses, before anything is opened, an output that is one of the inputs or another output.
+    func checkOutputs() throws {
+        let outputs = (output.map { [NamedPath("-o", $0.output)] } ?? []) + otherOutputs
+        try OutputConflicts.check(outputs: outputs, inputs: [NamedPath("-i", input.input)] + otherInputs)
     }
 
     private var outputName: String { output?.output ?? "nothing" }

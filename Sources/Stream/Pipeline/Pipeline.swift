@@ -76,7 +76,7 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     /// Runs to the end of the input (or a cancel or an error) and reports. Throws the first stage error after
-    /// the output has been closed, so what was written stays playable.
+    /// the output has been closed without harming a file (see ``FrameSink/discard()``).
     public func run() throws -> PipelineReport {
         let start = ContinuousClock.now
         let usageBefore = ResourceUsage.now()
@@ -194,7 +194,6 @@ public final class Pipeline: @unchecked Sendable {
     private func runSink(start: ContinuousClock.Instant) -> SinkTimes {
         let input = channels[channels.count - 1]
         var times = SinkTimes()
-        var failed = false
         while let frame = input.receive() {
             times.latency.append((ContinuousClock.now - frame.capturedAt).seconds)
             let convertBefore = frame.timings.first { $0.stage == "convert" }?.seconds ?? 0
@@ -204,7 +203,6 @@ public final class Pipeline: @unchecked Sendable {
                 try sink.write(frame)
             } catch {
                 fail(error)
-                failed = true
                 input.cancel()
                 break
             }
@@ -216,13 +214,19 @@ public final class Pipeline: @unchecked Sendable {
                 $0.progress.elapsedSeconds = (ContinuousClock.now - start).seconds
             }
         }
-        // Always close the output, even after an error, so what was written plays.
-        let complete = state.withLock { $0.sourceComplete && $0.error == nil }
+        // Always close the output. After an error, a file the output would replace stays as it was, a new file
+        // keeps what was written, a live output is finalised (see FrameSink.discard).
+        let (complete, errored) = state.withLock { ($0.sourceComplete && $0.error == nil, $0.error != nil) }
+        if errored {
+            sink.discard()
+            return times
+        }
         do {
-            if !failed { try writePendingAudio() }
+            try writePendingAudio()
             try sink.finish(complete: complete)
         } catch {
             fail(error)
+            sink.discard()
         }
         return times
     }

@@ -4,6 +4,10 @@ import Foundation
 
 /// Encodes frames (H.264 through libx264 by default) and muxes them, with the input's audio copied through,
 /// into a file, stdout (`-`) or a URL FFmpeg can write (`udp://…`, `rtmp://…`).
+///
+/// A file is written under a temporary name beside it and renamed into place by ``finish(complete:)`` once at
+/// least one frame is in it (see ``StagedFile``): a failed job leaves an existing file untouched (see
+/// ``discard()``).
 public final class MediaSink: FrameSink {
     /// Things worth telling the user that did not stop the job (e.g. audio the container cannot carry).
     public private(set) var warnings: [String] = []
@@ -11,6 +15,8 @@ public final class MediaSink: FrameSink {
     public private(set) var framesWritten = 0
 
     private let name: String
+    /// The temporary file a file output is written to; nil for stdout and URLs.
+    private let staged: StagedFile?
     private let output: UnsafeMutablePointer<AVFormatContext>
     private let encoder: UnsafeMutablePointer<AVCodecContext>
     private let videoStream: UnsafeMutablePointer<AVStream>
@@ -26,7 +32,8 @@ public final class MediaSink: FrameSink {
     /// Opens `path` for writing. Nothing is processed before this succeeds, so a bad output fails fast.
     public init(_ path: String, video: VideoStreamInfo, audio: AudioTrack?, settings: EncoderSettings = EncoderSettings()) throws(StreamError) {
         name = path
-        let url = path == "-" ? "pipe:1" : path
+        staged = NamedPath("-o", path).localPath.map(StagedFile.init)
+        let url = path == "-" ? "pipe:1" : staged?.path ?? path
         if let format = settings.format, av_guess_format(format, nil, nil) == nil {
             throw .unknownOutputFormat("\(path) (-f \(format))")
         }
@@ -119,12 +126,14 @@ public final class MediaSink: FrameSink {
         headerWritten = true
     }
 
-    // Also runs when init throws after every property is set: it closes whatever was opened.
+    // Also runs when init throws after every property is set: it closes (and removes) whatever was opened.
+    // A sink dropped without finish() belongs to a job that did not succeed.
     deinit {
         if headerWritten {
-            try? finish(complete: false)
-        } else if output.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
-            avio_closep(&output.pointee.pb)
+            discard()
+        } else {
+            closeFile()
+            staged?.discard()
         }
         Self.release(output, encoder)
     }
@@ -164,9 +173,38 @@ public final class MediaSink: FrameSink {
         }
         pendingAudio.removeAll()
         let trailer = av_write_trailer(output)
+        closeFile()
+        do throws(StreamError) {
+            if let firstError { throw firstError }
+            try AVResult.check(trailer, "finishing \(name)")
+        } catch {
+            staged?.discard()
+            throw error
+        }
+        // Never replace a file with one that holds no picture.
+        if framesWritten == 0 {
+            staged?.discard()
+        } else {
+            try staged?.commit()
+        }
+    }
+
+    /// A file that would replace another is removed (the other stays as it was); a new file keeps the frames
+    /// written so far; a stream or stdout is finalised so what was sent plays.
+    public func discard() {
+        guard let staged, staged.isStaged, staged.replacesExisting else {
+            try? finish(complete: false)
+            return
+        }
+        guard !finished else { return }
+        finished = true
+        pendingAudio.removeAll()
+        closeFile()
+        staged.discard()
+    }
+
+    private func closeFile() {
         if output.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 { avio_closep(&output.pointee.pb) }
-        if let firstError { throw firstError }
-        try AVResult.check(trailer, "finishing \(name)")
     }
 
     private func drainEncoder() throws(StreamError) {
