@@ -12,11 +12,23 @@ struct Facelive: ParsableCommand {
                       Devices.self])
 
     /// Checks the CPU before anything compiled for AVX2/FMA runs, then parses and runs the command.
+    /// Errors are one line on stderr (no usage screen after a bad value): exit 64 for a bad invocation, 1 for
+    /// a failed job.
     static func main() {
         if let problem = CPUFeatures.check() {
-            FileHandle.standardError.write(Data("Error: \(problem)\n".utf8))
+            Terminal.printError("Error: \(problem)")
             Foundation.exit(1)
         }
-        main(nil)
+        let arguments = CommandLineArguments.joiningNegativeValues(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }  // --help, --version
+            let text = message(for: error)
+            if !text.isEmpty { Terminal.printError(text.hasPrefix("Error: ") ? text : "Error: " + text) }
+            Foundation.exit(code.rawValue)
+        }
     }
 }

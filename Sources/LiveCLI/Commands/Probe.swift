@@ -12,9 +12,16 @@ struct Probe: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Option(name: .customLong("input-timeout"), help: ArgumentHelp("Network input: give up after this many seconds without data (0 = wait forever).", valueName: "SECONDS"))
+    var inputTimeout = SourceOptions.defaultStallTimeout
+
+    func validate() throws {
+        try OptionRange.check(inputTimeout, "--input-timeout", 0...86_400, unit: " s")
+    }
+
     func run() throws {
         FFmpegLog.configure(verbose: false)
-        let info = try MediaProbe.probe(input)
+        let info = try MediaProbe.probe(input, stallTimeout: inputTimeout > 0 ? inputTimeout : nil)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

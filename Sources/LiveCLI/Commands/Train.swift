@@ -101,7 +101,7 @@ struct Train: ParsableCommand {
                                    c.architecture.rawValue, c.resolution, Double(trainer.parameterCount) / 1e6,
                                    Double(trainer.inferenceFLOPs) / 1e9, batch, trainer.iteration))
         let stop = StopRequest()
-        let trap = SignalTrap { stop.request() }
+        let trap = SignalTrap { _ in stop.request() }
         let interactive = Terminal.isInteractive
         var lastLine = Date.distantPast
         let final: TrainingProgress

@@ -36,11 +36,15 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Decoder and encoder threads (0 = automatic).")
     var threads = 0
 
+    @Option(name: .customLong("input-timeout"), help: ArgumentHelp("Network input: give up after this many seconds without data (0 = wait forever); a stream that stops mid-way ends the job, its output finished.", valueName: "SECONDS"))
+    var inputTimeout = SourceOptions.defaultStallTimeout
+
     func validate() throws {
         if let size { _ = try FrameSize(parsing: size) }
         if let fps, !(fps > 0 && fps <= 1000) { throw ValidationError("--fps must be between 0 and 1000") }
         if let maxFrames, maxFrames < 1 { throw ValidationError("--max-frames must be at least 1") }
         if threads < 0 { throw ValidationError("--threads must be 0 or more") }
+        try OptionRange.check(inputTimeout, "--input-timeout", 0...86_400, unit: " s")
         if !(try captureSettings().isEmpty), !readsDevice {
             throw ValidationError("--input-size, --input-fps and --input-format apply to a webcam input (-i /dev/videoN)")
         }
@@ -59,6 +63,7 @@ struct InputOptions: ParsableArguments {
         var options = SourceOptions(size: try size.map { try FrameSize(parsing: $0) }, fps: fps, threads: threads)
         options.format = demuxer
         options.demuxerOptions = try captureSettings().demuxerOptions
+        options.stallTimeout = inputTimeout > 0 ? inputTimeout : nil
         return options
     }
 }

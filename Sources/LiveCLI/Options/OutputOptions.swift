@@ -24,6 +24,9 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Target delay: frames leave this long after capture, at an even cadence; delay the microphone by the same amount (0 = as soon as ready).", valueName: "MS"))
     var delay = 0
 
+    @Flag(help: "Fragmented MP4/MOV: a run that is killed still leaves a playable file (named NAME.partial-PID.mp4 until the run ends); .mkv and .ts need no flag.")
+    var fragmented = false
+
     @Option(name: .customLong("v4l2-format"), help: "Pixel format for a V4L2 output device (-o v4l2:/dev/videoN): yu12 (I420) or yuyv.")
     var v4l2Format = "yu12"
 
@@ -53,6 +56,7 @@ struct OutputOptions: ParsableArguments {
         settings.threads = threads
         settings.gopSize = gop
         settings.format = format
+        settings.fragmented = fragmented
         return settings
     }
 }

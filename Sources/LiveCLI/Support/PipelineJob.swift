@@ -48,8 +48,8 @@ struct PipelineJob {
                                 policy: live ? .live : .lossless, maxFrames: maxFrames)
 
         let interrupted = InterruptRecord()
-        let trap = SignalTrap { [pipeline] in
-            interrupted.mark()
+        let trap = SignalTrap { [pipeline] signal in
+            interrupted.mark(signal)
             pipeline.cancel()
         }
         var total = source.video.frameCount
@@ -72,9 +72,9 @@ struct PipelineJob {
         } else if Terminal.isInteractive {
             Terminal.printError(summary(report))
         }
-        if interrupted.isMarked {
+        if let signal = interrupted.signal {
             Terminal.printError("interrupted: \(outputName) closed after \(report.frames) frames")
-            throw ExitCode(130)
+            throw ExitCode(128 + signal)
         }
         return report
     }
@@ -101,10 +101,10 @@ struct PipelineJob {
     }
 }
 
-/// Remembers that a stop signal came in.
+/// Remembers which stop signal came in.
 final class InterruptRecord: @unchecked Sendable {
     private let lock = NSLock()
-    private var marked = false
-    func mark() { lock.withLock { marked = true } }
-    var isMarked: Bool { lock.withLock { marked } }
+    private var received: Int32?
+    func mark(_ signal: Int32) { lock.withLock { received = signal } }
+    var signal: Int32? { lock.withLock { received } }
 }

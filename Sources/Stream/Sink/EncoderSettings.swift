@@ -16,6 +16,8 @@ public struct EncoderSettings: Sendable, Equatable {
     public var format: String?
     /// Container metadata written to the output (e.g. the provenance tag).
     public var metadata: [String: String] = [:]
+    /// Fragmented MP4/MOV: the file plays up to the last fragment even if the process is killed.
+    public var fragmented = false
 
     public init() {}
 

@@ -48,10 +48,20 @@ public final class MediaSink: FrameSink {
             throw .unknownOutputFormat(path)
         }
         output = ctx
+        let containerName = String(cString: oformat.pointee.name)
+        if settings.fragmented && !Self.fragmentableFormats.contains(containerName) {
+            avformat_free_context(ctx)
+            throw .cannotOpenOutput(path, reason: "fragmented output needs an MP4 or MOV container, not \(containerName) (mkv and ts play after a kill as they are)")
+        }
 
         guard let codec = avcodec_find_encoder_by_name(settings.codec) else {
             avformat_free_context(ctx)
             throw .encoderUnavailable(settings.codec)
+        }
+        if avformat_query_codec(oformat, codec.pointee.id, FF_COMPLIANCE_NORMAL) == 0 {
+            avformat_free_context(ctx)
+            let codecName = String(cString: avcodec_get_name(codec.pointee.id))
+            throw .cannotOpenOutput(path, reason: "the \(containerName) container cannot carry \(codecName) video; use .mp4 .mkv .mov .ts .flv or .nut")
         }
         guard let enc = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
         encoder = enc
@@ -120,9 +130,15 @@ public final class MediaSink: FrameSink {
         }
         var muxerOptions: OpaquePointer?
         defer { av_dict_free(&muxerOptions) }
-        if !settings.metadata.isEmpty { av_dict_set(&muxerOptions, "movflags", "use_metadata_tags", 0) }
+        var movFlags: [String] = []
+        if !settings.metadata.isEmpty { movFlags.append("use_metadata_tags") }
+        if settings.fragmented { movFlags.append("frag_keyframe+empty_moov+default_base_moof") }
+        if !movFlags.isEmpty { av_dict_set(&muxerOptions, "movflags", movFlags.joined(separator: "+"), 0) }
         let header = avformat_write_header(ctx, &muxerOptions)
-        if header < 0 { throw .cannotOpenOutput(path, reason: AVResult.message(header)) }
+        if header < 0 {
+            throw .cannotOpenOutput(path, reason: Self.describeHeaderFailure(header, container: containerName, codec: codec,
+                                                                          seekable: ctx.pointee.pb.map { $0.pointee.seekable != 0 } ?? true))
+        }
         headerWritten = true
     }
 
@@ -254,6 +270,22 @@ public final class MediaSink: FrameSink {
         }
         return avformat_write_header(trial, nil) >= 0
     }
+
+    /// Why the muxer refused to start, in the user's terms: the usual causes are a container that cannot take
+    /// the codec and an MP4 (which is finished by seeking back) written to a pipe.
+    private static func describeHeaderFailure(_ code: Int32, container: String, codec: UnsafePointer<AVCodec>,
+                                              seekable: Bool) -> String {
+        let message = AVResult.message(code)
+        guard code == cff_averror(EINVAL) else { return message }
+        if !seekable && fragmentableFormats.contains(container) {
+            return "\(container) needs a seekable file; on a pipe use --fragmented, -f mpegts or -f matroska"
+        }
+        let codecName = String(cString: avcodec_get_name(codec.pointee.id))
+        return "the \(container) container refused \(codecName) video (\(message)); use .mp4 .mkv .mov .ts .flv or .nut"
+    }
+
+    /// Muxers that write fragmented MP4/MOV (`movflags frag_keyframe`).
+    private static let fragmentableFormats: Set<String> = ["mp4", "mov", "ipod", "ismv", "3gp", "3g2", "psp", "f4v"]
 
     private static func release(_ ctx: UnsafeMutablePointer<AVFormatContext>, _ enc: UnsafeMutablePointer<AVCodecContext>) {
         var encoder: UnsafeMutablePointer<AVCodecContext>? = enc

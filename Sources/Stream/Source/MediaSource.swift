@@ -13,6 +13,11 @@ public struct SourceOptions: Sendable {
     public var format: String?
     /// Demuxer/device options, e.g. `video_size`, `framerate`, `input_format` for V4L2.
     public var demuxerOptions: [String: String] = [:]
+    /// Seconds a network input may send nothing before reading gives up (nil: wait forever). Before the first
+    /// frame that is an error; later, the end of the input (with ``MediaSource/readWarning`` saying why).
+    public var stallTimeout: Double? = SourceOptions.defaultStallTimeout
+    /// Seconds a network input may send nothing, unless the caller says otherwise.
+    public static let defaultStallTimeout = 10.0
 
     public init(size: FrameSize? = nil, fps: Double? = nil, threads: Int = 0) {
         self.size = size
@@ -59,7 +64,8 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
     /// Opens `input` (path, `-`, URL, `/dev/videoN`, or `lavfi:GRAPH`).
     public init(_ input: String, options: SourceOptions = SourceOptions(), converter: PixelConverter = PixelConverter()) throws(StreamError) {
         let location = InputLocation(input)
-        let ctx = try InputContext(location, name: input, format: options.format, options: options.demuxerOptions)
+        let ctx = try InputContext(location, name: input, format: options.format, options: options.demuxerOptions,
+                                   stallTimeout: options.stallTimeout)
         self.input = ctx
         self.options = options
         self.converter = converter
@@ -153,7 +159,7 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
                     rateConverter = rc
                 }
                 if ready.isEmpty {
-                    if emitted == 0 { throw .noFramesDecoded(input.name) }
+                    if emitted == 0 { throw input.stallError ?? .noFramesDecoded(input.name) }
                     return nil
                 }
                 break
@@ -202,9 +208,13 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
     /// Reads packets until one is sent to the video decoder (audio goes to the handler), or the input ends.
     private func feedDecoder() {
         while true {
-            let read = av_read_frame(input.pointer, packet.pointer)
+            let read = input.readPacket(into: packet.pointer)
             if read < 0 {
-                if read != CFF_AVERROR_EOF && read != CFF_AVERROR_EXIT { readWarning = AVResult.message(read) }
+                if let stall = input.stallError {
+                    readWarning = stall.description
+                } else if read != CFF_AVERROR_EOF && read != CFF_AVERROR_EXIT {
+                    readWarning = AVResult.message(read)
+                }
                 inputEnded = true
                 avcodec_send_packet(decoder, nil)
                 return
