@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Stream
 import Swap
 
 /// `facelive`: a real-time face-swap video filter.
@@ -19,6 +20,7 @@ struct Facelive: ParsableCommand {
             Terminal.printError("Error: \(problem)")
             Foundation.exit(1)
         }
+        FFmpegLog.configure(verbose: false)  // commands with --verbose raise it; nothing leaks before that
         let arguments = CommandLineArguments.joiningNegativeValues(Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot(arguments)

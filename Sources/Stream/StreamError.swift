@@ -8,6 +8,8 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotOpenInput(String, reason: String)
     /// The input has no video stream.
     case noVideoStream(String)
+    /// `--stream N` names no video stream of the input.
+    case invalidStream(String, reason: String)
     /// No decoder for the input's video codec.
     case unsupportedCodec(String, codec: String)
     /// The input opened but not a single frame could be decoded.
@@ -53,6 +55,8 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot open input \(path): \(reason)"
         case .noVideoStream(let path):
             return "no video stream in \(path)"
+        case .invalidStream(let path, let reason):
+            return "cannot read \(path): \(reason)"
         case .unsupportedCodec(let path, let codec):
             return "no decoder for codec '\(codec)' in \(path)"
         case .noFramesDecoded(let path):
@@ -89,6 +93,19 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
             return "no data from \(input) for \(Self.formatSeconds(seconds)) (is anything sending? --input-timeout sets the limit)"
         case .invalidCaptureOption(let name, let value, let reason):
             return "invalid \(name) '\(value)': \(reason)"
+        }
+    }
+
+    /// What is wrong, without the name of the file: for messages that name the file in their own terms
+    /// ("cannot use --face photo.png: …").
+    public var reason: String {
+        switch self {
+        case .inputNotFound: return "no such file"
+        case .cannotOpenInput(_, let reason), .invalidStream(_, let reason): return reason
+        case .noVideoStream: return "it holds no picture"
+        case .unsupportedCodec(_, let codec): return "no decoder for its codec '\(codec)'"
+        case .noFramesDecoded: return "no picture could be decoded from it (truncated or corrupt?)"
+        default: return description
         }
     }
 

@@ -26,7 +26,11 @@ struct SwapperOptions: ParsableArguments {
     func makeSwapper(locator: ModelLocator, landmarker: FaceLandmarker) throws -> any FaceSwapper {
         if let model { return try ModelSwapper(contentsOf: model, direction: swapDirection) }
         let photo = try face ?? locator.url(forFile: "astronaut_public_domain.png").path
-        return try MeshSwapper.fromPhoto(photo, landmarker: landmarker, locator: locator)
+        do {
+            return try MeshSwapper.fromPhoto(photo, landmarker: landmarker, locator: locator)
+        } catch let error as StreamError {
+            throw ValidationError("cannot use --face \(photo): \(error.reason)")
+        }
     }
 }
 

@@ -25,6 +25,7 @@ struct PipelineJob {
         try checkOutputs()
         let media = try MediaSource(input.input, options: try input.sourceOptions())
         let source: any FrameSource = input.realtime ? RealtimeSource(media) : media
+        media.notes.forEach { Terminal.printError("note: \($0)") }
         let live = input.live || source.isLive
         let processors = try makeProcessors(source.video)
         let sink: any FrameSink

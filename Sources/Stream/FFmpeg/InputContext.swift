@@ -117,6 +117,14 @@ final class InputContext: @unchecked Sendable {
         return av_read_frame(pointer, packet)
     }
 
+    /// Why nothing could be decoded, when the cause is reading an MP4/MOV from a pipe: with its index (moov)
+    /// at the end, the demuxer would have to seek back to the pictures.
+    var unseekableIndexError: StreamError? {
+        guard formatName.hasPrefix("mov,mp4"), let pb = pointer.pointee.pb, pb.pointee.seekable == 0 else { return nil }
+        return .cannotOpenInput(name, reason: "an MP4/MOV with its index (moov) at the end cannot be read from a pipe; "
+                                    + "remux it with 'ffmpeg -i IN -c copy -movflags faststart OUT.mp4', or send mkv or mpegts")
+    }
+
     /// Why the last read failed, if the input stalled (rather than ended or was stopped).
     var stallError: StreamError? {
         guard interrupt.hasStalled, let stallTimeout else { return nil }

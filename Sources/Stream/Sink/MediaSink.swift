@@ -65,7 +65,11 @@ public final class MediaSink: FrameSink {
         }
         guard let enc = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
         encoder = enc
-        let timeBase = AVRational(num: video.timeBaseNum, den: video.timeBaseDen)
+        // AVI counts frames rather than storing timestamps: its time base must be one frame, or players see
+        // the input's fine time base (1/10240…) as the frame rate.
+        let timeBase = containerName == "avi" && video.frameRate > 0
+            ? av_inv_q(av_d2q(video.frameRate, 1_000_000))
+            : AVRational(num: video.timeBaseNum, den: video.timeBaseDen)
         enc.pointee.width = Int32(video.width)
         enc.pointee.height = Int32(video.height)
         enc.pointee.pix_fmt = AV_PIX_FMT_YUV420P
