@@ -62,6 +62,22 @@ struct InputQuirksTests {
         #expect(try MediaProbe.probe(out).streams.first?.width == reference.width, "the output stands upright without a matrix")
     }
 
+    @Test("a sideways-stored portrait with a rotation tag: the face is found upright where it is in the photo")
+    func rotatedFaceIsUpright() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sideways = dir.appendingPathComponent("sideways.mp4").path, tagged = dir.appendingPathComponent("tagged.mp4").path
+        // Stored turned a quarter clockwise, as a phone held sideways stores it; the tag turns it back for display.
+        try FFmpegTool.run(["-loop", "1", "-i", RunCommandTests.astronaut, "-t", "0.2", "-vf", "transpose=clock",
+                            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", sideways])
+        try FFmpegTool.run(["-i", sideways, "-c", "copy", "-metadata:s:v:0", "rotate=90", tagged])
+        let upright = try #require(try DetectionLog.detect(RunCommandTests.astronaut).frames.first?.faces.first)
+        let found = try #require(try DetectionLog.detect(tagged).frames.first?.faces.first)
+        for i in 0..<4 { #expect(abs(found.box[i] - upright.box[i]) < upright.box[2] * 0.1, "box \(found.box) vs \(upright.box)") }
+        // Eyes (keypoints 0, 1) above the mouth (3): upright.
+        #expect(found.keypoints[0][1] < found.keypoints[3][1] && found.keypoints[1][1] < found.keypoints[3][1])
+    }
+
     @Test("an odd size is rounded down with one note; a 1x1 picture is refused in one line unless --size scales it")
     func oddAndTinySizes() throws {
         let dir = try CLIRunner.temporaryDirectory()
