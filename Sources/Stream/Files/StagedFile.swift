@@ -42,7 +42,8 @@ public struct StagedFile: Sendable {
 
     /// Moves the finished file over the destination in one step (`rename(2)`).
     public func commit() throws(StreamError) {
-        guard isStaged else { return }
+        // Nothing to move when nothing was written (FFmpeg's null muxer writes no file).
+        guard isStaged, access(path, F_OK) == 0 else { return }
         if rename(path, target) != 0 {
             let reason = String(cString: strerror(errno))
             discard()

@@ -93,6 +93,11 @@ public final class MediaSink: FrameSink {
         if let preset = settings.preset { encoderOptions.append(("preset", preset)) }
         if let tune = settings.tune { encoderOptions.append(("tune", tune)) }
         if let crf = settings.crf { encoderOptions.append(("crf", String(crf))) }
+        if settings.codec == "libx264", settings.tune != "zerolatency",
+           let lean = X264Footprint.within(settings.memoryBudget, pictureBytes: video.width * video.height * 3 / 2) {
+            enc.pointee.thread_type = FF_THREAD_SLICE
+            encoderOptions.append(("x264-params", lean.parameters))
+        }
         var dict: OpaquePointer?
         defer { av_dict_free(&dict) }
         for (key, value) in encoderOptions { av_dict_set(&dict, key, value, 0) }
