@@ -21,7 +21,7 @@ func hostHasAVX512() -> Bool {
     let present = Set(flags.split(separator: " ").map(String.init))
     return ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(present.contains)
 }
-/// Swap runs neural networks in its tests; unoptimised (-Onone) they take minutes, so debug builds optimise it too
+/// The analysis and swap targets run neural networks and image kernels in their tests; unoptimised (-Onone) they take minutes, so debug builds optimise it too
 /// (measured: FaceDetectorTests 130 s at -Onone).
 let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
@@ -31,7 +31,10 @@ let package = Package(
     products: [
         .executable(name: "facelive", targets: ["LiveCLI"]),
         .library(name: "Stream", targets: ["Stream"]),
+        .library(name: "Neural", targets: ["Neural"]),
+        .library(name: "Face", targets: ["Face"]),
         .library(name: "Swap", targets: ["Swap"]),
+        .library(name: "Train", targets: ["Train"]),
         .executable(name: "neural-bench", targets: ["NeuralBench"]),
         .executable(name: "swap-bench", targets: ["SwapBench"]),
         .executable(name: "stream-bench", targets: ["StreamBench"]),
@@ -62,23 +65,37 @@ let package = Package(
             swiftSettings: kernelFlags
         ),
         .target(
-            name: "Swap",
-            dependencies: ["Stream", "CBLAS", "CCPUFeatures"],
+            name: "Neural",
+            dependencies: ["CBLAS", "CCPUFeatures"],
+            swiftSettings: kernelFlags + optimizedInDebug
+        ),
+        .target(name: "Imaging", dependencies: ["Stream"], swiftSettings: kernelFlags + optimizedInDebug),
+        .target(
+            name: "Face",
+            dependencies: ["Stream", "Imaging", "Neural"],
             resources: [.copy("Resources/models")],
             swiftSettings: kernelFlags + optimizedInDebug
         ),
+        .target(name: "Swap", dependencies: ["Stream", "Imaging", "Neural", "Face"], swiftSettings: kernelFlags + optimizedInDebug),
+        .target(name: "Train", dependencies: ["Stream", "Imaging", "Neural", "Face", "Swap"],
+                swiftSettings: kernelFlags + optimizedInDebug),
         .executableTarget(
             name: "LiveCLI",
             dependencies: [
-                "Stream", "Swap",
+                "Stream", "Neural", "Face", "Swap", "Train",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "NeuralBench", dependencies: ["Swap", "Stream"], path: "Benchmarks/NeuralBench"),
+        .executableTarget(name: "NeuralBench", dependencies: ["Neural", "Face", "Stream"], path: "Benchmarks/NeuralBench"),
         .executableTarget(name: "StreamBench", dependencies: ["Stream"], path: "Benchmarks/StreamBench"),
-        .executableTarget(name: "SwapBench", dependencies: ["Swap", "Stream"], path: "Benchmarks/SwapBench"),
+        .executableTarget(name: "SwapBench", dependencies: ["Swap", "Face", "Imaging", "Stream"], path: "Benchmarks/SwapBench"),
+        // Fixture paths, seeded random numbers and synthetic faces shared by the test targets.
+        .target(name: "TestSupport", dependencies: ["Stream", "Imaging", "Neural", "Face"], path: "Tests/TestSupport"),
         .testTarget(name: "StreamTests", dependencies: ["Stream"]),
-        .testTarget(name: "SwapTests", dependencies: ["Swap", "Stream"], exclude: ["Fixtures"]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural", "Face", "TestSupport"]),
+        .testTarget(name: "FaceTests", dependencies: ["Face", "Imaging", "Neural", "Stream", "TestSupport"]),
+        .testTarget(name: "SwapTests", dependencies: ["Swap", "Face", "Imaging", "Stream", "TestSupport"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Swap", "Face", "Imaging", "Neural", "Stream", "TestSupport"]),
         // Runs the built `facelive` binary end to end; depending on LiveCLI makes `swift test` build it.
         .testTarget(name: "LiveCLITests", dependencies: ["LiveCLI", "Stream"]),
     ]

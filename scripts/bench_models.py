@@ -21,7 +21,7 @@ import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODELS = os.path.join(ROOT, "Sources/Swap/Resources/models")
+MODELS = os.path.join(ROOT, "Sources/Face/Resources/models")
 GOLDEN = os.path.join(os.path.dirname(ROOT), "shared", "golden")
 NETWORKS = [  # (model file stem, golden input stem, input shape)
     ("face_detection_short_range", "blazeface_short_in_1x128x128x3", (1, 128, 128, 3)),

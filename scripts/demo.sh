@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-photo=Tests/SwapTests/Fixtures/solvay_1927_group_public_domain.png
+photo=Tests/Fixtures/solvay_1927_group_public_domain.png
 pan="movie=$photo,loop=loop=-1:size=1,zoompan=z='1.9-0.0025*on':x='iw/2-(iw/zoom/2)+60*sin(on/50)':y='ih*0.42-(ih/zoom/2)':d=1:s=1280x720:fps=30,trim=duration=6"
 .build/release/facelive run -i "lavfi:$pan" -o out.mp4 --max-faces 0 --tiles 3x2 --label "AI-altered: facelive demo" "$@"
 echo "wrote out.mp4"

@@ -3,9 +3,10 @@
 //
 //   swift build -c release --product neural-bench
 //   .build/release/neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile]
+import Face
 import Foundation
+import Neural
 import Stream
-import Swap
 
 var golden: String?
 var iterations = 300

@@ -3,6 +3,7 @@
 //
 //   swift build -c release --product swap-bench
 //   .build/release/swap-bench --video CLIP.mp4 [--face PHOTO] [--skip N] [--iterations N]
+import Face
 import Foundation
 import Stream
 import Swap

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Neural
 import Stream
 import Swap
 

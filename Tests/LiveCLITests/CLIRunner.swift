@@ -34,11 +34,33 @@ struct CLIRunner {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         whileRunning?(process)
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        // Both pipes drain at once (a full stderr pipe would otherwise block the child while stdout is read).
+        nonisolated(unsafe) var errData = Data()
+        let errDone = DispatchSemaphore(value: 0)
+        Thread {
+            errData = readAll(err.fileHandleForReading.fileDescriptor)
+            errDone.signal()
+        }.start()
+        let outData = readAll(out.fileHandleForReading.fileDescriptor)
+        errDone.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Reads `fd` to its end. FileHandle's reads trap on EINTR (a signal reaching the test process mid-read); this
+    /// retries instead.
+    static func readAll(_ fd: Int32) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                data.append(buffer, count: n)
+            } else if n == 0 || errno != EINTR {
+                return data
+            }
+        }
     }
 
     static func temporaryDirectory() throws -> URL {

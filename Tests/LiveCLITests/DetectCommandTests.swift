@@ -37,7 +37,7 @@ struct CLIError: Error, CustomStringConvertible {
 
 @Suite("facelive detect")
 struct DetectCommandTests {
-    static let fixtures = CLIRunner.repoRoot.appendingPathComponent("Tests/SwapTests/Fixtures")
+    static let fixtures = CLIRunner.repoRoot.appendingPathComponent("Tests/Fixtures")
 
     @Test("a still: one face, JSON contract, annotated PNG")
     func astronautStill() throws {

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("facelive run")
 struct RunCommandTests {
-    static let fixtures = CLIRunner.repoRoot.appendingPathComponent("Tests/SwapTests/Fixtures")
+    static let fixtures = CLIRunner.repoRoot.appendingPathComponent("Tests/Fixtures")
     static let solvay = fixtures.appendingPathComponent("solvay_1927_group_public_domain.png").path
     static let astronaut = fixtures.appendingPathComponent("astronaut_public_domain.png").path
 

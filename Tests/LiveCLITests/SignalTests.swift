@@ -62,7 +62,14 @@ struct SignalTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("rec.mp4").path
         let result = try CLIRunner.run(["convert", "-i", Self.endless, "-o", out, "--realtime", "--fragmented", "--gop", "15"]) { process in
-            Thread.sleep(forTimeInterval: 2.5)
+            // Kill once a couple of fragments (15 frames each) are on disk, however loaded the machine.
+            let deadline = Date(timeIntervalSinceNow: 30)
+            while Date() < deadline {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+                let sizes = names.compactMap { try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent($0).path)[.size] as? Int }
+                if sizes.contains(where: { $0 > 60_000 }) { break }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
             kill(process.processIdentifier, SIGKILL)
         }
         #expect(result.status == SIGKILL)

@@ -1,6 +1,8 @@
 import Foundation
 import Stream
 import Testing
+@testable import Imaging
+import TestSupport
 @testable import Swap
 
 @Suite struct ColorTransferTests {

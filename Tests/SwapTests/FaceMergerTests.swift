@@ -1,6 +1,9 @@
 import Foundation
 import Stream
 import Testing
+@testable import Face
+@testable import Imaging
+import TestSupport
 @testable import Swap
 
 @Suite struct FaceMergerTests {
@@ -37,7 +40,7 @@ import Testing
         // Feather reach in frame pixels: blur 3σ plus a pixel, scaled from aligned to frame pixels.
         let reach = (3 * options.blurSigma + 2) * swap.toFrame.scale
         var changedOutside = 0, keptInside = 0, inside = 0
-        let box = FaceRect(bounding: Self.oval)
+        let box = BoundingBox(bounding: Self.oval)
         for y in 0..<out.height {
             for x in 0..<out.width {
                 let p = SIMD2(Float(x), Float(y))

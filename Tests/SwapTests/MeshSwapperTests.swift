@@ -1,6 +1,9 @@
 import Foundation
 import Stream
 import Testing
+@testable import Face
+@testable import Imaging
+import TestSupport
 @testable import Swap
 
 @Suite struct MeshSwapperTests {

@@ -1,5 +1,7 @@
 import Stream
 import Testing
+@testable import Imaging
+import TestSupport
 @testable import Swap
 
 /// Output-space temporal smoothing (`facelive run --temporal-smoothing`).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Stream
+import Swap
 
 /// `facelive bench`: the real face-swap pipeline, timed: per-stage times, end-to-end latency, fps, drops, CPU, memory.
 struct Bench: ParsableCommand {
@@ -11,6 +12,7 @@ struct Bench: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup(title: "New face") var swapper: SwapperOptions
     @OptionGroup(title: "Faces") var tracking: FaceTrackingOptions
+    @OptionGroup(title: "Alignment") var alignment: AlignmentOptions
     @OptionGroup(title: "Swap and blend") var swap: SwapOptions
 
     @Option(name: [.customShort("o"), .long], help: "Also write the output here (default: encode and discard).")
@@ -33,14 +35,16 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        let outputArguments = output.map { ["-o", $0] + (format.map { ["-f", $0] } ?? []) } ?? ["-o", "-", "-f", "null"]
-        let outputOptions = try OutputOptions.parse(outputArguments)
-        var job = PipelineJob(input: input, output: outputOptions, json: false, verbose: verbose)
+        let destination = output.map { OutputDestination(output: $0, format: format) }
+            ?? OutputDestination(output: "-", format: "null")
+        var job = PipelineJob(input: input, output: destination, json: false, verbose: verbose)
         job.maxDuration = duration
         job.otherInputs = swapper.inputFiles
         job.otherOutputs = swap.outputFiles + (json.flatMap { $0 == "-" ? nil : [NamedPath("--json", $0)] } ?? [])
         try job.checkOutputs()
-        let stages = try faceSwapStages(tracking: tracking, swapper: swapper, swap: swap, label: nil)
+        let (pipeline, newFace) = try FaceSwapPipeline.from(tracking: tracking, alignment: alignment, swapper: swapper,
+                                                            swap: swap, label: nil)
+        let stages = try swapper.stages(of: pipeline, newFace: newFace)
         let report = try job.run { _ in stages }
         // With the JSON on stdout, the table goes to stderr.
         let table = Data((BenchTable(report).text + "\n").utf8)

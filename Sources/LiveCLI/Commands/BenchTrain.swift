@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Neural
 import Swap
+import Train
 
 /// `facelive bench-train`: training and inference speed on synthetic faces (used by scripts/bench_train.py).
 struct BenchTrain: ParsableCommand {

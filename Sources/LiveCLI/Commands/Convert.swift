@@ -16,6 +16,6 @@ struct Convert: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        try PipelineJob(input: input, output: output, json: json, verbose: verbose).run()
+        try PipelineJob(input: input, output: output.destination, json: json, verbose: verbose).run()
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Face
 import Foundation
 import Stream
 import Swap
@@ -30,10 +31,11 @@ struct Detect: ParsableCommand {
     }
 
     func run() throws {
-        let outputOptions = try output.map { try OutputOptions.parse(["-o", $0]) }
-        var job = PipelineJob(input: input, output: outputOptions, json: false, verbose: verbose)
+        var job = PipelineJob(input: input, output: output.map { OutputDestination(output: $0) }, json: false, verbose: verbose)
         let logFile = json.flatMap { $0 == "-" ? nil : StagedFile($0) }
         if let logFile { job.otherOutputs = [NamedPath("--json", logFile.destination)] }
+        try job.checkOutputs()
+        let analysis = try tracking.pipeline(defaultMaxFaces: 0).analysisStage()
         // The log is opened once the job has checked its outputs and opened the input; it replaces an existing
         // file only when the job succeeds.
         var log: FileHandle?
@@ -51,11 +53,7 @@ struct Detect: ParsableCommand {
                 }
                 log = handle
             }
-            return [
-                FaceAnalysisStage(detector: try tracking.makeDetector(), landmarker: try FaceLandmarker(locator: tracking.locator),
-                                  tracker: try tracking.makeTracker(defaultMaxFaces: 0)),
-                FaceAnnotationStage(draw: output != nil, log: log),
-            ]
+            return [analysis, FaceAnnotationStage(draw: output != nil, log: log)]
         }
         if let logFile {
             try log?.close()

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Stream
 import Swap
+import Train
 
 /// `facelive extract`: writes a faceset (aligned face crops + index.json) from a video or a folder of images.
 struct Extract: ParsableCommand {
@@ -14,11 +15,8 @@ struct Extract: ParsableCommand {
     @Option(name: .shortAndLong, help: "Faceset folder to write.")
     var output: String
 
-    @Option(help: "Crop side in pixels.")
-    var resolution = 256
-
-    @Option(help: "Crop side over face size.")
-    var coverage: Float = 2.2
+    @OptionGroup(title: "Alignment (default: DeepFaceLab's whole face at 256 px: coverage 2.2, y-offset -0.08)")
+    var alignment: AlignmentOptions
 
     @Option(help: "Use every Nth frame.")
     var every = 1
@@ -33,22 +31,19 @@ struct Extract: ParsableCommand {
     var contactSheet: String?
 
     func validate() throws {
-        guard (32...1024).contains(resolution) else { throw ValidationError("--resolution must be in 32…1024") }
         guard every >= 1 else { throw ValidationError("--every must be at least 1") }
-        guard coverage > 0 else { throw ValidationError("--coverage must be positive") }
     }
 
     func run() throws {
         FFmpegLog.configure(verbose: false)
         var options = FacesetExtractor.Options()
-        options.resolution = resolution
-        options.coverage = coverage
+        options.alignment = try alignment.alignment(default: .wholeFace(resolution: 256))
         options.every = every
         options.maxFaces = max
         options.blurThreshold = blurThreshold
         do {
             let extractor = try FacesetExtractor(options: options)
-            let writer = try FacesetWriter(directory: URL(fileURLWithPath: output), resolution: resolution, coverage: Double(coverage))
+            let writer = try FacesetWriter(directory: URL(fileURLWithPath: output), alignment: options.alignment)
             try extractor.extract(from: input, into: writer)
             try writer.finish()
             let s = extractor.statistics

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Neural
 import Swap
+import Train
 
 /// `facelive model`: what a trained model is, and a half-precision copy of it for deployment.
 struct Model: ParsableCommand {

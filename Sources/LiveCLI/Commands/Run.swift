@@ -12,6 +12,7 @@ struct Run: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "New face") var swapper: SwapperOptions
     @OptionGroup(title: "Faces") var tracking: FaceTrackingOptions
+    @OptionGroup(title: "Alignment") var alignment: AlignmentOptions
     @OptionGroup(title: "Swap and blend") var swap: SwapOptions
 
     @Flag(name: .customLong("no-tag"), help: "Do not tag the output as altered by facelive (the tag is on by default).")
@@ -27,13 +28,15 @@ struct Run: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        var job = PipelineJob(input: input, output: output, json: json, verbose: verbose)
+        var job = PipelineJob(input: input, output: output.destination, json: json, verbose: verbose)
         if !noTag { job.metadata = Provenance.tags(detail: "faces swapped") }
         job.otherInputs = swapper.inputFiles
         job.otherOutputs = swap.outputFiles
         try job.checkOutputs()
         // The photo is read before the input is opened, so a bad photo fails fast.
-        let stages = try faceSwapStages(tracking: tracking, swapper: swapper, swap: swap, label: label)
+        let (pipeline, newFace) = try FaceSwapPipeline.from(tracking: tracking, alignment: alignment, swapper: swapper,
+                                                            swap: swap, label: label)
+        let stages = try swapper.stages(of: pipeline, newFace: newFace)
         let report = try job.run { _ in stages }
         if !json, Terminal.isInteractive, let figures = report.measurements["faceswap"], let flicker = figures["flicker"] {
             let smoothing = figures["smoothing_lag"].map { String(format: " (unsmoothed %.2f, smoothing lag %.2f)",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Swap
+import Train
 
 /// `facelive train`: trains a face-swap model on two facesets.
 struct Train: ParsableCommand {

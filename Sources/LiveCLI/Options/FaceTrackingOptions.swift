@@ -1,4 +1,5 @@
 import ArgumentParser
+import Face
 import Swap
 
 /// Face detection, landmarking and tracking options (`run`, `bench`).
@@ -64,24 +65,22 @@ struct FaceTrackingOptions: ParsableArguments {
 
     var locator: ModelLocator { ModelLocator(directory: models) }
 
-    func makeDetector() throws -> FaceDetector {
-        var options = FaceDetector.Options()
-        options.scoreThreshold = threshold
-        options.tiles = try tileGrid()
-        return try FaceDetector(model: detector.model, options: options, locator: locator)
-    }
-
-    /// - Parameter defaultMaxFaces: the command's default for `--max-faces`.
-    func makeTracker(defaultMaxFaces: Int) throws -> FaceTracker {
-        var options = FaceTracker.Options()
-        options.detectionInterval = detectEvery
-        options.maxFaces = maxFaces ?? defaultMaxFaces
-        options.sortOrder = sort.order
-        options.selection = try selection()
-        options.smoothing.filter.isEnabled = !noSmoothing
-        if let smoothMinCutoff { options.smoothing.filter.minCutoff = smoothMinCutoff }
-        if let smoothBeta { options.smoothing.filter.beta = smoothBeta }
-        return FaceTracker(options: options)
+    /// A pipeline with these detection and tracking settings; `defaultMaxFaces` is the command's default for
+    /// `--max-faces`.
+    func pipeline(defaultMaxFaces: Int) throws -> FaceSwapPipeline {
+        var pipeline = FaceSwapPipeline()
+        pipeline.locator = locator
+        pipeline.detectorModel = detector.model
+        pipeline.detector.scoreThreshold = threshold
+        pipeline.detector.tiles = try tileGrid()
+        pipeline.tracker.detectionInterval = detectEvery
+        pipeline.tracker.maxFaces = maxFaces ?? defaultMaxFaces
+        pipeline.tracker.sortOrder = sort.order
+        pipeline.tracker.selection = try selection()
+        pipeline.tracker.smoothing.filter.isEnabled = !noSmoothing
+        if let smoothMinCutoff { pipeline.tracker.smoothing.filter.minCutoff = smoothMinCutoff }
+        if let smoothBeta { pipeline.tracker.smoothing.filter.beta = smoothBeta }
+        return pipeline
     }
 }
 

@@ -45,8 +45,29 @@ struct OutputOptions: ParsableArguments {
         }
     }
 
-    /// The layout for a V4L2 output device (validated).
-    var devicePixelFormat: V4L2PixelFormat { V4L2PixelFormat(name: v4l2Format) ?? .yu12 }
+    /// What the flags ask for.
+    var destination: OutputDestination {
+        OutputDestination(output: output, format: format, crf: crf, preset: preset, tune: tune, gop: gop, delay: delay,
+                          devicePixelFormat: V4L2PixelFormat(name: v4l2Format) ?? .yu12, fragmented: fragmented)
+    }
+}
+
+/// Where a job's frames go and how they are encoded: what ``OutputOptions`` parse to, or what a command that writes
+/// on the side (`bench -o`, `detect -o`) sets directly.
+struct OutputDestination {
+    var output: String
+    var format: String?
+    var crf = 18
+    /// nil: veryfast for files, ultrafast for live input.
+    var preset: String?
+    /// nil: zerolatency for live input.
+    var tune: String?
+    var gop: Int?
+    /// Jitter-buffer delay in milliseconds (0 = off).
+    var delay = 0
+    var devicePixelFormat = V4L2PixelFormat.yu12
+    /// Fragmented MP4/MOV (plays after a kill).
+    var fragmented = false
 
     func encoderSettings(live: Bool, threads: Int) -> EncoderSettings {
         var settings = EncoderSettings()

@@ -1,30 +1,10 @@
 import ArgumentParser
+import Face
 import Stream
 import Swap
 
-/// Alignment and merging options (`run`, `bench`), named after DeepFaceLive's.
+/// Merging, temporal smoothing and preview options (`run`, `bench`), named after DeepFaceLive's.
 struct SwapOptions: ParsableArguments {
-    @Option(help: "Face coverage of the aligned crop (2.2 = whole face).")
-    var coverage: Float = 2.2
-
-    @Option(help: "Aligned crop resolution in pixels.")
-    var resolution = 224
-
-    @Option(name: .customLong("x-offset"), help: "Aligned crop horizontal offset (face units).")
-    var xOffset: Float = 0
-
-    @Option(name: .customLong("y-offset"), help: "Aligned crop vertical offset (face units).")
-    var yOffset: Float = 0
-
-    @Flag(name: .customLong("head-mode"), help: "Align the whole head (larger crop, centred higher).")
-    var headMode = false
-
-    @Flag(name: .customLong("freeze-roll"), help: "Keep the aligned crop upright (no roll).")
-    var freezeRoll = false
-
-    @Flag(name: .customLong("fit-moving-parts"), help: "Fit mouth, brows and jaw too when aligning (default: only stable points).")
-    var fitMovingParts = false
-
     @Option(help: "Mask erosion in pixels (negative dilates).")
     var erode = 2
 
@@ -57,8 +37,6 @@ struct SwapOptions: ParsableArguments {
     var preview: String?
 
     func validate() throws {
-        guard coverage > 0.1 && coverage <= 8 else { throw ValidationError("--coverage must be between 0.1 and 8") }
-        guard (16...1024).contains(resolution) else { throw ValidationError("--resolution must be between 16 and 1024") }
         guard (0...1).contains(opacity) else { throw ValidationError("--opacity must be between 0 and 1") }
         guard blur >= 0 else { throw ValidationError("--blur must be 0 or more") }
         guard (0...0.95).contains(temporalSmoothing) else { throw ValidationError("--temporal-smoothing must be between 0 and 0.95") }
@@ -68,24 +46,12 @@ struct SwapOptions: ParsableArguments {
     /// The files this writes (checked against the job's inputs and other outputs).
     var outputFiles: [NamedPath] { preview.map { [NamedPath("--preview", $0)] } ?? [] }
 
-    var alignerOptions: FaceAligner.Options {
-        var options = FaceAligner.Options()
-        options.coverage = coverage
-        options.resolution = resolution
-        options.xOffset = xOffset
-        options.yOffset = yOffset
-        options.headMode = headMode
-        options.freezeRoll = freezeRoll
-        options.excludeMovingParts = !fitMovingParts
-        return options
-    }
-
     /// nil when temporal smoothing is off.
     var temporalSmoothingOptions: TemporalFaceSmoother.Options? {
         temporalSmoothing > 0 ? TemporalFaceSmoother.Options(strength: temporalSmoothing, resetMotion: temporalReset) : nil
     }
 
-    var merger: FaceMerger {
+    var mergerOptions: FaceMerger.Options {
         var options = FaceMerger.Options()
         options.erodePixels = erode
         options.blurSigma = blur
@@ -93,7 +59,7 @@ struct SwapOptions: ParsableArguments {
         options.opacity = opacity
         options.keepOriginalMouth = keepMouth
         options.keepOriginalEyes = keepEyes
-        return FaceMerger(options: options)
+        return options
     }
 }
 

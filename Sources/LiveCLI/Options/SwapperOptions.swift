@@ -1,6 +1,8 @@
 import ArgumentParser
+import Face
 import Stream
 import Swap
+import Train
 
 /// Which new face to paint: a photo (one-shot mesh swap); trained models plug in here too.
 struct SwapperOptions: ParsableArguments {
@@ -23,31 +25,43 @@ struct SwapperOptions: ParsableArguments {
         (face.map { [NamedPath("--face", $0)] } ?? []) + (model.map { [NamedPath("--model", $0)] } ?? [])
     }
 
-    func makeSwapper(locator: ModelLocator, landmarker: FaceLandmarker) throws -> any FaceSwapper {
-        if let model { return try ModelSwapper(contentsOf: model, direction: swapDirection) }
-        let photo = try face ?? locator.url(forFile: "astronaut_public_domain.png").path
+    /// The new face for the pipeline; a model is loaded here, so a bad model fails before the input opens.
+    func newFace() throws -> FaceSwapPipeline.NewFace {
+        if let model { return .swapper(try ModelSwapper(contentsOf: model, direction: swapDirection)) }
+        return .photo(path: face)
+    }
+}
+
+extension SwapperOptions {
+    /// The pipeline's stages; a --face photo that cannot be read is named by its option.
+    func stages(of pipeline: FaceSwapPipeline, newFace: FaceSwapPipeline.NewFace) throws -> [any FrameProcessor] {
         do {
-            return try MeshSwapper.fromPhoto(photo, landmarker: landmarker, locator: locator)
+            return try pipeline.stages(newFace: newFace)
         } catch let error as StreamError {
-            throw ValidationError("cannot use --face \(photo): \(error.reason)")
+            guard let face else { throw error }
+            throw ValidationError("cannot use --face \(face): \(error.reason)")
         }
     }
 }
 
-/// The face-swap stages `run` and `bench` share: analyse (detect, landmarks, track), then swap and blend.
-func faceSwapStages(tracking: FaceTrackingOptions, swapper swapperOptions: SwapperOptions, swap: SwapOptions,
-                    label: String?) throws -> [any FrameProcessor] {
-    let locator = tracking.locator
-    let landmarker = try FaceLandmarker(locator: locator)
-    let swapper = try swapperOptions.makeSwapper(locator: locator, landmarker: landmarker)
-    var stages: [any FrameProcessor] = [
-        FaceAnalysisStage(detector: try tracking.makeDetector(), landmarker: landmarker,
-                          tracker: try tracking.makeTracker(defaultMaxFaces: 1)),
-        FaceSwapStage(swapper: swapper, merger: swap.merger, smoothing: swap.temporalSmoothingOptions,
-                      preview: swap.preview.map(FacePreview.init)),
-    ]
-    if let label { stages.append(LabelStage(text: label)) }
-    return stages
+extension FaceSwapPipeline {
+    /// The face-swap pipeline `run` and `bench` share, from their options. A swapper that fixes its own alignment
+    /// (a trained model) refuses alignment flags that contradict it.
+    static func from(tracking: FaceTrackingOptions, alignment: AlignmentOptions, swapper: SwapperOptions,
+                     swap: SwapOptions, label: String?) throws -> (pipeline: FaceSwapPipeline, newFace: NewFace) {
+        var pipeline = try tracking.pipeline(defaultMaxFaces: 1)
+        let newFace = try swapper.newFace()
+        if case .swapper(let given) = newFace, let fixed = given.alignment {
+            pipeline.alignment = try alignment.checked(against: fixed, by: "the model")
+        } else {
+            pipeline.alignment = try alignment.alignment(default: FaceAlignment())
+        }
+        pipeline.merger = swap.mergerOptions
+        pipeline.temporalSmoothing = swap.temporalSmoothingOptions
+        pipeline.previewPath = swap.preview
+        pipeline.label = label
+        return (pipeline, newFace)
+    }
 }
 
 extension SwapDirection: ExpressibleByArgument {}

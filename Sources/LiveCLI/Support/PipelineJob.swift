@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Neural
 import Stream
 
 /// Runs one source → processors → sink job the way every command does: opens both ends (failing fast on bad
@@ -7,7 +8,7 @@ import Stream
 struct PipelineJob {
     var input: InputOptions
     /// nil: frames are discarded (a job whose product is its report or JSON).
-    var output: OutputOptions?
+    var output: OutputDestination?
     var json: Bool
     var verbose: Bool
     var metadata: [String: String] = [:]
@@ -23,6 +24,9 @@ struct PipelineJob {
     func run(makeProcessors: (VideoStreamInfo) throws -> [any FrameProcessor] = { _ in [] }) throws -> PipelineReport {
         FFmpegLog.configure(verbose: verbose)
         try checkOutputs()
+        // The pipeline runs a stage per core; OpenBLAS's own worker threads (used only for the face networks' small
+        // heads) would spin against the other stages: measured 24 → 16 ms per landmark call under load.
+        NeuralRuntime.setBLASThreadCount(1)
         let media = try MediaSource(input.input, options: try input.sourceOptions())
         let source: any FrameSource = input.realtime ? RealtimeSource(media) : media
         media.notes.forEach { Terminal.printError("note: \($0)") }

@@ -1,3 +1,4 @@
+import Imaging
 import Stream
 
 /// How the swapped face is recoloured to the frame's face before blending.

@@ -1,3 +1,6 @@
+import Face
+import Imaging
+import Neural
 import Stream
 
 /// Blends a swapped face into the frame: landmark mask × swap mask, erode/dilate, feather, colour transfer, opacity,

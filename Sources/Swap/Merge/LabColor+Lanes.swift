@@ -1,3 +1,4 @@
+import Imaging
 import Stream
 
 /// Eight pixels at a time: the per-pixel colour transfer is arithmetic-bound (cube roots), so it runs on AVX lanes

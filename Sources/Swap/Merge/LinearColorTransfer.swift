@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import Stream
 
 /// Linear colour transfer: `x' = Ct^½ · Cs^-½ · (x − μs) + μt` in RGB, with symmetric (PCA) square roots, so the

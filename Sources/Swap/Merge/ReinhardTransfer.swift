@@ -1,3 +1,4 @@
+import Imaging
 import Stream
 
 /// Reinhard et al. 2001 colour transfer in L*a*b*, statistics weighted by the mask.

@@ -1,3 +1,4 @@
+import Face
 import Stream
 
 /// Errors met while preparing a swap (the identity photo, the model).

@@ -1,3 +1,6 @@
+import Face
+import Imaging
+import Neural
 import Stream
 
 /// One-shot face swap by mesh warping: the photo's face texture is cut into the canonical triangles and each
@@ -39,7 +42,7 @@ public struct MeshSwapper: FaceSwapper {
         self.options = options
     }
 
-    public var alignment: FaceAligner.Options? { nil }
+    public var alignment: FaceAlignment? { nil }
 
     /// Swap strength for a head turned by `yaw` degrees: 1 up to `fullStrengthYaw`, linear to 0 at `zeroStrengthYaw`.
     public func strength(yaw: Float) -> Float {
@@ -56,7 +59,7 @@ public struct MeshSwapper: FaceSwapper {
         }
         let weight = strength(yaw: input.pose?.yaw ?? 0)
         guard weight > 0 else { return nil }
-        let oval = FaceRect(bounding: FaceMeshTopology.faceOval.map { target[$0] })
+        let oval = BoundingBox(bounding: FaceMeshTopology.faceOval.map { target[$0] })
         let m = Float(options.margin)
         let x0 = max(0, Int((oval.x - m).rounded(.down))), y0 = max(0, Int((oval.y - m).rounded(.down)))
         let x1 = min(input.frame.width - 1, Int((oval.x + oval.width + m).rounded(.up)))

@@ -1,3 +1,4 @@
+import Imaging
 import Stream
 
 /// Piecewise-affine warp: paints triangles of a source image onto destination triangles.

@@ -1,3 +1,4 @@
+import Imaging
 import Stream
 
 /// A one-frame side-by-side picture — source | aligned | swapped | merged — written as PNG (`--preview out.png`).

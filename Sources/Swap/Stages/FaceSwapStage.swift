@@ -1,23 +1,33 @@
+import Face
+import Imaging
 import Stream
 
 /// Swaps every analysed face of a frame and blends it back: align (when the swapper works on a crop), swap,
 /// optionally smooth over time, merge. Measures the flicker of the faces it merges (``measurements``).
+///
+/// It needs the ``FaceAnalysisStage`` before it (``FaceSwapPipeline`` assembles both); a frame without an analysis
+/// is an error, not a silent pass-through.
 public final class FaceSwapStage: FrameProcessor {
     public let name = "faceswap"
     private let swapper: any FaceSwapper
-    private let aligner: FaceAligner?
+    private let aligner: FaceAligner
+    /// Whether the swapper needs the aligned crop (otherwise faces are aligned only for the preview).
+    private let swapperAligns: Bool
     private let merger: FaceMerger
     private var preview: FacePreview?
     private var smoother: TemporalFaceSmoother?
     private var flicker = SwapFlickerStatistics()
 
     /// - Parameters:
+    ///   - alignment: how faces are cut out; must equal the swapper's own ``FaceSwapper/alignment`` when it has one.
     ///   - smoothing: temporal smoothing of the swapped faces; nil = off.
     ///   - preview: writes a side-by-side picture of the first frame that has a face.
-    public init(swapper: any FaceSwapper, merger: FaceMerger, smoothing: TemporalFaceSmoother.Options? = nil,
-                preview: FacePreview? = nil) {
+    public init(swapper: any FaceSwapper, alignment: FaceAlignment, merger: FaceMerger,
+                smoothing: TemporalFaceSmoother.Options? = nil, preview: FacePreview? = nil) {
+        precondition(swapper.alignment == nil || swapper.alignment == alignment, "the swapper fixes its own alignment")
         self.swapper = swapper
-        self.aligner = swapper.alignment.map { FaceAligner(options: $0) }
+        self.aligner = FaceAligner(alignment: alignment)
+        self.swapperAligns = swapper.alignment != nil
         self.merger = merger
         self.smoother = smoothing.map(TemporalFaceSmoother.init)
         self.preview = preview
@@ -32,34 +42,42 @@ public final class FaceSwapStage: FrameProcessor {
             smoother?.endFrame()
             flicker.endFrame()
         }
-        guard let analysis = frame[attachment: FaceAnalysis.self], !analysis.faces.isEmpty else { return }
+        guard let analysis = frame[attachment: FaceAnalysis.self] else { throw FaceSwapStageError.missingAnalysis }
+        guard !analysis.faces.isEmpty else { return }
         let original = try frame.image
         var output = original
         var shown: (aligned: RGBImage, swapped: RGBImage)?
         for face in analysis.faces {
             guard let landmarks = face.landmarks else { continue }
             let pose = HeadPose(landmarks: landmarks)
-            let aligned = try aligner.map { aligner in
-                try frame.measure("align") { () throws(FaceAlignerError) in
-                    try aligner.align(original, landmarks: landmarks, pose: pose)
-                }
-            }
-            let input = FaceSwapInput(frame: original, landmarks: landmarks, pose: pose, aligned: aligned, trackID: face.id)
+            let aligned = swapperAligns || (shown == nil && preview != nil)
+                ? try frame.measure("align") { () throws(FaceAlignerError) in try aligner.align(original, landmarks: landmarks, pose: pose) }
+                : nil
+            let input = FaceSwapInput(frame: original, landmarks: landmarks, pose: pose, aligned: swapperAligns ? aligned : nil,
+                                      trackID: face.id)
             guard let raw = try frame.measure("swap", { try swapper.swap(input) }) else { continue }
             let smoothed = smoother == nil ? nil : frame.measure("smooth") { smoother!.smooth(raw, trackID: face.id) }
-            flicker.record(target: aligned, swapped: raw, smoothed: smoothed, trackID: face.id)
+            flicker.record(target: swapperAligns ? aligned : nil, swapped: raw, smoothed: smoothed, trackID: face.id)
             let swapped = smoothed ?? raw
             frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, into: &output) }
-            if shown == nil, preview != nil {
-                let crop = aligned?.image ?? ImageWarper.warp(original, width: swapped.image.width,
-                                                              height: swapped.image.height, outputToSource: swapped.toFrame)
-                shown = (crop, swapped.image)
-            }
+            if shown == nil, preview != nil, let aligned { shown = (aligned.image, swapped.image) }
         }
         frame.setImage(output)
         if let shown, let preview {
             try preview.write(source: original, aligned: shown.aligned, swapped: shown.swapped, merged: output)
             self.preview = nil
+        }
+    }
+}
+
+/// Why the swap stage could not run.
+public enum FaceSwapStageError: Error, Equatable, CustomStringConvertible {
+    /// A frame reached the swap stage without the analysis stage's faces.
+    case missingAnalysis
+
+    public var description: String {
+        switch self {
+        case .missingAnalysis: "the face-swap stage got a frame without face analysis: put the analysis stage before it"
         }
     }
 }

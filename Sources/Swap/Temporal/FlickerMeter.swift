@@ -1,3 +1,4 @@
+import Imaging
 import Stream
 
 /// Measures flicker: the mean absolute frame-to-frame change of each track's swapped face in swap space (aligned

@@ -1,3 +1,4 @@
+import Face
 /// The flicker figures of a swap run (``FaceSwapStage/measurements``): of the faces merged, of the swapper's own
 /// faces before temporal smoothing, and of the target's own aligned crop, the yardstick (how much the real face
 /// changes from frame to frame under the same mask).

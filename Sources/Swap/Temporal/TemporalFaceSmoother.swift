@@ -1,3 +1,4 @@
+import Imaging
 import Stream
 
 /// Exponential smoothing of swapped faces over time, per track, in swap space (aligned space for trained models),

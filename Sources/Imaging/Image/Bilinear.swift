@@ -1,0 +1,67 @@
+/// The bilinear sampler shared by every warp (alignment, paste-back, mesh triangles).
+///
+/// Works on raw buffers so that hot loops stay free of bounds checks and allocations. Coordinates are
+/// pixel-centre coordinates (pixel (i, j) at (i, j)).
+@usableFromInline
+package enum Bilinear {
+    /// Four source offsets (in pixels, row-major) and their weights.
+    @usableFromInline
+    package struct Taps {
+        @usableFromInline var o00: Int, o10: Int, o01: Int, o11: Int
+        @usableFromInline var w00: Float, w10: Float, w01: Float, w11: Float
+    }
+
+    /// Taps with the coordinate clamped into the image (edge pixels repeat).
+    @inline(__always) @usableFromInline
+    package static func clamped(_ x: Float, _ y: Float, width: Int, height: Int) -> Taps {
+        let cx = min(max(x, 0), Float(width - 1)), cy = min(max(y, 0), Float(height - 1))
+        let x0 = Int(cx), y0 = Int(cy)
+        let x1 = min(x0 + 1, width - 1), y1 = min(y0 + 1, height - 1)
+        let fx = cx - Float(x0), fy = cy - Float(y0)
+        return Taps(
+            o00: y0 * width + x0, o10: y0 * width + x1, o01: y1 * width + x0, o11: y1 * width + x1,
+            w00: (1 - fx) * (1 - fy), w10: fx * (1 - fy), w01: (1 - fx) * fy, w11: fx * fy
+        )
+    }
+
+    /// Taps where everything outside the image reads as zero; nil when the point is fully outside.
+    @inline(__always) @usableFromInline
+    package static func zeroPadded(_ x: Float, _ y: Float, width: Int, height: Int) -> Taps? {
+        guard x > -1, y > -1, x < Float(width), y < Float(height) else { return nil }
+        let fxFloor = x.rounded(.down), fyFloor = y.rounded(.down)
+        let x0 = Int(fxFloor), y0 = Int(fyFloor)
+        let fx = x - fxFloor, fy = y - fyFloor
+        let in0x = x0 >= 0, in1x = x0 + 1 < width, in0y = y0 >= 0, in1y = y0 + 1 < height
+        let cx0 = max(x0, 0), cx1 = min(x0 + 1, width - 1), cy0 = max(y0, 0), cy1 = min(y0 + 1, height - 1)
+        return Taps(
+            o00: cy0 * width + cx0, o10: cy0 * width + cx1, o01: cy1 * width + cx0, o11: cy1 * width + cx1,
+            w00: in0x && in0y ? (1 - fx) * (1 - fy) : 0, w10: in1x && in0y ? fx * (1 - fy) : 0,
+            w01: in0x && in1y ? (1 - fx) * fy : 0, w11: in1x && in1y ? fx * fy : 0
+        )
+    }
+
+    /// Interpolated value of a one-channel float buffer.
+    @inline(__always) @usableFromInline
+    package static func sample(_ p: UnsafePointer<Float>, _ t: Taps) -> Float {
+        p[t.o00] * t.w00 + p[t.o10] * t.w10 + p[t.o01] * t.w01 + p[t.o11] * t.w11
+    }
+
+    /// Interpolated (r, g, b) of a packed RGB buffer, as floats 0…255.
+    @inline(__always) @usableFromInline
+    package static func sampleRGB(_ p: UnsafePointer<UInt8>, _ t: Taps) -> SIMD4<Float> {
+        @inline(__always) func px(_ o: Int) -> SIMD4<Float> {
+            let q = p + 3 * o
+            return SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0)
+        }
+        return px(t.o00) * t.w00 + px(t.o10) * t.w10 + px(t.o01) * t.w01 + px(t.o11) * t.w11
+    }
+
+    /// Rounds a 0…255 float colour into three bytes.
+    @inline(__always) @usableFromInline
+    package static func store(_ c: SIMD4<Float>, to q: UnsafeMutablePointer<UInt8>) {
+        // Scalar clamps: the generic SIMD `clamped` does not inline here.
+        q[0] = UInt8(truncatingIfNeeded: Int(Swift.min(Swift.max(c.x + 0.5, 0), 255)))
+        q[1] = UInt8(truncatingIfNeeded: Int(Swift.min(Swift.max(c.y + 0.5, 0), 255)))
+        q[2] = UInt8(truncatingIfNeeded: Int(Swift.min(Swift.max(c.z + 0.5, 0), 255)))
+    }
+}

@@ -1,0 +1,106 @@
+import Stream
+
+/// Fills network input tensors (NHWC float RGB) from ``RGBImage``s in one resampling pass.
+package enum ImageSampler {
+    /// Where a frame region landed in a letterboxed square input.
+    package struct Letterbox: Sendable {
+        /// The frame region, in frame pixels.
+        package var region: (x: Float, y: Float, width: Float, height: Float)
+        /// Input side length.
+        package var size: Int
+        /// The region's placement inside the input, in input pixels.
+        package var contentX: Int, contentY: Int, contentWidth: Int, contentHeight: Int
+
+        /// Frame coordinates of a point given in normalised input coordinates (0…1 across the input).
+        package func framePoint(_ p: SIMD2<Float>) -> SIMD2<Float> {
+            let s = Float(size)
+            return SIMD2(region.x + (p.x * s - Float(contentX)) * region.width / Float(contentWidth),
+                         region.y + (p.y * s - Float(contentY)) * region.height / Float(contentHeight))
+        }
+    }
+
+    /// Scales `region` of `image` to fit a `size`×`size` input, centred, with `fill` around it; pixel values map
+    /// to `value · scale + offset`.
+    package static func letterbox(
+        _ image: RGBImage, region: (x: Float, y: Float, width: Float, height: Float), size: Int,
+        scale: Float, offset: Float, into dst: UnsafeMutableBufferPointer<Float>
+    ) -> Letterbox {
+        precondition(dst.count == size * size * 3)
+        let fit = Float(size) / max(region.width, region.height)
+        let cw = max(1, min(size, Int((region.width * fit).rounded())))
+        let ch = max(1, min(size, Int((region.height * fit).rounded())))
+        let box = Letterbox(region: region, size: size, contentX: (size - cw) / 2, contentY: (size - ch) / 2,
+                            contentWidth: cw, contentHeight: ch)
+        dst.update(repeating: offset)
+        let xs = ResampleTaps(count: cw, origin: Double(region.x), length: Double(region.width), limit: image.width)
+        let ys = ResampleTaps(count: ch, origin: Double(region.y), length: Double(region.height), limit: image.height)
+        var row = [Float](repeating: 0, count: cw * 3)
+        // Unsafe views: this loop touches every source pixel of the region once per overlapping tap.
+        image.pixels.withUnsafeBufferPointer { px in
+            xs.withUnsafeTaps { xStart, xEnd, xIndex, xWeight in
+                ys.withUnsafeTaps { yStart, yEnd, yIndex, yWeight in
+                    row.withUnsafeMutableBufferPointer { acc in
+                        for v in 0..<ch {
+                            acc.update(repeating: 0)
+                            for t in yStart[v] ..< yEnd[v] {
+                                let src = px.baseAddress! + yIndex[t] * image.width * 3
+                                let wy = yWeight[t]
+                                for u in 0..<cw {
+                                    var r: Float = 0, g: Float = 0, b: Float = 0
+                                    for s in xStart[u] ..< xEnd[u] {
+                                        let p = src + xIndex[s] * 3
+                                        let w = xWeight[s]
+                                        r += w * Float(p[0]); g += w * Float(p[1]); b += w * Float(p[2])
+                                    }
+                                    acc[3 * u] += wy * r; acc[3 * u + 1] += wy * g; acc[3 * u + 2] += wy * b
+                                }
+                            }
+                            let out = dst.baseAddress! + ((box.contentY + v) * size + box.contentX) * 3
+                            for i in 0..<cw * 3 { out[i] = acc[i] * scale + offset }
+                        }
+                    }
+                }
+            }
+        }
+        return box
+    }
+
+    /// Samples `image` bilinearly on a `size`×`size` grid: grid pixel (u, v) reads image point
+    /// `origin + u·axisX + v·axisY` (black outside the image); values map to `value · scale + offset`.
+    package static func warp(
+        _ image: RGBImage, origin: SIMD2<Float>, axisX: SIMD2<Float>, axisY: SIMD2<Float>, size: Int,
+        scale: Float, offset: Float, into dst: UnsafeMutableBufferPointer<Float>
+    ) {
+        precondition(dst.count == size * size * 3)
+        let w = image.width, h = image.height
+        image.pixels.withUnsafeBufferPointer { px in
+            @inline(__always) func sample(_ x: Int, _ y: Int, _ c: Int) -> Float {
+                x >= 0 && x < w && y >= 0 && y < h ? Float(px[(y * w + x) * 3 + c]) : 0
+            }
+            for v in 0..<size {
+                var p = origin + Float(v) * axisY
+                for u in 0..<size {
+                    let fx = p.x.rounded(.down), fy = p.y.rounded(.down)
+                    let tx = p.x - fx, ty = p.y - fy
+                    let x0 = Int(fx), y0 = Int(fy)
+                    let o = (v * size + u) * 3
+                    if x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h {
+                        let i00 = (y0 * w + x0) * 3, i10 = i00 + 3, i01 = i00 + w * 3, i11 = i01 + 3
+                        for c in 0..<3 {
+                            let top = Float(px[i00 + c]) + (Float(px[i10 + c]) - Float(px[i00 + c])) * tx
+                            let bottom = Float(px[i01 + c]) + (Float(px[i11 + c]) - Float(px[i01 + c])) * tx
+                            dst[o + c] = (top + (bottom - top) * ty) * scale + offset
+                        }
+                    } else {
+                        for c in 0..<3 {
+                            let top = sample(x0, y0, c) + (sample(x0 + 1, y0, c) - sample(x0, y0, c)) * tx
+                            let bottom = sample(x0, y0 + 1, c) + (sample(x0 + 1, y0 + 1, c) - sample(x0, y0 + 1, c)) * tx
+                            dst[o + c] = (top + (bottom - top) * ty) * scale + offset
+                        }
+                    }
+                    p += axisX
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Face
+import Imaging
+import Stream
+
+/// What a face swapper gets for one face of one frame.
+public struct FaceSwapInput: Sendable {
+    /// The whole frame.
+    public var frame: RGBImage
+    /// The target face's landmarks in frame pixels (smoothed by the tracker).
+    public var landmarks: FaceLandmarks
+    /// Head pose from the landmarker, if known.
+    public var pose: HeadPose?
+    /// The face cut out with the swapper's ``FaceSwapper/alignment``; nil when it asked for none.
+    public var aligned: AlignedFace?
+    /// The tracker's ID for this face (lets a swapper keep per-face state or pick an identity per face).
+    public var trackID: Int?
+
+    public init(frame: RGBImage, landmarks: FaceLandmarks, pose: HeadPose? = nil, aligned: AlignedFace? = nil,
+                trackID: Int? = nil) {
+        self.frame = frame
+        self.landmarks = landmarks
+        self.pose = pose
+        self.aligned = aligned
+        self.trackID = trackID
+    }
+}
+
+/// A swapped face, ready for ``FaceMerger``: pixels and mask in some "swap space" plus the map to the frame.
+///
+/// Decoders (DFM-like models) answer in aligned space (`toFrame = aligned.alignedToImage`); the mesh swapper answers
+/// in a frame-aligned box (`toFrame` a translation), which keeps the photo's full detail.
+public struct SwappedFace: Sendable {
+    /// The new face in swap space.
+    public var image: RGBImage
+    /// Where `image` holds face (0…1, same size as `image`): a model's mask, the mesh's coverage, a pose fade.
+    /// nil = everywhere. The merger multiplies it with its own landmark mask.
+    public var mask: AlphaMask?
+    /// Swap-space pixels → frame pixels.
+    public var toFrame: AffineTransform2D
+    /// Parts the swap does not replace: the merger shows the target there, cut with a narrow feather (the wide
+    /// feather of the face border would let the swap's version show through).
+    public var keptParts: FaceParts
+
+    public init(image: RGBImage, mask: AlphaMask?, toFrame: AffineTransform2D, keptParts: FaceParts = []) {
+        precondition(mask == nil || (mask!.width == image.width && mask!.height == image.height), "mask size differs")
+        self.image = image
+        self.mask = mask
+        self.toFrame = toFrame
+        self.keptParts = keptParts
+    }
+}
+
+/// The seam between face tracking and whatever draws the new face: the one-shot ``MeshSwapper`` now, trained
+/// decoders later.
+///
+/// Contract: the pipeline aligns the face with ``alignment`` when it is non-nil and passes the crop in
+/// ``FaceSwapInput/aligned``; the swapper returns its face in any space it likes together with the map to the frame,
+/// or nil to leave this face untouched (e.g. a profile it cannot handle). Colour matching and blending are the
+/// merger's job, not the swapper's. Implementations may keep state (models, caches) but must be safe to call from
+/// the pipeline's processing thread.
+public protocol FaceSwapper: Sendable {
+    /// The crop this swapper was made for (a trained model's training alignment, a DFM's whole face at its
+    /// resolution); the pipeline then cuts faces exactly so. nil = the swapper works in frame space and any
+    /// alignment the user chose serves the crops the pipeline shows and measures.
+    var alignment: FaceAlignment? { get }
+
+    /// Swaps one face.
+    func swap(_ input: FaceSwapInput) throws -> SwappedFace?
+}

@@ -1,0 +1,66 @@
+import Face
+import Stream
+
+/// Assembles the face-swap stages in pipeline order — analyse (detect, landmarks, track), swap (align, swap, smooth,
+/// merge), label — from plain settings, so that commands only parse options. `run`, `bench` and the control panel
+/// build their stages here; `detect` uses ``analysisStage()``.
+public struct FaceSwapPipeline: Sendable {
+    /// Where the new face comes from.
+    public enum NewFace: Sendable {
+        /// One-shot mesh swap from a photo; nil = the public-domain astronaut portrait shipped with facelive.
+        case photo(path: String?)
+        /// A swapper built elsewhere (a trained model).
+        case swapper(any FaceSwapper)
+    }
+
+    /// Which detector runs, and how.
+    public var detectorModel: FaceDetector.Model = .fullRange
+    public var detector = FaceDetector.Options()
+    public var tracker = FaceTracker.Options()
+    /// The crop for swappers that work in frame space (the one-shot swap): it is what the preview shows and where
+    /// flicker is measured. A swapper with an ``FaceSwapper/alignment`` of its own uses that instead.
+    public var alignment = FaceAlignment()
+    public var merger = FaceMerger.Options()
+    /// Temporal smoothing of the swapped faces; nil = off.
+    public var temporalSmoothing: TemporalFaceSmoother.Options?
+    /// A side-by-side PNG (source | aligned | swapped | merged) of the first frame with a face.
+    public var previewPath: String?
+    /// A visible label burned into every frame.
+    public var label: String?
+    /// Where the face models are found.
+    public var locator = ModelLocator()
+
+    public init() {}
+
+    /// The analysis stage alone (detect, landmarks, track).
+    public func analysisStage() throws -> FaceAnalysisStage {
+        try analysisStage(landmarker: FaceLandmarker(locator: locator))
+    }
+
+    private func analysisStage(landmarker: FaceLandmarker) throws -> FaceAnalysisStage {
+        FaceAnalysisStage(detector: try FaceDetector(model: detectorModel, options: detector, locator: locator),
+                          landmarker: landmarker, tracker: FaceTracker(options: tracker))
+    }
+
+    /// Every stage of the face swap with `newFace`, in order. The photo is read here, so a bad photo fails before
+    /// any input is opened.
+    public func stages(newFace: NewFace) throws -> [any FrameProcessor] {
+        let landmarker = try FaceLandmarker(locator: locator)
+        let analysis = try analysisStage(landmarker: landmarker)
+        let swapper: any FaceSwapper
+        switch newFace {
+        case .photo(let path):
+            let photo = try path ?? locator.url(forFile: "astronaut_public_domain.png").path
+            swapper = try MeshSwapper.fromPhoto(photo, landmarker: landmarker, locator: locator)
+        case .swapper(let given):
+            swapper = given
+        }
+        var stages: [any FrameProcessor] = [
+            analysis,
+            FaceSwapStage(swapper: swapper, alignment: swapper.alignment ?? alignment, merger: FaceMerger(options: merger),
+                          smoothing: temporalSmoothing, preview: previewPath.map(FacePreview.init)),
+        ]
+        if let label { stages.append(LabelStage(text: label)) }
+        return stages
+    }
+}

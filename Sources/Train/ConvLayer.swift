@@ -1,0 +1,178 @@
+import Neural
+/// A trainable 2-D convolution (NHWC, TensorFlow "same" padding) with a fused activation and optional residual.
+///
+/// The forward pass is the inference runtime's ``Conv2D`` (im2col + GEMM + epilogue); the patches it gathers into
+/// scratch are kept for the weight gradient. Backward: `dW += colsᵀ·dZ`, `dCols = dZ·Wᵀ`, then col2im.
+/// Weights are `[kh, kw, Cin, Cout]`, i.e. `[K × Cout]` in im2col's (ky, kx, ci) row order.
+final class ConvLayer: Module {
+    let weight: Parameter
+    let bias: Parameter
+    let activation: LayerActivation
+    let geometry: WindowGeometry
+    let inChannels: Int, outChannels: Int
+    let batch: Int
+    /// One runtime kernel per batch slice: the register-blocked GEMM of thin layers is single-threaded, so
+    /// training splits the batch over threads; wide layers run as one OpenBLAS call.
+    private let kernels: [Conv2D]
+    private let sliceBatch: Int
+    private let threads: Int
+    private let output: AlignedBuffer
+    /// im2col patches `[P × K]` (empty for 1×1 convolutions, whose patches are the input itself).
+    private let patches: AlignedBuffer
+    /// Where `dCols` goes before col2im (shared; nil for 1×1 convolutions or without input gradients).
+    private let patchGradient: SharedScratch?
+    private let inputGradient: AlignedBuffer?
+    private var savedInput: UnsafePointer<Float>?
+    private var savedResidual: UnsafePointer<Float>?
+    let hasResidual: Bool
+    /// Training changes the weights every step, so they are repacked every pass; inference packs them once.
+    private let repacksEveryPass: Bool
+    private var packed = false
+
+    /// `inputGradient: false` for a network's first layer (no one needs dL/dImage).
+    init(name: String, height: Int, width: Int, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1,
+         activation: LayerActivation, residual: Bool = false, inputGradient: Bool = true, context: ModuleContext) {
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.activation = activation
+        repacksEveryPass = context.training
+        self.hasResidual = residual
+        batch = context.batch
+        threads = context.threads
+        weight = Parameter(name: name + ".weight", shape: [kernel, kernel, inChannels, outChannels])
+        bias = Parameter(name: name + ".bias", shape: [outChannels])
+        geometry = WindowGeometry(input: [batch, height, width, inChannels], kernelHeight: kernel, kernelWidth: kernel,
+                                  strideY: stride, strideX: stride, padding: .same)!
+        let k = kernel * kernel * inChannels
+        let probe = Conv2D(geometry: geometry, inChannels: inChannels, outChannels: outChannels,
+                           weights: [Float](repeating: 0, count: k * outChannels), bias: nil, activation: activation.runtime)
+        let slices = !probe.usesBLAS && threads > 1 && batch % 2 == 0 ? 2 : 1
+        sliceBatch = batch / slices
+        var sliceGeometry = geometry
+        sliceGeometry.batch = sliceBatch
+        var kernels = [Conv2D]()
+        for _ in 0..<slices {
+            var conv = Conv2D(geometry: sliceGeometry, inChannels: inChannels, outChannels: outChannels,
+                              weights: [Float](repeating: 0, count: k * outChannels), bias: nil, activation: .none)
+            // Training needs the im2col patches for the weight gradient; inference may index a padded copy.
+            if context.training { conv = conv.materializingPatches() }
+            // The runtime fuses a residual only before an activation is attached.
+            if residual { conv = conv.fusingResidual(channels: outChannels)! }
+            if activation != .identity { conv = conv.fusingActivation(activation.runtime) }
+            kernels.append(conv)
+        }
+        self.kernels = kernels
+        let pixels = batch * geometry.outHeight * geometry.outWidth
+        output = AlignedBuffer(count: pixels * outChannels)
+        patches = AlignedBuffer(count: kernels[0].isPointwise ? 0 : pixels * k)
+        let needsInputGradient = context.training && inputGradient
+        patchGradient = needsInputGradient && !kernels[0].isPointwise ? context.scratch : nil
+        self.inputGradient = needsInputGradient ? AlignedBuffer(count: batch * height * width * inChannels) : nil
+    }
+
+    func initialize(random: inout RandomSource) {
+        let area = geometry.kernelHeight * geometry.kernelWidth
+        weight.initializeGlorot(fanIn: area * inChannels, fanOut: area * outChannels, random: &random)
+    }
+
+    var parameters: [Parameter] { [weight, bias] }
+    var inputCount: Int { geometry.inHeight * geometry.inWidth * inChannels }
+    var outputCount: Int { geometry.outHeight * geometry.outWidth * outChannels }
+    var outputPixelsPerSample: Int { geometry.outHeight * geometry.outWidth }
+    var patchSize: Int { geometry.kernelHeight * geometry.kernelWidth * inChannels }
+    var flopsPerSample: Int { 2 * outputPixelsPerSample * patchSize * outChannels }
+
+    func forward(_ input: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> { forward(input, residual: nil) }
+
+    /// The convolution of `input`, plus `residual` (same shape as the output) before the activation.
+    func forward(_ input: UnsafePointer<Float>, residual: UnsafePointer<Float>?) -> UnsafeMutablePointer<Float> {
+        precondition(hasResidual == (residual != nil), "residual operand mismatch")
+        if repacksEveryPass || !packed {
+            loadWeightsIntoKernels()
+            packed = true
+        }
+        savedInput = input
+        savedResidual = residual
+        let inStride = sliceBatch * inputCount, outStride = sliceBatch * outputCount
+        let patchStride = sliceBatch * outputPixelsPerSample * patchSize
+        let out = output.baseAddress, scratch = patches.baseAddress
+        forEachSlice(kernels.count, threads: threads) { s in
+            withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 2) { operands in
+                operands[0] = input + s * inStride
+                operands[1] = residual.map { $0 + s * outStride } ?? input
+                kernels[s].run(inputs: UnsafeBufferPointer(operands), output: out + s * outStride, scratch: scratch + s * patchStride)
+            }
+        }
+        return out
+    }
+
+    /// Copies `[K × Cout]` weights and bias into each kernel's packed storage.
+    private func loadWeightsIntoKernels() {
+        let cout = outChannels, w = UnsafePointer(weight.value.baseAddress)
+        for conv in kernels {
+            conv.packWeights { i, o in w[i * cout + o] }
+            conv.bias.baseAddress.update(from: bias.value.baseAddress, count: cout)
+        }
+    }
+
+    func backward(_ outputGradient: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
+        let pixels = batch * outputPixelsPerSample
+        let k = patchSize, cout = outChannels
+        // dZ = dY · f'(Z), computed from the output (both activations are monotonic).
+        activation.backward(output: output.baseAddress, gradient: outputGradient, count: pixels * cout)
+        addColumnSums(outputGradient, rows: pixels, columns: cout, into: bias.gradient.baseAddress)
+        let cols = kernels[0].isPointwise ? savedInput! : UnsafePointer(patches.baseAddress)
+        BLAS.gemm(transposeA: true, m: k, n: cout, k: pixels, a: cols, lda: k,
+                  b: outputGradient, ldb: cout, beta: 1, c: weight.gradient.baseAddress, ldc: cout)
+        guard let inputGradient else { return nil }
+        let target = patchGradient?.floats(pixels * k) ?? inputGradient.baseAddress
+        BLAS.gemm(transposeB: true, m: pixels, n: k, k: cout, a: outputGradient, lda: cout,
+                  b: weight.value.baseAddress, ldb: cout, beta: 0, c: target, ldc: k)
+        if patchGradient != nil { col2im(target, into: inputGradient.baseAddress) }
+        return inputGradient.baseAddress
+    }
+
+    /// The adjoint of im2col: adds every patch row back onto the input positions it was gathered from.
+    private func col2im(_ patches: UnsafePointer<Float>, into image: UnsafeMutablePointer<Float>) {
+        let g = geometry, cin = inChannels
+        let rowSpan = g.kernelWidth * cin
+        let samplePatches = g.outHeight * g.outWidth * g.kernelHeight * rowSpan
+        let sampleImage = g.inHeight * g.inWidth * cin
+        let slices = min(threads, batch)
+        forEachSlice(slices, threads: threads) { s in
+            for n in stride(from: s, to: g.batch, by: slices) {
+                let img = image + n * sampleImage
+                img.update(repeating: 0, count: sampleImage)
+                var src = patches + n * samplePatches
+                for oy in 0..<g.outHeight {
+                    let iy0 = oy * g.strideY - g.padTop
+                    for ox in 0..<g.outWidth {
+                        let ix0 = ox * g.strideX - g.padLeft
+                        let cols = g.kernelCols(ox)
+                        for ky in 0..<g.kernelHeight {
+                            let iy = iy0 + ky
+                            if iy >= 0 && iy < g.inHeight && !cols.isEmpty {
+                                accumulate(img + (iy * g.inWidth + ix0 + cols.lowerBound) * cin,
+                                           src + cols.lowerBound * cin, count: cols.count * cin)
+                            }
+                            src += rowSpan
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `dst[i] += src[i]`.
+@inline(__always)
+func accumulate(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, count: Int) {
+    var i = 0
+    while i + 8 <= count { (SIMD8<Float>.load(dst + i) + SIMD8<Float>.load(src + i)).store(to: dst + i); i += 8 }
+    while i < count { dst[i] += src[i]; i += 1 }
+}
+
+/// `sums[c] += Σ_r m[r][c]` (bias gradients).
+func addColumnSums(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
+    for r in 0..<rows { accumulate(sums, m + r * columns, count: columns) }
+}

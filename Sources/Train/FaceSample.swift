@@ -1,0 +1,154 @@
+import Face
+import Foundation
+import Stream
+
+/// A training face at model resolution: RGB floats in [0, 1], its mask, and colour statistics.
+struct FaceSample: Sendable {
+    let resolution: Int
+    /// `resolution² × 3`, interleaved RGB.
+    let pixels: [Float]
+    /// `resolution²`, 1 inside the face hull.
+    let mask: [Float]
+    /// Per-channel mean and standard deviation in YCbCr inside the mask (for colour transfer).
+    let colourMean: SIMD3<Float>
+    let colourDeviation: SIMD3<Float>
+
+    /// Resamples `crop` to `resolution` (box filter) and rasterises the landmarks' convex hull as the mask
+    /// (a centred ellipse when there are fewer than three landmarks).
+    init(crop: RGBImage, landmarks: [[Float]], resolution: Int) {
+        self.resolution = resolution
+        let pixels = crop.boxResampled(to: resolution)
+        let scale = Float(resolution) / Float(crop.width)
+        let points = landmarks.compactMap { $0.count >= 2 ? SIMD2<Float>($0[0], $0[1]) * scale : nil }
+        let mask = points.count >= 3 ? Self.hullMask(points, resolution: resolution) : Self.ellipseMask(resolution: resolution)
+        self.pixels = pixels
+        self.mask = mask
+        (colourMean, colourDeviation) = ColourTransfer.statistics(pixels, mask: mask)
+    }
+
+    /// 1 inside the convex hull of `points` (pixel centres), else 0.
+    static func hullMask(_ points: [SIMD2<Float>], resolution: Int) -> [Float] {
+        let hull = convexHull(points)
+        var mask = [Float](repeating: 0, count: resolution * resolution)
+        for y in 0..<resolution {
+            for x in 0..<resolution {
+                let p = SIMD2<Float>(Float(x) + 0.5, Float(y) + 0.5)
+                var inside = hull.count >= 3
+                for i in 0..<hull.count where inside {
+                    let a = hull[i], b = hull[(i + 1) % hull.count]
+                    let cross = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)
+                    if cross < 0 { inside = false }
+                }
+                mask[y * resolution + x] = inside ? 1 : 0
+            }
+        }
+        return mask
+    }
+
+    /// Counter-clockwise (in image coordinates, y down: left-turning) hull, Andrew's monotone chain.
+    static func convexHull(_ points: [SIMD2<Float>]) -> [SIMD2<Float>] {
+        let sorted = points.sorted { $0.x != $1.x ? $0.x < $1.x : $0.y < $1.y }
+        func cross(_ o: SIMD2<Float>, _ a: SIMD2<Float>, _ b: SIMD2<Float>) -> Float {
+            (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
+        }
+        var lower: [SIMD2<Float>] = [], upper: [SIMD2<Float>] = []
+        for p in sorted {
+            while lower.count >= 2 && cross(lower[lower.count - 2], lower[lower.count - 1], p) <= 0 { lower.removeLast() }
+            lower.append(p)
+        }
+        for p in sorted.reversed() {
+            while upper.count >= 2 && cross(upper[upper.count - 2], upper[upper.count - 1], p) <= 0 { upper.removeLast() }
+            upper.append(p)
+        }
+        return Array(lower.dropLast() + upper.dropLast())
+    }
+
+    static func ellipseMask(resolution: Int) -> [Float] {
+        let c = Float(resolution) / 2
+        return (0..<(resolution * resolution)).map { i in
+            let dx = (Float(i % resolution) + 0.5 - c) / (0.35 * Float(resolution))
+            let dy = (Float(i / resolution) + 0.5 - c) / (0.45 * Float(resolution))
+            return dx * dx + dy * dy <= 1 ? 1 : 0
+        }
+    }
+}
+
+/// Both identities' faces, loaded once for a training run.
+struct TrainingData: Sendable {
+    let source: [FaceSample]
+    let destination: [FaceSample]
+    let resolution: Int
+    /// How both facesets were cut, at the training resolution; nil for faces given in memory.
+    let alignment: FaceAlignment?
+
+    /// Loads both facesets; they must have been cut with the same alignment (crop size aside, since crops are
+    /// resampled to `resolution`), or the model would learn two different crops.
+    init(source: URL, destination: URL, resolution: Int) throws(TrainError) {
+        let (source, sourceAlignment) = try Self.load(source, resolution: resolution)
+        let (destination, destinationAlignment) = try Self.load(destination, resolution: resolution)
+        let differences = sourceAlignment.differences(from: destinationAlignment)
+        guard differences.isEmpty else {
+            throw .invalidConfiguration("the src and dst facesets were cut differently (dst: "
+                + "\(differences.joined(separator: ", "))): extract both with the same alignment")
+        }
+        self.source = source
+        self.destination = destination
+        self.resolution = resolution
+        alignment = sourceAlignment
+    }
+
+    init(source: [FaceSample], destination: [FaceSample]) {
+        self.source = source
+        self.destination = destination
+        resolution = source[0].resolution
+        alignment = nil
+    }
+
+    /// The faceset's faces resampled to `resolution`, and its alignment at that resolution.
+    static func load(_ directory: URL, resolution: Int) throws(TrainError) -> ([FaceSample], FaceAlignment) {
+        let faceset = try Faceset.read(from: directory)
+        var samples: [FaceSample] = []
+        for face in faceset.faces {
+            let image = try faceset.image(of: face, in: directory)
+            samples.append(FaceSample(crop: image, landmarks: face.landmarks, resolution: resolution))
+        }
+        var alignment = faceset.alignment
+        alignment.resolution = resolution
+        return (samples, alignment)
+    }
+}
+
+/// Reinhard-style colour transfer in YCbCr: shift and scale each channel to another face's mean and deviation.
+enum ColourTransfer {
+    static func toYCbCr(_ rgb: SIMD3<Float>) -> SIMD3<Float> {
+        SIMD3(0.299 * rgb.x + 0.587 * rgb.y + 0.114 * rgb.z,
+              -0.168736 * rgb.x - 0.331264 * rgb.y + 0.5 * rgb.z,
+              0.5 * rgb.x - 0.418688 * rgb.y - 0.081312 * rgb.z)
+    }
+
+    static func toRGB(_ ycc: SIMD3<Float>) -> SIMD3<Float> {
+        SIMD3(ycc.x + 1.402 * ycc.z, ycc.x - 0.344136 * ycc.y - 0.714136 * ycc.z, ycc.x + 1.772 * ycc.y)
+    }
+
+    static func statistics(_ pixels: [Float], mask: [Float]) -> (mean: SIMD3<Float>, deviation: SIMD3<Float>) {
+        var sum = SIMD3<Double>(), squares = SIMD3<Double>(), weight = 0.0
+        for i in 0..<mask.count where mask[i] > 0.5 {
+            let v = SIMD3<Double>(toYCbCr(SIMD3(pixels[i * 3], pixels[i * 3 + 1], pixels[i * 3 + 2])))
+            sum += v; squares += v * v; weight += 1
+        }
+        guard weight > 0 else { return (SIMD3(0.5, 0, 0), SIMD3(repeating: 0.1)) }
+        let mean = sum / weight
+        let variance = squares / weight - mean * mean
+        return (SIMD3<Float>(mean), SIMD3<Float>(variance.replacing(with: 0, where: variance .< 0).squareRoot()) + 1e-3)
+    }
+
+    /// `pixels` recoloured from `from`'s statistics to `to`'s, clamped to [0, 1].
+    static func apply(_ pixels: inout [Float], from: FaceSample, to: FaceSample) {
+        let gain = to.colourDeviation / from.colourDeviation
+        for i in 0..<(pixels.count / 3) {
+            let ycc = (toYCbCr(SIMD3(pixels[i * 3], pixels[i * 3 + 1], pixels[i * 3 + 2])) - from.colourMean) * gain + to.colourMean
+            let rgb = toRGB(ycc).clamped(lowerBound: SIMD3(repeating: 0), upperBound: SIMD3(repeating: 1))
+            pixels[i * 3] = rgb.x; pixels[i * 3 + 1] = rgb.y; pixels[i * 3 + 2] = rgb.z
+        }
+    }
+}

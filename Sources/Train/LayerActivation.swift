@@ -1,0 +1,34 @@
+import Neural
+/// The activations trained layers use, with their derivatives expressed through the output `y = f(z)`.
+enum LayerActivation: Sendable, Equatable {
+    case identity
+    case leakyRelu(Float)
+    case sigmoid
+
+    /// The inference runtime's equivalent, fused into its kernels' epilogues.
+    var runtime: Activation {
+        switch self {
+        case .identity: .none
+        case .leakyRelu(let alpha): .leakyRelu(alpha: alpha)
+        case .sigmoid: .sigmoid
+        }
+    }
+
+    /// `gradient *= f'(z)` in place, where `output = f(z)`; leaky ReLU (alpha > 0) keeps the sign of z.
+    func backward(output: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .identity: return
+        case .leakyRelu(let alpha):
+            var i = 0
+            let a = SIMD8<Float>(repeating: alpha)
+            while i + 8 <= count {
+                let y = SIMD8<Float>.load(output + i), g = SIMD8<Float>.load(gradient + i)
+                g.replacing(with: g * a, where: y .< 0).store(to: gradient + i)
+                i += 8
+            }
+            while i < count { if output[i] < 0 { gradient[i] *= alpha }; i += 1 }
+        case .sigmoid:
+            for i in 0..<count { gradient[i] *= output[i] * (1 - output[i]) }
+        }
+    }
+}

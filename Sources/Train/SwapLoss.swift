@@ -1,0 +1,106 @@
+import Neural
+/// Losses of one step, each the mean over its identity's samples.
+public struct LossValues: Sendable, Equatable {
+    public var src: Double
+    public var dst: Double
+    public var total: Double { src + dst }
+}
+
+/// DeepFaceLab's SAEHD reconstruction loss per sample, with target mask `m`:
+/// `10·DSSIM(t·m, p·m) + 10·mean((t·m − p·m)²) + 10·mean((m − p_mask)²)`, averaged over each identity's batch.
+final class SwapLoss {
+    static let weight: Float = 10
+    let resolution: Int
+    let batch: Int
+    let faceGradient: AlignedBuffer
+    let maskGradient: AlignedBuffer
+    private let workers: [SampleLoss]
+
+    init(resolution: Int, batch: Int, threads: Int) {
+        self.resolution = resolution
+        self.batch = batch
+        faceGradient = AlignedBuffer(count: 2 * batch * resolution * resolution * 3)
+        maskGradient = AlignedBuffer(count: 2 * batch * resolution * resolution)
+        workers = (0..<max(1, threads)).map { _ in SampleLoss(resolution: resolution) }
+    }
+
+    /// Evaluates the loss of `reconstruction` against `target` faces and `mask`s (`2·batch` each, source first) and
+    /// leaves dL/dFace, dL/dMask in ``faceGradient`` and ``maskGradient``.
+    func evaluate(_ reconstruction: Reconstruction, target: UnsafePointer<Float>, mask: UnsafePointer<Float>) -> LossValues {
+        let r2 = resolution * resolution, n = batch
+        let faceGrad = faceGradient.baseAddress, maskGrad = maskGradient.baseAddress
+        var perSample = [Double](repeating: 0, count: 2 * n)
+        perSample.withUnsafeMutableBufferPointer { results in
+            let out = results.baseAddress!
+            forEachSlice(workers.count, threads: workers.count) { w in
+                for s in stride(from: w, to: 2 * n, by: workers.count) {
+                    let isSrc = s < n, i = isSrc ? s : s - n
+                    out[s] = workers[w].evaluate(
+                        face: (isSrc ? reconstruction.srcFace : reconstruction.dstFace) + i * r2 * 3,
+                        predictedMask: (isSrc ? reconstruction.srcMask : reconstruction.dstMask) + i * r2,
+                        target: target + s * r2 * 3, mask: mask + s * r2, scale: 1 / Float(n),
+                        faceGradient: faceGrad + s * r2 * 3, maskGradient: maskGrad + s * r2)
+                }
+            }
+        }
+        // Each sample's value is already scaled by 1/batch.
+        return LossValues(src: perSample[..<n].reduce(0, +), dst: perSample[n...].reduce(0, +))
+    }
+}
+
+/// One sample's loss and gradient; owns its scratch, so workers can run in parallel.
+final class SampleLoss {
+    let resolution: Int
+    private var dssim: DSSIM
+    private var maskedTarget: [Float]
+    private var maskedFace: [Float]
+    private var maskedGradient: [Float]
+
+    init(resolution: Int) {
+        self.resolution = resolution
+        dssim = DSSIM(size: resolution, windowSize: DSSIM.windowSize(forResolution: resolution))
+        let count = resolution * resolution * 3
+        maskedTarget = [Float](repeating: 0, count: count)
+        maskedFace = maskedTarget
+        maskedGradient = maskedTarget
+    }
+
+    /// The loss times `scale`; writes `scale·∂L/∂face` and `scale·∂L/∂mask`.
+    func evaluate(face: UnsafePointer<Float>, predictedMask: UnsafePointer<Float>, target: UnsafePointer<Float>,
+                  mask: UnsafePointer<Float>, scale: Float,
+                  faceGradient: UnsafeMutablePointer<Float>, maskGradient: UnsafeMutablePointer<Float>) -> Double {
+        let r2 = resolution * resolution, w = SwapLoss.weight
+        for p in 0..<r2 {
+            for c in 0..<3 {
+                maskedTarget[p * 3 + c] = target[p * 3 + c] * mask[p]
+                maskedFace[p * 3 + c] = face[p * 3 + c] * mask[p]
+                maskedGradient[p * 3 + c] = 0
+            }
+        }
+        var structural = 0.0
+        maskedTarget.withUnsafeBufferPointer { t in
+            maskedFace.withUnsafeBufferPointer { f in
+                maskedGradient.withUnsafeMutableBufferPointer { g in
+                    for c in 0..<3 {
+                        structural += dssim.evaluate(x: t.baseAddress! + c, y: f.baseAddress! + c, stride: 3,
+                                                     scale: w * scale / 3, gradient: g.baseAddress! + c)
+                    }
+                }
+            }
+        }
+        var squared = 0.0, maskSquared = 0.0
+        let faceScale = 2 * w * scale / Float(r2 * 3), maskScale = 2 * w * scale / Float(r2)
+        for p in 0..<r2 {
+            for c in 0..<3 {
+                let d = maskedFace[p * 3 + c] - maskedTarget[p * 3 + c]
+                squared += Double(d * d)
+                faceGradient[p * 3 + c] = (maskedGradient[p * 3 + c] + faceScale * d) * mask[p]
+            }
+            let dm = predictedMask[p] - mask[p]
+            maskSquared += Double(dm * dm)
+            maskGradient[p] = maskScale * dm
+        }
+        let loss = Double(w) * (structural / 3 + squared / Double(r2 * 3) + maskSquared / Double(r2))
+        return loss * Double(scale)
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import Neural
+import Stream
+
+/// Trains a swap model: loads both facesets, builds (or resumes) the model, and runs iterations of
+/// forward → loss → backward → Adam on batches a loader thread prepares, checkpointing as it goes.
+public final class Trainer {
+    public let options: TrainingOptions
+    public var config: SwapModelConfig { options.config }
+    public private(set) var iteration = 0
+    let model: any SwapTrainingModel
+    let optimizer: AdamOptimizer
+    private let loss: SwapLoss
+    private let data: TrainingData
+    private var loader: BatchLoader?
+    private var lossLog: FileHandle?
+
+    /// Loads the facesets and builds or resumes the model.
+    public convenience init(options: TrainingOptions) throws(TrainError) {
+        var options = options
+        if options.resume {
+            let file = try SafetensorsFile(contentsOf: options.output)
+            options.config = try SwapModelFile.config(of: file)
+            options.seed = TrainingState.seed(at: options.statePath) ?? options.seed
+        }
+        let data = try TrainingData(source: options.source, destination: options.destination, resolution: options.config.resolution)
+        if let alignment = data.alignment {
+            if options.resume, alignment != options.config.alignment {
+                throw .invalidConfiguration("the facesets were cut differently from the model's training crops ("
+                    + options.config.alignment.differences(from: alignment).joined(separator: ", ")
+                    + "): resume with facesets extracted the same way")
+            }
+            // The model crops faces at run time exactly as these facesets were cut.
+            options.config.alignment = alignment
+        }
+        try self.init(options: options, data: data)
+    }
+
+    init(options: TrainingOptions, data: TrainingData) throws(TrainError) {
+        try options.config.validate()
+        guard options.batch >= 1 else { throw .invalidConfiguration("batch must be at least 1") }
+        self.options = options
+        self.data = data
+        NeuralRuntime.setBLASThreadCount(options.threads)
+        model = makeTrainingModel(options.config, batch: options.batch, threads: options.threads)
+        optimizer = AdamOptimizer(parameters: model.parameters, settings: .init(learningRate: options.learningRate))
+        loss = SwapLoss(resolution: options.config.resolution, batch: options.batch, threads: options.threads)
+        let fm = FileManager.default
+        if options.resume {
+            let file = try SafetensorsFile(contentsOf: options.output)
+            try SwapModelFile.load(model.parameters, from: file)
+            iteration = try TrainingState.restore(into: optimizer, options: options)
+        } else {
+            guard !fm.fileExists(atPath: options.output.path) else { throw .outputExists(path: options.output.path) }
+            model.initialize(seed: options.seed)
+        }
+        try openLossLog()
+    }
+
+    deinit { loader?.stop() }
+
+    /// Forward FLOPs of one face through the swap path.
+    public var inferenceFLOPs: Int { model.inferenceFLOPs }
+    public var parameterCount: Int { model.parameters.reduce(0) { $0 + $1.count } }
+
+    /// One iteration on the next prepared batch; returns its losses.
+    @discardableResult
+    public func step() -> LossValues {
+        if loader == nil {
+            loader = BatchLoader(data: data, batch: options.batch, seed: options.seed, augmentation: options.augmentation,
+                                 startIteration: iteration)
+        }
+        let batch = loader!.next()
+        precondition(batch.iteration == iteration, "loader out of step")
+        let losses = train(on: batch)
+        iteration += 1
+        let line = String(format: "%d,%.6f,%.6f\n", iteration, losses.src, losses.dst)
+        lossLog?.write(Data(line.utf8))
+        return losses
+    }
+
+    func train(on batch: TrainingBatch) -> LossValues {
+        let reconstruction = batch.input.withUnsafeBufferPointer { model.forward($0.baseAddress!) }
+        let losses = loss.evaluate(reconstruction, target: batch.target, mask: batch.mask)
+        model.backward(faceGradient: loss.faceGradient.baseAddress, maskGradient: loss.maskGradient.baseAddress)
+        optimizer.update(threads: options.threads)
+        return losses
+    }
+
+    /// Trains until the iteration or time limit, or until `stop` is requested; checkpoints periodically and at
+    /// the end; calls `report` after every iteration.
+    public func run(stop: StopRequest, report: (TrainingProgress) -> Void) throws(TrainError) -> TrainingProgress {
+        let start = Date()
+        let startIteration = iteration
+        var lastCheckpoint = Date()
+        var losses = LossValues(src: 0, dst: 0)
+        var progress = TrainingProgress(iteration: iteration, losses: losses, iterationsPerSecond: 0, elapsedSeconds: 0)
+        while !stop.isRequested {
+            if let limit = options.iterations, iteration >= limit { break }
+            let elapsed = Date().timeIntervalSince(start)
+            if let limit = options.timeLimit, elapsed >= limit { break }
+            losses = step()
+            let seconds = Date().timeIntervalSince(start)
+            let rate = Double(iteration - startIteration) / max(seconds, 1e-9)
+            var remaining: Double?
+            if let limit = options.iterations { remaining = Double(limit - iteration) / rate }
+            if let limit = options.timeLimit { remaining = min(remaining ?? .infinity, limit - seconds) }
+            progress = TrainingProgress(iteration: iteration, losses: losses, iterationsPerSecond: rate,
+                                        remainingSeconds: remaining, elapsedSeconds: seconds)
+            report(progress)
+            if options.previewEvery > 0 && iteration % options.previewEvery == 0 { try writePreview() }
+            if Date().timeIntervalSince(lastCheckpoint) >= options.checkpointSeconds {
+                try saveCheckpoint()
+                lastCheckpoint = Date()
+            }
+        }
+        try saveCheckpoint()
+        return progress
+    }
+
+    /// Writes the model (fp32) and the training state.
+    public func saveCheckpoint() throws(TrainError) {
+        try SwapModelFile.write(config: config, parameters: model.parameters, to: options.output)
+        try TrainingState.write(optimizer: optimizer, iteration: iteration, options: options)
+        try? lossLog?.synchronize()
+    }
+
+    /// Renders the preview grid (up to four rows) to `<stem>_previews/preview_<iteration>.png`; returns its path.
+    @discardableResult
+    public func writePreview() throws(TrainError) -> URL {
+        let image = preview()
+        let directory = options.previewDirectory
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent(String(format: "preview_%07d.png", iteration))
+        do { try PNGEncoder.write(image, to: url.path) } catch {
+            throw .unreadableFile(path: url.path, reason: "write failed: \(error)")
+        }
+        return url
+    }
+
+    /// The preview grid for fixed, unaugmented faces.
+    func preview() -> RGBImage {
+        let n = options.batch, r = config.resolution, tile = r * r * 3
+        let batch = TrainingBatch.preview(data: data, batch: n)
+        let rec = batch.input.withUnsafeBufferPointer { model.forward($0.baseAddress!) }
+        let srcRec = Array(UnsafeBufferPointer(start: rec.srcFace, count: n * tile))
+        let dstRec = Array(UnsafeBufferPointer(start: rec.dstFace, count: n * tile))
+        let swapped = Array(UnsafeBufferPointer(start: model.swapDestination().face, count: n * tile))
+        return batch.target.withUnsafeBufferPointer { target in
+            srcRec.withUnsafeBufferPointer { sr in
+                dstRec.withUnsafeBufferPointer { dr in
+                    swapped.withUnsafeBufferPointer { sw in
+                        PreviewGrid.render(resolution: r, rows: min(4, n), columns: [
+                            { target.baseAddress! + $0 * tile }, { sr.baseAddress! + $0 * tile },
+                            { target.baseAddress! + (n + $0) * tile }, { dr.baseAddress! + $0 * tile },
+                            { sw.baseAddress! + $0 * tile },
+                        ])
+                    }
+                }
+            }
+        }
+    }
+
+    /// Opens the loss CSV, dropping rows past the resumed iteration (written after the last checkpoint).
+    private func openLossLog() throws(TrainError) {
+        let path = options.lossLogPath
+        var text = "iteration,src_loss,dst_loss\n"
+        if options.resume, let existing = try? String(contentsOf: path, encoding: .utf8) {
+            let kept = existing.split(separator: "\n").dropFirst().filter { line in
+                line.split(separator: ",").first.flatMap { Int($0) }.map { $0 <= iteration } ?? false
+            }
+            text += kept.map { $0 + "\n" }.joined()
+        }
+        do {
+            try Data(text.utf8).write(to: path)
+            lossLog = try FileHandle(forWritingTo: path)
+            lossLog?.seekToEndOfFile()
+        } catch {
+            throw .unreadableFile(path: path.path, reason: "cannot write the loss log")
+        }
+    }
+}

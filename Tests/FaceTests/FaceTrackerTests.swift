@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+@testable import Face
+import TestSupport
+@testable import Imaging
+
+@Suite struct FaceTrackerTests {
+    static let size = SIMD2<Float>(640, 480)
+
+    static func candidate(at c: SIMD2<Float>, scale: Float, presence: Float = 1, trackID: Int? = nil) -> FaceCandidate {
+        var lm = TestFaces.landmarks(center: c, scale: scale)
+        lm.presence = presence
+        return FaceCandidate(landmarks: lm, trackID: trackID)
+    }
+
+    @Test func keepsIDsWhileFacesMoveAndSortsBySize() {
+        var options = FaceTracker.Options()
+        options.maxFaces = 0
+        var tracker = FaceTracker(options: options)
+        var ids: [Int: SIMD2<Float>] = [:]
+        for frame in 0..<10 {
+            let shift = Float(frame) * 3
+            // Listed in a different order each frame: identity must come from overlap, not position in the list.
+            var cands = [Self.candidate(at: SIMD2(150 + shift, 240), scale: 5), Self.candidate(at: SIMD2(450 - shift, 240), scale: 8)]
+            if frame % 2 == 1 { cands.reverse() }
+            let faces = tracker.update(candidates: cands, frameIndex: frame, time: Double(frame) / 30, frameSize: Self.size,
+                                       detected: true)
+            #expect(faces.count == 2)
+            #expect(faces[0].box.area > faces[1].box.area)  // largest first
+            for f in faces {
+                if let last = ids[f.id] { #expect(abs(f.box.center.x - last.x) < 10) }
+                ids[f.id] = f.box.center
+            }
+        }
+        #expect(ids.count == 2)
+    }
+
+    @Test func selectionMaxFacesAndSortOrders() {
+        var options = FaceTracker.Options()
+        options.maxFaces = 1
+        options.sortOrder = .leftToRight
+        var tracker = FaceTracker(options: options)
+        let cands = [Self.candidate(at: SIMD2(450, 240), scale: 8), Self.candidate(at: SIMD2(150, 240), scale: 5)]
+        let first = tracker.update(candidates: cands, frameIndex: 0, time: 0, frameSize: Self.size, detected: true)
+        #expect(first.count == 1 && first[0].box.center.x < 320)
+        let rightID = first[0].id == 0 ? 1 : 0
+        tracker.options.selection = .ids([rightID])
+        let second = tracker.update(candidates: cands, frameIndex: 1, time: 1 / 30, frameSize: Self.size, detected: false)
+        #expect(second.map(\.id) == [rightID])
+        #expect(second[0].box.center.x > 320)
+    }
+
+    @Test func detectionPolicyAndLifecycle() {
+        var options = FaceTracker.Options()
+        options.detectionInterval = 5
+        options.maxMissedFrames = 2
+        var tracker = FaceTracker(options: options)
+        #expect(tracker.needsDetection(frameIndex: 0))
+        let faces = tracker.update(candidates: [Self.candidate(at: SIMD2(320, 240), scale: 6)], frameIndex: 0, time: 0,
+                                   frameSize: Self.size, detected: true)
+        let id = faces[0].id
+        #expect(faces[0].isNew)
+        // Between detections, the landmarker runs on the tracker's ROIs.
+        for frame in 1..<5 {
+            #expect(!tracker.needsDetection(frameIndex: frame))
+            let rois = tracker.rois()
+            #expect(rois.count == 1 && rois[0].trackID == id)
+            #expect(abs(rois[0].roi.center.x - 320) < 20 && abs(rois[0].roi.rotation) < 1e-3)
+            let f = tracker.update(candidates: [Self.candidate(at: SIMD2(320, 240), scale: 6, trackID: id)], frameIndex: frame,
+                                   time: Double(frame) / 30, frameSize: Self.size, detected: false)
+            #expect(f.map(\.id) == [id] && !f[0].isNew)
+        }
+        #expect(tracker.needsDetection(frameIndex: 5))
+        // Presence drop: the face is not reported and a detection is requested at once.
+        let dropped = tracker.update(candidates: [Self.candidate(at: SIMD2(320, 240), scale: 6, presence: 0.2, trackID: id)],
+                                     frameIndex: 5, time: 5 / 30, frameSize: Self.size, detected: false)
+        #expect(dropped.isEmpty && tracker.needsDetection(frameIndex: 6))
+        // Back within maxMissedFrames: same ID. Gone for longer: a new ID.
+        let back = tracker.update(candidates: [Self.candidate(at: SIMD2(325, 240), scale: 6)], frameIndex: 6, time: 6 / 30,
+                                  frameSize: Self.size, detected: true)
+        #expect(back.map(\.id) == [id])
+        for frame in 7...9 {
+            tracker.update(candidates: [], frameIndex: frame, time: Double(frame) / 30, frameSize: Self.size, detected: true)
+        }
+        let reborn = tracker.update(candidates: [Self.candidate(at: SIMD2(325, 240), scale: 6)], frameIndex: 10, time: 10 / 30,
+                                    frameSize: Self.size, detected: true)
+        #expect(reborn.count == 1 && reborn[0].id != id && reborn[0].isNew)
+    }
+
+    @Test func roiFollowsTheLandmarkRule() {
+        let lm = TestFaces.landmarks(center: SIMD2(300, 200), scale: 7, rotation: 0.3)
+        let roi = FaceROI(landmarks: lm.points2D)
+        let box = BoundingBox(bounding: lm.points2D)
+        #expect(abs(roi.rotation - 0.3) < 1e-4)
+        #expect(abs(roi.side - 1.5 * max(box.width, box.height)) < 1e-3)
+        // The crop's centre pixel maps to the ROI centre, and its x axis runs along the eye line.
+        let m = roi.cropToFrame(cropSize: 192)
+        #expect(simd_distance(m.apply(SIMD2(96, 96)), roi.center) < 1e-3)
+        let axis = m.applyLinear(SIMD2(1, 0))
+        #expect(abs(atan2f(axis.y, axis.x) - 0.3) < 1e-4)
+    }
+}
