@@ -22,6 +22,7 @@ struct Facelive: ParsableCommand {
             Foundation.exit(1)
         }
         FFmpegLog.configure(verbose: false)  // commands with --verbose raise it; nothing leaks before that
+        signal(SIGPIPE, SIG_IGN)  // a closed stdout is an error the writer reports, not a silent death
         let arguments = CommandLineArguments.joiningNegativeValues(Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot(arguments)

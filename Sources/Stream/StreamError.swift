@@ -38,6 +38,8 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
     case deviceLost(String, reason: String)
     /// Any other failed device call.
     case deviceFailed(String, operation: String, reason: String)
+    /// Writing to an open output failed (a closed pipe, a full disk).
+    case writeFailed(String, reason: String)
     /// An output names one of the job's inputs: writing it would destroy the input.
     case outputIsInput(output: String, input: String)
     /// Two outputs of one job name the same file.
@@ -85,6 +87,8 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
             return "device lost: \(path) (\(reason))"
         case .deviceFailed(let path, let operation, let reason):
             return "cannot \(operation) \(path): \(reason)"
+        case .writeFailed(let name, let reason):
+            return "cannot write \(name): \(reason)"
         case .outputIsInput(let output, let input):
             return "output \(output) is the input \(input): writing it would destroy the input; choose another output name"
         case .outputsCollide(let first, let second):
@@ -101,7 +105,8 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
     public var reason: String {
         switch self {
         case .inputNotFound: return "no such file"
-        case .cannotOpenInput(_, let reason), .invalidStream(_, let reason): return reason
+        case .cannotOpenInput(_, let reason), .invalidStream(_, let reason), .cannotOpenOutput(_, let reason),
+             .writeFailed(_, let reason): return reason
         case .noVideoStream: return "it holds no picture"
         case .unsupportedCodec(_, let codec): return "no decoder for its codec '\(codec)'"
         case .noFramesDecoded: return "no picture could be decoded from it (truncated or corrupt?)"

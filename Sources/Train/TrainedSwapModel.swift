@@ -39,7 +39,37 @@ public final class TrainedSwapModel {
             decoder = builder.decoder(name: "decoder", context: context)
             code = AlignedBuffer(count: decoder.inputCount)
         }
-        try SwapModelFile.load(encoder.parameters + inter.parameters + (interB?.parameters ?? []) + decoder.parameters, from: file)
+        let parameters = encoder.parameters + inter.parameters + (interB?.parameters ?? []) + decoder.parameters
+        try SwapModelFile.load(parameters, from: file)
+        try checkOutputs(parameters)
+    }
+
+    /// Weights a trained model has are far below this; a file with larger ones (or NaN) would only paint noise.
+    static let weightLimit: Float = 1e4
+
+    /// Refuses a model that cannot paint a face: non-finite or absurd weights, or non-finite outputs on a probe
+    /// face (a smooth grey-to-skin gradient) — better a clear error at load than a run that silently swaps nothing.
+    private func checkOutputs(_ parameters: [Parameter]) throws(TrainError) {
+        for p in parameters {
+            let values = UnsafeBufferPointer(start: p.value.baseAddress, count: p.count)
+            if let bad = values.first(where: { !($0.magnitude <= Self.weightLimit) }) {
+                throw .unsupportedModel("weight \(bad) in '\(p.name)' (outside ±\(Self.weightLimit); a broken or diverged training?)")
+            }
+        }
+        let r = config.resolution
+        var probe = [Float](repeating: 0, count: r * r * 3)
+        for y in 0..<r {
+            for x in 0..<r {
+                let i = (y * r + x) * 3, t = Float(x + y) / Float(2 * r)
+                probe[i] = 0.45 + 0.4 * t
+                probe[i + 1] = 0.35 + 0.3 * t
+                probe[i + 2] = 0.3 + 0.25 * t
+            }
+        }
+        let out = probe.withUnsafeBufferPointer { swap($0.baseAddress!) }
+        guard out.face.allSatisfy({ $0.isFinite }), out.mask.allSatisfy({ $0.isFinite }) else {
+            throw .unsupportedModel("its output on a probe face is not finite (NaN or infinite): the weights are broken")
+        }
     }
 
     /// Side of the square face crop.

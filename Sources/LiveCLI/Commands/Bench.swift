@@ -31,7 +31,7 @@ struct Bench: ParsableCommand {
     var verbose = false
 
     func validate() throws {
-        if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
+        if let duration { try OptionRange.check(duration, "--duration", 0.01...31_536_000, unit: " s") }
     }
 
     func run() throws {
@@ -48,13 +48,13 @@ struct Bench: ParsableCommand {
         let report = try job.run { _ in stages }
         // With the JSON on stdout, the table goes to stderr.
         let table = Data((BenchTable(report).text + "\n").utf8)
-        (json == "-" ? FileHandle.standardError : FileHandle.standardOutput).write(table)
+        try (json == "-" ? ByteWriter.standardError : ByteWriter.standardOutput).write(table)
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             let data = try encoder.encode(report) + Data("\n".utf8)
             if json == "-" {
-                FileHandle.standardOutput.write(data)
+                try ByteWriter.standardOutput.write(data)
             } else {
                 try data.write(to: URL(fileURLWithPath: json))
             }

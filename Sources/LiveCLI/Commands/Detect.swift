@@ -38,7 +38,7 @@ struct Detect: ParsableCommand {
         let analysis = try tracking.pipeline(defaultMaxFaces: 0).analysisStage()
         // The log is opened once the job has checked its outputs and opened the input; it replaces an existing
         // file only when the job succeeds.
-        var log: FileHandle?
+        var log: ByteWriter?
         defer {
             if logFile != nil { try? log?.close() }
             logFile?.discard()
@@ -47,11 +47,7 @@ struct Detect: ParsableCommand {
             if json == "-" {
                 log = .standardOutput
             } else if let logFile {
-                guard FileManager.default.createFile(atPath: logFile.path, contents: nil),
-                      let handle = FileHandle(forWritingAtPath: logFile.path) else {
-                    throw ValidationError("cannot write --json \(logFile.destination)")
-                }
-                log = handle
+                log = try ByteWriter(creating: logFile.path)
             }
             return [analysis, FaceAnnotationStage(draw: output != nil, log: log)]
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Neural
+import Stream
 import Swap
 import Train
 
@@ -21,6 +22,7 @@ struct Model: ParsableCommand {
 
     func validate() throws {
         if half && output == nil { throw ValidationError("--half needs -o OUTPUT") }
+        if let output { try OutputConflicts.check(outputs: [NamedPath("-o", output)], inputs: [NamedPath("MODEL", model)]) }
     }
 
     func run() throws {
@@ -30,11 +32,11 @@ struct Model: ParsableCommand {
         }
     }
 
-    private func describeAndCopy() throws(TrainError) {
+    private func describeAndCopy() throws {
         let input = URL(fileURLWithPath: model)
         let loaded = try TrainedSwapModel(contentsOf: input)
         let c = loaded.config
-        print(String(format: "%@: %@ %d px, ae %d e %d d %d dm %d%@, %.2f GFLOP/face, direction %@, coverage %.2f",
+        try Terminal.printOutput(String(format: "%@: %@ %d px, ae %d e %d d %d dm %d%@, %.2f GFLOP/face, direction %@, coverage %.2f",
                      model, c.architecture.rawValue, c.resolution, c.aeDims, c.eDims, c.dDims, c.dMaskDims,
                      c.residualBlocks ? " +res" : "", Double(loaded.flopsPerFace) / 1e9, c.direction.rawValue,
                      c.alignment.coverage))
@@ -42,6 +44,6 @@ struct Model: ParsableCommand {
         let dtype: SafetensorsFile.DType = half ? .f16 : .f32
         try SwapModelFile.convert(input, to: URL(fileURLWithPath: output), dtype: dtype)
         let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
-        print(String(format: "wrote %@ (%@, %.1f MB)", output, dtype.rawValue, Double(bytes) / 1e6))
+        try Terminal.printOutput(String(format: "wrote %@ (%@, %.1f MB)", output, dtype.rawValue, Double(bytes) / 1e6))
     }
 }

@@ -36,7 +36,7 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Play a file at its own pace, like a camera (implies --live): for benchmarks and virtual cameras.")
     var realtime = false
 
-    @Option(help: "Decoder and encoder threads (0 = automatic).")
+    @Option(help: "Decoder and encoder threads (0 = automatic, at most 256).")
     var threads = 0
 
     @Option(name: .customLong("input-timeout"), help: ArgumentHelp("Network input: give up after this many seconds without data (0 = wait forever); a stream that stops mid-way ends the job, its output finished.", valueName: "SECONDS"))
@@ -46,8 +46,8 @@ struct InputOptions: ParsableArguments {
         if let size { _ = try FrameSize(parsing: size) }
         if let fps { try OptionRange.check(fps, "--fps", 0.01...1000) }
         if let inputFPS { try OptionRange.check(inputFPS, "--input-fps", 0.01...1000) }
-        if let maxFrames, maxFrames < 1 { throw ValidationError("--max-frames must be at least 1") }
-        if threads < 0 { throw ValidationError("--threads must be 0 or more") }
+        if let maxFrames { try OptionRange.check(maxFrames, "--max-frames", 1...1_000_000_000) }
+        try OptionRange.check(threads, "--threads", 0...256)
         if let stream { try OptionRange.check(stream, "--stream", 0...9_999) }
         try OptionRange.check(inputTimeout, "--input-timeout", 0...86_400, unit: " s")
         if !(try captureSettings().isEmpty), !readsDevice {

@@ -21,8 +21,7 @@ enum OptionRange {
     /// `1`, `0.5`, `1e-06`, `nan` — short, like the user typed it.
     private static func format<Value: BinaryFloatingPoint>(_ value: Value) -> String {
         let double = Double(value)
-        guard double.isFinite else { return "\(double)" }
-        if double == double.rounded(), abs(double) < 1e15 { return String(Int64(double)) }
-        return "\(double)"
+        if double.isFinite, double == double.rounded(), abs(double) < 1e15 { return String(Int64(double)) }
+        return String(describing: value)
     }
 }

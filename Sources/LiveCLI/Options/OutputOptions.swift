@@ -31,15 +31,15 @@ struct OutputOptions: ParsableArguments {
     var v4l2Format = "yu12"
 
     func validate() throws {
-        guard (0...51).contains(crf) else { throw ValidationError("--crf must be between 0 and 51") }
+        try OptionRange.check(crf, "--crf", 0...51)
         if let preset, !EncoderSettings.x264Presets.contains(preset) {
             throw ValidationError("unknown --preset '\(preset)'; one of: \(EncoderSettings.x264Presets.joined(separator: ", "))")
         }
         if let tune, !EncoderSettings.x264Tunes.contains(tune) {
             throw ValidationError("unknown --tune '\(tune)'; one of: \(EncoderSettings.x264Tunes.joined(separator: ", "))")
         }
-        if let gop, gop < 1 { throw ValidationError("--gop must be at least 1") }
-        guard (0...5000).contains(delay) else { throw ValidationError("--delay must be between 0 and 5000 ms") }
+        if let gop { try OptionRange.check(gop, "--gop", 1...10_000) }
+        try OptionRange.check(delay, "--delay", 0...5000, unit: " ms")
         guard V4L2PixelFormat(name: v4l2Format) != nil else {
             throw ValidationError("unknown --v4l2-format '\(v4l2Format)'; one of: yu12, yuyv")
         }

@@ -102,7 +102,7 @@ struct PipelineJob {
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(report) + Data("\n".utf8)
         // With video on stdout, machine-readable output goes to stderr.
-        (output?.output == "-" ? FileHandle.standardError : FileHandle.standardOutput).write(data)
+        try (output?.output == "-" ? ByteWriter.standardError : ByteWriter.standardOutput).write(data)
     }
 }
 
