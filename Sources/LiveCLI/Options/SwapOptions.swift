@@ -13,6 +13,15 @@ struct SwapOptions: ParsableArguments {
     @Option(name: .customLong("color-transfer"), help: "Colour matching of the new face: rct, lct or none.")
     var colorTransfer: ColorTransfer = .rct
 
+    @Option(help: ArgumentHelp("Relighting: the target's light, skin tone and white balance under the new face's detail, 0 (off: --color-transfer instead) to 1.", valueName: "S"))
+    var relight: Float = 1
+
+    @Option(help: "Blend: pyramid (multi-band, no seam) or alpha (feathered mask).")
+    var blend: BlendMode = .pyramid
+
+    @Option(name: .customLong("keep-glasses"), help: "Keep the target's glasses in front of the new face: auto (when detected), on, off.")
+    var keepGlasses: GlassesMode = .auto
+
     @Option(help: "Face opacity 0…1.")
     var opacity: Float = 1
 
@@ -37,6 +46,7 @@ struct SwapOptions: ParsableArguments {
 
     func validate() throws {
         guard (0...1).contains(opacity) else { throw ValidationError("--opacity must be between 0 and 1") }
+        guard (0...1).contains(relight) else { throw ValidationError("--relight must be between 0 and 1") }
         guard blur >= 0 else { throw ValidationError("--blur must be 0 or more") }
         guard (0...0.95).contains(temporalSmoothing) else { throw ValidationError("--temporal-smoothing must be between 0 and 0.95") }
         guard temporalReset > 0 else { throw ValidationError("--temporal-reset must be positive") }
@@ -53,6 +63,9 @@ struct SwapOptions: ParsableArguments {
         options.blurSigma = blur
         options.colorTransfer = colorTransfer
         options.opacity = opacity
+        options.relighting.strength = relight
+        options.blend = blend
+        options.keepGlasses = keepGlasses
         options.keepOriginalMouth = keepMouth
         options.keepOriginalEyes = keepEyes
         return options
@@ -60,3 +73,5 @@ struct SwapOptions: ParsableArguments {
 }
 
 extension ColorTransfer: ExpressibleByArgument {}
+extension BlendMode: ExpressibleByArgument {}
+extension GlassesMode: ExpressibleByArgument {}

@@ -17,6 +17,7 @@ public final class FaceSwapStage: FrameProcessor {
     private var preview: FacePreview?
     private var smoother: TemporalFaceSmoother?
     private var flicker = SwapFlickerStatistics()
+    private var glasses = TrackMemory<GlassesTrack>()
 
     /// - Parameters:
     ///   - alignment: how faces are cut out; must equal the swapper's own ``FaceSwapper/alignment`` when it has one.
@@ -41,6 +42,7 @@ public final class FaceSwapStage: FrameProcessor {
         defer {
             smoother?.endFrame()
             flicker.endFrame()
+            glasses.endFrame()
         }
         guard let analysis = frame[attachment: FaceAnalysis.self] else { throw FaceSwapStageError.missingAnalysis }
         guard !analysis.faces.isEmpty else { return }
@@ -59,7 +61,9 @@ public final class FaceSwapStage: FrameProcessor {
             let smoothed = smoother == nil ? nil : frame.measure("smooth") { smoother!.smooth(raw, trackID: face.id) }
             flicker.record(target: swapperAligns ? aligned : nil, swapped: raw, smoothed: smoothed, trackID: face.id)
             let swapped = smoothed ?? raw
-            frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, into: &output) }
+            var track = glasses[face.id] ?? GlassesTrack()
+            frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, into: &output, glasses: &track) }
+            glasses.store(track, for: face.id)
             if shown == nil, preview != nil, let aligned { shown = (aligned.image, swapped.image) }
         }
         frame.setImage(output)

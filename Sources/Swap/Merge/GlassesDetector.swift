@@ -1,0 +1,100 @@
+import Face
+import Imaging
+import Stream
+
+/// Whether keep-glasses is on: detected per face (`auto`), always, or never.
+public enum GlassesMode: String, Sendable, CaseIterable {
+    case auto, on, off
+}
+
+/// Finds the target's glasses in swap space so the merger can leave those pixels alone: thin dark or light
+/// structures (black and white top-hats of the luma) in the band across the eyes and the nose bridge.
+///
+/// Presence is judged at the nose bridge, where a frame's bridge crosses skin that is otherwise smooth: the share
+/// of columns of a small strip between the inner eye corners that hold a thin dark line. Across frames the
+/// evidence is averaged per face (``GlassesTrack``) with hysteresis, so the kept pixels do not blink.
+enum GlassesDetector {
+    /// Top-hat strength (luma 0…1) from which a pixel is part of a frame (≈ 18 levels darker than its closing).
+    static let lineThreshold: Float = 0.07
+    /// Bridge columns holding a line, from which a frame counts as glasses.
+    static let presentAbove: Float = 0.55
+    static let absentBelow: Float = 0.35
+
+    /// Thin dark structures of `image` in the eye band (0…1 per pixel, 0 outside the band), plus the bridge evidence.
+    static func detect(in image: RGBImage, points: [SIMD2<Float>]) -> (lines: AlphaMask, evidence: Float)? {
+        guard points.count == FaceMeshTopology.pointCount else { return nil }
+        let (w, h) = (image.width, image.height)
+        let a = points[FaceMeshTopology.rightEyeOuter], b = points[FaceMeshTopology.leftEyeOuter]
+        let d = ((b - a) * (b - a)).sum().squareRoot()
+        guard d > 8 else { return nil }
+        let u = (b - a) / d, v = SIMD2(-u.y, u.x)
+        let centre = (a + b) / 2
+        // Band: the eye line ± 0.45 d (brows to cheekbones), a quarter of d past each corner.
+        let corners = [SIMD2<Float>(-0.75, -0.45), SIMD2(0.75, -0.45), SIMD2(0.75, 0.45), SIMD2(-0.75, 0.45)]
+            .map { centre + d * ($0.x * u + $0.y * v) }
+        let box = BoundingBox(bounding: corners)
+        let x0 = max(0, Int(box.x.rounded(.down))), y0 = max(0, Int(box.y.rounded(.down)))
+        let x1 = min(w - 1, Int((box.x + box.width).rounded(.up))), y1 = min(h - 1, Int((box.y + box.height).rounded(.up)))
+        guard x1 - x0 >= 8, y1 - y0 >= 8 else { return nil }
+        let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1)
+        var luma = AlphaMask(width: bw, height: bh)
+        image.pixels.withUnsafeBufferPointer { p in
+            for y in 0..<bh {
+                for x in 0..<bw {
+                    let i = 3 * ((y0 + y) * w + x0 + x)
+                    luma.values[y * bw + x] = (0.299 * Float(p[i]) + 0.587 * Float(p[i + 1]) + 0.114 * Float(p[i + 2])) / 255
+                }
+            }
+        }
+        let radius = max(2, Int((0.04 * d).rounded()))
+        // Frames are dark (black top-hat: closing − luma) or light metal and plastic (white top-hat: luma − opening).
+        var closed = luma, opened = luma
+        closed.erode(pixels: -radius)
+        closed.erode(pixels: radius)
+        opened.erode(pixels: radius)
+        opened.erode(pixels: -radius)
+        var lines = AlphaMask(width: w, height: h)
+        // Bridge strip: between the inner eye corners, from 0.3 d above the eye line to 0.1 d below.
+        let inner = (points[FaceMeshTopology.rightEyeInner] + points[FaceMeshTopology.leftEyeInner]) / 2
+        var columnHit = [Bool](repeating: false, count: 16), columnSeen = [Bool](repeating: false, count: 16)
+        for y in 0..<bh {
+            for x in 0..<bw {
+                let p = SIMD2(Float(x0 + x), Float(y0 + y))
+                let q = p - centre
+                let (s, t) = ((q * u).sum() / d, (q * v).sum() / d)
+                guard abs(s) <= 0.75, abs(t) <= 0.45 else { continue }
+                // Outside the band's ends the top-hat's zero padding would read as lines.
+                guard x >= radius, y >= radius, x < bw - radius, y < bh - radius else { continue }
+                let j = y * bw + x
+                let line = max(closed.values[j] - luma.values[j], luma.values[j] - opened.values[j])
+                let r = p - inner
+                let (bs, bt) = ((r * u).sum() / d, (r * v).sum() / d)
+                if abs(bs) < 0.1, bt > -0.3, bt < 0.1 {
+                    let column = min(15, Int((bs + 0.1) / 0.2 * 16))
+                    columnSeen[column] = true
+                    if line > lineThreshold { columnHit[column] = true }
+                }
+                if line > lineThreshold { lines.values[(y0 + y) * w + x0 + x] = min(1, line / lineThreshold - 1) }
+            }
+        }
+        let seen = columnSeen.filter { $0 }.count
+        let evidence = seen > 0 ? Float(zip(columnHit, columnSeen).filter { $0 && $1 }.count) / Float(seen) : 0
+        return (lines, evidence)
+    }
+}
+
+/// A face's glasses over time: evidence averaged over frames, present/absent with hysteresis.
+public struct GlassesTrack: Sendable {
+    /// Running mean of the bridge evidence (exponential, ~5 frames).
+    public private(set) var evidence: Float?
+    /// Whether glasses are kept on this face.
+    public private(set) var present = false
+
+    public init() {}
+
+    mutating func observe(_ frameEvidence: Float) {
+        let e = evidence.map { $0 + 0.2 * (frameEvidence - $0) } ?? frameEvidence
+        evidence = e
+        if e > GlassesDetector.presentAbove { present = true } else if e < GlassesDetector.absentBelow { present = false }
+    }
+}
