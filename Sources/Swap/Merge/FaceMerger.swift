@@ -95,10 +95,25 @@ public struct FaceMerger: Sendable {
     private func keptHoles(for swap: SwappedFace, points: [SIMD2<Float>]) -> AlphaMask? {
         let kept = options.keptParts.union(swap.keptParts)
         guard !kept.isEmpty, points.count == FaceMeshTopology.pointCount else { return nil }
-        var holes = AlphaMask(width: swap.image.width, height: swap.image.height)
-        for ring in kept.rings { PolygonRasterizer.fill(ring.map { points[$0] }, into: &holes) }
-        holes.erode(pixels: -options.keptPartDilatePixels)
-        holes.gaussianBlur(sigma: options.keptPartBlurSigma)
+        let (w, h) = (swap.image.width, swap.image.height)
+        // Built in the openings' own box (a few percent of the face), then placed in a swap-size mask.
+        let rings = kept.rings.map { $0.map { points[$0] } }
+        let reach = Float(abs(options.keptPartDilatePixels)) + 3 * options.keptPartBlurSigma + 2
+        let box = BoundingBox(bounding: rings.flatMap { $0 })
+        let x0 = max(0, Int((box.x - reach).rounded(.down))), y0 = max(0, Int((box.y - reach).rounded(.down)))
+        let x1 = min(w - 1, Int((box.x + box.width + reach).rounded(.up)))
+        let y1 = min(h - 1, Int((box.y + box.height + reach).rounded(.up)))
+        guard x0 < x1, y0 < y1 else { return nil }
+        let origin = SIMD2(Float(x0), Float(y0))
+        var local = AlphaMask(width: x1 - x0 + 1, height: y1 - y0 + 1)
+        for ring in rings { PolygonRasterizer.fill(ring.map { $0 - origin }, into: &local) }
+        local.erode(pixels: -options.keptPartDilatePixels)
+        local.gaussianBlur(sigma: options.keptPartBlurSigma)
+        var holes = AlphaMask(width: w, height: h)
+        for y in 0..<local.height {
+            holes.values.replaceSubrange((y0 + y) * w + x0..<(y0 + y) * w + x0 + local.width,
+                                         with: local.values[y * local.width..<(y + 1) * local.width])
+        }
         return holes
     }
 
@@ -146,19 +161,16 @@ public struct FaceMerger: Sendable {
             if let kept { mask.cut(kept) }
             FacePaste.blend(face, mask: mask, toFrame: swap.toFrame, into: &frame)
         case .pyramid:
-            var difference = PyramidBlend.difference(over: face, under: original, mask: mask, levels: options.pyramidLevels)
-            // The coarse bands reach past the mask; the swap box's own border must still add nothing.
-            var keep = AlphaMask(width: face.width, height: face.height, value: 1)
-            keep.fadeBorder(pixels: 1 << (options.pyramidLevels - 2))
-            if let kept { keep.cut(kept) }
-            for i in difference.indices { difference[i] *= keep.values[i] }
-            FacePaste.add(difference, width: face.width, height: face.height, toFrame: swap.toFrame, into: &frame)
+            let bands = PyramidBlend.Bands(over: face, under: original, mask: mask, levels: options.pyramidLevels)
+            FacePaste.addBlend(face, under: original, mask: mask, bands: bands, fade: 1 << (options.pyramidLevels - 2),
+                               kept: kept, toFrame: swap.toFrame, into: &frame)
         }
     }
 
     /// The target's glasses to keep (swap space, 0…1), or nil.
     private func keptGlasses(in original: RGBImage, points: [SIMD2<Float>], track: inout GlassesTrack) -> AlphaMask? {
-        guard options.keepGlasses != .off, let found = GlassesDetector.detect(in: original, points: points) else { return nil }
+        guard options.keepGlasses != .off, options.keepGlasses == .on || track.shouldLook(),
+              let found = GlassesDetector.detect(in: original, points: points) else { return nil }
         track.observe(found.evidence)
         guard options.keepGlasses == .on || track.present else { return nil }
         var lines = found.lines

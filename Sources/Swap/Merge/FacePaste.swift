@@ -38,6 +38,51 @@ enum FacePaste {
         }
     }
 
+    /// Multi-band paste: `frame += blend(face − under) · keep`, where `keep` fades to 0 over the swap box's outer
+    /// `fade` pixels (the coarse bands reach past the mask; the box's border must still add nothing) and is cut by
+    /// `kept` (openings and glasses that stay the target's).
+    static func addBlend(_ face: RGBImage, under: RGBImage, mask: AlphaMask, bands: PyramidBlend.Bands, fade: Int,
+                         kept: AlphaMask?, toFrame: AffineTransform2D, into frame: inout RGBImage) {
+        let (w, h) = (face.width, face.height)
+        @inline(__always) func keep(_ x: Int, _ y: Int, _ i: Int) -> Float {
+            let d = min(min(x, w - 1 - x), min(y, h - 1 - y))
+            let f = d < fade ? Float(d) / Float(fade) : 1
+            return kept.map { f * (1 - $0.values[i]) } ?? f
+        }
+        guard let offset = toFrame.integerTranslation else {
+            // The general path resamples a stored difference.
+            var difference = bands.difference(over: face, under: under, mask: mask)
+            for y in 0..<h { for x in 0..<w { difference[y * w + x] *= keep(x, y, y * w + x) } }
+            add(difference, width: w, height: h, toFrame: toFrame, into: &frame)
+            return
+        }
+        let xa = max(0, -offset.x), xb = min(w - 1, frame.width - 1 - offset.x)
+        let ya = max(0, -offset.y), yb = min(h - 1, frame.height - 1 - offset.y)
+        guard xa <= xb, ya <= yb else { return }
+        let frameWidth = frame.width
+        face.pixels.withUnsafeBufferPointer { o in
+            under.pixels.withUnsafeBufferPointer { u in
+                mask.values.withUnsafeBufferPointer { m in
+                    frame.pixels.withUnsafeMutableBufferPointer { out in
+                        for y in ya...yb {
+                            let dst = out.baseAddress! + 3 * ((y + offset.y) * frameWidth + offset.x)
+                            for x in xa...xb {
+                                let i = y * w + x
+                                let k = keep(x, y, i)
+                                guard k > 0 else { continue }
+                                let v = bands.blend(difference: PyramidBlend.pixelDifference(o.baseAddress!, u.baseAddress!, i),
+                                                    mask: m[i], x: x, y: y) * k
+                                guard largest(v) >= significant else { continue }
+                                let q = dst + 3 * x
+                                Bilinear.store(SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0) + v, to: q)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// `frame += difference` (swap-space RGB, 0–255 scale) wherever it is at least a rounding step.
     static func add(_ difference: [SIMD4<Float>], width: Int, height: Int, toFrame: AffineTransform2D,
                     into frame: inout RGBImage) {

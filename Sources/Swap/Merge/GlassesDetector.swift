@@ -56,7 +56,7 @@ enum GlassesDetector {
         var lines = AlphaMask(width: w, height: h)
         // Bridge strip: between the inner eye corners, from 0.3 d above the eye line to 0.1 d below.
         let inner = (points[FaceMeshTopology.rightEyeInner] + points[FaceMeshTopology.leftEyeInner]) / 2
-        var columnHit = [Bool](repeating: false, count: 16), columnSeen = [Bool](repeating: false, count: 16)
+        var bridge = BridgeStrip()
         for y in 0..<bh {
             for x in 0..<bw {
                 let p = SIMD2(Float(x0 + x), Float(y0 + y))
@@ -69,17 +69,46 @@ enum GlassesDetector {
                 let line = max(closed.values[j] - luma.values[j], luma.values[j] - opened.values[j])
                 let r = p - inner
                 let (bs, bt) = ((r * u).sum() / d, (r * v).sum() / d)
-                if abs(bs) < 0.1, bt > -0.3, bt < 0.1 {
-                    let column = min(15, Int((bs + 0.1) / 0.2 * 16))
-                    columnSeen[column] = true
-                    if line > lineThreshold { columnHit[column] = true }
-                }
+                bridge.observe(across: bs, height: bt, line: line > lineThreshold)
                 if line > lineThreshold { lines.values[(y0 + y) * w + x0 + x] = min(1, line / lineThreshold - 1) }
             }
         }
-        let seen = columnSeen.filter { $0 }.count
-        let evidence = seen > 0 ? Float(zip(columnHit, columnSeen).filter { $0 && $1 }.count) / Float(seen) : 0
-        return (lines, evidence)
+        return (lines, bridge.evidence)
+    }
+}
+
+/// The strip between the inner eye corners (0.1 eye-distance either side of their midpoint, from 0.3 above the eye
+/// line to 0.1 below) in a grid of cells. A frame's bridge is a line across the whole strip at one height; brows,
+/// eye corners, creases and shadows are blobs that fill a few columns only.
+struct BridgeStrip {
+    static let columns = 16, rows = 12
+    private var hit = [Bool](repeating: false, count: columns * rows)
+    private var seen = [Bool](repeating: false, count: columns)
+
+    /// A pixel at `s` (across, eye distances from the midpoint) and `t` (down from the eye line).
+    mutating func observe(across s: Float, height t: Float, line: Bool) {
+        guard abs(s) < 0.1, t > -0.3, t < 0.1 else { return }
+        let column = min(Self.columns - 1, Int((s + 0.1) / 0.2 * Float(Self.columns)))
+        let row = min(Self.rows - 1, Int((t + 0.3) / 0.4 * Float(Self.rows)))
+        seen[column] = true
+        if line { hit[row * Self.columns + column] = true }
+    }
+
+    /// The largest share of the strip's columns crossed by a line within three adjacent rows.
+    var evidence: Float {
+        let total = seen.filter { $0 }.count
+        guard total > 0 else { return 0 }
+        var best = 0
+        for row in 0..<Self.rows {
+            var crossed = 0
+            for column in 0..<Self.columns where seen[column] {
+                if (max(0, row - 1)...min(Self.rows - 1, row + 1)).contains(where: { hit[$0 * Self.columns + column] }) {
+                    crossed += 1
+                }
+            }
+            best = max(best, crossed)
+        }
+        return Float(best) / Float(total)
     }
 }
 
@@ -89,12 +118,23 @@ public struct GlassesTrack: Sendable {
     public private(set) var evidence: Float?
     /// Whether glasses are kept on this face.
     public private(set) var present = false
+    /// Frames to skip before the next look while the face clearly has no glasses.
+    private var idle = 0
+    /// Frames between looks at a face that clearly has none (glasses are not put on in a few frames).
+    static let idleFrames = 4
 
     public init() {}
+
+    /// Whether to look on this frame: always while glasses are seen or in doubt, every few frames otherwise.
+    mutating func shouldLook() -> Bool {
+        guard idle == 0 else { idle -= 1; return false }
+        return true
+    }
 
     mutating func observe(_ frameEvidence: Float) {
         let e = evidence.map { $0 + 0.2 * (frameEvidence - $0) } ?? frameEvidence
         evidence = e
         if e > GlassesDetector.presentAbove { present = true } else if e < GlassesDetector.absentBelow { present = false }
+        if !present, e < GlassesDetector.absentBelow / 2 { idle = Self.idleFrames }
     }
 }

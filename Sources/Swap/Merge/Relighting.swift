@@ -42,35 +42,35 @@ public struct Relighting: Sendable, Equatable {
         let (w, h) = (face.width, face.height)
         let step = Self.step
         let (lw, lh) = ((w + step - 1) / step, (h + step - 1) / step)
-        // Gathered planes: weighted target RGB, weighted face RGB (0…1 per cell average), weights.
-        var planes = (0..<6).map { _ in AlphaMask(width: lw, height: lh) }
-        var weightT = AlphaMask(width: lw, height: lh), weightS = AlphaMask(width: lw, height: lh)
+        // Gathered per cell: weighted target RGB, weighted face RGB (0…1, cell averages), the two weights.
+        var cells = [SIMD8<Float>](repeating: .zero, count: lw * lh)
         let norm = 1 / Float(step * step)
         face.pixels.withUnsafeBufferPointer { s in
             target.pixels.withUnsafeBufferPointer { t in
                 weight.values.withUnsafeBufferPointer { m in
-                    for y in 0..<h {
-                        let cy = y / step
-                        for x in 0..<w {
-                            let i = y * w + x
-                            let ws = m[i]
-                            guard ws > 0 else { continue }
-                            let wt = exclude.map { ws * (1 - $0.values[i]) } ?? ws
-                            let c = cy * lw + x / step
-                            let a = wt * norm / 255, b = ws * norm / 255
-                            planes[0].values[c] += a * Float(t[3 * i])
-                            planes[1].values[c] += a * Float(t[3 * i + 1])
-                            planes[2].values[c] += a * Float(t[3 * i + 2])
-                            planes[3].values[c] += b * Float(s[3 * i])
-                            planes[4].values[c] += b * Float(s[3 * i + 1])
-                            planes[5].values[c] += b * Float(s[3 * i + 2])
-                            weightT.values[c] += wt * norm
-                            weightS.values[c] += ws * norm
+                    (exclude?.values ?? []).withUnsafeBufferPointer { e in
+                        cells.withUnsafeMutableBufferPointer { acc in
+                            for y in 0..<h {
+                                let row = acc.baseAddress! + (y / step) * lw
+                                for x in 0..<w {
+                                    let i = y * w + x
+                                    let ws = m[i] * norm
+                                    guard ws > 0 else { continue }
+                                    let wt = e.isEmpty ? ws : ws * (1 - e[i])
+                                    let a = wt / 255, b = ws / 255
+                                    row[x / step] += SIMD8(a * Float(t[3 * i]), a * Float(t[3 * i + 1]), a * Float(t[3 * i + 2]),
+                                                           b * Float(s[3 * i]), b * Float(s[3 * i + 1]), b * Float(s[3 * i + 2]),
+                                                           wt, ws)
+                                }
+                            }
                         }
                     }
                 }
             }
         }
+        var planes = (0..<6).map { p in AlphaMask(width: lw, height: lh, values: cells.map { $0[p] }) }
+        var weightT = AlphaMask(width: lw, height: lh, values: cells.map { $0[6] })
+        var weightS = AlphaMask(width: lw, height: lh, values: cells.map { $0[7] })
         // Features out of both estimates, one coarse cell wider than their outline.
         var holes = AlphaMask(width: lw, height: lh)
         let toCoarse = 1 / Float(step)
@@ -88,10 +88,11 @@ public struct Relighting: Sendable, Equatable {
         var target = Shading(planes: Array(planes[0..<3]), weight: weightT)
         var source = Shading(planes: Array(planes[3..<6]), weight: weightS)
         // The photo is evenly lit, so anything far from its typical skin is not skin: hair fringes reaching into
-        // the outline, brows and lashes the landmarks missed, highlights. (The scene's shadows are real light and
-        // are kept: the target is only checked locally.)
-        source.estimate(sigma: sigma, weights: source.typicalSkinWeights())
-        target.estimate(sigma: sigma)
+        // the outline, brows and lashes the landmarks missed, highlights. The scene's shadows are real light, so
+        // the target's limits are wider: only what is far darker than its skin (a moustache, a beard, frames) is
+        // left out, then whatever stands out locally.
+        source.estimate(sigma: sigma, weights: source.typicalSkinWeights(dark: 0.8, bright: 1.3))
+        target.estimate(sigma: sigma, weights: target.typicalSkinWeights(dark: 0.6, bright: 1.6))
         target.reweight(sigma: sigma)
         // Ratio planes (target shading ÷ face shading)^strength; the whole face's ratio where either has no skin
         // nearby.
@@ -117,6 +118,8 @@ public struct Relighting: Sendable, Equatable {
         let weight: AlphaMask
         private(set) var blurred: [AlphaMask] = []
         private(set) var blurredWeight: AlphaMask
+        /// The per-cell factors of the last estimate.
+        private var lastWeights: [Float]?
 
         /// Luma ratio (cell ÷ shading) beyond which a cell's weight falls off: e^(−(Δ/spread)²).
         static let spread: Float = 0.12
@@ -128,6 +131,7 @@ public struct Relighting: Sendable, Equatable {
         }
 
         mutating func estimate(sigma: Float, weights: [Float]? = nil) {
+            lastWeights = weights
             blurred = planes
             blurredWeight = weight
             if let weights {
@@ -138,33 +142,35 @@ public struct Relighting: Sendable, Equatable {
             blurredWeight.gaussianBlur(sigma: sigma)
         }
 
-        /// Re-estimates with cells far from the current shading down-weighted.
+        /// Re-estimates with cells far from the current shading down-weighted (on top of the last weights).
         mutating func reweight(sigma: Float) {
-            var factors = [Float](repeating: 1, count: weight.values.count)
+            var factors = lastWeights ?? [Float](repeating: 1, count: weight.values.count)
             for c in factors.indices where weight.values[c] > 1e-4 {
                 guard let shade = shade(c) else { continue }
                 let w = weight.values[c]
                 let cell = (planes[0].values[c] + planes[1].values[c] + planes[2].values[c]) / w
                 let ratio = cell / max(shade[0] + shade[1] + shade[2], 1e-3) - 1
-                factors[c] = exp(-(ratio * ratio) / (Self.spread * Self.spread))
+                factors[c] *= exp(-(ratio * ratio) / (Self.spread * Self.spread))
             }
             estimate(sigma: sigma, weights: factors)
         }
 
         /// Weights that keep the cells near the face's typical skin luma (the weighted median): darker than
         /// `dark` or brighter than `bright` times it fall off quickly.
-        func typicalSkinWeights(dark: Float = 0.8, bright: Float = 1.3) -> [Float] {
-            var lumas: [(Float, Float)] = []
+        func typicalSkinWeights(dark: Float, bright: Float) -> [Float] {
+            // Weighted median from a 256-bin histogram of cell luma (0…3 as R + G + B).
+            var histogram = [Float](repeating: 0, count: 256)
+            var total: Float = 0
             for c in weight.values.indices where weight.values[c] > 1e-3 {
-                lumas.append(((planes[0].values[c] + planes[1].values[c] + planes[2].values[c]) / weight.values[c],
-                              weight.values[c]))
+                let l = (planes[0].values[c] + planes[1].values[c] + planes[2].values[c]) / weight.values[c]
+                histogram[min(255, max(0, Int(l / 3 * 255)))] += weight.values[c]
+                total += weight.values[c]
             }
             var factors = [Float](repeating: 1, count: weight.values.count)
-            guard !lumas.isEmpty else { return factors }
-            lumas.sort { $0.0 < $1.0 }
-            let half = lumas.reduce(0) { $0 + $1.1 } / 2
-            var total: Float = 0, median = lumas.last!.0
-            for (l, w) in lumas { total += w; if total >= half { median = l; break } }
+            guard total > 0 else { return factors }
+            var running: Float = 0, bin = 0
+            while bin < 255 { running += histogram[bin]; if running >= total / 2 { break }; bin += 1 }
+            let median = (Float(bin) + 0.5) / 255 * 3
             for c in factors.indices where weight.values[c] > 1e-3 {
                 let l = (planes[0].values[c] + planes[1].values[c] + planes[2].values[c]) / weight.values[c] / max(median, 1e-3)
                 let out = max(0, dark - l, l - bright)
