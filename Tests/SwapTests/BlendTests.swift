@@ -104,15 +104,15 @@ import TestSupport
         let eyes = [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { ring in
             ring.map { points[$0] }.reduce(SIMD2<Float>.zero, +) / Float(ring.count)
         }
-        let radius: Float = 0.3 * simd_distance(points[FaceMeshTopology.rightEyeOuter], points[FaceMeshTopology.leftEyeOuter])
+        let d = simd_distance(points[FaceMeshTopology.rightEyeOuter], points[FaceMeshTopology.leftEyeOuter])
+        let radius = 0.3 * d, middle = (eyes[0] + eyes[1]) / 2
         for y in 0..<340 {
             for x in 0..<320 {
                 let p = SIMD2(Float(x), Float(y))
                 var dark = false
                 if glasses {
                     for e in eyes where abs(simd_distance(p, e) - radius) < 1.5 { dark = true }
-                    let bridgeY = (eyes[0].y + eyes[1].y) / 2 - 0.2 * radius
-                    if abs(p.y - bridgeY) < 1.5, p.x > eyes[0].x + radius - 2, p.x < eyes[1].x - radius + 2 { dark = true }
+                    if abs(p.y - (middle.y - 0.05 * d)) < 1.5, abs(p.x - middle.x) < 0.15 * d { dark = true }
                 }
                 image[x, y] = dark ? (40, 35, 30) : (200, 150, 120)
             }

@@ -17,8 +17,8 @@ enum GlassesDetector {
     /// Top-hat strength (luma 0…1) from which a pixel is part of a frame (≈ 18 levels darker than its closing).
     static let lineThreshold: Float = 0.07
     /// Bridge columns holding a line, from which a frame counts as glasses.
-    static let presentAbove: Float = 0.55
-    static let absentBelow: Float = 0.35
+    static let presentAbove: Float = 0.6
+    static let absentBelow: Float = 0.4
 
     /// Thin dark structures of `image` in the eye band (0…1 per pixel, 0 outside the band), plus the bridge evidence.
     static func detect(in image: RGBImage, points: [SIMD2<Float>]) -> (lines: AlphaMask, evidence: Float)? {
@@ -56,7 +56,11 @@ enum GlassesDetector {
         var lines = AlphaMask(width: w, height: h)
         // Bridge strip: between the inner eye corners, from 0.3 d above the eye line to 0.1 d below.
         let inner = (points[FaceMeshTopology.rightEyeInner] + points[FaceMeshTopology.leftEyeInner]) / 2
-        var bridge = BridgeStrip()
+        // A frame crosses the nose bridge (a line along the eye axis) and runs down past each outer eye corner (a
+        // line across it); brows, creases and shadows rarely do all three.
+        var bridge = Strip(across: -0.1...0.1, down: -0.3...0.1, lineAlongAxis: true)
+        var right = Strip(across: -0.72 ... -0.5, down: -0.25...0.2, lineAlongAxis: false)
+        var left = Strip(across: 0.5...0.72, down: -0.25...0.2, lineAlongAxis: false)
         for y in 0..<bh {
             for x in 0..<bw {
                 let p = SIMD2(Float(x0 + x), Float(y0 + y))
@@ -69,40 +73,56 @@ enum GlassesDetector {
                 let line = max(closed.values[j] - luma.values[j], luma.values[j] - opened.values[j])
                 let r = p - inner
                 let (bs, bt) = ((r * u).sum() / d, (r * v).sum() / d)
-                bridge.observe(across: bs, height: bt, line: line > lineThreshold)
+                let isLine = line > lineThreshold
+                bridge.observe(across: bs, down: bt, line: isLine)
+                right.observe(across: s, down: t, line: isLine)
+                left.observe(across: s, down: t, line: isLine)
                 if line > lineThreshold { lines.values[(y0 + y) * w + x0 + x] = min(1, line / lineThreshold - 1) }
             }
         }
-        return (lines, bridge.evidence)
+        return (lines, min(bridge.evidence, right.evidence, left.evidence))
     }
 }
 
-/// The strip between the inner eye corners (0.1 eye-distance either side of their midpoint, from 0.3 above the eye
-/// line to 0.1 below) in a grid of cells. A frame's bridge is a line across the whole strip at one height; brows,
-/// eye corners, creases and shadows are blobs that fill a few columns only.
-struct BridgeStrip {
-    static let columns = 16, rows = 12
-    private var hit = [Bool](repeating: false, count: columns * rows)
-    private var seen = [Bool](repeating: false, count: columns)
+/// A strip of the eye band (in eye distances: `across` along the eye axis from the reference point, `down`
+/// perpendicular to it) in a grid of cells, asking whether a line crosses the whole strip: along the eye axis (the
+/// bridge) or across it (a rim past an outer eye corner). A frame crosses it at one place; brows, eye corners,
+/// creases and shadows are blobs that fill a few cells only.
+struct Strip {
+    static let bins = 12
+    let across: ClosedRange<Float>, down: ClosedRange<Float>
+    /// true: the line runs along the eye axis (it must cross every `across` bin at one `down` height).
+    let lineAlongAxis: Bool
+    private var hit = [Bool](repeating: false, count: bins * bins)
+    private var seen = [Bool](repeating: false, count: bins)
 
-    /// A pixel at `s` (across, eye distances from the midpoint) and `t` (down from the eye line).
-    mutating func observe(across s: Float, height t: Float, line: Bool) {
-        guard abs(s) < 0.1, t > -0.3, t < 0.1 else { return }
-        let column = min(Self.columns - 1, Int((s + 0.1) / 0.2 * Float(Self.columns)))
-        let row = min(Self.rows - 1, Int((t + 0.3) / 0.4 * Float(Self.rows)))
-        seen[column] = true
-        if line { hit[row * Self.columns + column] = true }
+    init(across: ClosedRange<Float>, down: ClosedRange<Float>, lineAlongAxis: Bool) {
+        self.across = across
+        self.down = down
+        self.lineAlongAxis = lineAlongAxis
     }
 
-    /// The largest share of the strip's columns crossed by a line within three adjacent rows.
+    mutating func observe(across s: Float, down t: Float, line: Bool) {
+        guard across.contains(s), down.contains(t) else { return }
+        func bin(_ v: Float, _ r: ClosedRange<Float>) -> Int {
+            min(Self.bins - 1, Int((v - r.lowerBound) / (r.upperBound - r.lowerBound) * Float(Self.bins)))
+        }
+        let (a, d) = (bin(s, across), bin(t, down))
+        // `along`: the bins the line must cross; `offset`: where it crosses them.
+        let (along, offset) = lineAlongAxis ? (a, d) : (d, a)
+        seen[along] = true
+        if line { hit[offset * Self.bins + along] = true }
+    }
+
+    /// The largest share of the strip's bins crossed by a line within three adjacent offsets.
     var evidence: Float {
         let total = seen.filter { $0 }.count
         guard total > 0 else { return 0 }
         var best = 0
-        for row in 0..<Self.rows {
+        for offset in 0..<Self.bins {
             var crossed = 0
-            for column in 0..<Self.columns where seen[column] {
-                if (max(0, row - 1)...min(Self.rows - 1, row + 1)).contains(where: { hit[$0 * Self.columns + column] }) {
+            for along in 0..<Self.bins where seen[along] {
+                if (max(0, offset - 1)...min(Self.bins - 1, offset + 1)).contains(where: { hit[$0 * Self.bins + along] }) {
                     crossed += 1
                 }
             }
