@@ -16,7 +16,8 @@ public struct SwapScore: Sendable, Codable, Equatable {
     public var poseDifference: Double?
     /// Correlation of mouth opening, output vs original, over the frames with a face on both.
     public var mouthCorrelation: Double?
-    /// Gain of mouth opening: regression slope of the output's on the original's (1 = lips move as much).
+    /// Gain of mouth opening: σ of the output's over σ of the original's, signed by their correlation (1 = lips
+    /// move as much).
     public var mouthGain: Double?
     /// Mean frame-to-frame change in the replaced region, output ÷ original (1 = no flicker added).
     public var flickerRatio: Double?

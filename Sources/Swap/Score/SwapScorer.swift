@@ -77,9 +77,11 @@ public struct SwapScorer {
             let mx = mouth.map(\.original).reduce(0, +) / n, my = mouth.map(\.output).reduce(0, +) / n
             var sxx = 0.0, syy = 0.0, sxy = 0.0
             for (x, y) in mouth { sxx += (x - mx) * (x - mx); syy += (y - my) * (y - my); sxy += (x - mx) * (y - my) }
-            if sxx > 1e-9 {
-                score.mouthGain = sxy / sxx
-                if syy > 1e-12 { score.mouthCorrelation = sxy / (sxx * syy).squareRoot() }
+            // Gain as the reduced-major-axis slope sign(r)·σ_output/σ_original: both openings come from the same
+            // noisy landmarker, and a least-squares slope would read the original's noise as lost motion.
+            if sxx > 1e-9, syy > 1e-12 {
+                score.mouthCorrelation = sxy / (sxx * syy).squareRoot()
+                score.mouthGain = (sxy < 0 ? -1 : 1) * (syy / sxx).squareRoot()
             }
         }
         if flicker.original > 0 { score.flickerRatio = flicker.output / flicker.original }
