@@ -18,7 +18,7 @@ public struct Relighting: Sendable, Equatable {
     public var strength: Float
     /// σ of the shading as a share of the face width: larger keeps more of the photo's own modelling, smaller
     /// follows the target's light more closely but starts to copy its face shape.
-    public var scale: Float = 0.05
+    public var scale: Float = 0.035
     /// The shading ratio is kept within 1/limit…limit per channel (a dark photo against a bright scene).
     public var limit: Float = 3
 
@@ -92,7 +92,7 @@ public struct Relighting: Sendable, Equatable {
         // the target's limits are wider: only what is far darker than its skin (a moustache, a beard, frames) is
         // left out, then whatever stands out locally.
         source.estimate(sigma: sigma, weights: source.typicalSkinWeights(dark: 0.8, bright: 1.3))
-        target.estimate(sigma: sigma, weights: target.typicalSkinWeights(dark: 0.6, bright: 1.6))
+        target.estimate(sigma: sigma, weights: target.typicalSkinWeights(dark: 0.45, bright: 1.6))
         target.reweight(sigma: sigma)
         // Ratio planes (target shading ÷ face shading)^strength; the whole face's ratio where either has no skin
         // nearby.
