@@ -19,6 +19,9 @@ public struct Relighting: Sendable, Equatable {
     /// σ of the shading as a share of the face width: larger keeps more of the photo's own modelling, smaller
     /// follows the target's light more closely but starts to copy its face shape.
     public var scale: Float = 0.035
+    /// Smallest σ in swap-space pixels: on a small face (a group photo, a far speaker) a relative σ would fall to a
+    /// pixel or two, and the target's own features would come through the shading.
+    public var minimumSigma: Float = 3
     /// The shading ratio is kept within 1/limit…limit per channel (a dark photo against a bright scene).
     public var limit: Float = 3
 
@@ -82,7 +85,7 @@ public struct Relighting: Sendable, Equatable {
             weightT.values[c] *= keep
             weightS.values[c] *= keep
         }
-        let sigma = scale * faceWidth * toCoarse
+        let sigma = max(scale * faceWidth, minimumSigma) * toCoarse
         // Two passes: the second leaves out cells far from the first pass's shading (a brow or lip line the
         // landmarks missed, a mole, a shadow edge), which would otherwise print a pale or dark blotch.
         var target = Shading(planes: Array(planes[0..<3]), weight: weightT)
