@@ -14,6 +14,15 @@ struct SwapOptions: ParsableArguments {
     @Option(name: .customLong("color-transfer"), help: "Colour matching of the new face: rct, lct or none.")
     var colorTransfer: ColorTransfer = .rct
 
+    @Option(help: ArgumentHelp("Relighting: the target's light, skin tone and white balance under the new face's detail, 0 (off: --color-transfer instead) to 1.", valueName: "S"))
+    var relight: Float = 1
+
+    @Option(help: "Blend: pyramid (multi-band, no seam) or alpha (feathered mask).")
+    var blend: BlendMode = .pyramid
+
+    @Option(name: .customLong("keep-glasses"), help: "Keep the target's glasses in front of the new face: auto (when detected), on, off.")
+    var keepGlasses: GlassesMode = .auto
+
     @Option(help: "Face opacity 0…1.")
     var opacity: Float = 1
 
@@ -42,6 +51,7 @@ struct SwapOptions: ParsableArguments {
         try OptionRange.check(opacity, "--opacity", 0...1)
         try OptionRange.check(temporalSmoothing, "--temporal-smoothing", 0...0.95)
         try OptionRange.check(temporalReset, "--temporal-reset", 0.001...10)
+        try OptionRange.check(relight, "--relight", 0...1)
     }
 
     /// The files this writes (checked against the job's inputs and other outputs).
@@ -58,6 +68,9 @@ struct SwapOptions: ParsableArguments {
         options.blurSigma = blur
         options.colorTransfer = colorTransfer
         options.opacity = opacity
+        options.relighting.strength = relight
+        options.blend = blend
+        options.keepGlasses = keepGlasses
         options.keepOriginalMouth = keepMouth
         options.keepOriginalEyes = keepEyes
         return options
@@ -65,3 +78,5 @@ struct SwapOptions: ParsableArguments {
 }
 
 extension ColorTransfer: ExpressibleByArgument {}
+extension BlendMode: ExpressibleByArgument {}
+extension GlassesMode: ExpressibleByArgument {}
