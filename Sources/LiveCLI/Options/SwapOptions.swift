@@ -35,11 +35,24 @@ struct SwapOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write a side-by-side picture (source | aligned | swapped | merged) of the first frame with a face.", valueName: "PNG"))
     var preview: String?
 
+    @Option(help: "What stays in front of the swapped faces: hands (tracked, cut out of every face) or none.")
+    var occlusion: OcclusionChoice = .hands
+
+    @Option(name: .customLong("occlusion-dilate"), help: ArgumentHelp(
+        "Grow the hand cut-out by this many frame pixels (0…64; covers landmark error and motion).", valueName: "PX"))
+    var occlusionDilate: Float = 4
+
     func validate() throws {
         guard (0...1).contains(opacity) else { throw ValidationError("--opacity must be between 0 and 1") }
         guard blur >= 0 else { throw ValidationError("--blur must be 0 or more") }
         guard (0...0.95).contains(temporalSmoothing) else { throw ValidationError("--temporal-smoothing must be between 0 and 0.95") }
         guard temporalReset > 0 else { throw ValidationError("--temporal-reset must be positive") }
+        guard (0...64).contains(occlusionDilate) else { throw ValidationError("--occlusion-dilate must be between 0 and 64") }
+    }
+
+    /// How hands are cut out of the faces; nil with `--occlusion none`.
+    var occlusionShape: HandShape? {
+        occlusion == .hands ? HandShape(dilatePixels: occlusionDilate) : nil
     }
 
     /// nil when temporal smoothing is off.
@@ -60,3 +73,7 @@ struct SwapOptions: ParsableArguments {
 }
 
 extension ColorTransfer: ExpressibleByArgument {}
+
+enum OcclusionChoice: String, ExpressibleByArgument, CaseIterable {
+    case hands, none
+}

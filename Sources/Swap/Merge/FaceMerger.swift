@@ -49,8 +49,9 @@ public struct FaceMerger: Sendable {
         self.options = options
     }
 
-    /// The final blend mask in swap space for `swap` over a face with `landmarks` (frame pixels).
-    public func mask(for swap: SwappedFace, landmarks: FaceLandmarks) -> AlphaMask {
+    /// The final blend mask in swap space for `swap` over a face with `landmarks` (frame pixels), with whatever
+    /// `occluders` cover (frame-space masks, e.g. hands) cut out so they stay in front.
+    public func mask(for swap: SwappedFace, landmarks: FaceLandmarks, occluders: [PlacedMask] = []) -> AlphaMask {
         let (w, h) = (swap.image.width, swap.image.height)
         guard let toSpace = swap.toFrame.inverted() else { return AlphaMask(width: w, height: h) }
         let points = landmarks.points2D.map { toSpace.apply($0) }
@@ -73,13 +74,15 @@ public struct FaceMerger: Sendable {
             }
         }
         mask.fadeBorder(pixels: 2)
+        // After the face's own feather: an occluder keeps its own (narrow) edge.
+        for occluder in occluders { mask.cutOut(occluder, toFrame: swap.toFrame) }
         mask.scale(by: min(max(options.opacity, 0), 1))
         return mask
     }
 
     /// Blends `swap` into `frame`. Frame pixels where the mask is ≤ 1/255 are left bit-identical.
-    public func merge(_ swap: SwappedFace, landmarks: FaceLandmarks, into frame: inout RGBImage) {
-        let mask = mask(for: swap, landmarks: landmarks)
+    public func merge(_ swap: SwappedFace, landmarks: FaceLandmarks, occluders: [PlacedMask] = [], into frame: inout RGBImage) {
+        let mask = mask(for: swap, landmarks: landmarks, occluders: occluders)
         guard let support = mask.support(above: 1 / 255), let toSpace = swap.toFrame.inverted() else { return }
         var face = swap.image
         if options.colorTransfer != .none {

@@ -3,7 +3,8 @@ import Imaging
 import Stream
 
 /// Swaps every analysed face of a frame and blends it back: align (when the swapper works on a crop), swap,
-/// optionally smooth over time, merge. Measures the flicker of the faces it merges (``measurements``).
+/// optionally smooth over time, merge (cutting out the frame's ``FaceOcclusion``, when a hand stage attached one).
+/// Measures the flicker of the faces it merges (``measurements``).
 ///
 /// It needs the ``FaceAnalysisStage`` before it (``FaceSwapPipeline`` assembles both); a frame without an analysis
 /// is an error, not a silent pass-through.
@@ -45,6 +46,8 @@ public final class FaceSwapStage: FrameProcessor {
         guard let analysis = frame[attachment: FaceAnalysis.self] else { throw FaceSwapStageError.missingAnalysis }
         guard !analysis.faces.isEmpty else { return }
         let original = try frame.image
+        // Hands (or other occluders) found on this frame stay in front of every face.
+        let occluders = frame[attachment: FaceOcclusion.self]?.masks ?? []
         var output = original
         var shown: (aligned: RGBImage, swapped: RGBImage)?
         for face in analysis.faces {
@@ -59,7 +62,7 @@ public final class FaceSwapStage: FrameProcessor {
             let smoothed = smoother == nil ? nil : frame.measure("smooth") { smoother!.smooth(raw, trackID: face.id) }
             flicker.record(target: swapperAligns ? aligned : nil, swapped: raw, smoothed: smoothed, trackID: face.id)
             let swapped = smoothed ?? raw
-            frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, into: &output) }
+            frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, occluders: occluders, into: &output) }
             if shown == nil, preview != nil, let aligned { shown = (aligned.image, swapped.image) }
         }
         frame.setImage(output)
