@@ -15,6 +15,9 @@ public final class HandTrackingStage: FrameProcessor {
     private var tracker: HandTracker
     private let area: HandSearchArea
     private let shape: HandShape?
+    /// Frames this stage processed: the tracker counts these, not input frame numbers, so frames a live pipeline
+    /// dropped do not make palm detection run more often.
+    private var processed = 0
 
     /// - Parameter shape: how hands are drawn into the ``FaceOcclusion``; nil attaches no occlusion.
     public init(detector: PalmDetector, landmarker: HandLandmarker, tracker: HandTracker = HandTracker(),
@@ -31,6 +34,7 @@ public final class HandTrackingStage: FrameProcessor {
         let image = try frame.image
         let regions = area.regions(faceBoxes: faces.map(\.box), width: image.width, height: image.height)
         let analysis = track(in: image, regions: regions, frame: frame)
+        processed += 1
         frame[attachment: HandAnalysis.self] = analysis
         if let shape {
             let masks = frame.measure("occlusion") {
@@ -51,7 +55,7 @@ public final class HandTrackingStage: FrameProcessor {
                 lost = true
             }
         }
-        let detect = !regions.isEmpty && (lost || tracker.needsDetection(frameIndex: frame.index))
+        let detect = !regions.isEmpty && (lost || tracker.needsDetection(frameIndex: processed))
         if detect {
             for region in regions {
                 let palms = frame.measure("palms") { detector.detect(in: image, region: region) }
@@ -63,7 +67,7 @@ public final class HandTrackingStage: FrameProcessor {
                 }
             }
         }
-        let hands = tracker.update(candidates: candidates, frameIndex: frame.index, time: frame.time, detected: detect) {
+        let hands = tracker.update(candidates: candidates, frameIndex: processed, time: frame.time, detected: detect) {
             HandSearchArea.matters($0, regions: regions)
         }
         return HandAnalysis(hands: hands, detected: detect, searchedRegions: detect ? regions : [])
