@@ -30,7 +30,7 @@ struct Model: ParsableCommand {
         }
     }
 
-    private func describeAndCopy() throws(TrainError) {
+    private func describeAndCopy() throws {
         let input = URL(fileURLWithPath: model)
         let loaded = try TrainedSwapModel(contentsOf: input)
         let c = loaded.config

@@ -2,7 +2,6 @@ import ArgumentParser
 import Face
 import Stream
 import Swap
-import Train
 
 /// Which new face to paint: a photo (one-shot mesh swap); trained models plug in here too.
 struct SwapperOptions: ParsableArguments {
