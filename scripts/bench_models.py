@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Times the face networks on facelive's Swift runtime and on LiteRT (ai-edge-litert), same inputs, same machine.
+"""Times the face and hand networks on facelive's Swift runtime and on LiteRT (ai-edge-litert), same inputs, same machine.
 
 Both run single-threaded (OpenBLAS 1 thread; LiteRT num_threads=1, XNNPACK). Each round times every model on
 LiteRT and then immediately on facelive, so a change in machine load hits both; reported: the median over rounds of
@@ -27,6 +27,8 @@ NETWORKS = [  # (model file stem, golden input stem, input shape)
     ("face_detection_short_range", "blazeface_short_in_1x128x128x3", (1, 128, 128, 3)),
     ("face_detection_full_range", "blazeface_full_in_1x192x192x3", (1, 192, 192, 3)),
     ("face_landmark", "facemesh_in_1x192x192x3", (1, 192, 192, 3)),
+    ("palm_detection_lite", "palm_detection_lite_in_1x192x192x3", (1, 192, 192, 3)),
+    ("hand_landmark_lite", "hand_landmark_lite_in_1x224x224x3", (1, 224, 224, 3)),
 ]
 
 

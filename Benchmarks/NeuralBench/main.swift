@@ -1,9 +1,10 @@
-// Times one inference of each face network on this runtime (1 BLAS thread), printing one JSON line per model.
+// Times one inference of each face and hand network on this runtime (1 BLAS thread), printing one JSON line per model.
 // Called by scripts/bench_models.py, which times LiteRT on the same inputs in the same run.
 //
 //   swift build -c release --product neural-bench
 //   .build/release/neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile]
 //   .build/release/neural-bench --onnx FILE.dfm [--threads N] [--iterations N] [--profile]   (scripts/bench_dfm.py)
+//   .build/release/neural-bench --hands VIDEO [--frames N]   # hand work per frame of a real clip (see the end)
 import Face
 import Foundation
 import Neural
@@ -15,6 +16,8 @@ var profile = false
 var only: String?
 var onnx: String?
 var threads = 1
+var handsVideo: String?
+var handFrames = 300
 var arguments = CommandLine.arguments.dropFirst()
 while let arg = arguments.popFirst() {
     switch arg {
@@ -24,8 +27,10 @@ while let arg = arguments.popFirst() {
     case "--model": only = arguments.popFirst()
     case "--onnx": onnx = arguments.popFirst()
     case "--threads": threads = Int(arguments.popFirst() ?? "") ?? threads
+    case "--hands": handsVideo = arguments.popFirst()
+    case "--frames": handFrames = Int(arguments.popFirst() ?? "") ?? handFrames
     default:
-        FileHandle.standardError.write(Data("usage: neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile] | --onnx FILE.dfm [--threads N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile] | --onnx FILE.dfm [--threads N] | --hands VIDEO [--frames N]\n".utf8))
         exit(2)
     }
 }
@@ -63,10 +68,37 @@ if let onnx {
     print(#"{"model": "\#(onnx)", "threads": \#(threads), "median_ms": \#(t.median), "p10_ms": \#(t.p10), "p90_ms": \#(t.p90), "gflop": \#(Double(graph.flopsPerRun) / 1e9), "kernels": \#(graph.kernelCount)}"#)
     exit(0)
 }
+
+// Hand work per frame, one thread: face analysis as in `facelive run`, then the hand stage alone is timed (palm
+// detection near faces every few frames, hand landmarks on tracked hands, occlusion masks).
+if let handsVideo {
+    let source = try MediaSource(handsVideo)
+    let analysis = FaceAnalysisStage(detector: try FaceDetector(model: .fullRange), landmarker: try FaceLandmarker(),
+                                     tracker: FaceTracker())
+    let hands = HandTrackingStage(detector: try PalmDetector(), landmarker: try HandLandmarker())
+    var times: [Double] = [], withHand: [Double] = [], withoutHand: [Double] = []
+    while times.count < handFrames, let frame = try source.nextFrame() {
+        try analysis.process(frame)
+        let start = now()
+        try hands.process(frame)
+        let ms = Double(now() - start) / 1e6
+        times.append(ms)
+        if frame[attachment: HandAnalysis.self]?.hands.isEmpty ?? true { withoutHand.append(ms) } else { withHand.append(ms) }
+    }
+    func stats(_ t: [Double]) -> String {
+        guard !t.isEmpty else { return #"{"frames": 0}"# }
+        let s = t.sorted()
+        return #"{"frames": \#(s.count), "mean_ms": \#(s.reduce(0, +) / Double(s.count)), "p50_ms": \#(s[s.count / 2]), "p95_ms": \#(s[s.count * 95 / 100])}"#
+    }
+    print(#"{"video": "\#(handsVideo)", "all": \#(stats(times)), "with_hand": \#(stats(withHand)), "without_hand": \#(stats(withoutHand))}"#)
+    exit(0)
+}
 let inputs: [FaceModel: String] = [
     .shortRangeDetector: "blazeface_short_in_1x128x128x3.npy",
     .fullRangeDetector: "blazeface_full_in_1x192x192x3.npy",
     .landmarks: "facemesh_in_1x192x192x3.npy",
+    .palmDetector: "palm_detection_lite_in_1x192x192x3.npy",
+    .handLandmarks: "hand_landmark_lite_in_1x224x224x3.npy",
 ]
 
 for model in FaceModel.allCases where only == nil || only == model.rawValue {

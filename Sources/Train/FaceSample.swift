@@ -30,7 +30,7 @@ struct FaceSample: Sendable {
     /// The area of each pixel inside the convex hull of `points` (crop pixels, corners at integers).
     static func hullMask(_ points: [SIMD2<Float>], resolution: Int) -> [Float] {
         // The rasteriser centres pixel (i, j) on (i, j); landmarks put it at (i + 0.5, j + 0.5).
-        PolygonRasterizer.fill(Polygon.convexHull(points).map { $0 - 0.5 }, width: resolution, height: resolution).values
+        PolygonRasterizer.fill(ConvexHull.of(points).map { $0 - 0.5 }, width: resolution, height: resolution).values
     }
 
     static func ellipseMask(resolution: Int) -> [Float] {

@@ -21,6 +21,11 @@ import TestSupport
                        "reshaped_classifier_face_4": "blazeface_full_out_reshaped_classifier_face_4"]),
         Case(model: .landmarks, input: "facemesh_in_1x192x192x3",
              outputs: ["conv2d_20": "facemesh_out_conv2d_20", "conv2d_30": "facemesh_out_conv2d_30"]),
+        Case(model: .palmDetector, input: "palm_detection_lite_in_1x192x192x3",
+             outputs: ["Identity": "palm_detection_lite_out_Identity", "Identity_1": "palm_detection_lite_out_Identity_1"]),
+        Case(model: .handLandmarks, input: "hand_landmark_lite_in_1x224x224x3",
+             outputs: ["Identity": "hand_landmark_lite_out_Identity", "Identity_1": "hand_landmark_lite_out_Identity_1",
+                       "Identity_2": "hand_landmark_lite_out_Identity_2", "Identity_3": "hand_landmark_lite_out_Identity_3"]),
     ]
 
     /// Runs `graph` on `golden/<input>.npy` from `directory` and returns max |Δ| per output.

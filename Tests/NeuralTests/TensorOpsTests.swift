@@ -244,6 +244,21 @@ import TestSupport
         Self.expectClose(Self.run(kernel, [x], outputCount: expected.count), expected)
     }
 
+    @Test func meanOverContiguousAxes() throws {
+        let (h, w, c) = (3, 5, 7)
+        let x = Self.random(h * w * c, seed: 41)
+        // Global average pooling (axes H, W of NHWC), as the hand landmark network uses it.
+        let spatial = try #require(Mean(shape: [1, h, w, c], axes: [2, 1]))
+        let pooled = (0..<c).map { ch in (0..<h * w).reduce(Float(0)) { $0 + x[$1 * c + ch] } / Float(h * w) }
+        Self.expectClose(Self.run(spatial, [x], outputCount: c), pooled)
+        // Channels only.
+        let channels = try #require(Mean(shape: [1, h, w, c], axes: [-1 + 4]))
+        let perPixel = (0..<h * w).map { p in x[(p * c)..<(p * c + c)].reduce(0, +) / Float(c) }
+        Self.expectClose(Self.run(channels, [x], outputCount: h * w), perPixel)
+        #expect(Mean(shape: [1, h, w, c], axes: [1, 3]) == nil)
+        #expect(Mean(shape: [1, h, w, c], axes: []) == nil)
+    }
+
     @Test func elementwiseAndActivations() {
         let (p, c) = (7, 13)
         let a = Self.random(p * c, seed: 17), b = Self.random(p * c, seed: 18), narrow = Self.random(p * 9, seed: 19)

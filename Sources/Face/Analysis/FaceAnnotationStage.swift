@@ -1,8 +1,8 @@
 import Foundation
 import Stream
 
-/// Draws what the analysis found — boxes with track IDs, keypoints, the 468 landmarks — and/or writes it as
-/// JSON Lines (`facelive detect`).
+/// Draws what the analyses found — face boxes with track IDs, keypoints, the 468 landmarks, hand skeletons — and/or
+/// writes it as JSON Lines (`facelive detect`).
 public final class FaceAnnotationStage: FrameProcessor {
     public let name = "annotate"
     private let draw: Bool
@@ -20,9 +20,10 @@ public final class FaceAnnotationStage: FrameProcessor {
 
     public func process(_ frame: VideoFrame) throws {
         let analysis = frame[attachment: FaceAnalysis.self] ?? FaceAnalysis(faces: [], detected: false)
-        let record = FrameFacesRecord(frame: frame.index, pts: frame.time, analysis: analysis)
+        let record = FrameFacesRecord(frame: frame.index, pts: frame.time, analysis: analysis,
+                                      hands: frame[attachment: HandAnalysis.self])
         if let log { try log.write(try encoder.encode(record) + Data("\n".utf8)) }
-        guard draw, !record.faces.isEmpty else { return }
+        guard draw, !record.faces.isEmpty || !record.hands.isEmpty else { return }
         try frame.modifyImage { image in
             let thickness = max(1, image.height / 360)
             for face in record.faces {
@@ -34,6 +35,19 @@ public final class FaceAnnotationStage: FrameProcessor {
                 for k in face.keypoints {
                     image.fillCircle(x: k[0], y: k[1], radius: Float(2 * thickness), (255, 0, 0))
                 }
+            }
+            for hand in record.hands {
+                let (x, y, w, h) = (Int(hand.box[0]), Int(hand.box[1]), Int(hand.box[2]), Int(hand.box[3]))
+                image.strokeRect(x: x, y: y, width: w, height: h, thickness: thickness, (255, 160, 0))
+                image.drawText("hand #\(hand.id) \(hand.handedness)", x: x, y: max(0, y - 9 * thickness),
+                               scale: thickness, (255, 160, 0))
+                let points = hand.landmarks.map { SIMD2($0[0], $0[1]) }
+                for finger in HandLandmarks.fingers {
+                    for (a, b) in zip([HandLandmarks.wrist] + finger, finger) {
+                        image.drawLine(from: points[a], to: points[b], thickness: thickness, (0, 200, 255))
+                    }
+                }
+                for p in points { image.fillCircle(x: p.x, y: p.y, radius: Float(thickness) * 1.5, (255, 0, 255)) }
             }
         }
     }

@@ -3,6 +3,8 @@ public struct FrameFacesRecord: Sendable, Codable, Equatable {
     public var frame: Int
     public var pts: Double
     public var faces: [FaceRecord]
+    /// Tracked hands (empty when hand tracking is off).
+    public var hands: [HandRecord]
 }
 
 /// One face in a ``FrameFacesRecord``.
@@ -21,10 +23,11 @@ public struct FaceRecord: Sendable, Codable, Equatable {
 }
 
 extension FrameFacesRecord {
-    /// The record for a frame's analysis.
-    public init(frame: Int, pts: Double, analysis: FaceAnalysis) {
+    /// The record for a frame's analyses.
+    public init(frame: Int, pts: Double, analysis: FaceAnalysis, hands: HandAnalysis? = nil) {
         self.frame = frame
         self.pts = pts
+        self.hands = (hands?.hands ?? []).map(HandRecord.init)
         faces = analysis.faces.compactMap { face in
             guard let landmarks = face.landmarks else { return nil }
             let detection = analysis.detection(for: face)

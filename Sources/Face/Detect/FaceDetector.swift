@@ -52,10 +52,7 @@ public final class FaceDetector {
 
     public let model: Model
     public var options: Options
-    private let executor: GraphExecutor
-    private let anchors: [SIMD2<Float>]
-    private let boxOutput: Int
-    private let scoreOutput: Int
+    private let network: SSDDetectorNetwork
 
     /// Loads the `model` network found by `locator`.
     public convenience init(model: Model = .shortRange, options: Options = Options(), locator: ModelLocator = ModelLocator()) throws {
@@ -66,61 +63,27 @@ public final class FaceDetector {
     public init(model: Model, graph: Graph, options: Options = Options()) throws {
         self.model = model
         self.options = options
-        anchors = model.anchors
-        let s = model.inputSize
-        guard graph.inputShapes == [[1, s, s, 3]] else {
-            throw IncompatibleModel(description: "\(model) detector expects input [1×\(s)×\(s)×3], model has \(graph.inputShapes)")
+        do {
+            // x/127.5 − 1 → [−1, 1]; the letterbox border is black (−1).
+            network = try SSDDetectorNetwork(graph: graph, inputSize: model.inputSize, anchors: model.anchors,
+                                             keypointCount: 6, pixelScale: 1 / 127.5, pixelOffset: -1)
+        } catch {
+            throw IncompatibleModel(description: "\(model) detector \(error)")
         }
-        let shapes = graph.outputShapes
-        guard let boxes = shapes.firstIndex(of: [1, anchors.count, 16]), let scores = shapes.firstIndex(of: [1, anchors.count, 1]) else {
-            throw IncompatibleModel(description: "\(model) detector expects outputs [1×\(anchors.count)×16] and [1×\(anchors.count)×1], model has \(shapes)")
-        }
-        boxOutput = boxes
-        scoreOutput = scores
-        executor = GraphExecutor(graph: graph)
     }
 
     /// Faces in `image`, in frame pixels, sorted and limited by ``options``.
     public func detect(in image: RGBImage) -> [FaceDetection] {
         let w = Float(image.width), h = Float(image.height)
-        var candidates = candidates(in: image, region: (0, 0, w, h))
+        var candidates: [FaceDetection] = network.candidates(in: image, region: (0, 0, w, h), scoreThreshold: options.scoreThreshold)
         if let tiles = options.tiles {
             for tile in tiles.regions(width: image.width, height: image.height) {
-                candidates += self.candidates(in: image, region: tile)
+                candidates += network.candidates(in: image, region: tile, scoreThreshold: options.scoreThreshold)
             }
         }
         var faces = WeightedNMS.apply(candidates, iouThreshold: options.iouThreshold)
         faces = options.sortOrder.sorted(faces, width: image.width, height: image.height)
         if let maxFaces = options.maxFaces { faces = Array(faces.prefix(max(0, maxFaces))) }
         return faces
-    }
-
-    /// Decoded detections above the score threshold for one region, before NMS.
-    private func candidates(in image: RGBImage, region: (x: Float, y: Float, width: Float, height: Float)) -> [FaceDetection] {
-        let size = model.inputSize
-        // x/127.5 − 1 → [−1, 1]; the letterbox border is black (−1).
-        let box = executor.withInput { ImageSampler.letterbox(image, region: region, size: size, scale: 1 / 127.5, offset: -1, into: $0) }
-        executor.run()
-        let logitThreshold = log(options.scoreThreshold / (1 - options.scoreThreshold))
-        let s = Float(size)
-        return executor.withOutput(scoreOutput) { scores in
-            executor.withOutput(boxOutput) { boxes in
-                var found: [FaceDetection] = []
-                for i in anchors.indices {
-                    guard scores[i] > logitThreshold else { continue }
-                    let a = anchors[i]
-                    let centre = SIMD2(boxes[i * 16], boxes[i * 16 + 1]) / s + a
-                    let half = SIMD2(boxes[i * 16 + 2], boxes[i * 16 + 3]) / s / 2
-                    guard half.x > 0, half.y > 0 else { continue }
-                    let lo = box.framePoint(centre - half), hi = box.framePoint(centre + half)
-                    let keypoints = (0..<6).map { k in
-                        box.framePoint(SIMD2(boxes[i * 16 + 4 + 2 * k], boxes[i * 16 + 5 + 2 * k]) / s + a)
-                    }
-                    found.append(FaceDetection(box: BoundingBox(x: lo.x, y: lo.y, width: hi.x - lo.x, height: hi.y - lo.y),
-                                               score: sigmoid(scores[i]), keypoints: keypoints))
-                }
-                return found
-            }
-        }
     }
 }

@@ -1,4 +1,4 @@
-/// The face networks facelive ships (MediaPipe, Apache-2.0; see `Resources/models/NOTICE`).
+/// The face and hand networks facelive ships (MediaPipe, Apache-2.0; see `Resources/models/NOTICE`).
 public enum FaceModel: String, CaseIterable, Sendable {
     /// BlazeFace short range, 128² input: near faces (webcam, selfie).
     case shortRangeDetector = "face_detection_short_range"
@@ -6,6 +6,10 @@ public enum FaceModel: String, CaseIterable, Sendable {
     case fullRangeDetector = "face_detection_full_range"
     /// FaceMesh, 468 3-D landmarks from a 192² face crop.
     case landmarks = "face_landmark"
+    /// MediaPipe palm detector (lite), 192² input: palms with seven keypoints, for hand tracking.
+    case palmDetector = "palm_detection_lite"
+    /// MediaPipe hand landmarks (lite), 21 3-D points, presence and handedness from a 224² hand crop.
+    case handLandmarks = "hand_landmark_lite"
 
     /// The model's file name.
     public var fileName: String { rawValue + ".tflite" }

@@ -51,8 +51,14 @@ public struct LandmarkSmoother: Sendable {
 
     /// Returns `landmarks` smoothed with everything seen so far; `time` in seconds (frame timestamp).
     public mutating func smooth(_ landmarks: FaceLandmarks, at time: Double) -> FaceLandmarks {
-        let points = landmarks.points
-        guard options.filter.isEnabled, !points.isEmpty else { return landmarks }
+        var out = landmarks
+        out.points = smooth(points: landmarks.points, at: time)
+        return out
+    }
+
+    /// Smooths any fixed set of points (a face's 468, a hand's 21) the same way; sizes are the points' extent.
+    public mutating func smooth(points: [SIMD3<Float>], at time: Double) -> [SIMD3<Float>] {
+        guard options.filter.isEnabled, !points.isEmpty else { return points }
         let size = Self.faceSize(points)
         didReset = filters.count != points.count || time - previousTime > options.maxGap
             || Self.meanDisplacement(previousRaw, points) > options.jumpThreshold * size
@@ -63,13 +69,11 @@ public struct LandmarkSmoother: Sendable {
         previousRaw = points
         previousTime = time
         let scale = 1 / unit
-        var out = landmarks
-        for i in points.indices {
+        return points.indices.map { i in
             let p = points[i]
             let f = filters[i].filter(SIMD4(p.x, p.y, p.z, 0) * scale, at: time) * unit
-            out.points[i] = SIMD3(f.x, f.y, f.z)
+            return SIMD3(f.x, f.y, f.z)
         }
-        return out
     }
 
     /// The larger side of the landmarks' bounding box.

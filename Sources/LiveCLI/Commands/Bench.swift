@@ -65,8 +65,8 @@ struct Bench: ParsableCommand {
 /// The human-readable report of a bench run.
 struct BenchTable {
     /// Pipeline order first; anything else after, alphabetically.
-    static let order = ["decode", "convert", "analyze", "detect", "landmarks", "track", "faceswap", "align", "swap", "smooth",
-                        "merge", "label", "encode"]
+    static let order = ["decode", "convert", "analyze", "detect", "landmarks", "track", "hands", "palms", "hand-pts",
+                        "occlusion", "faceswap", "align", "swap", "smooth", "merge", "label", "encode"]
     let report: PipelineReport
 
     init(_ report: PipelineReport) {

@@ -7,11 +7,12 @@ import Swap
 /// `facelive detect`: face detection, landmarks and tracking, drawn on the video and/or written as JSON Lines.
 struct Detect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Find, landmark and track faces: draw them on the video (-o) and/or write JSON Lines (--json).",
+        abstract: "Find, landmark and track faces and hands: draw them on the video (-o) and/or write JSON Lines (--json).",
         discussion: """
             JSON Lines: one object per frame, {"frame", "pts", "faces": [{"id", "box": [x, y, w, h], "score", \
-            "keypoints": [[x, y] ×6], "landmarks": [[x, y, z] ×468], "pose": {"yaw", "pitch", "roll"}}]} \
-            in frame pixels and degrees. Works on stills too (PNG/JPEG in, PNG out).
+            "keypoints": [[x, y] ×6], "landmarks": [[x, y, z] ×468], "pose": {"yaw", "pitch", "roll"}}], \
+            "hands": [{"id", "box": [x, y, w, h], "score", "handedness": "left"|"right", \
+            "landmarks": [[x, y, z] ×21]}]} in frame pixels and degrees. Works on stills too (PNG/JPEG in, PNG out).
             """)
 
     @OptionGroup var input: InputOptions
@@ -22,6 +23,9 @@ struct Detect: ParsableCommand {
 
     @Option(help: ArgumentHelp("Write the faces of every frame as JSON Lines to FILE ('-' for stdout).", valueName: "FILE"))
     var json: String?
+
+    @Flag(name: .customLong("no-hands"), help: "Do not look for hands.")
+    var noHands = false
 
     @Flag(help: "Show FFmpeg's own warnings.")
     var verbose = false
@@ -35,7 +39,9 @@ struct Detect: ParsableCommand {
         let logFile = json.flatMap { $0 == "-" ? nil : StagedFile($0) }
         if let logFile { job.otherOutputs = [NamedPath("--json", logFile.destination)] }
         try job.checkOutputs()
-        let analysis = try tracking.pipeline(defaultMaxFaces: 0).analysisStage()
+        let pipeline = try tracking.pipeline(defaultMaxFaces: 0)
+        var stages: [any FrameProcessor] = [try pipeline.analysisStage()]
+        if !noHands { stages.append(try pipeline.handStage(area: .wholeFrame(faceScale: 3.5), shape: nil)) }
         // The log is opened once the job has checked its outputs and opened the input; it replaces an existing
         // file only when the job succeeds.
         var log: ByteWriter?
@@ -49,7 +55,7 @@ struct Detect: ParsableCommand {
             } else if let logFile {
                 log = try ByteWriter(creating: logFile.path)
             }
-            return [analysis, FaceAnnotationStage(draw: output != nil, log: log)]
+            return stages + [FaceAnnotationStage(draw: output != nil, log: log)]
         }
         if let logFile {
             try log?.close()

@@ -45,6 +45,13 @@ struct SwapOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write a side-by-side picture (source | aligned | swapped | merged) of the first frame with a face.", valueName: "PNG"))
     var preview: String?
 
+    @Option(help: "What stays in front of the swapped faces: hands (tracked, cut out of every face) or none.")
+    var occlusion: OcclusionChoice = .hands
+
+    @Option(name: .customLong("occlusion-dilate"), help: ArgumentHelp(
+        "Grow the hand cut-out by this many frame pixels (0…64; covers landmark error and motion).", valueName: "PX"))
+    var occlusionDilate: Float = 4
+
     func validate() throws {
         try OptionRange.check(erode, "--erode", -100...100, unit: " px")
         try OptionRange.check(blur, "--blur", 0...50, unit: " px")
@@ -52,6 +59,12 @@ struct SwapOptions: ParsableArguments {
         try OptionRange.check(temporalSmoothing, "--temporal-smoothing", 0...0.95)
         try OptionRange.check(temporalReset, "--temporal-reset", 0.001...10)
         try OptionRange.check(relight, "--relight", 0...1)
+        try OptionRange.check(occlusionDilate, "--occlusion-dilate", 0...64, unit: " px")
+    }
+
+    /// How hands are cut out of the faces; nil with `--occlusion none`.
+    var occlusionShape: HandShape? {
+        occlusion == .hands ? HandShape(dilatePixels: occlusionDilate) : nil
     }
 
     /// The files this writes (checked against the job's inputs and other outputs).
@@ -80,3 +93,7 @@ struct SwapOptions: ParsableArguments {
 extension ColorTransfer: ExpressibleByArgument {}
 extension BlendMode: ExpressibleByArgument {}
 extension GlassesMode: ExpressibleByArgument {}
+
+enum OcclusionChoice: String, ExpressibleByArgument, CaseIterable {
+    case hands, none
+}

@@ -72,6 +72,7 @@ extension FaceSwapPipeline {
         }
         pipeline.merger = swap.mergerOptions
         pipeline.temporalSmoothing = swap.temporalSmoothingOptions
+        pipeline.occlusion = swap.occlusionShape
         pipeline.previewPath = swap.preview
         pipeline.label = label
         return (pipeline, newFace)

@@ -302,6 +302,17 @@ struct TFLiteImporter {
             try emit(Transpose(shape: x.shape, permutation: perm), site, inputs: [x.value],
                      shape: TensorShape(perm.map { x.shape[$0] }))
 
+        case .mean:
+            let x = try activation(site, 0)
+            let axes = try requiredIntegers(site, 1).map { $0 < 0 ? $0 + x.shape.rank : $0 }
+            guard let kernel = Mean(shape: x.shape, axes: axes) else {
+                throw site.unsupported("axes \(axes) for input \(x.shape) (only one contiguous run of axes)")
+            }
+            // ReducerOptions: 0 keep_dims.
+            let keepDims = try op.options?.bool(0) ?? false
+            let dims = x.shape.dims.indices.compactMap { i -> Int? in axes.contains(i) ? (keepDims ? 1 : nil) : x.shape[i] }
+            try emit(kernel, site, inputs: [x.value], shape: TensorShape(dims))
+
         case .fullyConnected:
             let x = try activation(site, 0)
             let wt = try site.input(1)

@@ -40,6 +40,7 @@ public struct TFLiteOperator: RawRepresentable, Hashable, Sendable, CustomString
     static let custom = TFLiteOperator(rawValue: 32)
     static let pad = TFLiteOperator(rawValue: 34)
     static let transpose = TFLiteOperator(rawValue: 39)
+    static let mean = TFLiteOperator(rawValue: 40)
     static let prelu = TFLiteOperator(rawValue: 54)
     static let resizeNearestNeighbor = TFLiteOperator(rawValue: 97)
     static let leakyRelu = TFLiteOperator(rawValue: 98)

@@ -67,14 +67,28 @@ public struct FaceMerger: Sendable {
         self.options = options
     }
 
-    /// The final blend mask in swap space for `swap` over a face with `landmarks` (frame pixels), before glasses.
-    public func mask(for swap: SwappedFace, landmarks: FaceLandmarks) -> AlphaMask {
+    /// The final blend mask in swap space for `swap` over a face with `landmarks` (frame pixels), with whatever
+    /// `occluders` cover (frame-space masks, e.g. hands) cut out so they stay in front.
+    public func mask(for swap: SwappedFace, landmarks: FaceLandmarks, occluders: [PlacedMask] = []) -> AlphaMask {
         let (w, h) = (swap.image.width, swap.image.height)
         guard let toSpace = swap.toFrame.inverted() else { return AlphaMask(width: w, height: h) }
         let points = landmarks.points2D.map { toSpace.apply($0) }
         var mask = outline(for: swap, points: points)
         if let holes = keptHoles(for: swap, points: points) { mask.cut(holes) }
+        // After the face's own feather: an occluder keeps its own (narrow) edge.
+        if let occluded = Self.occlusion(occluders, size: (w, h), toFrame: swap.toFrame) { mask.cut(occluded) }
         return mask
+    }
+
+    /// What `occluders` (frame-space masks, e.g. hands) cover in swap space, or nil when there are none.
+    static func occlusion(_ occluders: [PlacedMask], size: (width: Int, height: Int), toFrame: AffineTransform2D) -> AlphaMask? {
+        guard !occluders.isEmpty else { return nil }
+        var free = AlphaMask(width: size.width, height: size.height, value: 1)
+        for occluder in occluders { free.cutOut(occluder, toFrame: toFrame) }
+        free.values.withUnsafeMutableBufferPointer { v in
+            for i in v.indices { v[i] = 1 - v[i] }
+        }
+        return free
     }
 
     /// The face's own mask: landmark oval × swap mask, eroded, feathered, faded at the border, times opacity.
@@ -120,16 +134,23 @@ public struct FaceMerger: Sendable {
     /// Blends `swap` into `frame`. Frame pixels the blend does not reach are left bit-identical.
     ///
     /// - Parameter glasses: this face's glasses over time (``GlassesTrack``); a fresh one judges this frame alone.
-    public func merge(_ swap: SwappedFace, landmarks: FaceLandmarks, into frame: inout RGBImage) {
+    /// - Parameter occluders: frame-space masks of what stays in front of the face (hands): kept as the target's,
+    ///   cut after the blend so no band of the face reaches over them.
+    public func merge(_ swap: SwappedFace, landmarks: FaceLandmarks, occluders: [PlacedMask] = [],
+                      into frame: inout RGBImage) {
         var glasses = GlassesTrack()
-        merge(swap, landmarks: landmarks, into: &frame, glasses: &glasses)
+        merge(swap, landmarks: landmarks, occluders: occluders, into: &frame, glasses: &glasses)
     }
 
-    public func merge(_ swap: SwappedFace, landmarks: FaceLandmarks, into frame: inout RGBImage,
-                      glasses: inout GlassesTrack) {
+    public func merge(_ swap: SwappedFace, landmarks: FaceLandmarks, occluders: [PlacedMask] = [],
+                      into frame: inout RGBImage, glasses: inout GlassesTrack) {
         guard let toSpace = swap.toFrame.inverted() else { return }
         let points = landmarks.points2D.map { toSpace.apply($0) }
         var mask = outline(for: swap, points: points)
+        // Hands in front leave the face's mask before any band is built, so no coarse band carries the face over
+        // them; they are also kept as the target's after the blend, with their own narrow edge.
+        let occluded = Self.occlusion(occluders, size: (swap.image.width, swap.image.height), toFrame: swap.toFrame)
+        if let occluded { mask.cut(occluded) }
         guard mask.support(above: 1 / 255) != nil else { return }
         var face = swap.image
         let original = ImageWarper.warp(frame, width: face.width, height: face.height, outputToSource: swap.toFrame)
@@ -137,9 +158,9 @@ public struct FaceMerger: Sendable {
         // let the target's dark eye sockets into the coarse bands: a halo around each eye).
         var kept = keptHoles(for: swap, points: points)
         let glassesKept = keptGlasses(in: original, points: points, track: &glasses)
-        if let glassesKept {
-            if kept == nil { kept = glassesKept } else { kept!.values.withUnsafeMutableBufferPointer { k in
-                for i in k.indices { k[i] = max(k[i], glassesKept.values[i]) }
+        for extra in [glassesKept, occluded].compactMap({ $0 }) {
+            if kept == nil { kept = extra } else { kept!.values.withUnsafeMutableBufferPointer { k in
+                for i in k.indices { k[i] = max(k[i], extra.values[i]) }
             } }
         }
         // Recolour only what the swapper drew: where its own mask is zero the swap may hold the frame itself

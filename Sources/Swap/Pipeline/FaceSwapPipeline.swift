@@ -1,8 +1,8 @@
 import Face
 import Stream
 
-/// Assembles the face-swap stages in pipeline order — analyse (detect, landmarks, track), swap (align, swap, smooth,
-/// merge), label — from plain settings, so that commands only parse options. `run`, `bench` and the control panel
+/// Assembles the face-swap stages in pipeline order — analyse (detect, landmarks, track), hands (near faces, for
+/// occlusion), swap (align, swap, smooth, merge), label — from plain settings, so that commands only parse options. `run`, `bench` and the control panel
 /// build their stages here; `detect` uses ``analysisStage()``.
 public struct FaceSwapPipeline: Sendable {
     /// Where the new face comes from.
@@ -21,6 +21,8 @@ public struct FaceSwapPipeline: Sendable {
     /// flicker is measured. A swapper with an ``FaceSwapper/alignment`` of its own uses that instead.
     public var alignment = FaceAlignment()
     public var merger = FaceMerger.Options()
+    /// How tracked hands are cut out of every face so they stay in front; nil = no hand tracking.
+    public var occlusion: HandShape? = HandShape()
     /// Temporal smoothing of the swapped faces; nil = off.
     public var temporalSmoothing: TemporalFaceSmoother.Options?
     /// A side-by-side PNG (source | aligned | swapped | merged) of the first frame with a face.
@@ -35,6 +37,12 @@ public struct FaceSwapPipeline: Sendable {
     /// The analysis stage alone (detect, landmarks, track).
     public func analysisStage() throws -> FaceAnalysisStage {
         try analysisStage(landmarker: FaceLandmarker(locator: locator))
+    }
+
+    /// A hand stage searching `area`, drawing the ``FaceOcclusion`` with `shape` (nil: hands only, no occlusion).
+    public func handStage(area: HandSearchArea, shape: HandShape?) throws -> HandTrackingStage {
+        HandTrackingStage(detector: try PalmDetector(locator: locator), landmarker: try HandLandmarker(locator: locator),
+                          area: area, shape: shape)
     }
 
     private func analysisStage(landmarker: FaceLandmarker) throws -> FaceAnalysisStage {
@@ -55,8 +63,9 @@ public struct FaceSwapPipeline: Sendable {
         case .swapper(let given):
             swapper = given
         }
-        var stages: [any FrameProcessor] = [
-            analysis,
+        var stages: [any FrameProcessor] = [analysis]
+        if let occlusion { stages.append(try handStage(area: .occlusion, shape: occlusion)) }
+        stages += [
             FaceSwapStage(swapper: swapper, alignment: swapper.alignment ?? alignment, merger: FaceMerger(options: merger),
                           smoothing: temporalSmoothing, preview: previewPath.map(FacePreview.init)),
         ]

@@ -3,7 +3,8 @@ import Imaging
 import Stream
 
 /// Swaps every analysed face of a frame and blends it back: align (when the swapper works on a crop), swap,
-/// optionally smooth over time, merge. Measures the flicker of the faces it merges (``measurements``).
+/// optionally smooth over time, merge (cutting out the frame's ``FaceOcclusion``, when a hand stage attached one).
+/// Measures the flicker of the faces it merges (``measurements``).
 ///
 /// It needs the ``FaceAnalysisStage`` before it (``FaceSwapPipeline`` assembles both); a frame without an analysis
 /// is an error, not a silent pass-through.
@@ -58,6 +59,8 @@ public final class FaceSwapStage: FrameProcessor {
         defer { frame[attachment: FrameSwapRecord.self] = FrameSwapRecord(faces: records) }
         guard !analysis.faces.isEmpty else { return }
         let original = try frame.image
+        // Hands (or other occluders) found on this frame stay in front of every face.
+        let occluders = frame[attachment: FaceOcclusion.self]?.masks ?? []
         var output = original
         var shown: (aligned: RGBImage, swapped: RGBImage)?
         for face in analysis.faces {
@@ -77,7 +80,7 @@ public final class FaceSwapStage: FrameProcessor {
             let swapped = smoothed ?? raw
             record.swapped = swapped
             var track = glasses[face.id] ?? GlassesTrack()
-            frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, into: &output, glasses: &track) }
+            frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, occluders: occluders, into: &output, glasses: &track) }
             glasses.store(track, for: face.id)
             mergedFaces += 1
             if track.present { glassesKept += 1 }
