@@ -1,6 +1,5 @@
 import Foundation
 import Neural
-import Swap
 
 /// Writes a trained facelive model as a DeepFaceLive `.dfm` (ONNX opset 13) that DeepFaceLive, FaceFusion and
 /// onnxruntime load: input `in_face:0` `[N, R, R, 3]` BGR 0…1; outputs, in order, the input face's mask, the swapped
@@ -12,13 +11,11 @@ import Swap
 /// reconstruction code), as DeepFaceLab's export does.
 public enum DFMExport {
     /// The `.dfm` bytes for the model at `url`; `direction` overrides the one stored in the file.
-    public static func export(_ url: URL, direction: SwapDirection? = nil) throws(TrainError) -> [UInt8] {
-        let file = try SafetensorsFile.read(url)
-        let config: SwapModelConfig
-        do {
-            _ = try TrainedSwapModel(file: file)  // refuse what would not run
-            config = try SwapModelFile.config(of: file)
-        } catch { throw .model(error) }
+    public static func export(_ url: URL, direction: SwapDirection? = nil) throws(SwapModelError) -> [UInt8] {
+        let file: SafetensorsFile
+        do { file = try SafetensorsFile(contentsOf: url) } catch { throw .file(error) }
+        _ = try TrainedSwapModel(file: file)  // refuse what would not run
+        let config = try SwapModelFile.config(of: file)
         var builder = Builder(config: config, file: file)
         return try builder.build(direction: direction ?? config.direction)
     }
@@ -33,15 +30,15 @@ public enum DFMExport {
             self.file = file
         }
 
-        func tensor(_ name: String) throws(TrainError) -> SafetensorsFile.Entry {
-            guard let t = file.tensors[name] else { throw .model(.missingTensor(name)) }
+        func tensor(_ name: String) throws(SwapModelError) -> SafetensorsFile.Entry {
+            guard let t = file.tensors[name] else { throw .missingTensor(name) }
             return t
         }
 
         /// Conv with TensorFlow "same" padding; weights `[kh, kw, Cin, Cout]` → ONNX `[Cout, Cin, kh, kw]`.
         /// `reverseIn`/`reverseOut` flip the channel order (RGB ↔ BGR) of the input or output.
         mutating func conv(_ x: String, _ name: String, size: Int, stride: Int = 1, reverseIn: Bool = false,
-                           reverseOut: Bool = false) throws(TrainError) -> String {
+                           reverseOut: Bool = false) throws(SwapModelError) -> String {
             let weight = try tensor(name + ".weight"), bias = try tensor(name + ".bias")
             let (k, cin, cout) = (weight.shape[0], weight.shape[2], weight.shape[3])
             var oihw = [Float](repeating: 0, count: weight.values.count)
@@ -74,7 +71,7 @@ public enum DFMExport {
         /// NHWC-flattened features after a dense layer (facelive flattens NHWC; DeepFaceLab NCHW). `bgrIn` flips the
         /// first convolution's input channels, `bgrOut` the last one's output.
         mutating func emit(_ layers: [SwapLayer], from x: String, bgrIn: Bool = false, bgrOut: Bool = false)
-            throws(TrainError) -> String {
+            throws(SwapModelError) -> String {
             var x = x, flat = false
             for (i, layer) in layers.enumerated() {
                 switch layer {
@@ -107,12 +104,12 @@ public enum DFMExport {
         }
 
         /// The face (BGR) or mask branch of decoder `name`, NCHW in and out.
-        mutating func branch(_ code: String, _ name: String, mask: Bool) throws(TrainError) -> String {
+        mutating func branch(_ code: String, _ name: String, mask: Bool) throws(SwapModelError) -> String {
             let decoder = SwapNetworkLayout(config: config).decoder(name: name)
             return try emit(mask ? decoder.mask : decoder.face, from: code, bgrOut: !mask)
         }
 
-        mutating func build(direction: SwapDirection) throws(TrainError) -> [UInt8] {
+        mutating func build(direction: SwapDirection) throws(SwapModelError) -> [UInt8] {
             let r = config.resolution
             let face = w.input("in_face:0", dims: [nil, r, r, 3])
             let layout = SwapNetworkLayout(config: config)
