@@ -38,9 +38,11 @@ struct FaceTrackingOptions: ParsableArguments {
     var smoothBeta: Float?
 
     func validate() throws {
-        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
-        guard detectEvery >= 1 else { throw ValidationError("--detect-every must be at least 1") }
-        if let maxFaces, maxFaces < 0 { throw ValidationError("--max-faces must be 0 or more") }
+        try OptionRange.check(threshold, "--threshold", 0...1)
+        try OptionRange.check(detectEvery, "--detect-every", 1...10_000)
+        if let maxFaces { try OptionRange.check(maxFaces, "--max-faces", 0...1000) }
+        if let smoothMinCutoff { try OptionRange.check(smoothMinCutoff, "--smooth-min-cutoff", 0.001...100, unit: " Hz") }
+        if let smoothBeta { try OptionRange.check(smoothBeta, "--smooth-beta", 0...1000) }
         _ = try selection()
         _ = try tileGrid()
     }

@@ -17,6 +17,7 @@ public final class FaceSwapStage: FrameProcessor {
     private var preview: FacePreview?
     private var smoother: TemporalFaceSmoother?
     private var flicker = SwapFlickerStatistics()
+    private var glasses = TrackMemory<GlassesTrack>()
 
     /// - Parameters:
     ///   - alignment: how faces are cut out; must equal the swapper's own ``FaceSwapper/alignment`` when it has one.
@@ -35,12 +36,22 @@ public final class FaceSwapStage: FrameProcessor {
 
     /// Flicker of the swapped faces: `flicker` (mean absolute frame-to-frame change in aligned space, 0–255),
     /// `target_change` (the same for the target's crop), smoothing figures (see ``TemporalFaceSmoother``).
-    public var measurements: [String: Double] { flicker.measurements(smoother: smoother) }
+    public var measurements: [String: Double] {
+        var figures = flicker.measurements(smoother: smoother)
+        if mergedFaces > 0 { figures["glasses_kept_share"] = Double(glassesKept) / Double(mergedFaces) }
+        figures["glasses_evidence"] = glassesEvidence.mean
+        return figures
+    }
+    /// Faces merged, and how many of them kept the target's glasses.
+    private var mergedFaces = 0, glassesKept = 0
+    /// Mean glasses evidence at the nose bridge (0…1) over the faces looked at.
+    private var glassesEvidence = MeanAccumulator()
 
     public func process(_ frame: VideoFrame) throws {
         defer {
             smoother?.endFrame()
             flicker.endFrame()
+            glasses.endFrame()
         }
         guard let analysis = frame[attachment: FaceAnalysis.self] else { throw FaceSwapStageError.missingAnalysis }
         var records: [FaceSwapRecord] = []
@@ -65,7 +76,12 @@ public final class FaceSwapStage: FrameProcessor {
             flicker.record(target: swapperAligns ? aligned : nil, swapped: raw, smoothed: smoothed, trackID: face.id)
             let swapped = smoothed ?? raw
             record.swapped = swapped
-            frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, into: &output) }
+            var track = glasses[face.id] ?? GlassesTrack()
+            frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, into: &output, glasses: &track) }
+            glasses.store(track, for: face.id)
+            mergedFaces += 1
+            if track.present { glassesKept += 1 }
+            if let e = track.evidence { glassesEvidence.add(Double(e)) }
             if shown == nil, preview != nil, let aligned { shown = (aligned.image, swapped.image) }
         }
         frame.setImage(output)
