@@ -6,7 +6,9 @@ import Foundation
 public struct SafetensorsFile: Sendable, Equatable {
     /// Element type on disk.
     public enum DType: String, Sendable {
+        /// IEEE single precision.
         case f32 = "F32"
+        /// IEEE half precision (widened to float32 on read).
         case f16 = "F16"
 
         /// Bytes per element.
@@ -15,7 +17,9 @@ public struct SafetensorsFile: Sendable, Equatable {
 
     /// One named tensor (row-major).
     public struct Entry: Sendable, Equatable {
+        /// Dimensions, outermost first.
         public var shape: [Int]
+        /// The elements, row-major, as float32.
         public var values: [Float]
 
         /// `values` row-major; their count must equal the shape's product.

@@ -57,65 +57,73 @@ public enum DFMExport {
             ])
         }
 
-        mutating func leaky(_ x: String, _ alpha: Float) -> String { w.node("LeakyRelu", [x], [("alpha", .float(alpha))]) }
-
-        mutating func upscale(_ x: String, _ name: String, size: Int) throws(SwapModelError) -> String {
-            let y = leaky(try conv(x, name, size: size), 0.1)
-            return w.node("DepthToSpace", [y], [("blocksize", .int(2)), ("mode", .string("DCR"))])
-        }
-
-        /// Dense → dense → NHWC reshape → NCHW → upscale, on the NHWC-flattened encoder output.
-        mutating func inter(_ flat: String, _ name: String) throws(SwapModelError) -> String {
-            var x = flat
-            for layer in ["dense1", "dense2"] {
-                let weight = try tensor("\(name).\(layer).weight"), bias = try tensor("\(name).\(layer).bias")
-                let wName = w.constant("\(name).\(layer).weight", dims: weight.shape, floats: weight.values)
-                let bName = w.constant("\(name).\(layer).bias", dims: bias.shape, floats: bias.values)
-                x = w.node("Gemm", [x, wName, bName], [("transB", .int(1))])
+        /// `x` with a layout activation applied.
+        mutating func apply(_ activation: Activation, to x: String) -> String {
+            switch activation {
+            case .none: x
+            case .leakyRelu(let alpha): w.node("LeakyRelu", [x], [("alpha", .float(alpha))])
+            case .sigmoid: w.node("Sigmoid", [x])
+            default: preconditionFailure("swap layouts use no \(activation)")
             }
-            let low = config.lowestResolution
-            x = w.node("Reshape", [x, w.constant(ints: [-1, low, low, config.interChannels])])
-            x = w.node("Transpose", [x], [("perm", .ints([0, 3, 1, 2]))])
-            return try upscale(x, name + ".upscale", size: low)
         }
 
-        /// The face (BGR) or mask branch of decoder `name`, NCHW in, NHWC out.
-        mutating func branch(_ code: String, _ name: String, mask: Bool) throws(SwapModelError) -> String {
-            var x = code, size = config.lowestResolution * 2
-            let prefix = mask ? "mask_" : ""
-            for i in 0..<3 {
-                x = try upscale(x, "\(name).\(prefix)upscale\(i)", size: size)
-                size *= 2
-                if !mask && config.residualBlocks {
-                    let h = leaky(try conv(x, "\(name).res\(i).conv1", size: size), 0.2)
-                    let sum = w.node("Add", [try conv(h, "\(name).res\(i).conv2", size: size), x])
-                    x = leaky(sum, 0.2)
+        /// Appends `layers` (``SwapNetworkLayout``, the list inference and training use) to `x`: an NCHW map, or
+        /// NHWC-flattened features after a dense layer (facelive flattens NHWC; DeepFaceLab NCHW). `bgrIn` flips the
+        /// first convolution's input channels, `bgrOut` the last one's output.
+        mutating func emit(_ layers: [SwapLayer], from x: String, bgrIn: Bool = false, bgrOut: Bool = false)
+            throws(SwapModelError) -> String {
+            var x = x, flat = false
+            for (i, layer) in layers.enumerated() {
+                switch layer {
+                case let .convolution(name, size, inChannels, _, _, stride, activation):
+                    if flat {
+                        let map = w.node("Reshape", [x, w.constant(ints: [-1, size, size, inChannels])])
+                        (x, flat) = (w.node("Transpose", [map], [("perm", .ints([0, 3, 1, 2]))]), false)
+                    }
+                    let y = try conv(x, name, size: size, stride: stride, reverseIn: bgrIn && i == 0,
+                                     reverseOut: bgrOut && i == layers.count - 1)
+                    x = apply(activation, to: y)
+                case let .dense(name, inFeatures, _):
+                    if !flat {
+                        let nhwc = w.node("Transpose", [x], [("perm", .ints([0, 2, 3, 1]))])
+                        (x, flat) = (w.node("Reshape", [nhwc, w.constant(ints: [-1, inFeatures])]), true)
+                    }
+                    let weight = try tensor(name + ".weight"), bias = try tensor(name + ".bias")
+                    let wName = w.constant(name + ".weight", dims: weight.shape, floats: weight.values)
+                    let bName = w.constant(name + ".bias", dims: bias.shape, floats: bias.values)
+                    x = w.node("Gemm", [x, wName, bName], [("transB", .int(1))])
+                case .pixelShuffle:
+                    x = w.node("DepthToSpace", [x], [("blocksize", .int(2)), ("mode", .string("DCR"))])
+                case let .residualBlock(name, size, _, activation):
+                    let h = apply(activation, to: try conv(x, name + ".conv1", size: size))
+                    let sum = w.node("Add", [try conv(h, name + ".conv2", size: size), x])
+                    x = apply(activation, to: sum)
                 }
             }
-            x = w.node("Sigmoid", [try conv(x, "\(name).\(prefix)out", size: size, reverseOut: !mask)])
             return x
+        }
+
+        /// The face (BGR) or mask branch of decoder `name`, NCHW in and out.
+        mutating func branch(_ code: String, _ name: String, mask: Bool) throws(SwapModelError) -> String {
+            let decoder = SwapNetworkLayout(config: config).decoder(name: name)
+            return try emit(mask ? decoder.mask : decoder.face, from: code, bgrOut: !mask)
         }
 
         mutating func build(direction: SwapDirection) throws(SwapModelError) -> [UInt8] {
             let r = config.resolution
             let face = w.input("in_face:0", dims: [nil, r, r, 3])
-            var x = w.node("Transpose", [face], [("perm", .ints([0, 3, 1, 2]))])
-            var size = r
-            for i in 0..<4 {
-                x = leaky(try conv(x, "encoder.down\(i)", size: size, stride: 2, reverseIn: i == 0), 0.1)
-                size /= 2
-            }
-            // facelive flattens NHWC (DeepFaceLab flattens NCHW): transpose back first.
-            x = w.node("Transpose", [x], [("perm", .ints([0, 2, 3, 1]))])
-            let flat = w.node("Reshape", [x, w.constant(ints: [-1, size * size * config.encoderChannels])])
+            let layout = SwapNetworkLayout(config: config)
+            let nchw = w.node("Transpose", [face], [("perm", .ints([0, 3, 1, 2]))])
+            let encoded = try emit(layout.encoder, from: nchw, bgrIn: true)
             let swapCode: String, ownCode: String, swapDecoder: String, ownDecoder: String
             switch config.architecture {
             case .df:
-                let code = try inter(flat, "inter")
+                let code = try emit(layout.inter(name: "inter"), from: encoded)
                 (swapCode, ownCode) = (code, code)
                 (swapDecoder, ownDecoder) = direction == .dstToSrc ? ("decoder_src", "decoder_dst") : ("decoder_dst", "decoder_src")
             case .liae:
-                let ab = try inter(flat, "inter_AB"), b = try inter(flat, "inter_B")
+                let ab = try emit(layout.inter(name: "inter_AB"), from: encoded)
+                let b = try emit(layout.inter(name: "inter_B"), from: encoded)
                 let src = w.node("Concat", [ab, ab], [("axis", .int(1))]), dst = w.node("Concat", [b, ab], [("axis", .int(1))])
                 // dst→src paints the src identity (code AB|AB) over a dst face, whose own code is B|AB.
                 (swapCode, ownCode) = direction == .dstToSrc ? (src, dst) : (dst, src)

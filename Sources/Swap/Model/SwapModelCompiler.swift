@@ -33,6 +33,7 @@ struct SwapModelCompiler {
             decoderName = "decoder"
         }
         let decoder = layout.decoder(name: decoderName)
+        // Emit before calling build: a method call on the builder would copy it before its arguments add layers.
         let outputs = [try emit(decoder.face, from: code), try emit(decoder.mask, from: code)]
         return builder.build(outputs: outputs)
     }
@@ -43,22 +44,25 @@ struct SwapModelCompiler {
         for layer in layers {
             switch layer {
             case let .convolution(name, size, inChannels, outChannels, kernel, stride, activation):
-                x = try convolution(unflattened(x, size: size, channels: inChannels), name: name, inChannels: inChannels,
-                                    outChannels: outChannels, kernel: kernel, stride: stride, activation: activation)
+                let map = unflattened(x, size: size, channels: inChannels)
+                x = try convolution(map, name: name, inChannels: inChannels, outChannels: outChannels, kernel: kernel,
+                                    stride: stride, activation: activation)
             case let .dense(name, inFeatures, outFeatures):
                 let flat = builder.shape(of: x).rank == 2 ? x : builder.reshape(x, name: name + ".flatten", to: [1, inFeatures])
                 x = builder.fullyConnected(
                     flat, name: name, weights: try tensor(name + ".weight", [outFeatures, inFeatures]), outFeatures: outFeatures,
                     bias: try tensor(name + ".bias", [outFeatures]))
             case let .pixelShuffle(size, inChannels):
-                x = builder.depthToSpace(unflattened(x, size: size, channels: inChannels), name: "pixel_shuffle", block: 2)
+                let map = unflattened(x, size: size, channels: inChannels)
+                x = builder.depthToSpace(map, name: "pixel_shuffle", block: 2)
             case let .residualBlock(name, _, channels, activation):
                 let hidden = try convolution(x, name: name + ".conv1", inChannels: channels, outChannels: channels, kernel: 3,
                                              stride: 1, activation: activation)
                 let second = try convolution(hidden, name: name + ".conv2", inChannels: channels, outChannels: channels,
                                              kernel: 3, stride: 1, activation: .none)
                 // The optimiser folds the add and the activation into conv2's epilogue.
-                x = builder.activation(builder.add(second, x, name: name + ".add"), activation, name: name)
+                let sum = builder.add(second, x, name: name + ".add")
+                x = builder.activation(sum, activation, name: name)
             }
         }
         return x

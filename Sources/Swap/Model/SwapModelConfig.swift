@@ -27,6 +27,7 @@ public enum SwapPreset: String, Codable, Sendable, CaseIterable {
 
 /// Everything that fixes a swap model's shapes and use; stored in the model file's metadata.
 public struct SwapModelConfig: Codable, Sendable, Equatable {
+    /// DF or LIAE.
     public var architecture: SwapArchitecture
     /// Face crop side in pixels: 64…256, a multiple of 16.
     public var resolution: Int
@@ -42,8 +43,10 @@ public struct SwapModelConfig: Codable, Sendable, Equatable {
     public var residualBlocks: Bool
     /// How the training faces were cut out (its resolution is the model's); inference must crop the same way.
     public var alignment: FaceAlignment
+    /// Which identity inference paints unless overridden.
     public var direction: SwapDirection
 
+    /// A configuration; `alignment` defaults to DeepFaceLab's whole face at `resolution`.
     public init(architecture: SwapArchitecture = .df, resolution: Int, aeDims: Int, eDims: Int, dDims: Int, dMaskDims: Int,
                 residualBlocks: Bool, alignment: FaceAlignment? = nil, direction: SwapDirection = .dstToSrc) {
         self.architecture = architecture
