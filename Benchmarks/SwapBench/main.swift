@@ -71,6 +71,14 @@ func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 let pose = HeadPose(landmarks: landmarks)
 let input = FaceSwapInput(frame: frame, landmarks: landmarks, pose: pose)
 let merger = FaceMerger()
+/// The merge before issue 13 (Reinhard colour transfer, alpha blend, no glasses), timed in the same run.
+let plainMerger: FaceMerger = {
+    var options = FaceMerger.Options()
+    options.relighting.strength = 0
+    options.blend = .alpha
+    options.keepGlasses = .off
+    return FaceMerger(options: options)
+}()
 guard let swapped = try swapper.swap(input) else {
     FileHandle.standardError.write(Data("swap-bench: the swapper skipped the face (yaw \(pose.yaw))\n".utf8))
     exit(1)
@@ -82,6 +90,10 @@ results.append(("mask", time { _ = merger.mask(for: swapped, landmarks: landmark
 results.append(("merge", time {
     var out = frame
     merger.merge(swapped, landmarks: landmarks, into: &out)
+}))
+results.append(("merge (rct, alpha)", time {
+    var out = frame
+    plainMerger.merge(swapped, landmarks: landmarks, into: &out)
 }))
 results.append(("swap+merge", try time {
     var out = frame

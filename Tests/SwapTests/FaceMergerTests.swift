@@ -34,6 +34,8 @@ import TestSupport
     @Test func touchesOnlyTheMaskedFace() throws {
         var options = FaceMerger.Options()
         options.colorTransfer = .none
+        options.relighting.strength = 0
+        options.blend = .alpha
         var out = Self.frame
         let swap = try Self.flatSwap((250, 10, 10))
         FaceMerger(options: options).merge(swap, landmarks: Self.landmarks, into: &out)
@@ -68,6 +70,8 @@ import TestSupport
         let nose = open.points2D[1]
         var options = FaceMerger.Options()
         options.colorTransfer = .none
+        options.relighting.strength = 0
+        options.blend = .alpha
         options.keepOriginalMouth = true
         options.opacity = 0.5
         var out = Self.frame

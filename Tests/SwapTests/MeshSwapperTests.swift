@@ -44,6 +44,7 @@ import TestSupport
         // Through the merger (no colour change): the frame shows the photo on the nose, the frame elsewhere.
         var options = FaceMerger.Options()
         options.colorTransfer = .none
+        options.relighting.strength = 0
         var out = Self.frame
         FaceMerger(options: options).merge(swap, landmarks: Self.target, into: &out)
         let nose = Self.target.points2D[4]

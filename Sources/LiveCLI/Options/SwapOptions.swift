@@ -1,17 +1,27 @@
 import ArgumentParser
 import Face
+import Stream
 import Swap
 
 /// Merging, temporal smoothing and preview options (`run`, `bench`), named after DeepFaceLive's.
 struct SwapOptions: ParsableArguments {
-    @Option(help: "Mask erosion in pixels (negative dilates).")
+    @Option(help: "Mask erosion in pixels of the aligned crop, -100…100 (negative dilates).")
     var erode = 2
 
-    @Option(help: "Mask feathering: Gaussian sigma in pixels.")
+    @Option(help: "Mask feathering: Gaussian sigma in pixels of the aligned crop, 0…50.")
     var blur: Float = 6.25
 
     @Option(name: .customLong("color-transfer"), help: "Colour matching of the new face: rct, lct or none.")
     var colorTransfer: ColorTransfer = .rct
+
+    @Option(help: ArgumentHelp("Relighting: the target's light, skin tone and white balance under the new face's detail, 0 (off: --color-transfer instead) to 1.", valueName: "S"))
+    var relight: Float = 1
+
+    @Option(help: "Blend: pyramid (multi-band, no seam) or alpha (feathered mask).")
+    var blend: BlendMode = .pyramid
+
+    @Option(name: .customLong("keep-glasses"), help: "Keep the target's glasses in front of the new face: auto (when detected), on, off.")
+    var keepGlasses: GlassesMode = .auto
 
     @Option(help: "Face opacity 0…1.")
     var opacity: Float = 1
@@ -36,11 +46,16 @@ struct SwapOptions: ParsableArguments {
     var preview: String?
 
     func validate() throws {
-        guard (0...1).contains(opacity) else { throw ValidationError("--opacity must be between 0 and 1") }
-        guard blur >= 0 else { throw ValidationError("--blur must be 0 or more") }
-        guard (0...0.95).contains(temporalSmoothing) else { throw ValidationError("--temporal-smoothing must be between 0 and 0.95") }
-        guard temporalReset > 0 else { throw ValidationError("--temporal-reset must be positive") }
+        try OptionRange.check(erode, "--erode", -100...100, unit: " px")
+        try OptionRange.check(blur, "--blur", 0...50, unit: " px")
+        try OptionRange.check(opacity, "--opacity", 0...1)
+        try OptionRange.check(temporalSmoothing, "--temporal-smoothing", 0...0.95)
+        try OptionRange.check(temporalReset, "--temporal-reset", 0.001...10)
+        try OptionRange.check(relight, "--relight", 0...1)
     }
+
+    /// The files this writes (checked against the job's inputs and other outputs).
+    var outputFiles: [NamedPath] { preview.map { [NamedPath("--preview", $0)] } ?? [] }
 
     /// nil when temporal smoothing is off.
     var temporalSmoothingOptions: TemporalFaceSmoother.Options? {
@@ -53,6 +68,9 @@ struct SwapOptions: ParsableArguments {
         options.blurSigma = blur
         options.colorTransfer = colorTransfer
         options.opacity = opacity
+        options.relighting.strength = relight
+        options.blend = blend
+        options.keepGlasses = keepGlasses
         options.keepOriginalMouth = keepMouth
         options.keepOriginalEyes = keepEyes
         return options
@@ -60,3 +78,5 @@ struct SwapOptions: ParsableArguments {
 }
 
 extension ColorTransfer: ExpressibleByArgument {}
+extension BlendMode: ExpressibleByArgument {}
+extension GlassesMode: ExpressibleByArgument {}

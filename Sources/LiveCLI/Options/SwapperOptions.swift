@@ -3,7 +3,6 @@ import ArgumentParser
 import Face
 import Stream
 import Swap
-import Train
 
 /// Which new face to paint: a photo (one-shot mesh swap); trained models plug in here too.
 struct SwapperOptions: ParsableArguments {
@@ -29,6 +28,11 @@ struct SwapperOptions: ParsableArguments {
         if let model, isDFM(model), swapDirection != nil { throw ValidationError("--swap-direction is for facelive models, not .dfm") }
     }
 
+    /// The files this reads, so no output overwrites them.
+    var inputFiles: [NamedPath] {
+        (face.map { [NamedPath("--face", $0)] } ?? []) + (model.map { [NamedPath("--model", $0)] } ?? [])
+    }
+
     /// The new face for the pipeline; a model is loaded here, so a bad model fails before the input opens.
     func newFace() throws -> FaceSwapPipeline.NewFace {
         if let model, isDFM(model) { return .swapper(try DFMSwapper(contentsOf: model, morph: morph)) }
@@ -40,6 +44,18 @@ struct SwapperOptions: ParsableArguments {
 /// A DeepFaceLive model (ONNX) rather than a facelive safetensors file, by extension.
 func isDFM(_ path: String) -> Bool {
     ["dfm", "onnx"].contains(URL(fileURLWithPath: path).pathExtension.lowercased())
+}
+
+extension SwapperOptions {
+    /// The pipeline's stages; a --face photo that cannot be read is named by its option.
+    func stages(of pipeline: FaceSwapPipeline, newFace: FaceSwapPipeline.NewFace) throws -> [any FrameProcessor] {
+        do {
+            return try pipeline.stages(newFace: newFace)
+        } catch let error as StreamError {
+            guard let face else { throw error }
+            throw ValidationError("cannot use --face \(face): \(error.reason)")
+        }
+    }
 }
 
 extension FaceSwapPipeline {

@@ -3,8 +3,18 @@ import Imaging
 import Neural
 import Stream
 
-/// Blends a swapped face into the frame: landmark mask × swap mask, erode/dilate, feather, colour transfer, opacity,
-/// the target's own eyes and mouth where asked, then paste-back that touches only the mask's footprint.
+/// How the new face is blended into the frame.
+public enum BlendMode: String, Sendable, CaseIterable {
+    /// `frame·(1 − m) + face·m` with the feathered mask.
+    case alpha
+    /// Multi-band (Laplacian pyramid) blend: coarse light changes over a wide transition, fine detail over a narrow
+    /// one (``PyramidBlend``).
+    case pyramid
+}
+
+/// Blends a swapped face into the frame: landmark mask × swap mask, erode/dilate, feather, the target's eyes, mouth
+/// and glasses kept, relighting (or colour transfer), opacity, then an alpha or multi-band blend whose paste-back
+/// touches only the mask's footprint.
 ///
 /// The mask is built in swap space (the aligned crop or the mesh's frame box): its cost is fixed by the crop size,
 /// and erosion and blur act in the same pixels the swap was made in, so one setting suits every face size of a
@@ -19,14 +29,22 @@ public struct FaceMerger: Sendable {
         public var erodePixels = 2
         /// Feather: Gaussian σ in swap-space pixels (DeepFaceLive: blur 25 → σ 6.25).
         public var blurSigma: Float = 6.25
-        /// Colour matching of the swap to the frame's face.
+        /// Colour matching of the swap to the frame's face, used when relighting is off.
         public var colorTransfer = ColorTransfer.rct
+        /// The target's light and tone under the swap's detail (strength 0 = off: colour transfer instead).
+        public var relighting = Relighting(strength: 1)
+        /// How the face is blended in.
+        public var blend = BlendMode.pyramid
+        /// Bands of the pyramid blend (the coarsest is 2^(levels−1) pixels wide).
+        public var pyramidLevels = 5
         /// Face opacity 0…1.
         public var opacity: Float = 1
         /// Keep the target's mouth opening (teeth, tongue) instead of the swap's.
         public var keepOriginalMouth = false
         /// Keep the target's eye openings instead of the swap's.
         public var keepOriginalEyes = false
+        /// Keep the target's glasses in front of the new face.
+        public var keepGlasses = GlassesMode.auto
         /// Growth of kept eye and mouth openings in swap-space pixels (covers the lid and lip margins).
         public var keptPartDilatePixels = 2
         /// Feather of kept openings: Gaussian σ in swap-space pixels (narrow: the face's feather is far too wide).
@@ -49,119 +67,132 @@ public struct FaceMerger: Sendable {
         self.options = options
     }
 
-    /// The final blend mask in swap space for `swap` over a face with `landmarks` (frame pixels).
+    /// The final blend mask in swap space for `swap` over a face with `landmarks` (frame pixels), before glasses.
     public func mask(for swap: SwappedFace, landmarks: FaceLandmarks) -> AlphaMask {
         let (w, h) = (swap.image.width, swap.image.height)
         guard let toSpace = swap.toFrame.inverted() else { return AlphaMask(width: w, height: h) }
         let points = landmarks.points2D.map { toSpace.apply($0) }
+        var mask = outline(for: swap, points: points)
+        if let holes = keptHoles(for: swap, points: points) { mask.cut(holes) }
+        return mask
+    }
+
+    /// The face's own mask: landmark oval × swap mask, eroded, feathered, faded at the border, times opacity.
+    private func outline(for swap: SwappedFace, points: [SIMD2<Float>]) -> AlphaMask {
+        let (w, h) = (swap.image.width, swap.image.height)
         var mask = options.useLandmarkMask && points.count == FaceMeshTopology.pointCount
             ? PolygonRasterizer.fill(FaceMeshTopology.faceOval.map { points[$0] }, width: w, height: h)
             : AlphaMask(width: w, height: h, value: 1)
         if options.useSwapMask, let own = swap.mask { mask.multiply(by: own) }
         mask.erode(pixels: options.erodePixels)
         mask.gaussianBlur(sigma: options.blurSigma)
-        let kept = options.keptParts.union(swap.keptParts)
-        if !kept.isEmpty, points.count == FaceMeshTopology.pointCount {
-            var holes = AlphaMask(width: w, height: h)
-            for ring in kept.rings { PolygonRasterizer.fill(ring.map { points[$0] }, into: &holes) }
-            holes.erode(pixels: -options.keptPartDilatePixels)
-            holes.gaussianBlur(sigma: options.keptPartBlurSigma)
-            mask.values.withUnsafeMutableBufferPointer { m in
-                holes.values.withUnsafeBufferPointer { o in
-                    for i in m.indices { m[i] *= 1 - o[i] }
-                }
-            }
-        }
         mask.fadeBorder(pixels: 2)
         mask.scale(by: min(max(options.opacity, 0), 1))
         return mask
     }
 
-    /// Blends `swap` into `frame`. Frame pixels where the mask is ≤ 1/255 are left bit-identical.
+    /// The kept eye and mouth openings with their narrow feather (0…1), or nil when none are kept.
+    private func keptHoles(for swap: SwappedFace, points: [SIMD2<Float>]) -> AlphaMask? {
+        let kept = options.keptParts.union(swap.keptParts)
+        guard !kept.isEmpty, points.count == FaceMeshTopology.pointCount else { return nil }
+        let (w, h) = (swap.image.width, swap.image.height)
+        // Built in the openings' own box (a few percent of the face), then placed in a swap-size mask.
+        let rings = kept.rings.map { $0.map { points[$0] } }
+        let reach = Float(abs(options.keptPartDilatePixels)) + 3 * options.keptPartBlurSigma + 2
+        let box = BoundingBox(bounding: rings.flatMap { $0 })
+        let x0 = max(0, Int((box.x - reach).rounded(.down))), y0 = max(0, Int((box.y - reach).rounded(.down)))
+        let x1 = min(w - 1, Int((box.x + box.width + reach).rounded(.up)))
+        let y1 = min(h - 1, Int((box.y + box.height + reach).rounded(.up)))
+        guard x0 < x1, y0 < y1 else { return nil }
+        let origin = SIMD2(Float(x0), Float(y0))
+        var local = AlphaMask(width: x1 - x0 + 1, height: y1 - y0 + 1)
+        for ring in rings { PolygonRasterizer.fill(ring.map { $0 - origin }, into: &local) }
+        local.erode(pixels: -options.keptPartDilatePixels)
+        local.gaussianBlur(sigma: options.keptPartBlurSigma)
+        var holes = AlphaMask(width: w, height: h)
+        for y in 0..<local.height {
+            holes.values.replaceSubrange((y0 + y) * w + x0..<(y0 + y) * w + x0 + local.width,
+                                         with: local.values[y * local.width..<(y + 1) * local.width])
+        }
+        return holes
+    }
+
+    /// Blends `swap` into `frame`. Frame pixels the blend does not reach are left bit-identical.
+    ///
+    /// - Parameter glasses: this face's glasses over time (``GlassesTrack``); a fresh one judges this frame alone.
     public func merge(_ swap: SwappedFace, landmarks: FaceLandmarks, into frame: inout RGBImage) {
-        let mask = mask(for: swap, landmarks: landmarks)
-        guard let support = mask.support(above: 1 / 255), let toSpace = swap.toFrame.inverted() else { return }
+        var glasses = GlassesTrack()
+        merge(swap, landmarks: landmarks, into: &frame, glasses: &glasses)
+    }
+
+    public func merge(_ swap: SwappedFace, landmarks: FaceLandmarks, into frame: inout RGBImage,
+                      glasses: inout GlassesTrack) {
+        guard let toSpace = swap.toFrame.inverted() else { return }
+        let points = landmarks.points2D.map { toSpace.apply($0) }
+        var mask = outline(for: swap, points: points)
+        guard mask.support(above: 1 / 255) != nil else { return }
         var face = swap.image
-        if options.colorTransfer != .none {
-            let original = ImageWarper.warp(frame, width: face.width, height: face.height, outputToSource: swap.toFrame)
-            // Recolour only what the swapper drew: where its own mask is zero the swap may hold the frame itself
-            // (the mesh swap does, under the feather's tail), which must stay as it is.
-            var region = mask
-            if options.useSwapMask, let own = swap.mask { region.zero(where: own) }
+        let original = ImageWarper.warp(frame, width: face.width, height: face.height, outputToSource: swap.toFrame)
+        // What stays the target's, cut with a narrow feather after the blend (in a multi-band blend a hole would
+        // let the target's dark eye sockets into the coarse bands: a halo around each eye).
+        var kept = keptHoles(for: swap, points: points)
+        let glassesKept = keptGlasses(in: original, points: points, track: &glasses)
+        if let glassesKept {
+            if kept == nil { kept = glassesKept } else { kept!.values.withUnsafeMutableBufferPointer { k in
+                for i in k.indices { k[i] = max(k[i], glassesKept.values[i]) }
+            } }
+        }
+        // Recolour only what the swapper drew: where its own mask is zero the swap may hold the frame itself
+        // (the mesh swap does, under the feather's tail), which must stay as it is.
+        var region = mask
+        if options.useSwapMask, let own = swap.mask { region.zero(where: own) }
+        if options.relighting.strength > 0, points.count == FaceMeshTopology.pointCount {
+            let oval = BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] })
+            let weight = options.useSwapMask ? swap.mask ?? mask : mask
+            options.relighting.apply(to: &face, target: original, weight: weight, region: region,
+                                     features: FaceMeshTopology.featureRings.map { $0.map { points[$0] } },
+                                     exclude: glassesKept, faceWidth: oval.width)
+        } else if options.colorTransfer != .none {
+            if let kept { region.cut(kept) }
             options.colorTransfer.apply(to: &face, reference: original, mask: region)
         }
-        let box = swap.toFrame.boundingBox(
-            ofX: Float(support.x0 - 1)...Float(support.x1 + 1), y: Float(support.y0 - 1)...Float(support.y1 + 1))
-        let x0 = max(0, Int(box.x.rounded(.down))), y0 = max(0, Int(box.y.rounded(.down)))
-        let x1 = min(frame.width - 1, Int((box.x + box.width).rounded(.up)))
-        let y1 = min(frame.height - 1, Int((box.y + box.height).rounded(.up)))
-        guard x0 <= x1, y0 <= y1 else { return }
-        if let offset = swap.toFrame.integerTranslation {
-            Self.paste(face, mask: mask, at: offset, into: &frame, support: support)
-        } else {
-            Self.paste(face, mask: mask, toSpace: toSpace, into: &frame, x: x0...x1, y: y0...y1)
+        switch options.blend {
+        case .alpha:
+            if let kept { mask.cut(kept) }
+            FacePaste.blend(face, mask: mask, toFrame: swap.toFrame, into: &frame)
+        case .pyramid:
+            let bands = PyramidBlend.Bands(over: face, under: original, mask: mask, levels: options.pyramidLevels)
+            FacePaste.addBlend(face, under: original, mask: mask, bands: bands, fade: 1 << (options.pyramidLevels - 2),
+                               kept: kept, toFrame: swap.toFrame, into: &frame)
         }
     }
 
-    /// The pixel-aligned paste of frame-space swaps (the mesh swap): no resampling, eight pixels per step. Gives
-    /// the same bytes as the general paste at integer offsets, where its bilinear taps reduce to one pixel.
-    private static func paste(
-        _ face: RGBImage, mask: AlphaMask, at offset: SIMD2<Int>, into frame: inout RGBImage,
-        support: (x0: Int, y0: Int, x1: Int, y1: Int)
-    ) {
-        let xa = max(support.x0, -offset.x), xb = min(support.x1, frame.width - 1 - offset.x)
-        let ya = max(support.y0, -offset.y), yb = min(support.y1, frame.height - 1 - offset.y)
-        guard xa <= xb, ya <= yb else { return }
-        let (fw, frameWidth) = (face.width, frame.width)
-        let threshold: Float = 1 / 255
-        face.pixels.withUnsafeBufferPointer { facePx in
-            mask.values.withUnsafeBufferPointer { maskPx in
-                frame.pixels.withUnsafeMutableBufferPointer { out in
-                    for row in ya...yb {
-                        let alpha = maskPx.baseAddress! + row * fw
-                        let src = facePx.baseAddress! + 3 * (row * fw)
-                        let dst = out.baseAddress! + 3 * ((row + offset.y) * frameWidth + offset.x)
-                        for col in xa...xb {
-                            let a = alpha[col]
-                            guard a > threshold else { continue }
-                            let q = dst + 3 * col, p = src + 3 * col
-                            let under = SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0)
-                            let over = SIMD4(Float(p[0]), Float(p[1]), Float(p[2]), 0)
-                            Bilinear.store(under + (over - under) * min(a, 1), to: q)
-                        }
-                    }
-                }
-            }
+    /// The target's glasses to keep (swap space, 0…1), or nil.
+    private func keptGlasses(in original: RGBImage, points: [SIMD2<Float>], track: inout GlassesTrack) -> AlphaMask? {
+        guard options.keepGlasses != .off, options.keepGlasses == .on || track.shouldLook(),
+              let found = GlassesDetector.detect(in: original, points: points) else { return nil }
+        track.observe(found.evidence)
+        guard options.keepGlasses == .on || track.present else { return nil }
+        var lines = found.lines
+        // Brows are the new face's; the eye openings are kept (or not) by their own masks.
+        var brows = AlphaMask(width: lines.width, height: lines.height)
+        for ring in [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing] {
+            PolygonRasterizer.fill(ring.map { points[$0] }, into: &brows)
         }
+        lines.cut(brows)
+        lines.erode(pixels: -1)
+        lines.gaussianBlur(sigma: 1)
+        return lines
     }
+}
 
-    /// `frame = frame·(1 − m) + face·m` over the box, sampling face and mask bilinearly in swap space.
-    private static func paste(
-        _ face: RGBImage, mask: AlphaMask, toSpace m: AffineTransform2D, into frame: inout RGBImage,
-        x: ClosedRange<Int>, y: ClosedRange<Int>
-    ) {
-        let (fw, fh) = (face.width, face.height)
-        let frameWidth = frame.width
-        let threshold: Float = 1 / 255
-        face.pixels.withUnsafeBufferPointer { facePx in
-            mask.values.withUnsafeBufferPointer { maskPx in
-                frame.pixels.withUnsafeMutableBufferPointer { out in
-                    let src = facePx.baseAddress!, alpha = maskPx.baseAddress!, dst = out.baseAddress!
-                    for row in y {
-                        var sx = m.a * Float(x.lowerBound) + m.b * Float(row) + m.tx
-                        var sy = m.c * Float(x.lowerBound) + m.d * Float(row) + m.ty
-                        for col in x {
-                            defer { sx += m.a; sy += m.c }
-                            guard let t = Bilinear.zeroPadded(sx, sy, width: fw, height: fh) else { continue }
-                            let a = Bilinear.sample(alpha, t)
-                            guard a > threshold else { continue }
-                            let q = dst + 3 * (row * frameWidth + col)
-                            let under = SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0)
-                            let over = Bilinear.sampleRGB(src, Bilinear.clamped(sx, sy, width: fw, height: fh))
-                            Bilinear.store(under + (over - under) * min(a, 1), to: q)
-                        }
-                    }
-                }
+extension AlphaMask {
+    /// Multiplies by `1 − other` (cuts `other` out of the mask).
+    mutating func cut(_ other: AlphaMask) {
+        precondition(other.width == width && other.height == height, "mask sizes differ")
+        values.withUnsafeMutableBufferPointer { m in
+            other.values.withUnsafeBufferPointer { o in
+                for i in m.indices { m[i] *= 1 - o[i] }
             }
         }
     }

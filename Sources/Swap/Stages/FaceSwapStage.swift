@@ -17,6 +17,7 @@ public final class FaceSwapStage: FrameProcessor {
     private var preview: FacePreview?
     private var smoother: TemporalFaceSmoother?
     private var flicker = SwapFlickerStatistics()
+    private var glasses = TrackMemory<GlassesTrack>()
 
     /// - Parameters:
     ///   - alignment: how faces are cut out; must equal the swapper's own ``FaceSwapper/alignment`` when it has one.
@@ -35,14 +36,26 @@ public final class FaceSwapStage: FrameProcessor {
 
     /// Flicker of the swapped faces: `flicker` (mean absolute frame-to-frame change in aligned space, 0–255),
     /// `target_change` (the same for the target's crop), smoothing figures (see ``TemporalFaceSmoother``).
-    public var measurements: [String: Double] { flicker.measurements(smoother: smoother) }
+    public var measurements: [String: Double] {
+        var figures = flicker.measurements(smoother: smoother)
+        if mergedFaces > 0 { figures["glasses_kept_share"] = Double(glassesKept) / Double(mergedFaces) }
+        figures["glasses_evidence"] = glassesEvidence.mean
+        return figures
+    }
+    /// Faces merged, and how many of them kept the target's glasses.
+    private var mergedFaces = 0, glassesKept = 0
+    /// Mean glasses evidence at the nose bridge (0…1) over the faces looked at.
+    private var glassesEvidence = MeanAccumulator()
 
     public func process(_ frame: VideoFrame) throws {
         defer {
             smoother?.endFrame()
             flicker.endFrame()
+            glasses.endFrame()
         }
         guard let analysis = frame[attachment: FaceAnalysis.self] else { throw FaceSwapStageError.missingAnalysis }
+        var records: [FaceSwapRecord] = []
+        defer { frame[attachment: FrameSwapRecord.self] = FrameSwapRecord(faces: records) }
         guard !analysis.faces.isEmpty else { return }
         let original = try frame.image
         var output = original
@@ -50,16 +63,25 @@ public final class FaceSwapStage: FrameProcessor {
         for face in analysis.faces {
             guard let landmarks = face.landmarks else { continue }
             let pose = HeadPose(landmarks: landmarks)
+            var record = FaceSwapRecord(trackID: face.id, landmarks: landmarks, pose: pose)
+            defer { records.append(record) }
             let aligned = swapperAligns || (shown == nil && preview != nil)
                 ? try frame.measure("align") { () throws(FaceAlignerError) in try aligner.align(original, landmarks: landmarks, pose: pose) }
                 : nil
+            record.aligned = aligned
             let input = FaceSwapInput(frame: original, landmarks: landmarks, pose: pose, aligned: swapperAligns ? aligned : nil,
                                       trackID: face.id)
             guard let raw = try frame.measure("swap", { try swapper.swap(input) }) else { continue }
             let smoothed = smoother == nil ? nil : frame.measure("smooth") { smoother!.smooth(raw, trackID: face.id) }
             flicker.record(target: swapperAligns ? aligned : nil, swapped: raw, smoothed: smoothed, trackID: face.id)
             let swapped = smoothed ?? raw
-            frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, into: &output) }
+            record.swapped = swapped
+            var track = glasses[face.id] ?? GlassesTrack()
+            frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, into: &output, glasses: &track) }
+            glasses.store(track, for: face.id)
+            mergedFaces += 1
+            if track.present { glassesKept += 1 }
+            if let e = track.evidence { glassesEvidence.add(Double(e)) }
             if shown == nil, preview != nil, let aligned { shown = (aligned.image, swapped.image) }
         }
         frame.setImage(output)

@@ -1,0 +1,13 @@
+/// Ordered outlines of the features a face's shading must not be read from (brows, eyes, lips).
+extension FaceMeshTopology {
+    /// Right eyebrow as a ring: lower edge out to in, upper edge back (`FACEMESH_RIGHT_EYEBROW` edges).
+    public static let rightEyebrowRing: [Int] = [46, 53, 52, 65, 55, 107, 66, 105, 63, 70]
+    /// Left eyebrow as a ring (`FACEMESH_LEFT_EYEBROW` edges).
+    public static let leftEyebrowRing: [Int] = [276, 283, 282, 295, 285, 336, 296, 334, 293, 300]
+    /// Outer lip ring, ordered (`FACEMESH_LIPS` outer contour).
+    public static let outerLips: [Int] = [
+        61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185,
+    ]
+    /// Rings of brows, eyes and lips.
+    public static let featureRings: [[Int]] = [rightEyebrowRing, leftEyebrowRing, rightEye, leftEye, outerLips]
+}

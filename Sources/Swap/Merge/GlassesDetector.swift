@@ -1,0 +1,160 @@
+import Face
+import Imaging
+import Stream
+
+/// Whether keep-glasses is on: detected per face (`auto`), always, or never.
+public enum GlassesMode: String, Sendable, CaseIterable {
+    case auto, on, off
+}
+
+/// Finds the target's glasses in swap space so the merger can leave those pixels alone: thin dark or light
+/// structures (black and white top-hats of the luma) in the band across the eyes and the nose bridge.
+///
+/// Presence is judged at the nose bridge, where a frame's bridge crosses skin that is otherwise smooth: the share
+/// of columns of a small strip between the inner eye corners that hold a thin dark line. Across frames the
+/// evidence is averaged per face (``GlassesTrack``) with hysteresis, so the kept pixels do not blink.
+enum GlassesDetector {
+    /// Top-hat strength (luma 0…1) from which a pixel is part of a frame (≈ 18 levels darker than its closing).
+    static let lineThreshold: Float = 0.07
+    /// Bridge columns holding a line, from which a frame counts as glasses.
+    static let presentAbove: Float = 0.6
+    static let absentBelow: Float = 0.4
+
+    /// Thin dark structures of `image` in the eye band (0…1 per pixel, 0 outside the band), plus the bridge evidence.
+    static func detect(in image: RGBImage, points: [SIMD2<Float>]) -> (lines: AlphaMask, evidence: Float)? {
+        guard points.count == FaceMeshTopology.pointCount else { return nil }
+        let (w, h) = (image.width, image.height)
+        let a = points[FaceMeshTopology.rightEyeOuter], b = points[FaceMeshTopology.leftEyeOuter]
+        let d = ((b - a) * (b - a)).sum().squareRoot()
+        guard d > 8 else { return nil }
+        let u = (b - a) / d, v = SIMD2(-u.y, u.x)
+        let centre = (a + b) / 2
+        // Band: the eye line ± 0.45 d (brows to cheekbones), a quarter of d past each corner.
+        let corners = [SIMD2<Float>(-0.75, -0.45), SIMD2(0.75, -0.45), SIMD2(0.75, 0.45), SIMD2(-0.75, 0.45)]
+            .map { centre + d * ($0.x * u + $0.y * v) }
+        let box = BoundingBox(bounding: corners)
+        let x0 = max(0, Int(box.x.rounded(.down))), y0 = max(0, Int(box.y.rounded(.down)))
+        let x1 = min(w - 1, Int((box.x + box.width).rounded(.up))), y1 = min(h - 1, Int((box.y + box.height).rounded(.up)))
+        guard x1 - x0 >= 8, y1 - y0 >= 8 else { return nil }
+        let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1)
+        var luma = AlphaMask(width: bw, height: bh)
+        image.pixels.withUnsafeBufferPointer { p in
+            for y in 0..<bh {
+                for x in 0..<bw {
+                    let i = 3 * ((y0 + y) * w + x0 + x)
+                    luma.values[y * bw + x] = (0.299 * Float(p[i]) + 0.587 * Float(p[i + 1]) + 0.114 * Float(p[i + 2])) / 255
+                }
+            }
+        }
+        let radius = max(2, Int((0.04 * d).rounded()))
+        // Frames are dark (black top-hat: closing − luma) or light metal and plastic (white top-hat: luma − opening).
+        var closed = luma, opened = luma
+        closed.erode(pixels: -radius)
+        closed.erode(pixels: radius)
+        opened.erode(pixels: radius)
+        opened.erode(pixels: -radius)
+        var lines = AlphaMask(width: w, height: h)
+        // Bridge strip: between the inner eye corners, from 0.3 d above the eye line to 0.1 d below.
+        let inner = (points[FaceMeshTopology.rightEyeInner] + points[FaceMeshTopology.leftEyeInner]) / 2
+        // A frame crosses the nose bridge (a line along the eye axis) and runs down past each outer eye corner (a
+        // line across it); brows, creases and shadows rarely do all three.
+        var bridge = Strip(across: -0.1...0.1, down: -0.3...0.1, lineAlongAxis: true)
+        var right = Strip(across: -0.72 ... -0.5, down: -0.25...0.2, lineAlongAxis: false)
+        var left = Strip(across: 0.5...0.72, down: -0.25...0.2, lineAlongAxis: false)
+        for y in 0..<bh {
+            for x in 0..<bw {
+                let p = SIMD2(Float(x0 + x), Float(y0 + y))
+                let q = p - centre
+                let (s, t) = ((q * u).sum() / d, (q * v).sum() / d)
+                guard abs(s) <= 0.75, abs(t) <= 0.45 else { continue }
+                // Outside the band's ends the top-hat's zero padding would read as lines.
+                guard x >= radius, y >= radius, x < bw - radius, y < bh - radius else { continue }
+                let j = y * bw + x
+                let line = max(closed.values[j] - luma.values[j], luma.values[j] - opened.values[j])
+                let r = p - inner
+                let (bs, bt) = ((r * u).sum() / d, (r * v).sum() / d)
+                let isLine = line > lineThreshold
+                bridge.observe(across: bs, down: bt, line: isLine)
+                right.observe(across: s, down: t, line: isLine)
+                left.observe(across: s, down: t, line: isLine)
+                if line > lineThreshold { lines.values[(y0 + y) * w + x0 + x] = min(1, line / lineThreshold - 1) }
+            }
+        }
+        return (lines, min(bridge.evidence, right.evidence, left.evidence))
+    }
+}
+
+/// A strip of the eye band (in eye distances: `across` along the eye axis from the reference point, `down`
+/// perpendicular to it) in a grid of cells, asking whether a line crosses the whole strip: along the eye axis (the
+/// bridge) or across it (a rim past an outer eye corner). A frame crosses it at one place; brows, eye corners,
+/// creases and shadows are blobs that fill a few cells only.
+struct Strip {
+    static let bins = 12
+    let across: ClosedRange<Float>, down: ClosedRange<Float>
+    /// true: the line runs along the eye axis (it must cross every `across` bin at one `down` height).
+    let lineAlongAxis: Bool
+    private var hit = [Bool](repeating: false, count: bins * bins)
+    private var seen = [Bool](repeating: false, count: bins)
+
+    init(across: ClosedRange<Float>, down: ClosedRange<Float>, lineAlongAxis: Bool) {
+        self.across = across
+        self.down = down
+        self.lineAlongAxis = lineAlongAxis
+    }
+
+    mutating func observe(across s: Float, down t: Float, line: Bool) {
+        guard across.contains(s), down.contains(t) else { return }
+        func bin(_ v: Float, _ r: ClosedRange<Float>) -> Int {
+            min(Self.bins - 1, Int((v - r.lowerBound) / (r.upperBound - r.lowerBound) * Float(Self.bins)))
+        }
+        let (a, d) = (bin(s, across), bin(t, down))
+        // `along`: the bins the line must cross; `offset`: where it crosses them.
+        let (along, offset) = lineAlongAxis ? (a, d) : (d, a)
+        seen[along] = true
+        if line { hit[offset * Self.bins + along] = true }
+    }
+
+    /// The largest share of the strip's bins crossed by a line within three adjacent offsets.
+    var evidence: Float {
+        let total = seen.filter { $0 }.count
+        guard total > 0 else { return 0 }
+        var best = 0
+        for offset in 0..<Self.bins {
+            var crossed = 0
+            for along in 0..<Self.bins where seen[along] {
+                if (max(0, offset - 1)...min(Self.bins - 1, offset + 1)).contains(where: { hit[$0 * Self.bins + along] }) {
+                    crossed += 1
+                }
+            }
+            best = max(best, crossed)
+        }
+        return Float(best) / Float(total)
+    }
+}
+
+/// A face's glasses over time: evidence averaged over frames, present/absent with hysteresis.
+public struct GlassesTrack: Sendable {
+    /// Running mean of the bridge evidence (exponential, ~5 frames).
+    public private(set) var evidence: Float?
+    /// Whether glasses are kept on this face.
+    public private(set) var present = false
+    /// Frames to skip before the next look while the face clearly has no glasses.
+    private var idle = 0
+    /// Frames between looks at a face that clearly has none (glasses are not put on in a few frames).
+    static let idleFrames = 4
+
+    public init() {}
+
+    /// Whether to look on this frame: always while glasses are seen or in doubt, every few frames otherwise.
+    mutating func shouldLook() -> Bool {
+        guard idle == 0 else { idle -= 1; return false }
+        return true
+    }
+
+    mutating func observe(_ frameEvidence: Float) {
+        let e = evidence.map { $0 + 0.2 * (frameEvidence - $0) } ?? frameEvidence
+        evidence = e
+        if e > GlassesDetector.presentAbove { present = true } else if e < GlassesDetector.absentBelow { present = false }
+        if !present, e < GlassesDetector.absentBelow / 2 { idle = Self.idleFrames }
+    }
+}

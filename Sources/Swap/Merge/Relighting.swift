@@ -1,0 +1,234 @@
+import Foundation
+import Imaging
+import Stream
+
+/// Relights a swapped face with the target's own light: the target's low frequencies (illumination, skin tone,
+/// white balance) under the swap's high frequencies (texture, brows, lip and eye shapes).
+///
+/// Both shadings are masked averages (normalised convolution) over skin only: the swap's face where it drew,
+/// brows, eyes and lips left out (dilated), and whatever `exclude` holds (glasses frames). So the target's brows or
+/// glasses do not shade the new face, and the new face's brows keep their darkness relative to its skin, which a
+/// plain low-pass ratio would wash out. Each pixel is multiplied by target shading ÷ swap shading per channel: a
+/// greyscale or tinted photo takes the target's colours; features stay as dark as they were against the skin.
+///
+/// The shading is estimated on a grid `step` times coarser than the swap (it is smooth by construction), so the cost
+/// is one pass to gather, small blurs, and one multiply per pixel.
+public struct Relighting: Sendable, Equatable {
+    /// 0 = off, 1 = the target's shading in full; in between, the shading ratio is raised to this power.
+    public var strength: Float
+    /// σ of the shading as a share of the face width: larger keeps more of the photo's own modelling, smaller
+    /// follows the target's light more closely but starts to copy its face shape.
+    public var scale: Float = 0.035
+    /// Smallest σ in swap-space pixels: on a small face (a group photo, a far speaker) a relative σ would fall to a
+    /// pixel or two, and the target's own features would come through the shading.
+    public var minimumSigma: Float = 3
+    /// The shading ratio is kept within 1/limit…limit per channel (a dark photo against a bright scene).
+    public var limit: Float = 3
+
+    /// Coarse-grid step in swap-space pixels.
+    static let step = 4
+
+    public init(strength: Float = 1) {
+        self.strength = strength
+    }
+
+    /// Relights `face` to `target` (same size) under `weight` (where the swap drew, 0…1), changing only pixels
+    /// where `region` > 1/255.
+    ///
+    /// - Parameters:
+    ///   - features: polygons (swap-space pixels) left out of both shadings.
+    ///   - exclude: swap-space pixels (0…1) left out of the target's shading (e.g. its glasses).
+    ///   - faceWidth: width of the face in swap-space pixels.
+    func apply(to face: inout RGBImage, target: RGBImage, weight: AlphaMask, region: AlphaMask,
+               features: [[SIMD2<Float>]], exclude: AlphaMask?, faceWidth: Float) {
+        guard strength > 0, faceWidth > 1 else { return }
+        let (w, h) = (face.width, face.height)
+        let step = Self.step
+        let (lw, lh) = ((w + step - 1) / step, (h + step - 1) / step)
+        // Gathered per cell: weighted target RGB, weighted face RGB (0…1, cell averages), the two weights.
+        var cells = [SIMD8<Float>](repeating: .zero, count: lw * lh)
+        let norm = 1 / Float(step * step)
+        face.pixels.withUnsafeBufferPointer { s in
+            target.pixels.withUnsafeBufferPointer { t in
+                weight.values.withUnsafeBufferPointer { m in
+                    (exclude?.values ?? []).withUnsafeBufferPointer { e in
+                        cells.withUnsafeMutableBufferPointer { acc in
+                            for y in 0..<h {
+                                let row = acc.baseAddress! + (y / step) * lw
+                                for x in 0..<w {
+                                    let i = y * w + x
+                                    let ws = m[i] * norm
+                                    guard ws > 0 else { continue }
+                                    let wt = e.isEmpty ? ws : ws * (1 - e[i])
+                                    let a = wt / 255, b = ws / 255
+                                    row[x / step] += SIMD8(a * Float(t[3 * i]), a * Float(t[3 * i + 1]), a * Float(t[3 * i + 2]),
+                                                           b * Float(s[3 * i]), b * Float(s[3 * i + 1]), b * Float(s[3 * i + 2]),
+                                                           wt, ws)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var planes = (0..<6).map { p in AlphaMask(width: lw, height: lh, values: cells.map { $0[p] }) }
+        var weightT = AlphaMask(width: lw, height: lh, values: cells.map { $0[6] })
+        var weightS = AlphaMask(width: lw, height: lh, values: cells.map { $0[7] })
+        // Features out of both estimates, one coarse cell wider than their outline.
+        var holes = AlphaMask(width: lw, height: lh)
+        let toCoarse = 1 / Float(step)
+        for ring in features { PolygonRasterizer.fill(ring.map { ($0 + 0.5) * toCoarse - 0.5 }, into: &holes) }
+        holes.erode(pixels: -1)
+        for c in holes.values.indices where holes.values[c] > 0 {
+            let keep = 1 - holes.values[c]
+            for p in 0..<6 { planes[p].values[c] *= keep }
+            weightT.values[c] *= keep
+            weightS.values[c] *= keep
+        }
+        let sigma = max(scale * faceWidth, minimumSigma) * toCoarse
+        // Two passes: the second leaves out cells far from the first pass's shading (a brow or lip line the
+        // landmarks missed, a mole, a shadow edge), which would otherwise print a pale or dark blotch.
+        var target = Shading(planes: Array(planes[0..<3]), weight: weightT)
+        var source = Shading(planes: Array(planes[3..<6]), weight: weightS)
+        // The photo is evenly lit, so anything far from its typical skin is not skin: hair fringes reaching into
+        // the outline, brows and lashes the landmarks missed, highlights. The scene's shadows are real light, so
+        // the target's limits are wider: only what is far darker than its skin (a moustache, a beard, frames) is
+        // left out, then whatever stands out locally.
+        source.estimate(sigma: sigma, weights: source.typicalSkinWeights(dark: 0.8, bright: 1.3))
+        target.estimate(sigma: sigma, weights: target.typicalSkinWeights(dark: 0.45, bright: 1.6))
+        target.reweight(sigma: sigma)
+        // Ratio planes (target shading ÷ face shading)^strength; the whole face's ratio where either has no skin
+        // nearby.
+        let overall = (target.mean + 1e-3) / (source.mean + 1e-3)
+        var ratio = [Float](repeating: 1, count: 3 * lw * lh)
+        let (low, high) = (1 / limit, limit)
+        for c in 0..<(lw * lh) {
+            var r = overall
+            if let t = target.shade(c), let s = source.shade(c) { r = (t + 1e-3) / (s + 1e-3) }
+            for k in 0..<3 {
+                let v = strength == 1 ? r[k] : pow(r[k], strength)
+                ratio[3 * c + k] = min(max(v, low), high)
+            }
+        }
+        Self.multiply(&face, by: ratio, width: lw, height: lh, region: region)
+    }
+
+    /// A face's shading on the coarse grid: weighted cell sums of R, G, B and the weights, and their blurred
+    /// versions (normalised convolution).
+    struct Shading {
+        /// Cell sums (weight × colour, 0…1) and weights, as gathered.
+        let planes: [AlphaMask]
+        let weight: AlphaMask
+        private(set) var blurred: [AlphaMask] = []
+        private(set) var blurredWeight: AlphaMask
+        /// The per-cell factors of the last estimate.
+        private var lastWeights: [Float]?
+
+        /// Luma ratio (cell ÷ shading) beyond which a cell's weight falls off: e^(−(Δ/spread)²).
+        static let spread: Float = 0.12
+
+        init(planes: [AlphaMask], weight: AlphaMask) {
+            self.planes = planes
+            self.weight = weight
+            blurredWeight = weight
+        }
+
+        mutating func estimate(sigma: Float, weights: [Float]? = nil) {
+            lastWeights = weights
+            blurred = planes
+            blurredWeight = weight
+            if let weights {
+                for p in 0..<3 { for c in weights.indices { blurred[p].values[c] *= weights[c] } }
+                for c in weights.indices { blurredWeight.values[c] *= weights[c] }
+            }
+            for p in 0..<3 { blurred[p].gaussianBlur(sigma: sigma) }
+            blurredWeight.gaussianBlur(sigma: sigma)
+        }
+
+        /// Re-estimates with cells far from the current shading down-weighted (on top of the last weights).
+        mutating func reweight(sigma: Float) {
+            var factors = lastWeights ?? [Float](repeating: 1, count: weight.values.count)
+            for c in factors.indices where weight.values[c] > 1e-4 {
+                guard let shade = shade(c) else { continue }
+                let w = weight.values[c]
+                let cell = (planes[0].values[c] + planes[1].values[c] + planes[2].values[c]) / w
+                let ratio = cell / max(shade[0] + shade[1] + shade[2], 1e-3) - 1
+                factors[c] *= exp(-(ratio * ratio) / (Self.spread * Self.spread))
+            }
+            estimate(sigma: sigma, weights: factors)
+        }
+
+        /// Weights that keep the cells near the face's typical skin luma (the weighted median): darker than
+        /// `dark` or brighter than `bright` times it fall off quickly.
+        func typicalSkinWeights(dark: Float, bright: Float) -> [Float] {
+            // Weighted median from a 256-bin histogram of cell luma (0…3 as R + G + B).
+            var histogram = [Float](repeating: 0, count: 256)
+            var total: Float = 0
+            for c in weight.values.indices where weight.values[c] > 1e-3 {
+                let l = (planes[0].values[c] + planes[1].values[c] + planes[2].values[c]) / weight.values[c]
+                histogram[min(255, max(0, Int(l / 3 * 255)))] += weight.values[c]
+                total += weight.values[c]
+            }
+            var factors = [Float](repeating: 1, count: weight.values.count)
+            guard total > 0 else { return factors }
+            var running: Float = 0, bin = 0
+            while bin < 255 { running += histogram[bin]; if running >= total / 2 { break }; bin += 1 }
+            let median = (Float(bin) + 0.5) / 255 * 3
+            for c in factors.indices where weight.values[c] > 1e-3 {
+                let l = (planes[0].values[c] + planes[1].values[c] + planes[2].values[c]) / weight.values[c] / max(median, 1e-3)
+                let out = max(0, dark - l, l - bright)
+                factors[c] = exp(-(out * out) / (0.05 * 0.05))
+            }
+            return factors
+        }
+
+        /// Mean colour over all cells as last weighted (0…1).
+        var mean: SIMD3<Float> {
+            var sum = SIMD3<Float>.zero, w: Float = 0
+            for c in weight.values.indices {
+                sum += SIMD3(blurred[0].values[c], blurred[1].values[c], blurred[2].values[c])
+                w += blurredWeight.values[c]
+            }
+            return w > 0 ? sum / w : SIMD3(repeating: 0.5)
+        }
+
+        /// The shading (R, G, B, 0…1) at cell `c`; nil where no skin is near.
+        func shade(_ c: Int) -> SIMD3<Float>? {
+            let w = blurredWeight.values[c]
+            guard w > 1e-3 else { return nil }
+            return SIMD3(blurred[0].values[c], blurred[1].values[c], blurred[2].values[c]) / w
+        }
+    }
+
+    /// `face` × the coarse ratio planes, bilinearly interpolated, where `region` > 1/255.
+    private static func multiply(_ face: inout RGBImage, by ratio: [Float], width lw: Int, height lh: Int,
+                                 region: AlphaMask) {
+        let (w, h) = (face.width, face.height)
+        let inverse = 1 / Float(step)
+        let threshold: Float = 1 / 255
+        face.pixels.withUnsafeMutableBufferPointer { px in
+            ratio.withUnsafeBufferPointer { r in
+                region.values.withUnsafeBufferPointer { m in
+                    for y in 0..<h {
+                        let fy = min(max((Float(y) + 0.5) * inverse - 0.5, 0), Float(lh - 1))
+                        let y0 = Int(fy), y1 = min(y0 + 1, lh - 1), ty = fy - Float(y0)
+                        for x in 0..<w where m[y * w + x] > threshold {
+                            let fx = min(max((Float(x) + 0.5) * inverse - 0.5, 0), Float(lw - 1))
+                            let x0 = Int(fx), x1 = min(x0 + 1, lw - 1), tx = fx - Float(x0)
+                            @inline(__always) func at(_ xx: Int, _ yy: Int) -> SIMD4<Float> {
+                                let o = 3 * (yy * lw + xx)
+                                return SIMD4(r[o], r[o + 1], r[o + 2], 0)
+                            }
+                            let top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * tx
+                            let bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * tx
+                            let gain = top + (bottom - top) * ty
+                            let q = px.baseAddress! + 3 * (y * w + x)
+                            let v = SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0) * gain
+                            Bilinear.store(v, to: q)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

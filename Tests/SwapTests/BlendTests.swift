@@ -1,0 +1,141 @@
+import Foundation
+import Stream
+import Testing
+@testable import Face
+@testable import Imaging
+import TestSupport
+@testable import Swap
+
+@Suite struct PyramidBlendTests {
+    static let over = TestImages.texture(width: 150, height: 110, phase: 1)
+    static let under = TestImages.texture(width: 150, height: 110, phase: 2.5)
+
+    func difference(mask value: (Int, Int) -> Float) -> [SIMD4<Float>] {
+        var mask = AlphaMask(width: 150, height: 110)
+        for y in 0..<110 { for x in 0..<150 { mask[x, y] = value(x, y) } }
+        return PyramidBlend.difference(over: Self.over, under: Self.under, mask: mask, levels: 5)
+    }
+
+    @Test func fullAndEmptyMasksReconstructExactly() {
+        let all = difference { _, _ in 1 }, none = difference { _, _ in 0 }
+        var worst: Float = 0
+        for y in 0..<110 {
+            for x in 0..<150 {
+                let o = Self.over[x, y], u = Self.under[x, y]
+                let expected = SIMD4(Float(o.r) - Float(u.r), Float(o.g) - Float(u.g), Float(o.b) - Float(u.b), 0)
+                let d = all[y * 150 + x] - expected
+                worst = max(worst, d.max(), -d.min(), none[y * 150 + x].max(), -none[y * 150 + x].min())
+            }
+        }
+        #expect(worst < 1e-3)
+    }
+
+    @Test func stepMaskIsExactFarFromTheEdgeAndSmoothAcrossIt() {
+        let half = difference { x, _ in x < 75 ? 1 : 0 }
+        let y = 55
+        func at(_ x: Int) -> SIMD4<Float> { half[y * 150 + x] }
+        let o = Self.over[5, y], u = Self.under[5, y]
+        #expect(abs(at(5).x - (Float(o.r) - Float(u.r))) < 8)
+        #expect(abs(at(145).x) < 8)
+        // Across the edge the coarse bands change gradually: no column-to-column jump beyond the images' own.
+        var jump: Float = 0
+        for x in 60..<90 { jump = max(jump, abs(at(x + 1).x - at(x).x)) }
+        var own: Float = 0
+        for x in 60..<90 { own = max(own, abs(Float(Self.over[x + 1, y].r) - Float(Self.over[x, y].r)) + abs(Float(Self.under[x + 1, y].r) - Float(Self.under[x, y].r))) }
+        #expect(jump <= own + 1)
+    }
+}
+
+@Suite struct RelightingTests {
+    static let landmarks = TestFaces.landmarks(center: SIMD2(160, 170), scale: 11)
+    static let points = landmarks.points2D
+    static let oval = FaceMeshTopology.faceOval.map { points[$0] }
+
+    /// Warm skin lit from the right: dark left cheek, bright right cheek.
+    static func targetColour(x: Int) -> SIMD3<Float> {
+        let r = 150 + 60 * Float(x - 160) / 100
+        return SIMD3(r, 0.72 * r, 0.55 * r)
+    }
+
+    @Test func greyscalePhotoTakesTheTargetsLightAndKeepsItsBrows() {
+        let (w, h) = (320, 340)
+        var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
+        let brows = [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing].map { $0.map { Self.points[$0] } }
+        var browMask = AlphaMask(width: w, height: h)
+        for ring in brows { PolygonRasterizer.fill(ring, into: &browMask) }
+        for y in 0..<h {
+            for x in 0..<w {
+                let c = Self.targetColour(x: x)
+                target[x, y] = (UInt8(c.x), UInt8(c.y), UInt8(c.z))
+                let grey: UInt8 = browMask[x, y] > 0.5 ? 60 : 140
+                face[x, y] = (grey, grey, grey)
+            }
+        }
+        let weight = PolygonRasterizer.fill(Self.oval, width: w, height: h)
+        let relighting = Relighting(strength: 1)
+        relighting.apply(to: &face, target: target, weight: weight, region: weight,
+                         features: FaceMeshTopology.featureRings.map { $0.map { Self.points[$0] } }, exclude: nil,
+                         faceWidth: BoundingBox(bounding: Self.oval).width)
+        // Skin on both cheeks: the target's colour and its light gradient, within a few levels.
+        for p in [Self.points[FaceMeshTopology.rightCheek] * 0.6 + Self.points[1] * 0.4,
+                  Self.points[FaceMeshTopology.leftCheek] * 0.6 + Self.points[1] * 0.4] {
+            let (x, y) = (Int(p.x), Int(p.y))
+            let expected = Self.targetColour(x: x), got = face[x, y]
+            #expect(abs(Float(got.r) - expected.x) < 8 && abs(Float(got.g) - expected.y) < 8 && abs(Float(got.b) - expected.z) < 8,
+                    "at \(x),\(y): \(got) vs \(expected)")
+        }
+        // The brows stay as dark against the skin as they were (60/140), in the target's hue.
+        let brow = brows[0].reduce(SIMD2<Float>.zero, +) / Float(brows[0].count)
+        let (bx, by) = (Int(brow.x), Int(brow.y))
+        let skinBelow = face[bx, by + 14]
+        let ratio = Float(face[bx, by].r) / Float(skinBelow.r)
+        #expect(ratio < 0.55, "brow \(face[bx, by]) vs skin \(skinBelow)")
+        #expect(face[bx, by].r > face[bx, by].b)
+    }
+}
+
+@Suite struct GlassesDetectorTests {
+    static let landmarks = TestFaces.landmarks(center: SIMD2(160, 170), scale: 11)
+    static let points = landmarks.points2D
+
+    /// Skin, with dark frames (a ring round each eye and a bridge) when `glasses`.
+    static func face(glasses: Bool) -> RGBImage {
+        var image = RGBImage(width: 320, height: 340)
+        let eyes = [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { ring in
+            ring.map { points[$0] }.reduce(SIMD2<Float>.zero, +) / Float(ring.count)
+        }
+        let d = simd_distance(points[FaceMeshTopology.rightEyeOuter], points[FaceMeshTopology.leftEyeOuter])
+        let radius = 0.3 * d, middle = (eyes[0] + eyes[1]) / 2
+        for y in 0..<340 {
+            for x in 0..<320 {
+                let p = SIMD2(Float(x), Float(y))
+                var dark = false
+                if glasses {
+                    for e in eyes where abs(simd_distance(p, e) - radius) < 1.5 { dark = true }
+                    if abs(p.y - (middle.y - 0.05 * d)) < 1.5, abs(p.x - middle.x) < 0.15 * d { dark = true }
+                }
+                image[x, y] = dark ? (40, 35, 30) : (200, 150, 120)
+            }
+        }
+        return image
+    }
+
+    @Test func framesAcrossTheBridgeAreFoundAndKept() throws {
+        let with = try #require(GlassesDetector.detect(in: Self.face(glasses: true), points: Self.points))
+        let without = try #require(GlassesDetector.detect(in: Self.face(glasses: false), points: Self.points))
+        #expect(with.evidence > GlassesDetector.presentAbove)
+        #expect(without.evidence < GlassesDetector.absentBelow)
+        #expect(with.lines.values.filter { $0 > 0.5 }.count > 100)
+        #expect(without.lines.values.allSatisfy { $0 == 0 })
+    }
+
+    @Test func trackNeedsSeveralFramesToChangeItsMind() {
+        var track = GlassesTrack()
+        track.observe(1)
+        #expect(track.present)
+        track.observe(0)
+        #expect(track.present)
+        for _ in 0..<10 { track.observe(0) }
+        #expect(!track.present)
+    }
+}
