@@ -497,6 +497,7 @@ SMALL = [
     dict(name="amp_64_nhwc_op13", kind="amp", res=64, dims=(4, 32, 4, 4), format="NHWC", opset=13,
          graph_name="AMP", seed=3),
     dict(name="torch_df_u_64_op13", kind="torch", res=64, dims=(4, 32, 4, 4), opset=13, seed=4),
+    dict(name="torch_liae_udt_64_op13", kind="liae-udt", res=64, dims=(4, 16, 4, 4), opset=13, seed=7, torch_saehd=True),
 ]
 FULL = [  # DeepFaceLive's recommended widths (notes §4); built through PyTorch (see export_torch_saehd)
     dict(name="saehd_liae_udt_224", kind="liae-udt", res=224, dims=(64, 512, 64, 32), opset=13, seed=5, torch_saehd=True),

@@ -6,7 +6,8 @@ import TestSupport
 /// DeepFaceLab-style `.dfm` replicas (scripts/make_dfm_test_models.py) against onnxruntime's outputs.
 @Suite struct ONNXImportTests {
     static let directory = TestResources.fixtures.appendingPathComponent("onnx")
-    static let models = ["saehd_df_ud_96_op12", "saehd_liae_udt_128_op13", "amp_64_nhwc_op13", "torch_df_u_64_op13"]
+    static let models = ["saehd_df_ud_96_op12", "saehd_liae_udt_128_op13", "amp_64_nhwc_op13", "torch_df_u_64_op13",
+                          "torch_liae_udt_64_op13"]
 
     static func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
 

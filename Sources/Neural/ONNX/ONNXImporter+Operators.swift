@@ -331,8 +331,9 @@ extension ONNXImporter {
               !model.outputs.contains(where: { $0.name == tOut }) else { return false }
         let r = model.nodes[c2[0]]
         let tSite = ONNXNodeSite(node: t, opset: site.opset), rSite = ONNXNodeSite(node: r, opset: site.opset)
-        guard r.opType == "Reshape", r.inputs.first == tOut, let perm = try tSite.ints("perm"),
-              case .constant(let shape2)? = r.inputs.count > 1 ? values[r.inputs[1]] : nil else { return false }
+        guard r.opType == "Reshape", r.inputs.first == tOut, r.inputs.count > 1, let perm = try tSite.ints("perm"),
+              try computeAhead(r.inputs[1], excluding: [index, c1[0], c2[0]]),
+              case .constant(let shape2)? = values[r.inputs[1]] else { return false }
         let s = a.shape, final = shape2.ints
         let (n, c, h, w) = (s[0], s[1], s[2], s[3])
         let b = target[1]

@@ -45,8 +45,10 @@ struct ONNXImporter {
     var nodes: [Graph.Node] = []
     /// Nodes reading each value name (by index), for pattern fusion.
     var consumers: [String: [Int]] = [:]
-    /// Nodes already imported as part of a fused pattern.
+    /// Nodes already imported (ahead of order, or as part of a fused pattern) or not needed.
     var absorbed: Set<Int> = []
+    /// The node computing each value name.
+    var producers: [String: Int] = [:]
     /// Spatial zero pads left for the convolutions that read them: value name → (unpadded input, [t, l, b, r]).
     var deferredPads: [String: (input: LiveTensor, pads: [Int])] = [:]
     /// Relayouts already emitted: (value id, perm) → the transposed activation.
@@ -78,8 +80,10 @@ struct ONNXImporter {
         }
         for (i, node) in model.nodes.enumerated() where !absorbed.contains(i) {
             for name in node.inputs where !name.isEmpty { consumers[name, default: []].append(i) }
+            for name in node.outputs where !name.isEmpty { producers[name] = i }
         }
         for (i, node) in model.nodes.enumerated() where !absorbed.contains(i) {
+            absorbed.insert(i)
             try importNode(node, index: i)
         }
         var outputs: [Int] = []
@@ -120,6 +124,19 @@ struct ONNXImporter {
         let a = try newActivation(info.name, shape: dims, perm: Array(dims.indices))
         values[info.name] = .activation(a)
         return a.id
+    }
+
+    /// Imports, ahead of file order, the nodes that compute `name` when they need nothing from the nodes in
+    /// `excluding` (PyTorch computes a reshape's target shape after the reshape it pairs with); false when it cannot.
+    mutating func computeAhead(_ name: String, excluding: Set<Int>, depth: Int = 0) throws(ONNXError) -> Bool {
+        if values[name] != nil { return true }
+        guard depth < 64, let p = producers[name], !excluding.contains(p), !absorbed.contains(p) else { return false }
+        for input in model.nodes[p].inputs where !input.isEmpty {
+            guard try computeAhead(input, excluding: excluding, depth: depth + 1) else { return false }
+        }
+        absorbed.insert(p)
+        try importNode(model.nodes[p], index: p)
+        return values[name] != nil
     }
 
     // MARK: Values
