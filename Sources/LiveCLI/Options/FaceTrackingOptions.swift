@@ -8,7 +8,7 @@ struct FaceTrackingOptions: ParsableArguments {
     var models: String?
 
     @Option(help: "Detector: short (faces near the camera, webcam framing) or full (small and distant faces).")
-    var detector: DetectorChoice = .full
+    var detector: FaceDetector.Model = .fullRange
 
     @Option(help: "Detector score threshold (0…1).")
     var threshold: Float = 0.5
@@ -22,8 +22,8 @@ struct FaceTrackingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Also detect on N×N (or C×R) overlapping tiles, for small faces in big frames.", valueName: "N|CxR"))
     var tiles: String?
 
-    @Option(help: "Face order, which decides face IDs and which faces --max-faces keeps: largest, center, left-to-right, right-to-left, top-to-bottom, bottom-to-top.")
-    var sort: SortChoice = .largest
+    @Option(help: "Face order, which decides face IDs and which faces --max-faces keeps: largest, center, confidence, left-to-right, right-to-left, top-to-bottom, bottom-to-top.")
+    var sort: FaceSortOrder = .largest
 
     @Option(help: ArgumentHelp("Which tracked faces to swap: all, or track IDs like 0,2.", valueName: "all|IDS"))
     var faces = "all"
@@ -38,9 +38,11 @@ struct FaceTrackingOptions: ParsableArguments {
     var smoothBeta: Float?
 
     func validate() throws {
-        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
-        guard detectEvery >= 1 else { throw ValidationError("--detect-every must be at least 1") }
-        if let maxFaces, maxFaces < 0 { throw ValidationError("--max-faces must be 0 or more") }
+        try OptionRange.check(threshold, "--threshold", 0...1)
+        try OptionRange.check(detectEvery, "--detect-every", 1...10_000)
+        if let maxFaces { try OptionRange.check(maxFaces, "--max-faces", 0...1000) }
+        if let smoothMinCutoff { try OptionRange.check(smoothMinCutoff, "--smooth-min-cutoff", 0.001...100, unit: " Hz") }
+        if let smoothBeta { try OptionRange.check(smoothBeta, "--smooth-beta", 0...1000) }
         _ = try selection()
         _ = try tileGrid()
     }
@@ -70,12 +72,12 @@ struct FaceTrackingOptions: ParsableArguments {
     func pipeline(defaultMaxFaces: Int) throws -> FaceSwapPipeline {
         var pipeline = FaceSwapPipeline()
         pipeline.locator = locator
-        pipeline.detectorModel = detector.model
+        pipeline.detectorModel = detector
         pipeline.detector.scoreThreshold = threshold
         pipeline.detector.tiles = try tileGrid()
         pipeline.tracker.detectionInterval = detectEvery
         pipeline.tracker.maxFaces = maxFaces ?? defaultMaxFaces
-        pipeline.tracker.sortOrder = sort.order
+        pipeline.tracker.sortOrder = sort
         pipeline.tracker.selection = try selection()
         pipeline.tracker.smoothing.filter.isEnabled = !noSmoothing
         if let smoothMinCutoff { pipeline.tracker.smoothing.filter.minCutoff = smoothMinCutoff }
@@ -84,24 +86,5 @@ struct FaceTrackingOptions: ParsableArguments {
     }
 }
 
-enum DetectorChoice: String, ExpressibleByArgument, CaseIterable {
-    case short, full
-    var model: FaceDetector.Model { self == .short ? .shortRange : .fullRange }
-}
-
-enum SortChoice: String, ExpressibleByArgument, CaseIterable {
-    case largest, center
-    case leftToRight = "left-to-right", rightToLeft = "right-to-left"
-    case topToBottom = "top-to-bottom", bottomToTop = "bottom-to-top"
-
-    var order: FaceSortOrder {
-        switch self {
-        case .largest: .largest
-        case .center: .center
-        case .leftToRight: .leftToRight
-        case .rightToLeft: .rightToLeft
-        case .topToBottom: .topToBottom
-        case .bottomToTop: .bottomToTop
-        }
-    }
-}
+extension FaceDetector.Model: ExpressibleByArgument {}
+extension FaceSortOrder: ExpressibleByArgument {}

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Face
+import Stream
 import Swap
 
 /// Merging, temporal smoothing and preview options (`run`, `bench`), named after DeepFaceLive's.
 struct SwapOptions: ParsableArguments {
-    @Option(help: "Mask erosion in pixels (negative dilates).")
+    @Option(help: "Mask erosion in pixels of the aligned crop, -100…100 (negative dilates).")
     var erode = 2
 
-    @Option(help: "Mask feathering: Gaussian sigma in pixels.")
+    @Option(help: "Mask feathering: Gaussian sigma in pixels of the aligned crop, 0…50.")
     var blur: Float = 6.25
 
     @Option(name: .customLong("color-transfer"), help: "Colour matching of the new face: rct, lct or none.")
@@ -45,12 +46,16 @@ struct SwapOptions: ParsableArguments {
     var preview: String?
 
     func validate() throws {
-        guard (0...1).contains(opacity) else { throw ValidationError("--opacity must be between 0 and 1") }
-        guard (0...1).contains(relight) else { throw ValidationError("--relight must be between 0 and 1") }
-        guard blur >= 0 else { throw ValidationError("--blur must be 0 or more") }
-        guard (0...0.95).contains(temporalSmoothing) else { throw ValidationError("--temporal-smoothing must be between 0 and 0.95") }
-        guard temporalReset > 0 else { throw ValidationError("--temporal-reset must be positive") }
+        try OptionRange.check(erode, "--erode", -100...100, unit: " px")
+        try OptionRange.check(blur, "--blur", 0...50, unit: " px")
+        try OptionRange.check(opacity, "--opacity", 0...1)
+        try OptionRange.check(relight, "--relight", 0...1)
+        try OptionRange.check(temporalSmoothing, "--temporal-smoothing", 0...0.95)
+        try OptionRange.check(temporalReset, "--temporal-reset", 0.001...10)
     }
+
+    /// The files this writes (checked against the job's inputs and other outputs).
+    var outputFiles: [NamedPath] { preview.map { [NamedPath("--preview", $0)] } ?? [] }
 
     /// nil when temporal smoothing is off.
     var temporalSmoothingOptions: TemporalFaceSmoother.Options? {

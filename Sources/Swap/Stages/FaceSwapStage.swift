@@ -54,6 +54,8 @@ public final class FaceSwapStage: FrameProcessor {
             glasses.endFrame()
         }
         guard let analysis = frame[attachment: FaceAnalysis.self] else { throw FaceSwapStageError.missingAnalysis }
+        var records: [FaceSwapRecord] = []
+        defer { frame[attachment: FrameSwapRecord.self] = FrameSwapRecord(faces: records) }
         guard !analysis.faces.isEmpty else { return }
         let original = try frame.image
         var output = original
@@ -61,15 +63,19 @@ public final class FaceSwapStage: FrameProcessor {
         for face in analysis.faces {
             guard let landmarks = face.landmarks else { continue }
             let pose = HeadPose(landmarks: landmarks)
+            var record = FaceSwapRecord(trackID: face.id, landmarks: landmarks, pose: pose)
+            defer { records.append(record) }
             let aligned = swapperAligns || (shown == nil && preview != nil)
                 ? try frame.measure("align") { () throws(FaceAlignerError) in try aligner.align(original, landmarks: landmarks, pose: pose) }
                 : nil
+            record.aligned = aligned
             let input = FaceSwapInput(frame: original, landmarks: landmarks, pose: pose, aligned: swapperAligns ? aligned : nil,
                                       trackID: face.id)
             guard let raw = try frame.measure("swap", { try swapper.swap(input) }) else { continue }
             let smoothed = smoother == nil ? nil : frame.measure("smooth") { smoother!.smooth(raw, trackID: face.id) }
             flicker.record(target: swapperAligns ? aligned : nil, swapped: raw, smoothed: smoothed, trackID: face.id)
             let swapped = smoothed ?? raw
+            record.swapped = swapped
             var track = glasses[face.id] ?? GlassesTrack()
             frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, into: &output, glasses: &track) }
             glasses.store(track, for: face.id)
