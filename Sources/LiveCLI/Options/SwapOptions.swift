@@ -56,9 +56,9 @@ struct SwapOptions: ParsableArguments {
         try OptionRange.check(erode, "--erode", -100...100, unit: " px")
         try OptionRange.check(blur, "--blur", 0...50, unit: " px")
         try OptionRange.check(opacity, "--opacity", 0...1)
+        try OptionRange.check(relight, "--relight", 0...1)
         try OptionRange.check(temporalSmoothing, "--temporal-smoothing", 0...0.95)
         try OptionRange.check(temporalReset, "--temporal-reset", 0.001...10)
-        try OptionRange.check(relight, "--relight", 0...1)
         try OptionRange.check(occlusionDilate, "--occlusion-dilate", 0...64, unit: " px")
     }
 
