@@ -26,13 +26,6 @@ struct Model: ParsableCommand {
     }
 
     func run() throws {
-        do { try describeAndCopy() } catch {
-            Terminal.printError("facelive model: \(error)")
-            throw ExitCode.failure
-        }
-    }
-
-    private func describeAndCopy() throws {
         let input = URL(fileURLWithPath: model)
         let loaded = try TrainedSwapModel(contentsOf: input)
         let c = loaded.config
