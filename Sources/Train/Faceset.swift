@@ -145,9 +145,6 @@ public final class FacesetWriter {
         } else {
             faceset = Faceset(alignment: alignment)
         }
-        do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
-            throw .malformedFaceset(path: directory.path, reason: "cannot create the folder")
-        }
     }
 
     /// Faces already in the faceset when this writer opened it (appending).
@@ -159,6 +156,12 @@ public final class FacesetWriter {
     /// Adds one `resolution²` crop.
     public func add(_ crop: RGBImage, landmarks: [[Float]], matrix: [Double], source: String, frame: Int) throws(TrainError) {
         precondition(crop.width == faceset.resolution && crop.height == faceset.resolution, "crop size differs from the faceset's")
+        if added == 0 {
+            // Created with the first crop: a run that finds no face (or fails on its input) leaves no folder.
+            do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+                throw .writeFailed(path: directory.path, reason: Faceset.reason(error))
+            }
+        }
         var number = faceset.faces.count
         var file = String(format: "%06d.png", number)
         while FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path) {

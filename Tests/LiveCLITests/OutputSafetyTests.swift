@@ -87,6 +87,18 @@ struct OutputSafetyTests {
         #expect(!FileManager.default.fileExists(atPath: fresh))
     }
 
+    @Test("--preview on a clip without a face says it was not written")
+    func previewWithoutFace() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let preview = dir.appendingPathComponent("p.png").path
+        let blank = "lavfi:color=c=gray:size=160x120:rate=25:duration=0.4"
+        let result = try CLIRunner.run(["run", "-i", blank, "-o", dir.appendingPathComponent("o.mp4").path, "--preview", preview])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("note: no face was swapped, so --preview \(preview) was not written"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: preview))
+    }
+
     @Test("a successful job replaces the output (through a symlink: the file it points to), leaving no partial file")
     func successReplaces() throws {
         let dir = try CLIRunner.temporaryDirectory()

@@ -43,24 +43,17 @@ struct Extract: ParsableCommand {
         options.every = every
         options.maxFaces = max
         options.blurThreshold = blurThreshold
-        do {
-            let extractor = try FacesetExtractor(options: options)
-            let writer = try FacesetWriter(directory: URL(fileURLWithPath: output), alignment: options.alignment)
-            try extractor.extract(from: input, into: writer)
-            try writer.finish()
-            let s = extractor.statistics
-            Terminal.printError("\(s.written) faces written to \(output) from \(s.frames) frames (\(s.faces) found, "
-                + "\(s.blurred) blurred, \(s.duplicates) near-duplicates skipped)")
-            guard s.written > 0 else { throw ExitCode.failure }
-            if let contactSheet {
-                let sheet = try FacesetExtractor.contactSheet(writer.faceset, in: writer.directory)
-                try PNGEncoder.write(sheet, to: contactSheet)
-            }
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            Terminal.printError("facelive extract: \(error)")
-            throw ExitCode.failure
+        let extractor = try FacesetExtractor(options: options)
+        let writer = try FacesetWriter(directory: URL(fileURLWithPath: output), alignment: options.alignment)
+        try extractor.extract(from: input, into: writer)
+        let s = extractor.statistics
+        let counts = "from \(s.frames) frames (\(s.faces) found, \(s.blurred) blurred, \(s.duplicates) near-duplicates skipped)"
+        guard s.written > 0 else { throw CommandFailure("no face written to \(output) \(counts)") }
+        try writer.finish()
+        Terminal.printError("\(s.written) faces written to \(output) \(counts)")
+        if let contactSheet {
+            let sheet = try FacesetExtractor.contactSheet(writer.faceset, in: writer.directory)
+            try PNGEncoder.write(sheet, to: contactSheet)
         }
     }
 }

@@ -65,7 +65,7 @@ struct Model: ParsableCommand {
                 do { try Data(bytes).write(to: URL(fileURLWithPath: export), options: .atomic) } catch {
                     throw ValidationError("cannot write \(export): \(error.localizedDescription)")
                 }
-                print(String(format: "wrote %@ (DeepFaceLive model, %.1f MB)", export, Double(bytes.count) / 1e6))
+                try Terminal.printOutput(String(format: "wrote %@ (DeepFaceLive model, %.1f MB)", export, Double(bytes.count) / 1e6))
             } else if let apply {
                 try applyModel(to: apply)
             } else if isDFM(model) {

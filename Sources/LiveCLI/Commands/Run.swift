@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Stream
 import Swap
 
@@ -37,12 +38,20 @@ struct Run: ParsableCommand {
         let (pipeline, newFace) = try FaceSwapPipeline.from(tracking: tracking, alignment: alignment, swapper: swapper,
                                                             swap: swap, label: label)
         let stages = try swapper.stages(of: pipeline, newFace: newFace)
+        let previewBefore = swap.preview.flatMap(Self.modificationDate)
         let report = try job.run { _ in stages }
+        if let preview = swap.preview, Self.modificationDate(preview) == nil || Self.modificationDate(preview) == previewBefore {
+            Terminal.printError("note: no face was swapped, so --preview \(preview) was not written")
+        }
         if !json, Terminal.isInteractive, let figures = report.measurements["faceswap"], let flicker = figures["flicker"] {
             let smoothing = figures["smoothing_lag"].map { String(format: " (unsmoothed %.2f, smoothing lag %.2f)",
                                                                   figures["flicker_unsmoothed"] ?? 0, $0) } ?? ""
             Terminal.printError(String(format: "flicker %.2f%@ (mean frame-to-frame change of the aligned face, 0–255)",
                                        flicker, smoothing))
         }
+    }
+
+    private static func modificationDate(_ path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
     }
 }

@@ -99,11 +99,7 @@ struct Train: ParsableCommand {
         options.checkpointSeconds = checkpointMinutes * 60
         options.threads = threads
 
-        let trainer: Trainer
-        do { trainer = try Trainer(options: options) } catch {
-            Terminal.printError("facelive train: \(error)")
-            throw ExitCode.failure
-        }
+        let trainer = try Trainer(options: options)
         let c = trainer.config
         Terminal.printError(String(format: "%@ %d px, %.2f M parameters, %.2f GFLOP/face; batch %d; starting at iteration %d",
                                    c.architecture.rawValue, c.resolution, Double(trainer.parameterCount) / 1e6,
@@ -126,8 +122,8 @@ struct Train: ParsableCommand {
                 }
             }
         } catch {
-            Terminal.printError("\nfacelive train: \(error)")
-            throw ExitCode.failure
+            if interactive { Terminal.printError("") }  // end the progress line
+            throw error
         }
         withExtendedLifetime(trap) {}
         if interactive { Terminal.printError("") }

@@ -10,7 +10,7 @@ struct FaceTrackingOptions: ParsableArguments {
     @Option(help: "Detector: short (faces near the camera, webcam framing) or full (small and distant faces).")
     var detector: FaceDetector.Model = .fullRange
 
-    @Option(help: "Detector score threshold (0…1).")
+    @Option(help: "Detector score threshold (0.1…1).")
     var threshold: Float = 0.5
 
     @Option(name: .customLong("detect-every"), help: "Run the detector every N frames (tracking from landmarks in between).")
@@ -38,7 +38,8 @@ struct FaceTrackingOptions: ParsableArguments {
     var smoothBeta: Float?
 
     func validate() throws {
-        try OptionRange.check(threshold, "--threshold", 0...1)
+        // Below 0.1 every anchor is a "face" on any picture: thousands of landmark runs per frame.
+        try OptionRange.check(threshold, "--threshold", 0.1...1)
         try OptionRange.check(detectEvery, "--detect-every", 1...10_000)
         if let maxFaces { try OptionRange.check(maxFaces, "--max-faces", 0...1000) }
         if let smoothMinCutoff { try OptionRange.check(smoothMinCutoff, "--smooth-min-cutoff", 0.001...100, unit: " Hz") }
