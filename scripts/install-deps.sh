@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages facelive builds against (skips what is already there).
+# Installs the Debian packages facelive builds against, and the ffmpeg CLI the tests use to make odd media
+# (skips what is already there).
 set -euo pipefail
 packages=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libavdevice-dev
-          libv4l-dev libopenblas-dev libyuv-dev)
+          libv4l-dev libopenblas-dev libyuv-dev ffmpeg)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
