@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import Stream
 import Swap
 
@@ -14,6 +15,7 @@ struct Run: ParsableCommand {
     @OptionGroup(title: "Faces") var tracking: FaceTrackingOptions
     @OptionGroup(title: "Alignment") var alignment: AlignmentOptions
     @OptionGroup(title: "Swap and blend") var swap: SwapOptions
+    @OptionGroup(title: "Live control panel") var control: ControlOptions
 
     @Flag(name: .customLong("no-tag"), help: "Do not tag the output as altered by facelive (the tag is on by default).")
     var noTag = false
@@ -31,9 +33,29 @@ struct Run: ParsableCommand {
         var job = PipelineJob(input: input, output: output.destination, json: json, verbose: verbose)
         if !noTag { job.metadata = Provenance.tags(detail: "faces swapped") }
         // The photo is read before the input is opened, so a bad photo fails fast.
-        let (pipeline, newFace) = try FaceSwapPipeline.from(tracking: tracking, alignment: alignment, swapper: swapper,
+        var (pipeline, newFace) = try FaceSwapPipeline.from(tracking: tracking, alignment: alignment, swapper: swapper,
                                                             swap: swap, label: label)
+        // A settings file may also turn bypass on from the start (the pipeline itself has no such setting).
+        let settings = try control.startSettings(pipeline.liveSettings)
+        pipeline.liveSettings = settings
+        var server: ControlServer?
+        if control.control != nil {
+            let live = LiveSwapControl(settings: settings)
+            pipeline.control = live
+            let monitor = LiveMonitor(control: live)
+            job.monitor = monitor
+            server = try control.server(control: live, monitor: monitor, input: input.input, output: output.output,
+                                        swapper: swapper, locator: tracking.locator)
+        }
         let stages = try pipeline.stages(newFace: newFace)
+        if let server {
+            // Once Ctrl-C stops the job gracefully: a script may stop it as soon as the URL shows.
+            job.onStart = {
+                let url = try server.start()
+                Terminal.printError("control panel: \(url)")
+            }
+        }
+        defer { server?.stop() }
         let report = try job.run { _ in stages }
         if !json, Terminal.isInteractive, let figures = report.measurements["faceswap"], let flicker = figures["flicker"] {
             let smoothing = figures["smoothing_lag"].map { String(format: " (unsmoothed %.2f, smoothing lag %.2f)",

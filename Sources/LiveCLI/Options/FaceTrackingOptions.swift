@@ -38,20 +38,21 @@ struct FaceTrackingOptions: ParsableArguments {
     var smoothBeta: Float?
 
     func validate() throws {
-        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
-        guard detectEvery >= 1 else { throw ValidationError("--detect-every must be at least 1") }
-        if let maxFaces, maxFaces < 0 { throw ValidationError("--max-faces must be 0 or more") }
-        _ = try selection()
+        var settings = LiveSwapSettings()
+        try apply(to: &settings, defaultMaxFaces: 1)
+        try settings.validateAsFlags()
         _ = try tileGrid()
     }
 
-    func selection() throws -> FaceSelection {
-        if faces == "all" { return .all }
-        let ids = faces.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !ids.isEmpty, ids.allSatisfy({ ($0 ?? -1) >= 0 }) else {
-            throw ValidationError("--faces takes 'all' or a list of face IDs like 0,2")
-        }
-        return .ids(Set(ids.compactMap { $0 }))
+    /// The live settings these flags set (detection threshold, face selection, landmark smoothing).
+    func apply(to settings: inout LiveSwapSettings, defaultMaxFaces: Int) throws {
+        settings.threshold = threshold
+        do { settings.faces = try FaceSelection(parsing: faces) } catch { throw ValidationError("--\(error)") }
+        settings.maxFaces = maxFaces ?? defaultMaxFaces
+        settings.detectEvery = detectEvery
+        settings.noSmoothing = noSmoothing
+        if let smoothMinCutoff { settings.smoothMinCutoff = smoothMinCutoff }
+        if let smoothBeta { settings.smoothBeta = smoothBeta }
     }
 
     func tileGrid() throws -> TileGrid? {
@@ -71,15 +72,11 @@ struct FaceTrackingOptions: ParsableArguments {
         var pipeline = FaceSwapPipeline()
         pipeline.locator = locator
         pipeline.detectorModel = detector.model
-        pipeline.detector.scoreThreshold = threshold
         pipeline.detector.tiles = try tileGrid()
-        pipeline.tracker.detectionInterval = detectEvery
-        pipeline.tracker.maxFaces = maxFaces ?? defaultMaxFaces
         pipeline.tracker.sortOrder = sort.order
-        pipeline.tracker.selection = try selection()
-        pipeline.tracker.smoothing.filter.isEnabled = !noSmoothing
-        if let smoothMinCutoff { pipeline.tracker.smoothing.filter.minCutoff = smoothMinCutoff }
-        if let smoothBeta { pipeline.tracker.smoothing.filter.beta = smoothBeta }
+        var settings = pipeline.liveSettings
+        try apply(to: &settings, defaultMaxFaces: defaultMaxFaces)
+        pipeline.liveSettings = settings
         return pipeline
     }
 }

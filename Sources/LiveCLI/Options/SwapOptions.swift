@@ -36,26 +36,28 @@ struct SwapOptions: ParsableArguments {
     var preview: String?
 
     func validate() throws {
-        guard (0...1).contains(opacity) else { throw ValidationError("--opacity must be between 0 and 1") }
-        guard blur >= 0 else { throw ValidationError("--blur must be 0 or more") }
-        guard (0...0.95).contains(temporalSmoothing) else { throw ValidationError("--temporal-smoothing must be between 0 and 0.95") }
-        guard temporalReset > 0 else { throw ValidationError("--temporal-reset must be positive") }
+        var settings = LiveSwapSettings()
+        apply(to: &settings)
+        try settings.validateAsFlags()
     }
 
-    /// nil when temporal smoothing is off.
-    var temporalSmoothingOptions: TemporalFaceSmoother.Options? {
-        temporalSmoothing > 0 ? TemporalFaceSmoother.Options(strength: temporalSmoothing, resetMotion: temporalReset) : nil
+    /// The live settings these flags set (merge and temporal smoothing).
+    func apply(to settings: inout LiveSwapSettings) {
+        settings.erode = erode
+        settings.blur = blur
+        settings.colorTransfer = colorTransfer
+        settings.opacity = opacity
+        settings.keepMouth = keepMouth
+        settings.keepEyes = keepEyes
+        settings.temporalSmoothing = temporalSmoothing
+        settings.temporalReset = temporalReset
     }
+}
 
-    var mergerOptions: FaceMerger.Options {
-        var options = FaceMerger.Options()
-        options.erodePixels = erode
-        options.blurSigma = blur
-        options.colorTransfer = colorTransfer
-        options.opacity = opacity
-        options.keepOriginalMouth = keepMouth
-        options.keepOriginalEyes = keepEyes
-        return options
+extension LiveSwapSettings {
+    /// ``validate()`` with the field named as the flag (`--opacity …`), for ArgumentParser.
+    func validateAsFlags() throws {
+        do { try validate() } catch { throw ValidationError("--\(error)") }
     }
 }
 

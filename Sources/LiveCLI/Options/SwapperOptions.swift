@@ -39,8 +39,9 @@ extension FaceSwapPipeline {
         } else {
             pipeline.alignment = try alignment.alignment(default: FaceAlignment())
         }
-        pipeline.merger = swap.mergerOptions
-        pipeline.temporalSmoothing = swap.temporalSmoothingOptions
+        var settings = pipeline.liveSettings
+        swap.apply(to: &settings)
+        pipeline.liveSettings = settings
         pipeline.previewPath = swap.preview
         pipeline.label = label
         return (pipeline, newFace)

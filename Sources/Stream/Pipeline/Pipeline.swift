@@ -32,6 +32,12 @@ public final class Pipeline: @unchecked Sendable {
     private let channels: [BoundedChannel<VideoFrame>]
     private let audio = Mutex(Deque<AudioPacket>())
     private let state = Mutex(RunState())
+    private let observer: FrameObserver?
+
+    /// Sees every frame after the sink wrote it, on the sink's thread, with the frame's end-to-end latency and the
+    /// sink's time in seconds (the control panel's live figures and preview). It must return quickly: the next
+    /// frame waits for it.
+    public typealias FrameObserver = @Sendable (_ frame: VideoFrame, _ latency: Double, _ sinkSeconds: Double) -> Void
 
     private struct RunState {
         var progress = PipelineProgress()
@@ -43,9 +49,11 @@ public final class Pipeline: @unchecked Sendable {
     /// - Parameters:
     ///   - maxFrames: stop after this many frames from the source.
     ///   - queueCapacity: frames that may wait between two stages (live input always uses 1 at ingress).
+    ///   - observer: sees each frame once it is written.
     public init(source: any FrameSource, processors: [any FrameProcessor] = [], sink: any FrameSink,
-                policy: PipelinePolicy, maxFrames: Int? = nil, queueCapacity: Int = 2) {
+                policy: PipelinePolicy, maxFrames: Int? = nil, queueCapacity: Int = 2, observer: FrameObserver? = nil) {
         self.source = source
+        self.observer = observer
         self.processors = processors
         self.sink = sink
         self.policy = policy
@@ -196,7 +204,8 @@ public final class Pipeline: @unchecked Sendable {
         var times = SinkTimes()
         var failed = false
         while let frame = input.receive() {
-            times.latency.append((ContinuousClock.now - frame.capturedAt).seconds)
+            let latency = (ContinuousClock.now - frame.capturedAt).seconds
+            times.latency.append(latency)
             let convertBefore = frame.timings.first { $0.stage == "convert" }?.seconds ?? 0
             let t0 = ContinuousClock.now
             do {
@@ -209,8 +218,10 @@ public final class Pipeline: @unchecked Sendable {
                 break
             }
             let convertAfter = frame.timings.first { $0.stage == "convert" }?.seconds ?? 0
-            times.encode.append((ContinuousClock.now - t0).seconds - (convertAfter - convertBefore))
+            let sinkSeconds = (ContinuousClock.now - t0).seconds
+            times.encode.append(sinkSeconds - (convertAfter - convertBefore))
             for (stage, seconds) in frame.timings { times.subStages[stage, default: []].append(seconds) }
+            observer?(frame, latency, sinkSeconds)
             state.withLock {
                 $0.progress.framesOut += 1
                 $0.progress.elapsedSeconds = (ContinuousClock.now - start).seconds

@@ -29,8 +29,38 @@ public struct FaceSwapPipeline: Sendable {
     public var label: String?
     /// Where the face models are found.
     public var locator = ModelLocator()
+    /// Settings changed while running (the control panel); nil = fixed. The stages start from its settings.
+    public var control: LiveSwapControl?
 
     public init() {}
+
+    /// The settings here that may change while running, as the control panel starts from them.
+    public var liveSettings: LiveSwapSettings {
+        get {
+            var settings = LiveSwapSettings()
+            settings.erode = merger.erodePixels
+            settings.blur = merger.blurSigma
+            settings.colorTransfer = merger.colorTransfer
+            settings.opacity = merger.opacity
+            settings.keepMouth = merger.keepOriginalMouth
+            settings.keepEyes = merger.keepOriginalEyes
+            settings.temporalSmoothing = temporalSmoothing?.strength ?? 0
+            settings.temporalReset = temporalSmoothing?.resetMotion ?? settings.temporalReset
+            settings.threshold = detector.scoreThreshold
+            settings.faces = tracker.selection
+            settings.maxFaces = tracker.maxFaces
+            settings.detectEvery = tracker.detectionInterval
+            settings.noSmoothing = !tracker.smoothing.filter.isEnabled
+            settings.smoothMinCutoff = tracker.smoothing.filter.minCutoff
+            settings.smoothBeta = tracker.smoothing.filter.beta
+            return settings
+        }
+        set {
+            newValue.apply(to: &merger)
+            temporalSmoothing = newValue.temporalSmoothingOptions
+            newValue.apply(to: &detector, tracker: &tracker)
+        }
+    }
 
     /// The analysis stage alone (detect, landmarks, track).
     public func analysisStage() throws -> FaceAnalysisStage {
@@ -39,7 +69,8 @@ public struct FaceSwapPipeline: Sendable {
 
     private func analysisStage(landmarker: FaceLandmarker) throws -> FaceAnalysisStage {
         FaceAnalysisStage(detector: try FaceDetector(model: detectorModel, options: detector, locator: locator),
-                          landmarker: landmarker, tracker: FaceTracker(options: tracker))
+                          landmarker: landmarker, tracker: FaceTracker(options: tracker),
+                          liveOptions: control?.analysisOptions)
     }
 
     /// Every stage of the face swap with `newFace`, in order. The photo is read here, so a bad photo fails before
@@ -58,7 +89,7 @@ public struct FaceSwapPipeline: Sendable {
         var stages: [any FrameProcessor] = [
             analysis,
             FaceSwapStage(swapper: swapper, alignment: swapper.alignment ?? alignment, merger: FaceMerger(options: merger),
-                          smoothing: temporalSmoothing, preview: previewPath.map(FacePreview.init)),
+                          smoothing: temporalSmoothing, preview: previewPath.map(FacePreview.init), control: control),
         ]
         if let label { stages.append(LabelStage(text: label)) }
         return stages

@@ -9,28 +9,70 @@ import Stream
 /// is an error, not a silent pass-through.
 public final class FaceSwapStage: FrameProcessor {
     public let name = "faceswap"
-    private let swapper: any FaceSwapper
-    private let aligner: FaceAligner
+    private var swapper: any FaceSwapper
+    /// The crop for swappers without an alignment of their own.
+    private let alignment: FaceAlignment
+    private var aligner: FaceAligner
     /// Whether the swapper needs the aligned crop (otherwise faces are aligned only for the preview).
-    private let swapperAligns: Bool
-    private let merger: FaceMerger
+    private var swapperAligns: Bool
+    private var merger: FaceMerger
     private var preview: FacePreview?
     private var smoother: TemporalFaceSmoother?
     private var flicker = SwapFlickerStatistics()
+    private let control: LiveSwapControl?
+    private var controlGeneration = 0
+    private var swapperGeneration = 0
+    private var bypass = false
+    private var lastStageImages: ContinuousClock.Instant?
 
     /// - Parameters:
     ///   - alignment: how faces are cut out; must equal the swapper's own ``FaceSwapper/alignment`` when it has one.
     ///   - smoothing: temporal smoothing of the swapped faces; nil = off.
     ///   - preview: writes a side-by-side picture of the first frame that has a face.
+    ///   - control: settings and new faces changed while running; read once per frame.
     public init(swapper: any FaceSwapper, alignment: FaceAlignment, merger: FaceMerger,
-                smoothing: TemporalFaceSmoother.Options? = nil, preview: FacePreview? = nil) {
+                smoothing: TemporalFaceSmoother.Options? = nil, preview: FacePreview? = nil,
+                control: LiveSwapControl? = nil) {
         precondition(swapper.alignment == nil || swapper.alignment == alignment, "the swapper fixes its own alignment")
         self.swapper = swapper
+        self.alignment = alignment
         self.aligner = FaceAligner(alignment: alignment)
         self.swapperAligns = swapper.alignment != nil
         self.merger = merger
         self.smoother = smoothing.map(TemporalFaceSmoother.init)
         self.preview = preview
+        self.control = control
+    }
+
+    /// Takes in what the control changed since the last frame.
+    private func applyControl() {
+        guard let update = control?.update(newerThan: controlGeneration) else { return }
+        controlGeneration = update.generation
+        let settings = update.settings
+        bypass = settings.bypass
+        var options = merger.options
+        settings.apply(to: &options)
+        if options != merger.options { merger = FaceMerger(options: options) }
+        var newFace = false
+        if let replacement = update.swapper, update.swapperGeneration != swapperGeneration {
+            swapperGeneration = update.swapperGeneration
+            swapper = replacement
+            // A trained model cuts faces as it was trained; a photo swap uses the pipeline's crop.
+            aligner = FaceAligner(alignment: replacement.alignment ?? alignment)
+            swapperAligns = replacement.alignment != nil
+            newFace = true
+        }
+        let smoothing = settings.temporalSmoothingOptions
+        if newFace || smoothing != smoother?.options { smoother = smoothing.map(TemporalFaceSmoother.init) }
+    }
+
+    /// Whether to attach this frame's stage pictures for the control panel (at most 10 per second).
+    private func wantsStageImages() -> Bool {
+        guard let control, control.stageImagesWanted else { return false }
+        let now = ContinuousClock.now
+        if let last = lastStageImages, now - last < .milliseconds(100) { return false }
+        lastStageImages = now
+        return true
     }
 
     /// Flicker of the swapped faces: `flicker` (mean absolute frame-to-frame change in aligned space, 0–255),
@@ -42,15 +84,17 @@ public final class FaceSwapStage: FrameProcessor {
             smoother?.endFrame()
             flicker.endFrame()
         }
+        applyControl()
         guard let analysis = frame[attachment: FaceAnalysis.self] else { throw FaceSwapStageError.missingAnalysis }
-        guard !analysis.faces.isEmpty else { return }
+        guard !analysis.faces.isEmpty, !bypass else { return }
         let original = try frame.image
         var output = original
         var shown: (aligned: RGBImage, swapped: RGBImage)?
+        let stageImages = wantsStageImages()
         for face in analysis.faces {
             guard let landmarks = face.landmarks else { continue }
             let pose = HeadPose(landmarks: landmarks)
-            let aligned = swapperAligns || (shown == nil && preview != nil)
+            let aligned = swapperAligns || (shown == nil && (preview != nil || stageImages))
                 ? try frame.measure("align") { () throws(FaceAlignerError) in try aligner.align(original, landmarks: landmarks, pose: pose) }
                 : nil
             let input = FaceSwapInput(frame: original, landmarks: landmarks, pose: pose, aligned: swapperAligns ? aligned : nil,
@@ -60,9 +104,13 @@ public final class FaceSwapStage: FrameProcessor {
             flicker.record(target: swapperAligns ? aligned : nil, swapped: raw, smoothed: smoothed, trackID: face.id)
             let swapped = smoothed ?? raw
             frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, into: &output) }
-            if shown == nil, preview != nil, let aligned { shown = (aligned.image, swapped.image) }
+            if shown == nil, preview != nil || stageImages, let aligned { shown = (aligned.image, swapped.image) }
         }
         frame.setImage(output)
+        if stageImages, let shown {
+            frame[attachment: FaceStageImages.self] = FaceStageImages(source: original, aligned: shown.aligned,
+                                                                      swapped: shown.swapped)
+        }
         if let shown, let preview {
             try preview.write(source: original, aligned: shown.aligned, swapped: shown.swapped, merged: output)
             self.preview = nil
