@@ -3,6 +3,7 @@
 //
 //   swift build -c release --product neural-bench
 //   .build/release/neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile]
+//   .build/release/neural-bench --onnx FILE.dfm [--threads N] [--iterations N] [--profile]   (scripts/bench_dfm.py)
 import Face
 import Foundation
 import Neural
@@ -12,6 +13,8 @@ var golden: String?
 var iterations = 300
 var profile = false
 var only: String?
+var onnx: String?
+var threads = 1
 var arguments = CommandLine.arguments.dropFirst()
 while let arg = arguments.popFirst() {
     switch arg {
@@ -19,20 +22,52 @@ while let arg = arguments.popFirst() {
     case "--iterations": iterations = Int(arguments.popFirst() ?? "") ?? iterations
     case "--profile": profile = true
     case "--model": only = arguments.popFirst()
+    case "--onnx": onnx = arguments.popFirst()
+    case "--threads": threads = Int(arguments.popFirst() ?? "") ?? threads
     default:
-        FileHandle.standardError.write(Data("usage: neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile]\n".utf8))
+        FileHandle.standardError.write(Data("usage: neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile] | --onnx FILE.dfm [--threads N]\n".utf8))
         exit(2)
     }
 }
 
-NeuralRuntime.setBLASThreadCount(1)
+NeuralRuntime.setBLASThreadCount(threads)
+
+func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+/// Median time of `executor.run()` over `iterations` runs after a warm-up, in milliseconds.
+func medianMilliseconds(_ executor: GraphExecutor, iterations: Int) -> (median: Double, p10: Double, p90: Double) {
+    for _ in 0..<max(3, iterations / 10) { executor.run() }
+    var times: [Double] = []
+    for _ in 0..<iterations {
+        let start = now()
+        executor.run()
+        times.append(Double(now() - start) / 1e6)
+    }
+    times.sort()
+    return (times[times.count / 2], times[times.count / 10], times[times.count * 9 / 10])
+}
+
+// A DeepFaceLive model: one face through the imported ONNX graph (morph bound at 0.75 for AMP models).
+if let onnx {
+    let file = try ONNXModel(contentsOf: URL(fileURLWithPath: onnx))
+    let morph = file.inputs.filter { $0.name.contains("morph_value") }.map { ($0.name, [Float(0.75)]) }
+    let graph = try file.makeGraph(constantInputs: Dictionary(uniqueKeysWithValues: morph))
+    let executor = GraphExecutor(graph: graph)
+    executor.withInput { dst in for i in dst.indices { dst[i] = Float(i % 251) / 251 } }
+    let t = medianMilliseconds(executor, iterations: iterations)
+    if profile {
+        var totals: [String: Double] = [:]
+        for _ in 0..<5 { for r in executor.runProfiled() { totals[String(r.kernel.prefix(40)), default: 0] += r.milliseconds / 5 } }
+        for (label, ms) in totals.sorted(by: { $0.value > $1.value }).prefix(25) { print(String(format: "  %8.2f ms  ", ms) + label) }
+    }
+    print(#"{"model": "\#(onnx)", "threads": \#(threads), "median_ms": \#(t.median), "p10_ms": \#(t.p10), "p90_ms": \#(t.p90), "gflop": \#(Double(graph.flopsPerRun) / 1e9), "kernels": \#(graph.kernelCount)}"#)
+    exit(0)
+}
 let inputs: [FaceModel: String] = [
     .shortRangeDetector: "blazeface_short_in_1x128x128x3.npy",
     .fullRangeDetector: "blazeface_full_in_1x192x192x3.npy",
     .landmarks: "facemesh_in_1x192x192x3.npy",
 ]
-
-func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
 for model in FaceModel.allCases where only == nil || only == model.rawValue {
     let graph = try ModelLocator().graph(for: model)

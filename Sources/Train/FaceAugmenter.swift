@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 
 /// Random augmentation of training faces (DeepFaceLab's recipe): a random similarity transform and flip applied to
 /// input and target alike, a smooth random warp applied to the input only (the network must undo it), and colour
@@ -44,41 +45,25 @@ struct FaceAugmenter {
             if flip { s.x = r - s.x }
             return s
         }
-        for y in 0..<resolution {
-            for x in 0..<resolution {
-                let p = SIMD2(Float(x) + 0.5, Float(y) + 0.5)
-                let i = y * resolution + x
-                let s = source(p)
-                let t = sampleRGB(pixels, at: s)
-                target[i * 3] = t.x; target[i * 3 + 1] = t.y; target[i * 3 + 2] = t.z
-                mask[i] = sampleMask(face.mask, at: s)
-                let w = warp.map { sampleRGB(pixels, at: source(p + $0.offset(x: x, y: y))) } ?? t
-                input[i * 3] = w.x; input[i * 3 + 1] = w.y; input[i * 3 + 2] = w.z
+        // Bilinear taps at pixel-centre coordinates (pixel (i, j) at (i + 0.5, j + 0.5) here), edges replicated.
+        let n = resolution
+        func taps(_ p: SIMD2<Float>) -> Bilinear.Taps { Bilinear.clamped(p.x - 0.5, p.y - 0.5, width: n, height: n) }
+        pixels.withUnsafeBufferPointer { rgb in
+            face.mask.withUnsafeBufferPointer { faceMask in
+                for y in 0..<n {
+                    for x in 0..<n {
+                        let p = SIMD2(Float(x) + 0.5, Float(y) + 0.5)
+                        let i = y * n + x
+                        let s = taps(source(p))
+                        let t = Bilinear.sampleRGB(rgb.baseAddress!, s)
+                        target[i * 3] = t.x; target[i * 3 + 1] = t.y; target[i * 3 + 2] = t.z
+                        mask[i] = Bilinear.sample(faceMask.baseAddress!, s)
+                        let w = warp.map { Bilinear.sampleRGB(rgb.baseAddress!, taps(source(p + $0.offset(x: x, y: y)))) } ?? t
+                        input[i * 3] = w.x; input[i * 3 + 1] = w.y; input[i * 3 + 2] = w.z
+                    }
+                }
             }
         }
-    }
-
-    /// Bilinear sample at pixel-centre coordinates, edges replicated.
-    private func sampleRGB(_ pixels: [Float], at p: SIMD2<Float>) -> SIMD3<Float> {
-        let (i00, i10, i01, i11, fx, fy) = taps(p)
-        func px(_ i: Int) -> SIMD3<Float> { SIMD3(pixels[i * 3], pixels[i * 3 + 1], pixels[i * 3 + 2]) }
-        let top = px(i00) + (px(i10) - px(i00)) * fx, bottom = px(i01) + (px(i11) - px(i01)) * fx
-        return top + (bottom - top) * fy
-    }
-
-    private func sampleMask(_ mask: [Float], at p: SIMD2<Float>) -> Float {
-        let (i00, i10, i01, i11, fx, fy) = taps(p)
-        let top = mask[i00] + (mask[i10] - mask[i00]) * fx, bottom = mask[i01] + (mask[i11] - mask[i01]) * fx
-        return top + (bottom - top) * fy
-    }
-
-    @inline(__always)
-    private func taps(_ p: SIMD2<Float>) -> (Int, Int, Int, Int, Float, Float) {
-        let n = resolution
-        let x = min(max(p.x - 0.5, 0), Float(n - 1)), y = min(max(p.y - 0.5, 0), Float(n - 1))
-        let x0 = min(Int(x), n - 2 < 0 ? 0 : n - 2), y0 = min(Int(y), n - 2 < 0 ? 0 : n - 2)
-        let x1 = min(x0 + 1, n - 1), y1 = min(y0 + 1, n - 1)
-        return (y0 * n + x0, y0 * n + x1, y1 * n + x0, y1 * n + x1, x - Float(x0), y - Float(y0))
     }
 }
 

@@ -1,5 +1,6 @@
 import Face
 import Foundation
+import Imaging
 import Stream
 
 /// A training face at model resolution: RGB floats in [0, 1], its mask, and colour statistics.
@@ -26,41 +27,10 @@ struct FaceSample: Sendable {
         (colourMean, colourDeviation) = ColourTransfer.statistics(pixels, mask: mask)
     }
 
-    /// 1 inside the convex hull of `points` (pixel centres), else 0.
+    /// The area of each pixel inside the convex hull of `points` (crop pixels, corners at integers).
     static func hullMask(_ points: [SIMD2<Float>], resolution: Int) -> [Float] {
-        let hull = convexHull(points)
-        var mask = [Float](repeating: 0, count: resolution * resolution)
-        for y in 0..<resolution {
-            for x in 0..<resolution {
-                let p = SIMD2<Float>(Float(x) + 0.5, Float(y) + 0.5)
-                var inside = hull.count >= 3
-                for i in 0..<hull.count where inside {
-                    let a = hull[i], b = hull[(i + 1) % hull.count]
-                    let cross = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)
-                    if cross < 0 { inside = false }
-                }
-                mask[y * resolution + x] = inside ? 1 : 0
-            }
-        }
-        return mask
-    }
-
-    /// Counter-clockwise (in image coordinates, y down: left-turning) hull, Andrew's monotone chain.
-    static func convexHull(_ points: [SIMD2<Float>]) -> [SIMD2<Float>] {
-        let sorted = points.sorted { $0.x != $1.x ? $0.x < $1.x : $0.y < $1.y }
-        func cross(_ o: SIMD2<Float>, _ a: SIMD2<Float>, _ b: SIMD2<Float>) -> Float {
-            (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
-        }
-        var lower: [SIMD2<Float>] = [], upper: [SIMD2<Float>] = []
-        for p in sorted {
-            while lower.count >= 2 && cross(lower[lower.count - 2], lower[lower.count - 1], p) <= 0 { lower.removeLast() }
-            lower.append(p)
-        }
-        for p in sorted.reversed() {
-            while upper.count >= 2 && cross(upper[upper.count - 2], upper[upper.count - 1], p) <= 0 { upper.removeLast() }
-            upper.append(p)
-        }
-        return Array(lower.dropLast() + upper.dropLast())
+        // The rasteriser centres pixel (i, j) on (i, j); landmarks put it at (i + 0.5, j + 0.5).
+        PolygonRasterizer.fill(Polygon.convexHull(points).map { $0 - 0.5 }, width: resolution, height: resolution).values
     }
 
     static func ellipseMask(resolution: Int) -> [Float] {

@@ -5,6 +5,16 @@ enum LayerActivation: Sendable, Equatable {
     case leakyRelu(Float)
     case sigmoid
 
+    /// The trainable equivalent of a layout's activation (the layouts use no others).
+    init(_ activation: Activation) {
+        switch activation {
+        case .none: self = .identity
+        case .leakyRelu(let alpha): self = .leakyRelu(alpha)
+        case .sigmoid: self = .sigmoid
+        default: preconditionFailure("no trainable layer for \(activation)")
+        }
+    }
+
     /// The inference runtime's equivalent, fused into its kernels' epilogues.
     var runtime: Activation {
         switch self {

@@ -1,70 +1,61 @@
 import Neural
-/// Builds the named pieces of DeepFaceLab-style networks; training models and ``TrainedSwapModel`` share it, so
-/// parameter names (the model file's tensor names) agree.
+import Swap
+
+/// Builds trainable layers for the named pieces of a ``SwapNetworkLayout`` — the layout the inference compiler
+/// reads too, so parameter names (the model file's tensor names) and shapes agree by construction.
 struct SwapNetworkBuilder {
-    let config: SwapModelConfig
+    let layout: SwapNetworkLayout
     /// Replaces every leaky ReLU by the identity. Only for whole-network finite-difference checks, where thousands
     /// of kinks make differences unreliable; each activation's backward pass is checked on its own.
     var linearActivations = false
 
     init(config: SwapModelConfig, linearActivations: Bool = false) {
-        self.config = config
+        layout = SwapNetworkLayout(config: config)
         self.linearActivations = linearActivations
     }
 
-    private func leaky(_ alpha: Float) -> LayerActivation { linearActivations ? .identity : .leakyRelu(alpha) }
+    var config: SwapModelConfig { layout.config }
 
-    /// Four 5×5 stride-2 convolutions, leaky ReLU 0.1: `res² × 3 → (res/16)² × 8e`.
+    /// The encoder; its first layer computes no input gradient (no one needs dL/dImage).
     func encoder(context: ModuleContext) -> Sequential {
-        var modules: [any Module] = []
-        var size = config.resolution, channels = 3
-        for (i, multiple) in [1, 2, 4, 8].enumerated() {
-            let out = config.eDims * multiple
-            modules.append(ConvLayer(name: "encoder.down\(i)", height: size, width: size, inChannels: channels, outChannels: out,
-                                     kernel: 5, stride: 2, activation: leaky(0.1), inputGradient: i > 0, context: context))
-            size /= 2
-            channels = out
-        }
-        return Sequential(modules)
+        Sequential(modules(layout.encoder, context: context, firstInputGradient: false))
     }
 
-    /// Dense → dense → reshape to `(res/16)²` → upscale: the identity-mixing bottleneck.
+    /// The inter block called `name`.
     func inter(name: String, context: ModuleContext) -> Sequential {
-        let low = config.lowestResolution
-        let channels = config.interChannels
-        return Sequential([
-            DenseLayer(name: name + ".dense1", inFeatures: low * low * config.encoderChannels, outFeatures: config.aeDims, context: context),
-            DenseLayer(name: name + ".dense2", inFeatures: config.aeDims, outFeatures: low * low * channels, context: context),
-        ] + upscale(name: name + ".upscale", size: low, inChannels: channels, outChannels: channels, context: context))
+        Sequential(modules(layout.inter(name: name), context: context))
     }
 
-    /// Three upscales (with residual blocks if configured) and a 1×1 sigmoid head, for the face and for the mask.
+    /// The decoder called `name`: face and mask branches on one input.
     func decoder(name: String, context: ModuleContext) -> SwapDecoder {
-        let size = config.lowestResolution * 2
-        func branch(_ prefix: String, width: Int, residual: Bool, outChannels: Int) -> Sequential {
-            var modules: [any Module] = []
-            var s = size, channels = config.decoderInputChannels
-            for (i, multiple) in [8, 4, 2].enumerated() {
-                let out = width * multiple
-                modules += upscale(name: "\(name).\(prefix)upscale\(i)", size: s, inChannels: channels, outChannels: out, context: context)
-                s *= 2
-                channels = out
-                if residual { modules.append(ResidualBlock(name: "\(name).\(prefix)res\(i)", size: s, channels: channels,
-                                                         activation: leaky(0.2), context: context)) }
-            }
-            modules.append(ConvLayer(name: "\(name).\(prefix)out", height: s, width: s, inChannels: channels, outChannels: outChannels,
-                                     kernel: 1, activation: .sigmoid, context: context))
-            return Sequential(modules)
-        }
-        return SwapDecoder(face: branch("", width: config.dDims, residual: config.residualBlocks, outChannels: 3),
-                           mask: branch("mask_", width: config.dMaskDims, residual: false, outChannels: 1))
+        let branches = layout.decoder(name: name)
+        return SwapDecoder(face: Sequential(modules(branches.face, context: context)),
+                           mask: Sequential(modules(branches.mask, context: context)))
     }
 
-    /// 3×3 conv to 4× channels, leaky ReLU 0.1, depth-to-space: doubles the side.
-    private func upscale(name: String, size: Int, inChannels: Int, outChannels: Int, context: ModuleContext) -> [any Module] {
-        [ConvLayer(name: name, height: size, width: size, inChannels: inChannels, outChannels: outChannels * 4, kernel: 3,
-                   activation: leaky(0.1), context: context),
-         PixelShuffleLayer(height: size, width: size, inChannels: outChannels * 4, context: context)]
+    private func modules(_ layers: [SwapLayer], context: ModuleContext, firstInputGradient: Bool = true) -> [any Module] {
+        layers.enumerated().map { i, layer -> any Module in
+            switch layer {
+            case let .convolution(name, size, inChannels, outChannels, kernel, stride, activation):
+                ConvLayer(name: name, height: size, width: size, inChannels: inChannels, outChannels: outChannels,
+                          kernel: kernel, stride: stride, activation: self.activation(activation),
+                          inputGradient: i > 0 || firstInputGradient, context: context)
+            case let .dense(name, inFeatures, outFeatures):
+                DenseLayer(name: name, inFeatures: inFeatures, outFeatures: outFeatures,
+                           inputGradient: i > 0 || firstInputGradient, context: context)
+            case let .pixelShuffle(size, inChannels):
+                PixelShuffleLayer(height: size, width: size, inChannels: inChannels, context: context)
+            case let .residualBlock(name, size, channels, activation):
+                ResidualBlock(name: name, size: size, channels: channels, activation: self.activation(activation),
+                              context: context)
+            }
+        }
+    }
+
+    private func activation(_ activation: Activation) -> LayerActivation {
+        let trained = LayerActivation(activation)
+        if linearActivations, case .leakyRelu = trained { return .identity }
+        return trained
     }
 }
 

@@ -1,4 +1,5 @@
 import Neural
+import Swap
 /// One training step's reconstructions: each identity's faces through its own path (`batch` samples each).
 struct Reconstruction {
     let srcFace: UnsafeMutablePointer<Float>
@@ -26,7 +27,7 @@ protocol SwapTrainingModel: AnyObject {
 
 extension SwapTrainingModel {
     /// Forward FLOPs of the swap path for one face (what inference costs).
-    var inferenceFLOPs: Int { SwapFLOPs.perFace(config) }
+    var inferenceFLOPs: Int { SwapNetworkLayout(config: config).flopsPerFace(direction: .dstToSrc) }
 
     func initialize(seed: UInt64) {
         var random = RandomSource(seed: seed)
@@ -40,17 +41,6 @@ func makeTrainingModel(_ config: SwapModelConfig, batch: Int, threads: Int, line
     switch config.architecture {
     case .df: return DFModel(builder: builder, batch: batch, threads: threads)
     case .liae: return LIAEModel(builder: builder, batch: batch, threads: threads)
-    }
-}
-
-/// FLOP counts without building buffers-heavy training models.
-enum SwapFLOPs {
-    static func perFace(_ config: SwapModelConfig) -> Int {
-        let context = ModuleContext(batch: 1, training: false, threads: 1)
-        let builder = SwapNetworkBuilder(config: config)
-        let inter = builder.inter(name: config.architecture == .df ? "inter" : "inter_AB", context: context)
-        return builder.encoder(context: context).flopsPerSample + inter.flopsPerSample
-            + builder.decoder(name: "decoder", context: context).flopsPerSample
     }
 }
 
@@ -197,5 +187,7 @@ final class LIAEModel: SwapTrainingModel {
 /// Model facts for tools.
 public enum SwapModelInfo {
     /// Forward FLOPs of the swap path for one face.
-    public static func flopsPerFace(_ config: SwapModelConfig) -> Int { SwapFLOPs.perFace(config) }
+    public static func flopsPerFace(_ config: SwapModelConfig) -> Int {
+        SwapNetworkLayout(config: config).flopsPerFace(direction: .dstToSrc)
+    }
 }

@@ -1,10 +1,10 @@
+import Swap
+
 /// Errors of model files, facesets and training, each with a one-line message.
 public enum TrainError: Error, Equatable, CustomStringConvertible {
     case unreadableFile(path: String, reason: String)
-    case malformedSafetensors(String)
-    case missingTensor(String)
-    case tensorShapeMismatch(name: String, expected: [Int], found: [Int])
-    case unsupportedModel(String)
+    /// A model (or training state) file that cannot be read or used.
+    case model(SwapModelError)
     case invalidConfiguration(String)
     case malformedFaceset(path: String, reason: String)
     case emptyFaceset(path: String)
@@ -14,11 +14,7 @@ public enum TrainError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreadableFile(let path, let reason): "cannot read \(path): \(reason)"
-        case .malformedSafetensors(let reason): "malformed safetensors file: \(reason)"
-        case .missingTensor(let name): "model file has no tensor '\(name)'"
-        case .tensorShapeMismatch(let name, let expected, let found):
-            "tensor '\(name)' has shape \(found), expected \(expected)"
-        case .unsupportedModel(let reason): "unsupported model: \(reason)"
+        case .model(let error): error.description
         case .invalidConfiguration(let reason): "invalid model configuration: \(reason)"
         case .malformedFaceset(let path, let reason): "faceset \(path) is malformed: \(reason)"
         case .emptyFaceset(let path): "faceset \(path) has no faces"

@@ -1,6 +1,7 @@
 import Foundation
 import Neural
 import Stream
+import Swap
 
 /// Trains a swap model: loads both facesets, builds (or resumes) the model, and runs iterations of
 /// forward → loss → backward → Adam on batches a loader thread prepares, checkpointing as it goes.
@@ -19,8 +20,8 @@ public final class Trainer {
     public convenience init(options: TrainingOptions) throws(TrainError) {
         var options = options
         if options.resume {
-            let file = try SafetensorsFile(contentsOf: options.output)
-            options.config = try SwapModelFile.config(of: file)
+            let file = try SafetensorsFile.read(options.output)
+            do { options.config = try SwapModelFile.config(of: file) } catch { throw .model(error) }
             options.seed = TrainingState.seed(at: options.statePath) ?? options.seed
         }
         let data = try TrainingData(source: options.source, destination: options.destination, resolution: options.config.resolution)
@@ -37,7 +38,7 @@ public final class Trainer {
     }
 
     init(options: TrainingOptions, data: TrainingData) throws(TrainError) {
-        try options.config.validate()
+        do { try options.config.validate() } catch { throw .model(error) }
         guard options.batch >= 1 else { throw .invalidConfiguration("batch must be at least 1") }
         self.options = options
         self.data = data
@@ -47,7 +48,7 @@ public final class Trainer {
         loss = SwapLoss(resolution: options.config.resolution, batch: options.batch, threads: options.threads)
         let fm = FileManager.default
         if options.resume {
-            let file = try SafetensorsFile(contentsOf: options.output)
+            let file = try SafetensorsFile.read(options.output)
             try SwapModelFile.load(model.parameters, from: file)
             iteration = try TrainingState.restore(into: optimizer, options: options)
         } else {

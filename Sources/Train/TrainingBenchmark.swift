@@ -1,5 +1,6 @@
 import Foundation
 import Stream
+import Swap
 
 /// Measures training and inference speed on synthetic faces (no facesets, no disk), for `scripts/bench_train.py`.
 public enum TrainingBenchmark {

@@ -1,4 +1,5 @@
 import Foundation
+import Swap
 
 /// What `facelive train` asks of a ``Trainer``.
 public struct TrainingOptions: Sendable {

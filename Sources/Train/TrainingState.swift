@@ -1,4 +1,5 @@
 import Foundation
+import Neural
 
 /// The sidecar that makes `--resume` exact: Adam's moments and step, the iteration, the seed and the settings
 /// that shape the random stream — stored as safetensors next to the model.
@@ -18,7 +19,7 @@ enum TrainingState {
 
     /// Restores the optimiser and returns the iteration; checks the run's shape-defining settings match.
     static func restore(into optimizer: AdamOptimizer, options: TrainingOptions) throws(TrainError) -> Int {
-        let file = try SafetensorsFile(contentsOf: options.statePath)
+        let file = try SafetensorsFile.read(options.statePath)
         guard file.metadata["format"] == "facelive-swap-training-state",
               let iteration = file.metadata["iteration"].flatMap(Int.init),
               let step = file.metadata["adam_step"].flatMap(Int.init)

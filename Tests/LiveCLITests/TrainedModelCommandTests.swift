@@ -54,20 +54,29 @@ struct TrainedModelCommandTests {
         let out = dir.appendingPathComponent("swapped.mp4").path
         try Self.makeClip(at: clip)
 
-        try Self.succeed(["extract", "-i", clip, "-o", faces, "--resolution", "64"])
+        // A coverage other than the default: the model must remember it and crop with it at run time.
+        try Self.succeed(["extract", "-i", clip, "-o", faces, "--resolution", "64", "--coverage", "2"])
         let index = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: faces + "/index.json")))
         let faceCount = ((index as? [String: Any])?["faces"] as? [Any])?.count ?? 0
         #expect(faceCount >= 5, "\(faceCount) faces extracted")
+        let alignment = (index as? [String: Any])?["alignment"] as? [String: Any]
+        #expect(alignment?["coverage"] as? Double == 2 && alignment?["yOffset"] as? Double == -0.08, "\(String(describing: alignment))")
 
         // The same faceset on both sides keeps the test small; a few iterations make a model that runs, not a good one.
         try Self.succeed(["train", "--src", faces, "--dst", faces, "-o", model, "--resolution", "64", "--batch", "2",
                           "--iterations", "2", "--preview-every", "0"])
         let described = try Self.succeed(["model", model, "-o", half, "--half"])
-        #expect(described.stdout.contains("df 64 px"), "\(described.stdout)")
+        #expect(described.stdout.contains("df 64 px") && described.stdout.contains("coverage 2.00"), "\(described.stdout)")
         let size = { (path: String) in (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
         #expect(try Double(size(half)) < 0.55 * Double(size(model)), "fp16 weights take half the bytes")
 
-        let report = try Self.succeed(["run", "-i", clip, "-o", out, "--model", model, "--temporal-smoothing", "0.5", "--json"])
+        // An alignment flag that contradicts the model is refused; one that agrees is accepted.
+        let refused = try CLIRunner.run(["run", "-i", clip, "-o", out, "--model", model, "--coverage", "2.2"])
+        #expect(refused.status != 0 && refused.stderr.contains("coverage 2.2") && refused.stderr.contains("the model"),
+                "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let report = try Self.succeed(["run", "-i", clip, "-o", out, "--model", model, "--coverage", "2",
+                                       "--temporal-smoothing", "0.5", "--json"])
         let json = try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any]
         #expect(json?["frames"] as? Int == 20)
         let figures = try #require((json?["measurements"] as? [String: Any])?["faceswap"] as? [String: Double])
@@ -90,6 +99,23 @@ struct TrainedModelCommandTests {
             #expect(centre > 5 && centre > 3 * away, "frame \(detection.frame): face changed \(centre), elsewhere \(away)")
             #expect(away < 4, "frame \(detection.frame): away from the face \(away)")
         }
+    }
+
+    @Test("train refuses src and dst facesets cut with different alignments")
+    func trainRefusesMismatchedAlignments() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let clip = dir.appendingPathComponent("clip.mp4").path
+        let wide = dir.appendingPathComponent("wide").path, tight = dir.appendingPathComponent("tight").path
+        let model = dir.appendingPathComponent("model.safetensors").path
+        try Self.makeClip(at: clip)
+        try Self.succeed(["extract", "-i", clip, "-o", wide, "--resolution", "64", "--max", "3"])
+        try Self.succeed(["extract", "-i", clip, "-o", tight, "--resolution", "64", "--max", "3", "--coverage", "1.6"])
+        let result = try CLIRunner.run(["train", "--src", wide, "--dst", tight, "-o", model, "--resolution", "64",
+                                        "--iterations", "1"])
+        #expect(result.status != 0 && result.stderr.contains("cut differently") && result.stderr.contains("coverage 1.6"),
+                "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: model))
     }
 
     @Test("train refuses a missing or empty faceset, and model a missing file, in one line with a non-zero exit")

@@ -1,6 +1,7 @@
 import Testing
 @testable import Train
 @testable import Neural
+import Swap
 
 /// Backward passes agree with finite differences (relative error ≤ 1e-2, fp32 forward, Double loss).
 @Suite struct TrainGradientTests {

@@ -1,5 +1,7 @@
 import Foundation
+import Neural
 import Testing
+@testable import Swap
 @testable import Train
 
 @Suite struct TrainModelFileTests {
@@ -45,31 +47,8 @@ import Testing
 
     @Test func truncatedFilesAreRejected() {
         let data = Self.sample().encoded()
-        #expect(throws: TrainError.self) { try SafetensorsFile(data: data.prefix(data.count - 4)) }
-        #expect(throws: TrainError.self) { try SafetensorsFile(data: Data([1, 2, 3])) }
-    }
-
-    /// A saved model runs through ``TrainedSwapModel`` and reproduces the training graph's swap.
-    @Test(arguments: SwapArchitecture.allCases)
-    func inferenceMatchesTrainingGraph(_ architecture: SwapArchitecture) throws {
-        var config = TrainingFixtures.config
-        config.architecture = architecture
-        let model = makeTrainingModel(config, batch: 2, threads: 2)
-        model.initialize(seed: 4)
-        let file = try SafetensorsFile(data: SwapModelFile.contents(config: config, parameters: model.parameters).encoded(as: .f32))
-        let inference = try TrainedSwapModel(file: file)
-        #expect(inference.config == config)
-        #expect(inference.flopsPerFace == SwapModelInfo.flopsPerFace(config))
-        var random = RandomSource(seed: 2)
-        let r2 = config.resolution * config.resolution
-        let input = (0..<(4 * r2 * 3)).map { _ in random.unit() }
-        _ = model.forward(input)
-        let expected = model.swapDestination()
-        // Destination sample 0 is the batch's third face.
-        let got = inference.swap(Array(input[(2 * r2 * 3)..<(3 * r2 * 3)]))
-        let faceError = zip(got.face, UnsafeBufferPointer(start: expected.face, count: r2 * 3)).map { abs($0 - $1) }.max()!
-        let maskError = zip(got.mask, UnsafeBufferPointer(start: expected.mask, count: r2)).map { abs($0 - $1) }.max()!
-        #expect(faceError < 1e-4 && maskError < 1e-4)
+        #expect(throws: SafetensorsError.self) { try SafetensorsFile(data: data.prefix(data.count - 4)) }
+        #expect(throws: SafetensorsError.self) { try SafetensorsFile(data: Data([1, 2, 3])) }
     }
 
     /// `facelive model --half`: an fp16 copy is half the size, loads, and swaps within a grey level of the fp32 model.
@@ -109,12 +88,5 @@ import Testing
         defer { try? FileManager.default.removeItem(at: url) }
         try Self.sample().write(to: url)
         #expect(throws: TrainError.self) { try SwapModelFile.convert(url, to: url, dtype: .f16) }
-    }
-
-    @Test func missingTensorsAreReported() throws {
-        var file = SwapModelFile.contents(config: TrainingFixtures.config,
-                                          parameters: makeTrainingModel(TrainingFixtures.config, batch: 1, threads: 1).parameters)
-        file.tensors["encoder.down0.weight"] = nil
-        #expect(throws: TrainError.missingTensor("encoder.down0.weight")) { try TrainedSwapModel(file: file) }
     }
 }

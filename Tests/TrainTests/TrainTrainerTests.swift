@@ -1,4 +1,5 @@
 import Foundation
+import Swap
 import Testing
 @testable import Train
 

@@ -1,4 +1,5 @@
 import Foundation
+import Swap
 import Stream
 @testable import Train
 import TestSupport

@@ -10,9 +10,9 @@ public final class FaceDetector {
     /// Which BlazeFace network.
     public enum Model: String, CaseIterable, Sendable {
         /// 128² input; faces filling a good part of the frame (webcam, selfie).
-        case shortRange
+        case shortRange = "short"
         /// 192² input; small and distant faces too.
-        case fullRange
+        case fullRange = "full"
 
         public var file: FaceModel { self == .shortRange ? .shortRangeDetector : .fullRangeDetector }
         var inputSize: Int { self == .shortRange ? 128 : 192 }

@@ -7,10 +7,10 @@ public enum FaceSortOrder: String, CaseIterable, Sendable {
     case center
     /// Highest detector score first (tracked faces carry no score and keep their ID order).
     case confidence
-    case leftToRight
-    case rightToLeft
-    case topToBottom
-    case bottomToTop
+    case leftToRight = "left-to-right"
+    case rightToLeft = "right-to-left"
+    case topToBottom = "top-to-bottom"
+    case bottomToTop = "bottom-to-top"
 
     /// The sort key of a face (smaller comes first).
     public func key(box: BoundingBox, score: Float, frameSize: SIMD2<Float>) -> Float {

@@ -56,6 +56,13 @@ package enum Bilinear {
         return px(t.o00) * t.w00 + px(t.o10) * t.w10 + px(t.o01) * t.w01 + px(t.o11) * t.w11
     }
 
+    /// Interpolated (r, g, b) of a packed RGB float buffer.
+    @inline(__always) @usableFromInline
+    package static func sampleRGB(_ p: UnsafePointer<Float>, _ t: Taps) -> SIMD3<Float> {
+        @inline(__always) func px(_ o: Int) -> SIMD3<Float> { SIMD3(p[3 * o], p[3 * o + 1], p[3 * o + 2]) }
+        return px(t.o00) * t.w00 + px(t.o10) * t.w10 + px(t.o01) * t.w01 + px(t.o11) * t.w11
+    }
+
     /// Rounds a 0…255 float colour into three bytes.
     @inline(__always) @usableFromInline
     package static func store(_ c: SIMD4<Float>, to q: UnsafeMutablePointer<UInt8>) {

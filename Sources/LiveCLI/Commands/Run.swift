@@ -45,7 +45,7 @@ struct Run: ParsableCommand {
             let monitor = LiveMonitor(control: live)
             job.monitor = monitor
             server = try control.server(control: live, monitor: monitor, input: input.input, output: output.output,
-                                        swapper: swapper, locator: tracking.locator)
+                                        swapper: swapper, pipeline: pipeline)
         }
         let stages = try pipeline.stages(newFace: newFace)
         if let server {

@@ -18,10 +18,10 @@ struct Train: ParsableCommand {
     var output: String?
 
     @Option(help: "Architecture: df or liae.")
-    var arch: String = "df"
+    var arch: SwapArchitecture = .df
 
     @Option(help: "Size preset: live (~1 GFLOP/face) or quality.")
-    var preset: String = "live"
+    var preset: SwapPreset = .live
 
     @Option(help: "Face resolution (64…256, multiple of 16); overrides the preset's.")
     var resolution: Int?
@@ -71,9 +71,7 @@ struct Train: ParsableCommand {
         guard let source, let destination, let output else {
             throw ValidationError("--src, --dst and -o are required")
         }
-        guard let architecture = SwapArchitecture(rawValue: arch) else { throw ValidationError("--arch must be df or liae") }
-        guard let sizePreset = SwapPreset(rawValue: preset) else { throw ValidationError("--preset must be live or quality") }
-        var config = SwapModelConfig.preset(sizePreset, architecture: architecture)
+        var config = SwapModelConfig.preset(preset, architecture: arch)
         if let resolution {
             guard (64...256).contains(resolution), resolution % 16 == 0 else {
                 throw ValidationError("--resolution must be a multiple of 16 in 64…256")
@@ -154,3 +152,6 @@ struct Train: ParsableCommand {
         return total
     }
 }
+
+extension SwapArchitecture: ExpressibleByArgument {}
+extension SwapPreset: ExpressibleByArgument {}

@@ -3,7 +3,6 @@ import Control
 import Face
 import Foundation
 import Swap
-import Train
 
 /// The live control panel (`run --control`): where it listens, who may use it, and what it may pick from.
 struct ControlOptions: ParsableArguments {
@@ -22,7 +21,7 @@ struct ControlOptions: ParsableArguments {
     @Option(name: .customLong("faces-dir"), help: ArgumentHelp("Folder of face photos the panel may pick from.", valueName: "DIR"))
     var facesDir: String?
 
-    @Option(name: .customLong("models-dir"), help: ArgumentHelp("Folder of trained models (safetensors) the panel may pick from.",
+    @Option(name: .customLong("models-dir"), help: ArgumentHelp("Folder of trained models (.safetensors, .dfm) the panel may pick from.",
                                                                  valueName: "DIR"))
     var modelsDir: String?
 
@@ -56,12 +55,12 @@ struct ControlOptions: ParsableArguments {
 
     /// The panel's server for a job, not yet started; nil without `--control`.
     func server(control live: LiveSwapControl, monitor: LiveMonitor, input: String, output: String,
-                swapper: SwapperOptions, locator: ModelLocator) throws -> ControlServer? {
+                swapper: SwapperOptions, pipeline: FaceSwapPipeline) throws -> ControlServer? {
         guard let control else { return nil }
         var configuration = ControlServer.Configuration(address: try ControlAddress(parsing: control))
         configuration.token = controlToken ?? (configuration.address.isLoopback ? nil : ControlServer.makeToken())
         configuration.faces = facesDir.map { FolderPicker(folder: $0, extensions: ["png", "jpg", "jpeg", "webp", "bmp"]) }
-        configuration.models = modelsDir.map { FolderPicker(folder: $0, extensions: ["safetensors"]) }
+        configuration.models = modelsDir.map { FolderPicker(folder: $0, extensions: ["safetensors", "dfm", "onnx"]) }
         configuration.commandLine = CommandLineText(arguments: Array(CommandLine.arguments.dropFirst()))
         configuration.input = input
         configuration.output = output
@@ -70,10 +69,8 @@ struct ControlOptions: ParsableArguments {
         configuration.model = swapper.model
         return ControlServer(configuration: configuration, control: live, monitor: monitor) { source in
             switch source {
-            case .photo(let path):
-                return try MeshSwapper.fromPhoto(path, landmarker: FaceLandmarker(locator: locator), locator: locator)
-            case .model(let path):
-                return try ModelSwapper(contentsOf: path)
+            case .photo(let path): try pipeline.swapper(for: .photo(path: path))
+            case .model(let path): try SwapperOptions.modelSwapper(path)
             }
         }
     }

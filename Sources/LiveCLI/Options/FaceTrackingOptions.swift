@@ -8,7 +8,7 @@ struct FaceTrackingOptions: ParsableArguments {
     var models: String?
 
     @Option(help: "Detector: short (faces near the camera, webcam framing) or full (small and distant faces).")
-    var detector: DetectorChoice = .full
+    var detector: FaceDetector.Model = .fullRange
 
     @Option(help: "Detector score threshold (0…1).")
     var threshold: Float = 0.5
@@ -22,8 +22,8 @@ struct FaceTrackingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Also detect on N×N (or C×R) overlapping tiles, for small faces in big frames.", valueName: "N|CxR"))
     var tiles: String?
 
-    @Option(help: "Face order, which decides face IDs and which faces --max-faces keeps: largest, center, left-to-right, right-to-left, top-to-bottom, bottom-to-top.")
-    var sort: SortChoice = .largest
+    @Option(help: "Face order, which decides face IDs and which faces --max-faces keeps: largest, center, confidence, left-to-right, right-to-left, top-to-bottom, bottom-to-top.")
+    var sort: FaceSortOrder = .largest
 
     @Option(help: ArgumentHelp("Which tracked faces to swap: all, or track IDs like 0,2.", valueName: "all|IDS"))
     var faces = "all"
@@ -71,9 +71,9 @@ struct FaceTrackingOptions: ParsableArguments {
     func pipeline(defaultMaxFaces: Int) throws -> FaceSwapPipeline {
         var pipeline = FaceSwapPipeline()
         pipeline.locator = locator
-        pipeline.detectorModel = detector.model
+        pipeline.detectorModel = detector
         pipeline.detector.tiles = try tileGrid()
-        pipeline.tracker.sortOrder = sort.order
+        pipeline.tracker.sortOrder = sort
         var settings = pipeline.liveSettings
         try apply(to: &settings, defaultMaxFaces: defaultMaxFaces)
         pipeline.liveSettings = settings
@@ -81,24 +81,5 @@ struct FaceTrackingOptions: ParsableArguments {
     }
 }
 
-enum DetectorChoice: String, ExpressibleByArgument, CaseIterable {
-    case short, full
-    var model: FaceDetector.Model { self == .short ? .shortRange : .fullRange }
-}
-
-enum SortChoice: String, ExpressibleByArgument, CaseIterable {
-    case largest, center
-    case leftToRight = "left-to-right", rightToLeft = "right-to-left"
-    case topToBottom = "top-to-bottom", bottomToTop = "bottom-to-top"
-
-    var order: FaceSortOrder {
-        switch self {
-        case .largest: .largest
-        case .center: .center
-        case .leftToRight: .leftToRight
-        case .rightToLeft: .rightToLeft
-        case .topToBottom: .topToBottom
-        case .bottomToTop: .bottomToTop
-        }
-    }
-}
+extension FaceDetector.Model: ExpressibleByArgument {}
+extension FaceSortOrder: ExpressibleByArgument {}

@@ -1,16 +1,19 @@
+import Foundation
 import ArgumentParser
 import Face
 import Stream
 import Swap
-import Train
 
 /// Which new face to paint: a photo (one-shot mesh swap); trained models plug in here too.
 struct SwapperOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Photo of the new face (one-shot mesh swap); default: the shipped public-domain astronaut portrait.", valueName: "PHOTO"))
     var face: String?
 
-    @Option(help: ArgumentHelp("A model trained with 'facelive train' (safetensors).", valueName: "MODEL"))
+    @Option(help: ArgumentHelp("A model trained with 'facelive train' (safetensors), or a DeepFaceLive model (.dfm, ONNX).", valueName: "MODEL"))
     var model: String?
+
+    @Option(help: ArgumentHelp("Morph factor of a .dfm AMP model: how much of the new identity, 0…1 (DeepFaceLive's default 0.75).", valueName: "M"))
+    var morph: Float?
 
     @Option(name: .customLong("swap-direction"), help: "Override the model's direction: dst_to_src (default for a swap) or src_to_dst.")
     var swapDirection: SwapDirection?
@@ -18,13 +21,28 @@ struct SwapperOptions: ParsableArguments {
     func validate() throws {
         if face != nil && model != nil { throw ValidationError("give --face or --model, not both") }
         if swapDirection != nil && model == nil { throw ValidationError("--swap-direction needs --model") }
+        if let morph {
+            guard let model, isDFM(model) else { throw ValidationError("--morph needs --model FILE.dfm") }
+            guard morph >= 0 && morph <= 1 else { throw ValidationError("--morph must be between 0 and 1") }
+        }
+        if let model, isDFM(model), swapDirection != nil { throw ValidationError("--swap-direction is for facelive models, not .dfm") }
     }
 
     /// The new face for the pipeline; a model is loaded here, so a bad model fails before the input opens.
     func newFace() throws -> FaceSwapPipeline.NewFace {
-        if let model { return .swapper(try ModelSwapper(contentsOf: model, direction: swapDirection)) }
+        if let model { return .swapper(try Self.modelSwapper(model, morph: morph, direction: swapDirection)) }
         return .photo(path: face)
     }
+
+    /// A facelive model (safetensors) or a DeepFaceLive model (.dfm, ONNX) as a swapper.
+    static func modelSwapper(_ path: String, morph: Float? = nil, direction: SwapDirection? = nil) throws -> any FaceSwapper {
+        isDFM(path) ? try DFMSwapper(contentsOf: path, morph: morph) : try ModelSwapper(contentsOf: path, direction: direction)
+    }
+}
+
+/// A DeepFaceLive model (ONNX) rather than a facelive safetensors file, by extension.
+func isDFM(_ path: String) -> Bool {
+    ["dfm", "onnx"].contains(URL(fileURLWithPath: path).pathExtension.lowercased())
 }
 
 extension FaceSwapPipeline {

@@ -17,7 +17,7 @@ public struct Graph: Sendable {
 
     /// Shape of each value (activation tensor), indexed by value id.
     let shapes: [TensorShape]
-    /// Name of each value (the TFLite tensor name).
+    /// Name of each value (the TFLite tensor name, or the layer name a ``GraphBuilder`` was given).
     let names: [String]
     let nodes: [Node]
     /// Value ids the caller fills before a run.

@@ -43,7 +43,7 @@ public enum Padding: Sendable, Equatable {
     case valid
 
     /// Output size and leading padding along one axis, or nil when the window does not fit.
-    func resolve(input n: Int, kernel k: Int, stride s: Int) -> (output: Int, before: Int)? {
+    package func resolve(input n: Int, kernel k: Int, stride s: Int) -> (output: Int, before: Int)? {
         guard n > 0, k > 0, s > 0 else { return nil }
         switch self {
         case .same:
@@ -79,6 +79,22 @@ package struct WindowGeometry: Sendable, Equatable {
         self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
         self.strideY = strideY; self.strideX = strideX
         padTop = y.before; padLeft = x.before
+    }
+
+    /// A window with explicit padding (ONNX `pads`, possibly asymmetric); nil when the output would be empty.
+    init?(input: TensorShape, kernelHeight: Int, kernelWidth: Int, strideY: Int, strideX: Int,
+          padTop: Int, padLeft: Int, padBottom: Int, padRight: Int) {
+        guard input.rank == 4, kernelHeight > 0, kernelWidth > 0, strideY > 0, strideX > 0,
+              min(padTop, padLeft, padBottom, padRight) >= 0 else { return nil }
+        let spanY = input[1] + padTop + padBottom - kernelHeight, spanX = input[2] + padLeft + padRight - kernelWidth
+        guard spanY >= 0, spanX >= 0, max(padTop, padBottom) < kernelHeight, max(padLeft, padRight) < kernelWidth else {
+            return nil
+        }
+        batch = input[0]; inHeight = input[1]; inWidth = input[2]
+        outHeight = spanY / strideY + 1; outWidth = spanX / strideX + 1
+        self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
+        self.strideY = strideY; self.strideX = strideX
+        self.padTop = padTop; self.padLeft = padLeft
     }
 
     /// Input rows `ky` covers for output row `oy`: the valid kernel-row range.

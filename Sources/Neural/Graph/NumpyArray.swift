@@ -37,6 +37,24 @@ public struct NumpyArray: Sendable {
         }
     }
 
+    public init(shape: [Int], values: [Float]) {
+        precondition(shape.reduce(1, *) == values.count)
+        self.shape = shape
+        self.values = values
+    }
+
+    /// The `.npy` bytes (format 1.0, little-endian float32, C order).
+    public var npyData: Data {
+        let dims = shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "")
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(dims)), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
+        data.append(contentsOf: Array(header.utf8))
+        values.withUnsafeBufferPointer { data.append(UnsafeBufferPointer(start: UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: UInt8.self), count: $0.count * 4)) }
+        return data
+    }
+
     /// The array as a tensor.
     public var tensor: Tensor { Tensor(shape: TensorShape(shape), values: values) }
 }

@@ -1,11 +1,17 @@
-/// Depth-to-space (pixel shuffle, TensorFlow's DCR order): `out[y·b+i][x·b+j][c] = in[y][x][(i·b+j)·C + c]`.
+/// Depth-to-space (pixel shuffle) of an NHWC tensor: in TensorFlow's / ONNX's default DCR order
+/// `out[y·b+i][x·b+j][c] = in[y][x][(i·b+j)·C + c]`, or in CRD order (PyTorch's PixelShuffle)
+/// `out[y·b+i][x·b+j][c] = in[y][x][c·b² + i·b + j]`.
 package struct DepthToSpace: Kernel {
+    package enum Order: Sendable { case depthColumnRow, columnRowDepth }
+
     let batch: Int, height: Int, width: Int, inChannels: Int
     let block: Int
+    let order: Order
 
-    package init(input: TensorShape, block: Int) {
+    package init(input: TensorShape, block: Int, order: Order = .depthColumnRow) {
         (batch, height, width, inChannels) = input.nhwc
         self.block = block
+        self.order = order
     }
 
     package func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
@@ -16,6 +22,15 @@ package struct DepthToSpace: Kernel {
             for y in 0..<height {
                 for x in 0..<width {
                     let src = inputs[0] + ((n * height + y) * width + x) * inChannels
+                    if order == .columnRowDepth {
+                        for i in 0..<b {
+                            for j in 0..<b {
+                                let dst = output + ((n * height * b + y * b + i) * ow + x * b + j) * oc
+                                for c in 0..<oc { dst[c] = src[c * b * b + i * b + j] }
+                            }
+                        }
+                        continue
+                    }
                     for i in 0..<b {
                         for j in 0..<b {
                             let dst = output + ((n * height * b + y * b + i) * ow + x * b + j) * oc

@@ -1,12 +1,14 @@
 /// The arithmetic of the binary elementwise kernels.
 enum BinaryOperator: Sendable {
-    case add, mul
+    case add, mul, sub, div
 
     @inline(__always)
     func callAsFunction(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
         switch self {
         case .add: return a + b
         case .mul: return a * b
+        case .sub: return a - b
+        case .div: return a / b
         }
     }
 
@@ -15,6 +17,8 @@ enum BinaryOperator: Sendable {
         switch self {
         case .add: return a + b
         case .mul: return a * b
+        case .sub: return a - b
+        case .div: return a / b
         }
     }
 }

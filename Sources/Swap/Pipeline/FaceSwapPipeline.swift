@@ -73,19 +73,28 @@ public struct FaceSwapPipeline: Sendable {
                           liveOptions: control?.analysisOptions)
     }
 
+    /// The swapper for `newFace` (a photo is read and its face found here); the control panel builds new faces
+    /// with it while the pipeline runs.
+    public func swapper(for newFace: NewFace) throws -> any FaceSwapper {
+        try swapper(for: newFace, landmarker: FaceLandmarker(locator: locator))
+    }
+
+    private func swapper(for newFace: NewFace, landmarker: FaceLandmarker) throws -> any FaceSwapper {
+        switch newFace {
+        case .photo(let path):
+            let photo = try path ?? locator.url(forFile: "astronaut_public_domain.png").path
+            return try MeshSwapper.fromPhoto(photo, landmarker: landmarker, locator: locator)
+        case .swapper(let given):
+            return given
+        }
+    }
+
     /// Every stage of the face swap with `newFace`, in order. The photo is read here, so a bad photo fails before
     /// any input is opened.
     public func stages(newFace: NewFace) throws -> [any FrameProcessor] {
         let landmarker = try FaceLandmarker(locator: locator)
         let analysis = try analysisStage(landmarker: landmarker)
-        let swapper: any FaceSwapper
-        switch newFace {
-        case .photo(let path):
-            let photo = try path ?? locator.url(forFile: "astronaut_public_domain.png").path
-            swapper = try MeshSwapper.fromPhoto(photo, landmarker: landmarker, locator: locator)
-        case .swapper(let given):
-            swapper = given
-        }
+        let swapper = try self.swapper(for: newFace, landmarker: landmarker)
         var stages: [any FrameProcessor] = [
             analysis,
             FaceSwapStage(swapper: swapper, alignment: swapper.alignment ?? alignment, merger: FaceMerger(options: merger),

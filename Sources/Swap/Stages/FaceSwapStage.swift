@@ -86,6 +86,8 @@ public final class FaceSwapStage: FrameProcessor {
         }
         applyControl()
         guard let analysis = frame[attachment: FaceAnalysis.self] else { throw FaceSwapStageError.missingAnalysis }
+        var records: [FaceSwapRecord] = []
+        defer { frame[attachment: FrameSwapRecord.self] = FrameSwapRecord(faces: records) }
         guard !analysis.faces.isEmpty, !bypass else { return }
         let original = try frame.image
         var output = original
@@ -94,15 +96,19 @@ public final class FaceSwapStage: FrameProcessor {
         for face in analysis.faces {
             guard let landmarks = face.landmarks else { continue }
             let pose = HeadPose(landmarks: landmarks)
+            var record = FaceSwapRecord(trackID: face.id, landmarks: landmarks, pose: pose)
+            defer { records.append(record) }
             let aligned = swapperAligns || (shown == nil && (preview != nil || stageImages))
                 ? try frame.measure("align") { () throws(FaceAlignerError) in try aligner.align(original, landmarks: landmarks, pose: pose) }
                 : nil
+            record.aligned = aligned
             let input = FaceSwapInput(frame: original, landmarks: landmarks, pose: pose, aligned: swapperAligns ? aligned : nil,
                                       trackID: face.id)
             guard let raw = try frame.measure("swap", { try swapper.swap(input) }) else { continue }
             let smoothed = smoother == nil ? nil : frame.measure("smooth") { smoother!.smooth(raw, trackID: face.id) }
             flicker.record(target: swapperAligns ? aligned : nil, swapped: raw, smoothed: smoothed, trackID: face.id)
             let swapped = smoothed ?? raw
+            record.swapped = swapped
             frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, into: &output) }
             if shown == nil, preview != nil || stageImages, let aligned { shown = (aligned.image, swapped.image) }
         }

@@ -1,11 +1,8 @@
 import Foundation
+import Neural
+import Swap
 
-/// A swap model file: safetensors with every parameter by name and, in `__metadata__`, the configuration
-/// (architecture, widths, resolution, alignment, swap direction), so inference needs nothing else.
-public enum SwapModelFile {
-    static let format = "facelive-swap"
-    static let version = "1"
-
+extension SwapModelFile {
     /// The safetensors contents for `parameters` under `config`.
     static func contents(config: SwapModelConfig, parameters: [Parameter]) -> SafetensorsFile {
         var file = SafetensorsFile(metadata: [
@@ -28,33 +25,21 @@ public enum SwapModelFile {
     /// deployment (weights widen back to fp32 on load; keep the fp32 file to resume training). The model is loaded
     /// first, so a file that would not run is refused rather than copied.
     public static func convert(_ input: URL, to output: URL, dtype: SafetensorsFile.DType) throws(TrainError) {
-        let file = try SafetensorsFile(contentsOf: input)
-        _ = try TrainedSwapModel(file: file)
+        let file = try SafetensorsFile.read(input)
+        do { _ = try TrainedSwapModel(file: file) } catch { throw .model(error) }
         if dtype == .f16 {
             let limit = Float(Float16.greatestFiniteMagnitude)
             for (name, entry) in file.tensors where entry.values.contains(where: { abs($0) > limit }) {
-                throw .unsupportedModel("tensor '\(name)' has values beyond fp16's range (±\(Int(limit)))")
+                throw .model(.unsupportedModel("tensor '\(name)' has values beyond fp16's range (±\(Int(limit)))"))
             }
         }
         try file.write(to: output, as: dtype)
     }
 
-    /// The configuration stored in a model file.
-    static func config(of file: SafetensorsFile) throws(TrainError) -> SwapModelConfig {
-        guard file.metadata["format"] == format, let json = file.metadata["config"] else {
-            throw .unsupportedModel("not a facelive swap model (metadata 'format' is not '\(format)')")
-        }
-        let config = try SwapModelConfig.decode(json: json)
-        try config.validate()
-        return config
-    }
-
     /// Copies the file's tensors into `parameters` by name, checking shapes.
-    static func load(_ parameters: [Parameter], from file: SafetensorsFile, prefix: String = "") throws(TrainError) {
+    static func load(_ parameters: [Parameter], from file: SafetensorsFile) throws(TrainError) {
         for p in parameters {
-            guard let entry = file.tensors[prefix + p.name] else { throw .missingTensor(prefix + p.name) }
-            guard entry.shape == p.shape else { throw .tensorShapeMismatch(name: p.name, expected: p.shape, found: entry.shape) }
-            p.assign(entry.values)
+            do { p.assign(try tensor(p.name, shape: p.shape, in: file)) } catch { throw .model(error) }
         }
     }
 }

@@ -71,7 +71,7 @@ public struct SwapModelConfig: Codable, Sendable, Equatable {
     }
 
     /// Rejects shapes the layers cannot build.
-    public func validate() throws(TrainError) {
+    public func validate() throws(SwapModelError) {
         // Tiny resolutions (16, 32) are accepted for tests; the CLI enforces 64…256.
         guard resolution >= 16, resolution <= 512, resolution % 16 == 0 else {
             throw .invalidConfiguration("resolution \(resolution) must be a multiple of 16")
@@ -86,21 +86,23 @@ public struct SwapModelConfig: Codable, Sendable, Equatable {
     }
 
     /// Side of the dense bottleneck's feature map (resolution / 16).
-    var lowestResolution: Int { resolution / 16 }
+    package var lowestResolution: Int { resolution / 16 }
     /// Channels of the encoder output (8 × eDims).
-    var encoderChannels: Int { eDims * 8 }
+    package var encoderChannels: Int { eDims * 8 }
     /// Channels of an inter block's output (DeepFaceLab doubles them for LIAE).
-    var interChannels: Int { architecture == .df ? aeDims : aeDims * 2 }
+    package var interChannels: Int { architecture == .df ? aeDims : aeDims * 2 }
     /// Channels a decoder receives (LIAE concatenates two inter outputs).
-    var decoderInputChannels: Int { architecture == .df ? interChannels : interChannels * 2 }
+    package var decoderInputChannels: Int { architecture == .df ? interChannels : interChannels * 2 }
 
-    func json() -> String {
+    /// The configuration as the model file's `config` metadata (sorted keys).
+    package func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
     }
 
-    static func decode(json: String) throws(TrainError) -> SwapModelConfig {
+    /// The configuration from the model file's `config` metadata.
+    package static func decode(json: String) throws(SwapModelError) -> SwapModelConfig {
         var config: SwapModelConfig
         do { config = try JSONDecoder().decode(SwapModelConfig.self, from: Data(json.utf8)) } catch {
             throw .unsupportedModel("configuration metadata does not parse: \(error)")

@@ -2,7 +2,6 @@ import Face
 import Foundation
 import Imaging
 import Stream
-import Swap
 
 /// A trained swap model behind the ``FaceSwapper`` seam (`facelive run --model`): each face is aligned exactly as the
 /// model's training crops were (the alignment stored in the model file), repainted by the decoder, and
@@ -10,14 +9,12 @@ import Swap
 public final class ModelSwapper: FaceSwapper, @unchecked Sendable {
     private let model: TrainedSwapModel
     private let lock = NSLock()
-    private var input: [Float]
     public let alignment: FaceAlignment?
 
     /// Loads the model at `path`; `direction` overrides the swap direction stored in it.
     public init(contentsOf path: String, direction: SwapDirection? = nil) throws {
         model = try TrainedSwapModel(contentsOf: URL(fileURLWithPath: path), direction: direction)
         alignment = model.config.alignment
-        input = [Float](repeating: 0, count: model.resolution * model.resolution * 3)
     }
 
     public func swap(_ face: FaceSwapInput) throws -> SwappedFace? {
@@ -27,10 +24,11 @@ public final class ModelSwapper: FaceSwapper, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let n = model.resolution * model.resolution
-        aligned.image.pixels.withUnsafeBufferPointer { pixels in
-            for i in 0..<(n * 3) { input[i] = Float(pixels[i]) * (1 / 255) }
+        let (out, mask) = model.swap { input in
+            aligned.image.pixels.withUnsafeBufferPointer { pixels in
+                for i in 0..<(n * 3) { input[i] = Float(pixels[i]) * (1 / 255) }
+            }
         }
-        let (out, mask) = input.withUnsafeBufferPointer { model.swap($0.baseAddress!) }
         var image = RGBImage(width: model.resolution, height: model.resolution)
         for i in 0..<(n * 3) { image.pixels[i] = UInt8(min(max(out[i] * 255 + 0.5, 0), 255)) }
         let alpha = AlphaMask(width: model.resolution, height: model.resolution, values: Array(mask))
