@@ -11,8 +11,9 @@ import Neural
 /// reconstruction code), as DeepFaceLab's export does.
 public enum DFMExport {
     /// The `.dfm` bytes for the model at `url`; `direction` overrides the one stored in the file.
-    public static func export(_ url: URL, direction: SwapDirection? = nil) throws(TrainError) -> [UInt8] {
-        let file = try SafetensorsFile(contentsOf: url)
+    public static func export(_ url: URL, direction: SwapDirection? = nil) throws(SwapModelError) -> [UInt8] {
+        let file: SafetensorsFile
+        do { file = try SafetensorsFile(contentsOf: url) } catch { throw .file(error) }
         _ = try TrainedSwapModel(file: file)  // refuse what would not run
         let config = try SwapModelFile.config(of: file)
         var builder = Builder(config: config, file: file)
@@ -29,7 +30,7 @@ public enum DFMExport {
             self.file = file
         }
 
-        func tensor(_ name: String) throws(TrainError) -> SafetensorsFile.Entry {
+        func tensor(_ name: String) throws(SwapModelError) -> SafetensorsFile.Entry {
             guard let t = file.tensors[name] else { throw .missingTensor(name) }
             return t
         }
@@ -37,7 +38,7 @@ public enum DFMExport {
         /// Conv with TensorFlow "same" padding; weights `[kh, kw, Cin, Cout]` → ONNX `[Cout, Cin, kh, kw]`.
         /// `reverseIn`/`reverseOut` flip the channel order (RGB ↔ BGR) of the input or output.
         mutating func conv(_ x: String, _ name: String, size: Int, stride: Int = 1, reverseIn: Bool = false,
-                           reverseOut: Bool = false) throws(TrainError) -> String {
+                           reverseOut: Bool = false) throws(SwapModelError) -> String {
             let weight = try tensor(name + ".weight"), bias = try tensor(name + ".bias")
             let (k, cin, cout) = (weight.shape[0], weight.shape[2], weight.shape[3])
             var oihw = [Float](repeating: 0, count: weight.values.count)
@@ -58,13 +59,13 @@ public enum DFMExport {
 
         mutating func leaky(_ x: String, _ alpha: Float) -> String { w.node("LeakyRelu", [x], [("alpha", .float(alpha))]) }
 
-        mutating func upscale(_ x: String, _ name: String, size: Int) throws(TrainError) -> String {
+        mutating func upscale(_ x: String, _ name: String, size: Int) throws(SwapModelError) -> String {
             let y = leaky(try conv(x, name, size: size), 0.1)
             return w.node("DepthToSpace", [y], [("blocksize", .int(2)), ("mode", .string("DCR"))])
         }
 
         /// Dense → dense → NHWC reshape → NCHW → upscale, on the NHWC-flattened encoder output.
-        mutating func inter(_ flat: String, _ name: String) throws(TrainError) -> String {
+        mutating func inter(_ flat: String, _ name: String) throws(SwapModelError) -> String {
             var x = flat
             for layer in ["dense1", "dense2"] {
                 let weight = try tensor("\(name).\(layer).weight"), bias = try tensor("\(name).\(layer).bias")
@@ -79,7 +80,7 @@ public enum DFMExport {
         }
 
         /// The face (BGR) or mask branch of decoder `name`, NCHW in, NHWC out.
-        mutating func branch(_ code: String, _ name: String, mask: Bool) throws(TrainError) -> String {
+        mutating func branch(_ code: String, _ name: String, mask: Bool) throws(SwapModelError) -> String {
             var x = code, size = config.lowestResolution * 2
             let prefix = mask ? "mask_" : ""
             for i in 0..<3 {
@@ -95,7 +96,7 @@ public enum DFMExport {
             return x
         }
 
-        mutating func build(direction: SwapDirection) throws(TrainError) -> [UInt8] {
+        mutating func build(direction: SwapDirection) throws(SwapModelError) -> [UInt8] {
             let r = config.resolution
             let face = w.input("in_face:0", dims: [nil, r, r, 3])
             var x = w.node("Transpose", [face], [("perm", .ints([0, 3, 1, 2]))])
