@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import Foundation
 import Stream
 import Swap
@@ -14,6 +15,7 @@ struct Bench: ParsableCommand {
     @OptionGroup(title: "Faces") var tracking: FaceTrackingOptions
     @OptionGroup(title: "Alignment") var alignment: AlignmentOptions
     @OptionGroup(title: "Swap and blend") var swap: SwapOptions
+    @OptionGroup(title: "Live control panel") var control: ControlOptions
 
     @Option(name: [.customShort("o"), .long], help: "Also write the output here (default: encode and discard).")
     var output: String?
@@ -37,11 +39,14 @@ struct Bench: ParsableCommand {
     func run() throws {
         let destination = output.map { OutputDestination(output: $0, format: format) }
             ?? OutputDestination(output: "-", format: "null")
-        let (pipeline, newFace) = try FaceSwapPipeline.from(tracking: tracking, alignment: alignment, swapper: swapper,
+        var (pipeline, newFace) = try FaceSwapPipeline.from(tracking: tracking, alignment: alignment, swapper: swapper,
                                                             swap: swap, label: nil)
-        let stages = try pipeline.stages(newFace: newFace)
         var job = PipelineJob(input: input, output: destination, json: false, verbose: verbose)
         job.maxDuration = duration
+        // --control: the cost of the panel is measured on the real pipeline.
+        let server = try control.prepare(&pipeline, job: &job, swapper: swapper, output: destination.output)
+        defer { server?.stop() }
+        let stages = try pipeline.stages(newFace: newFace)
         let report = try job.run { _ in stages }
         // With the JSON on stdout, the table goes to stderr.
         let table = Data((BenchTable(report).text + "\n").utf8)

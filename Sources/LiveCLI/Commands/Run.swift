@@ -35,26 +35,8 @@ struct Run: ParsableCommand {
         // The photo is read before the input is opened, so a bad photo fails fast.
         var (pipeline, newFace) = try FaceSwapPipeline.from(tracking: tracking, alignment: alignment, swapper: swapper,
                                                             swap: swap, label: label)
-        // A settings file may also turn bypass on from the start (the pipeline itself has no such setting).
-        let settings = try control.startSettings(pipeline.liveSettings)
-        pipeline.liveSettings = settings
-        var server: ControlServer?
-        if control.control != nil {
-            let live = LiveSwapControl(settings: settings)
-            pipeline.control = live
-            let monitor = LiveMonitor(control: live)
-            job.monitor = monitor
-            server = try control.server(control: live, monitor: monitor, input: input.input, output: output.output,
-                                        swapper: swapper, pipeline: pipeline)
-        }
+        let server = try control.prepare(&pipeline, job: &job, swapper: swapper, output: output.output)
         let stages = try pipeline.stages(newFace: newFace)
-        if let server {
-            // Once Ctrl-C stops the job gracefully: a script may stop it as soon as the URL shows.
-            job.onStart = {
-                let url = try server.start()
-                Terminal.printError("control panel: \(url)")
-            }
-        }
         defer { server?.stop() }
         let report = try job.run { _ in stages }
         if !json, Terminal.isInteractive, let figures = report.measurements["faceswap"], let flicker = figures["flicker"] {

@@ -47,6 +47,27 @@ struct ControlOptions: ParsableArguments {
         }
     }
 
+    /// Applies `--settings` to `pipeline` and, with `--control`, plugs the live control into it and `job` and
+    /// returns the panel's server, started by `job` once Ctrl-C is handled (the caller stops it).
+    func prepare(_ pipeline: inout FaceSwapPipeline, job: inout PipelineJob, swapper: SwapperOptions,
+                 output: String) throws -> ControlServer? {
+        // A settings file may also turn bypass on from the start (the pipeline itself has no such setting).
+        let settings = try startSettings(pipeline.liveSettings)
+        pipeline.liveSettings = settings
+        guard self.control != nil else { return nil }
+        let live = LiveSwapControl(settings: settings)
+        pipeline.control = live
+        let monitor = LiveMonitor(control: live)
+        job.monitor = monitor
+        guard let server = try server(control: live, monitor: monitor, input: job.input.input, output: output,
+                                      swapper: swapper, pipeline: pipeline) else { return nil }
+        job.onStart = {
+            let url = try server.start()
+            Terminal.printError("control panel: \(url)")
+        }
+        return server
+    }
+
     /// `settings` with the settings file applied, if one was given.
     func startSettings(_ settings: LiveSwapSettings) throws -> LiveSwapSettings {
         guard let file = self.settings else { return settings }
