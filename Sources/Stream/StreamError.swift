@@ -8,6 +8,8 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotOpenInput(String, reason: String)
     /// The input has no video stream.
     case noVideoStream(String)
+    /// `--stream N` names no video stream of the input.
+    case invalidStream(String, reason: String)
     /// No decoder for the input's video codec.
     case unsupportedCodec(String, codec: String)
     /// The input opened but not a single frame could be decoded.
@@ -36,6 +38,14 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
     case deviceLost(String, reason: String)
     /// Any other failed device call.
     case deviceFailed(String, operation: String, reason: String)
+    /// Writing to an open output failed (a closed pipe, a full disk).
+    case writeFailed(String, reason: String)
+    /// An output names one of the job's inputs: writing it would destroy the input.
+    case outputIsInput(output: String, input: String)
+    /// Two outputs of one job name the same file.
+    case outputsCollide(String, String)
+    /// A live input sent nothing for the stall timeout.
+    case inputStalled(String, seconds: Double)
     /// A webcam capture option (`--input-size`, `--input-fps`, `--input-format`) that cannot be used.
     case invalidCaptureOption(name: String, value: String, reason: String)
 
@@ -47,6 +57,8 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot open input \(path): \(reason)"
         case .noVideoStream(let path):
             return "no video stream in \(path)"
+        case .invalidStream(let path, let reason):
+            return "cannot read \(path): \(reason)"
         case .unsupportedCodec(let path, let codec):
             return "no decoder for codec '\(codec)' in \(path)"
         case .noFramesDecoded(let path):
@@ -75,8 +87,34 @@ public enum StreamError: Error, Sendable, Equatable, CustomStringConvertible {
             return "device lost: \(path) (\(reason))"
         case .deviceFailed(let path, let operation, let reason):
             return "cannot \(operation) \(path): \(reason)"
+        case .writeFailed(let name, let reason):
+            return "cannot write \(name): \(reason)"
+        case .outputIsInput(let output, let input):
+            return "output \(output) is the input \(input): writing it would destroy the input; choose another output name"
+        case .outputsCollide(let first, let second):
+            return "\(second) is the same file as \(first): give each output its own name"
+        case .inputStalled(let input, let seconds):
+            return "no data from \(input) for \(Self.formatSeconds(seconds)) (is anything sending? --input-timeout sets the limit)"
         case .invalidCaptureOption(let name, let value, let reason):
             return "invalid \(name) '\(value)': \(reason)"
         }
+    }
+
+    /// What is wrong, without the name of the file: for messages that name the file in their own terms
+    /// ("cannot use --face photo.png: …").
+    public var reason: String {
+        switch self {
+        case .inputNotFound: return "no such file"
+        case .cannotOpenInput(_, let reason), .invalidStream(_, let reason), .cannotOpenOutput(_, let reason),
+             .writeFailed(_, let reason): return reason
+        case .noVideoStream: return "it holds no picture"
+        case .unsupportedCodec(_, let codec): return "no decoder for its codec '\(codec)'"
+        case .noFramesDecoded: return "no picture could be decoded from it (truncated or corrupt?)"
+        default: return description
+        }
+    }
+
+    private static func formatSeconds(_ seconds: Double) -> String {
+        seconds == seconds.rounded() && abs(seconds) < 1e9 ? "\(Int(seconds)) s" : "\(seconds) s"
     }
 }

@@ -93,8 +93,16 @@ public struct Faceset: Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         do { try encoder.encode(self).write(to: directory.appendingPathComponent(Self.indexFileName), options: .atomic) } catch {
-            throw .malformedFaceset(path: directory.path, reason: "cannot write \(Self.indexFileName): \(error.localizedDescription)")
+            throw .writeFailed(path: directory.appendingPathComponent(Self.indexFileName).path, reason: Self.reason(error))
         }
+    }
+
+    /// The POSIX reason behind a Foundation write error ("No space left on device"), not "error 512".
+    static func reason(_ error: any Error) -> String {
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return (error as NSError).localizedFailureReason ?? error.localizedDescription
     }
 
     /// Decodes one crop.
@@ -118,29 +126,59 @@ public final class FacesetWriter {
     public let directory: URL
     public private(set) var faceset: Faceset
 
-    /// Creates `directory` if needed.
+    /// Creates `directory` if needed. An existing faceset cut the same way is appended to (its faces stay and
+    /// new crops take new names); a faceset cut differently, or a folder holding anything else, is refused, so
+    /// nothing in it is overwritten or orphaned.
     public init(directory: URL, alignment: FaceAlignment) throws(TrainError) {
         self.directory = directory
-        faceset = Faceset(alignment: alignment)
+        let contents = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        if contents.contains(Faceset.indexFileName) {
+            let existing = try Faceset.read(from: directory)
+            guard existing.alignment == alignment else {
+                throw .facesetConflict(path: directory.path, reason: "it was cut differently ("
+                    + alignment.differences(from: existing.alignment).joined(separator: ", ")
+                    + "); extract into another folder, or with the same alignment to add to it")
+            }
+            faceset = existing
+        } else if contents.contains(where: { !$0.hasPrefix(".") }) {
+            throw .facesetConflict(path: directory.path, reason: "the folder is not empty and holds no faceset; choose a new or empty folder")
+        } else {
+            faceset = Faceset(alignment: alignment)
+        }
         do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
             throw .malformedFaceset(path: directory.path, reason: "cannot create the folder")
         }
     }
+
+    /// Faces already in the faceset when this writer opened it (appending).
+    public var existingCount: Int { faceset.faces.count - added }
+    private var added = 0
 
     public var count: Int { faceset.faces.count }
 
     /// Adds one `resolution²` crop.
     public func add(_ crop: RGBImage, landmarks: [[Float]], matrix: [Double], source: String, frame: Int) throws(TrainError) {
         precondition(crop.width == faceset.resolution && crop.height == faceset.resolution, "crop size differs from the faceset's")
-        let file = String(format: "%06d.png", faceset.faces.count)
+        var number = faceset.faces.count
+        var file = String(format: "%06d.png", number)
+        while FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path) {
+            number += 1
+            file = String(format: "%06d.png", number)
+        }
         do { try PNGEncoder.write(crop, to: directory.appendingPathComponent(file).path) } catch {
-            throw .malformedFaceset(path: directory.path, reason: "cannot write \(file): \(error)")
+            throw .writeFailed(path: directory.appendingPathComponent(file).path, reason: Self.reason(error))
         }
         faceset.faces.append(Faceset.Face(file: file, landmarks: landmarks, matrix: matrix, source: source, frame: frame))
+        added += 1
     }
 
     /// Writes the index; call once all faces are added.
     public func finish() throws(TrainError) {
         try faceset.writeIndex(to: directory)
+    }
+
+    private static func reason(_ error: StreamError) -> String {
+        if case .cannotOpenOutput(_, let reason) = error { return reason }
+        return error.description
     }
 }

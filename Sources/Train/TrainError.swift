@@ -10,6 +10,12 @@ public enum TrainError: Error, Equatable, CustomStringConvertible {
     case emptyFaceset(path: String)
     case resumeMismatch(String)
     case outputExists(path: String)
+    /// Writing failed (a full disk, permissions).
+    case writeFailed(path: String, reason: String)
+    /// An existing faceset folder cannot take this extraction.
+    case facesetConflict(path: String, reason: String)
+    /// Training produced non-finite losses: nothing is saved over the last good checkpoint.
+    case diverged(iteration: Int)
 
     public var description: String {
         switch self {
@@ -20,6 +26,10 @@ public enum TrainError: Error, Equatable, CustomStringConvertible {
         case .emptyFaceset(let path): "faceset \(path) has no faces"
         case .resumeMismatch(let reason): "cannot resume: \(reason)"
         case .outputExists(let path): "\(path) exists; pass --resume to continue training it, or choose another output"
+        case .writeFailed(let path, let reason): "cannot write \(path): \(reason)"
+        case .facesetConflict(let path, let reason): "cannot extract into \(path): \(reason)"
+        case .diverged(let iteration):
+            "training diverged at iteration \(iteration) (the loss is NaN or infinite); nothing was saved over the last checkpoint: lower --learning-rate"
         }
     }
 }

@@ -14,7 +14,9 @@ public final class Trainer {
     private let loss: SwapLoss
     private let data: TrainingData
     private var loader: BatchLoader?
-    private var lossLog: FileHandle?
+    private var lossLog: ByteWriter?
+    /// A failed loss-log write, reported at the next checkpoint (``step()`` does not throw).
+    private var lossLogFailure: StreamError?
 
     /// Loads the facesets and builds or resumes the model.
     public convenience init(options: TrainingOptions) throws(TrainError) {
@@ -39,7 +41,7 @@ public final class Trainer {
 
     init(options: TrainingOptions, data: TrainingData) throws(TrainError) {
         do { try options.config.validate() } catch { throw .model(error) }
-        guard options.batch >= 1 else { throw .invalidConfiguration("batch must be at least 1") }
+        try options.validate()
         self.options = options
         self.data = data
         NeuralRuntime.setBLASThreadCount(options.threads)
@@ -76,7 +78,10 @@ public final class Trainer {
         let losses = train(on: batch)
         iteration += 1
         let line = String(format: "%d,%.6f,%.6f\n", iteration, losses.src, losses.dst)
-        lossLog?.write(Data(line.utf8))
+        do throws(StreamError) { try lossLog?.write(line) } catch {
+            lossLogFailure = error
+            lossLog = nil
+        }
         return losses
     }
 
@@ -101,6 +106,7 @@ public final class Trainer {
             let elapsed = Date().timeIntervalSince(start)
             if let limit = options.timeLimit, elapsed >= limit { break }
             losses = step()
+            guard losses.src.isFinite, losses.dst.isFinite else { throw .diverged(iteration: iteration) }
             let seconds = Date().timeIntervalSince(start)
             let rate = Double(iteration - startIteration) / max(seconds, 1e-9)
             var remaining: Double?
@@ -121,9 +127,9 @@ public final class Trainer {
 
     /// Writes the model (fp32) and the training state.
     public func saveCheckpoint() throws(TrainError) {
+        if let lossLogFailure { throw .writeFailed(path: options.lossLogPath.path, reason: lossLogFailure.reason) }
         try SwapModelFile.write(config: config, parameters: model.parameters, to: options.output)
         try TrainingState.write(optimizer: optimizer, iteration: iteration, options: options)
-        try? lossLog?.synchronize()
     }
 
     /// Renders the preview grid (up to four rows) to `<stem>_previews/preview_<iteration>.png`; returns its path.
@@ -172,12 +178,12 @@ public final class Trainer {
             }
             text += kept.map { $0 + "\n" }.joined()
         }
-        do {
-            try Data(text.utf8).write(to: path)
-            lossLog = try FileHandle(forWritingTo: path)
-            lossLog?.seekToEndOfFile()
+        do throws(StreamError) {
+            let log = try ByteWriter(creating: path.path)
+            try log.write(text)
+            lossLog = log
         } catch {
-            throw .unreadableFile(path: path.path, reason: "cannot write the loss log")
+            throw .writeFailed(path: path.path, reason: error.reason)
         }
     }
 }

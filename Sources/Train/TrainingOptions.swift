@@ -30,6 +30,22 @@ public struct TrainingOptions: Sendable {
         self.config = config
     }
 
+    /// Faces per identity per iteration a trainer accepts: beyond 64 the batch buffers pass gigabytes.
+    public static let batchRange = 1...64
+    /// Learning rates a trainer accepts: finite and small enough that Adam's steps cannot blow weights up to
+    /// infinity or NaN.
+    public static let learningRateRange: ClosedRange<Float> = 1e-8...0.01
+
+    /// Throws unless batch and learning rate are within their ranges.
+    func validate() throws(TrainError) {
+        guard Self.batchRange.contains(batch) else {
+            throw .invalidConfiguration("batch must be between \(Self.batchRange.lowerBound) and \(Self.batchRange.upperBound) (got \(batch))")
+        }
+        guard learningRate.isFinite, Self.learningRateRange.contains(learningRate) else {
+            throw .invalidConfiguration("learning rate must be between \(Self.learningRateRange.lowerBound) and \(Self.learningRateRange.upperBound) (got \(learningRate))")
+        }
+    }
+
     var statePath: URL { output.deletingPathExtension().appendingPathExtension("state") }
     var lossLogPath: URL { URL(fileURLWithPath: output.deletingPathExtension().path + ".losses.csv") }
     var previewDirectory: URL { URL(fileURLWithPath: output.deletingPathExtension().path + "_previews") }

@@ -51,7 +51,7 @@ import Testing
         let outOfRange = try await job.request("PATCH", "/api/settings", json: ["opacity": 2])
         #expect(outOfRange.status == 400)
         #expect(outOfRange.json["field"] as? String == "opacity")
-        #expect(outOfRange.json["error"] as? String == "opacity 2.0 is out of range: must be in 0.0...1.0")
+        #expect(outOfRange.json["error"] as? String == "opacity must be between 0 and 1 (got 2)")
         for (body, field) in [(["nonsense": 1], "nonsense"), (["color-transfer": "sepia"], "color-transfer"),
                               (["erode": "wide"], "erode"), (["faces": "0,x"], "faces"),
                               (["face": "../../etc/passwd.png"], "face")] as [([String: Any], String)] {
@@ -113,8 +113,8 @@ import Testing
         for (arguments, message) in [
             (["--control", "localhost:99999"], "--control 'localhost:99999' is invalid"),
             (["--faces-dir", "/tmp"], "need --control"),
-            (["--opacity", "nan"], "--opacity nan is out of range: must be in 0.0...1.0"),
-            (["--smooth-beta=-1"], "--smooth-beta -1.0 is out of range"),
+            (["--opacity", "nan"], "--opacity must be between 0 and 1 (got nan)"),
+            (["--smooth-beta=-1"], "--smooth-beta must be between 0 and 1000 (got -1)"),
         ] {
             let result = try CLIRunner.run(["run", "-i", "lavfi:testsrc2=duration=1", "-o", "/tmp/x.mp4"] + arguments)
             #expect(result.status != 0)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Stream
 
@@ -100,6 +101,50 @@ struct PipelinePolicyTests {
         let failing = ClosureProcessor(name: "fail") { frame in if frame.index == 20 { throw Boom() } }
         #expect(throws: Boom.self) { try Pipeline(source: source, processors: [failing], sink: sink, policy: .lossless).run() }
         #expect(try TestMedia.decodeAll(path).count == 20, "frames before the error are kept")
+    }
+
+    @Test("frames in flight are bounded by bytes: a budget of one frame keeps one frame between decoder and output")
+    func inFlightBoundedByBytes() throws {
+        for (budget, limit) in [(64 * 48 * 3, 1), (64 * 48 * 3 * 3, 3)] {
+            let source = try MediaSource("lavfi:testsrc2=size=64x48:rate=30:duration=1")
+            let box = PipelineBox()
+            let most = Mutex(0)
+            let watcher = ClosureProcessor(name: "watch") { _ in
+                guard let progress = box.pipeline?.progress else { return }
+                most.withLock { $0 = max($0, progress.framesIn - progress.framesOut) }
+                Thread.sleep(forTimeInterval: 0.002)
+            }
+            let pipeline = Pipeline(source: source, processors: [watcher, ClosureProcessor(name: "noop") { _ in }],
+                                    sink: NullSink(), policy: .lossless, queueBytes: budget)
+            box.pipeline = pipeline
+            let report = try pipeline.run()
+            #expect(report.frames == 30)
+            #expect(most.withLock { $0 } <= limit, "at most \(limit) in flight")
+            #expect(most.withLock { $0 } >= 1)
+        }
+    }
+
+    @Test("x264 is told to keep fewer pictures where its usual ones would pass the memory budget")
+    func x264Footprint() {
+        let budget = EncoderSettings().memoryBudget
+        #expect(X264Footprint.within(budget, pictureBytes: 1280 * 720 * 3 / 2) == nil, "720p: usual settings")
+        #expect(X264Footprint.within(budget, pictureBytes: 1920 * 1080 * 3 / 2) == .slicedShortLookahead)
+        #expect(X264Footprint.within(budget, pictureBytes: 7680 * 4320 * 3 / 2) == .minimal, "8K: the least, even past the budget")
+    }
+
+    @Test("an error in a stage leaves a file the output would replace as it was, and no partial file")
+    func stageErrorKeepsExistingFile() throws {
+        struct Boom: Error {}
+        let dir = try TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("good.mp4").path
+        try Data("a good file".utf8).write(to: URL(fileURLWithPath: path))
+        let source = try MediaSource("lavfi:testsrc2=size=320x240:rate=30:duration=2")
+        let sink = try MediaSink(path, video: source.video, audio: nil)
+        let failing = ClosureProcessor(name: "fail") { frame in if frame.index == 20 { throw Boom() } }
+        #expect(throws: Boom.self) { try Pipeline(source: source, processors: [failing], sink: sink, policy: .lossless).run() }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data("a good file".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["good.mp4"])
     }
 }
 

@@ -6,13 +6,13 @@ import Stream
 public final class FaceAnnotationStage: FrameProcessor {
     public let name = "annotate"
     private let draw: Bool
-    private let log: FileHandle?
+    private let log: ByteWriter?
     private let encoder = JSONEncoder()
 
     /// - Parameters:
     ///   - draw: draw on the frames (off when only JSON is wanted).
     ///   - log: where JSON Lines go, one object per frame, in frame order.
-    public init(draw: Bool, log: FileHandle?) {
+    public init(draw: Bool, log: ByteWriter?) {
         self.draw = draw
         self.log = log
         encoder.outputFormatting = [.sortedKeys]
@@ -21,7 +21,7 @@ public final class FaceAnnotationStage: FrameProcessor {
     public func process(_ frame: VideoFrame) throws {
         let analysis = frame[attachment: FaceAnalysis.self] ?? FaceAnalysis(faces: [], detected: false)
         let record = FrameFacesRecord(frame: frame.index, pts: frame.time, analysis: analysis)
-        if let log { log.write(try encoder.encode(record) + Data("\n".utf8)) }
+        if let log { try log.write(try encoder.encode(record) + Data("\n".utf8)) }
         guard draw, !record.faces.isEmpty else { return }
         try frame.modifyImage { image in
             let thickness = max(1, image.height / 360)

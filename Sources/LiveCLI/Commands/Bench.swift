@@ -33,30 +33,33 @@ struct Bench: ParsableCommand {
     var verbose = false
 
     func validate() throws {
-        if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
+        if let duration { try OptionRange.check(duration, "--duration", 0.01...31_536_000, unit: " s") }
     }
 
     func run() throws {
         let destination = output.map { OutputDestination(output: $0, format: format) }
             ?? OutputDestination(output: "-", format: "null")
-        var (pipeline, newFace) = try FaceSwapPipeline.from(tracking: tracking, alignment: alignment, swapper: swapper,
-                                                            swap: swap, label: nil)
         var job = PipelineJob(input: input, output: destination, json: false, verbose: verbose)
         job.maxDuration = duration
+        job.otherInputs = swapper.inputFiles
+        job.otherOutputs = swap.outputFiles + (json.flatMap { $0 == "-" ? nil : [NamedPath("--json", $0)] } ?? [])
+        try job.checkOutputs()
+        var (pipeline, newFace) = try FaceSwapPipeline.from(tracking: tracking, alignment: alignment, swapper: swapper,
+                                                            swap: swap, label: nil)
         // --control: the cost of the panel is measured on the real pipeline.
         let server = try control.prepare(&pipeline, job: &job, swapper: swapper, output: destination.output)
         defer { server?.stop() }
-        let stages = try pipeline.stages(newFace: newFace)
+        let stages = try swapper.stages(of: pipeline, newFace: newFace)
         let report = try job.run { _ in stages }
         // With the JSON on stdout, the table goes to stderr.
         let table = Data((BenchTable(report).text + "\n").utf8)
-        (json == "-" ? FileHandle.standardError : FileHandle.standardOutput).write(table)
+        try (json == "-" ? ByteWriter.standardError : ByteWriter.standardOutput).write(table)
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             let data = try encoder.encode(report) + Data("\n".utf8)
             if json == "-" {
-                FileHandle.standardOutput.write(data)
+                try ByteWriter.standardOutput.write(data)
             } else {
                 try data.write(to: URL(fileURLWithPath: json))
             }

@@ -15,6 +15,12 @@ struct BenchTrain: ParsableCommand {
     @Option(help: "Timed iterations.") var iterations = 10
     @Option(help: "Threads.") var threads = 2
 
+    func validate() throws {
+        try OptionRange.check(batch, "--batch", TrainingOptions.batchRange)
+        try OptionRange.check(iterations, "--iterations", 1...100_000)
+        try OptionRange.check(threads, "--threads", 1...256)
+    }
+
     func run() throws {
         guard let architecture = SwapArchitecture(rawValue: arch), let p = SwapPreset(rawValue: preset) else {
             throw ValidationError("--arch df|liae, --preset live|quality")
@@ -24,6 +30,6 @@ struct BenchTrain: ParsableCommand {
         let result = try TrainingBenchmark.run(config: config, batch: batch, iterations: iterations, threads: threads)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        try Terminal.printOutput(String(decoding: try encoder.encode(result), as: UTF8.self))
     }
 }

@@ -31,20 +31,30 @@ struct Detect: ParsableCommand {
     }
 
     func run() throws {
-        let log: FileHandle?
-        if json == "-" {
-            log = .standardOutput
-        } else if let json {
-            guard FileManager.default.createFile(atPath: json, contents: nil), let handle = FileHandle(forWritingAtPath: json) else {
-                throw ValidationError("cannot write --json \(json)")
-            }
-            log = handle
-        } else {
-            log = nil
-        }
-        defer { try? log?.close() }
-        let job = PipelineJob(input: input, output: output.map { OutputDestination(output: $0) }, json: false, verbose: verbose)
+        var job = PipelineJob(input: input, output: output.map { OutputDestination(output: $0) }, json: false, verbose: verbose)
+        let logFile = json.flatMap { $0 == "-" ? nil : StagedFile($0) }
+        if let logFile { job.otherOutputs = [NamedPath("--json", logFile.destination)] }
+        try job.checkOutputs()
         let analysis = try tracking.pipeline(defaultMaxFaces: 0).analysisStage()
-        try job.run { _ in [analysis, FaceAnnotationStage(draw: output != nil, log: log)] }
+        // The log is opened once the job has checked its outputs and opened the input; it replaces an existing
+        // file only when the job succeeds.
+        var log: ByteWriter?
+        defer {
+            if logFile != nil { try? log?.close() }
+            logFile?.discard()
+        }
+        try job.run { _ in
+            if json == "-" {
+                log = .standardOutput
+            } else if let logFile {
+                log = try ByteWriter(creating: logFile.path)
+            }
+            return [analysis, FaceAnnotationStage(draw: output != nil, log: log)]
+        }
+        if let logFile {
+            try log?.close()
+            log = nil
+            try logFile.commit()
+        }
     }
 }

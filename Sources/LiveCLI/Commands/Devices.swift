@@ -13,21 +13,21 @@ struct Devices: ParsableCommand {
     func run() throws {
         let devices = V4L2DeviceInfo.list()
         if json {
-            if devices.isEmpty { return print("[]") }
+            if devices.isEmpty { return try Terminal.printOutput("[]") }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            print(String(decoding: try encoder.encode(devices), as: UTF8.self))
+            try Terminal.printOutput(String(decoding: try encoder.encode(devices), as: UTF8.self))
             return
         }
         if devices.isEmpty {
-            print("""
+            try Terminal.printOutput("""
                 no V4L2 devices (/dev/video*) found.
                 For a virtual camera to write to: sudo modprobe v4l2loopback devices=1 video_nr=10 card_label=facelive exclusive_caps=1
                 (Debian/Ubuntu package v4l2loopback-dkms), then: facelive run -i /dev/video0 -o v4l2:/dev/video10 …
                 """)
             return
         }
-        for device in devices { print(Self.describe(device)) }
+        for device in devices { try Terminal.printOutput(Self.describe(device)) }
     }
 
     static func describe(_ device: V4L2DeviceInfo) -> String {

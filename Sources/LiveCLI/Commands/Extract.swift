@@ -31,7 +31,9 @@ struct Extract: ParsableCommand {
     var contactSheet: String?
 
     func validate() throws {
-        guard every >= 1 else { throw ValidationError("--every must be at least 1") }
+        try OptionRange.check(every, "--every", 1...100_000)
+        if let max { try OptionRange.check(max, "--max", 1...100_000_000) }
+        try OptionRange.check(blurThreshold, "--blur-threshold", 0...1_000_000)
     }
 
     func run() throws {

@@ -55,6 +55,7 @@ struct Model: ParsableCommand {
             guard isDFM(model) else { throw ValidationError("--morph is for .dfm models") }
             guard morph >= 0 && morph <= 1 else { throw ValidationError("--morph must be between 0 and 1") }
         }
+        if let output { try OutputConflicts.check(outputs: [NamedPath("-o", output)], inputs: [NamedPath("MODEL", model)]) }
     }
 
     func run() throws {
@@ -82,7 +83,7 @@ struct Model: ParsableCommand {
         let input = URL(fileURLWithPath: model)
         let loaded = try TrainedSwapModel(contentsOf: input)
         let c = loaded.config
-        print(String(format: "%@: %@ %d px, ae %d e %d d %d dm %d%@, %.2f GFLOP/face, direction %@, coverage %.2f",
+        try Terminal.printOutput(String(format: "%@: %@ %d px, ae %d e %d d %d dm %d%@, %.2f GFLOP/face, direction %@, coverage %.2f",
                      model, c.architecture.rawValue, c.resolution, c.aeDims, c.eDims, c.dDims, c.dMaskDims,
                      c.residualBlocks ? " +res" : "", Double(loaded.flopsPerFace) / 1e9, c.direction.rawValue,
                      c.alignment.coverage))
@@ -90,7 +91,7 @@ struct Model: ParsableCommand {
         let dtype: SafetensorsFile.DType = half ? .f16 : .f32
         try SwapModelFile.convert(input, to: URL(fileURLWithPath: output), dtype: dtype)
         let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
-        print(String(format: "wrote %@ (%@, %.1f MB)", output, dtype.rawValue, Double(bytes) / 1e6))
+        try Terminal.printOutput(String(format: "wrote %@ (%@, %.1f MB)", output, dtype.rawValue, Double(bytes) / 1e6))
     }
 
     private func describeDFM() throws(DFMError) {

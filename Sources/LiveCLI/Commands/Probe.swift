@@ -12,19 +12,26 @@ struct Probe: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Option(name: .customLong("input-timeout"), help: ArgumentHelp("Network input: give up after this many seconds without data (0 = wait forever).", valueName: "SECONDS"))
+    var inputTimeout = SourceOptions.defaultStallTimeout
+
+    func validate() throws {
+        try OptionRange.check(inputTimeout, "--input-timeout", 0...86_400, unit: " s")
+    }
+
     func run() throws {
         FFmpegLog.configure(verbose: false)
-        let info = try MediaProbe.probe(input)
+        let info = try MediaProbe.probe(input, stallTimeout: inputTimeout > 0 ? inputTimeout : nil)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            print(String(decoding: try encoder.encode(info), as: UTF8.self))
+            try Terminal.printOutput(String(decoding: try encoder.encode(info), as: UTF8.self))
             return
         }
         var header = "\(info.input): \(info.format)"
         if let d = info.durationSeconds { header += String(format: ", %.3f s", d) }
         if let b = info.bitRate { header += ", \(b / 1000) kb/s" }
-        print(header)
+        try Terminal.printOutput(header)
         for s in info.streams {
             var line = "  #\(s.index) \(s.type) \(s.codec)"
             if let w = s.width, let h = s.height { line += " \(w)x\(h)" }
@@ -34,7 +41,7 @@ struct Probe: ParsableCommand {
             if let c = s.channels { line += " \(c) ch" }
             if let d = s.durationSeconds { line += String(format: " %.3f s", d) }
             if let f = s.frames { line += " \(f) \(s.type == "video" ? "frames" : "packets")" }
-            print(line)
+            try Terminal.printOutput(line)
         }
     }
 }

@@ -32,11 +32,14 @@ struct Run: ParsableCommand {
     func run() throws {
         var job = PipelineJob(input: input, output: output.destination, json: json, verbose: verbose)
         if !noTag { job.metadata = Provenance.tags(detail: "faces swapped") }
+        job.otherInputs = swapper.inputFiles
+        job.otherOutputs = swap.outputFiles
+        try job.checkOutputs()
         // The photo is read before the input is opened, so a bad photo fails fast.
         var (pipeline, newFace) = try FaceSwapPipeline.from(tracking: tracking, alignment: alignment, swapper: swapper,
                                                             swap: swap, label: label)
         let server = try control.prepare(&pipeline, job: &job, swapper: swapper, output: output.output)
-        let stages = try pipeline.stages(newFace: newFace)
+        let stages = try swapper.stages(of: pipeline, newFace: newFace)
         defer { server?.stop() }
         let report = try job.run { _ in stages }
         if !json, Terminal.isInteractive, let figures = report.measurements["faceswap"], let flicker = figures["flicker"] {

@@ -56,12 +56,21 @@ struct Train: ParsableCommand {
     @Flag(name: .customLong("list-presets"), help: "Print the presets' shapes and FLOPs per face, then exit.")
     var listPresets = false
 
+    func validate() throws {
+        try OptionRange.check(batch, "--batch", TrainingOptions.batchRange)
+        if let iterations { try OptionRange.check(iterations, "--iterations", 1...1_000_000_000) }
+        try OptionRange.check(learningRate, "--learning-rate", TrainingOptions.learningRateRange)
+        try OptionRange.check(previewEvery, "--preview-every", 0...1_000_000_000)
+        try OptionRange.check(checkpointMinutes, "--checkpoint-minutes", 0.1...1440, unit: " min")
+        try OptionRange.check(threads, "--threads", 1...256)
+    }
+
     func run() throws {
         if listPresets {
             for preset in SwapPreset.allCases {
                 for arch in SwapArchitecture.allCases {
                     let c = SwapModelConfig.preset(preset, architecture: arch)
-                    print(String(format: "%-8@ %-5@ %4d px  ae %d e %d d %d dm %d%@  %.2f GFLOP/face", preset.rawValue, arch.rawValue,
+                    try Terminal.printOutput(String(format: "%-8@ %-5@ %4d px  ae %d e %d d %d dm %d%@  %.2f GFLOP/face", preset.rawValue, arch.rawValue,
                                  c.resolution, c.aeDims, c.eDims, c.dDims, c.dMaskDims, c.residualBlocks ? " +res" : "",
                                  Double(SwapModelInfo.flopsPerFace(c)) / 1e9))
                 }
@@ -100,7 +109,7 @@ struct Train: ParsableCommand {
                                    c.architecture.rawValue, c.resolution, Double(trainer.parameterCount) / 1e6,
                                    Double(trainer.inferenceFLOPs) / 1e9, batch, trainer.iteration))
         let stop = StopRequest()
-        let trap = SignalTrap { stop.request() }
+        let trap = SignalTrap { _ in stop.request() }
         let interactive = Terminal.isInteractive
         var lastLine = Date.distantPast
         let final: TrainingProgress

@@ -18,6 +18,9 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("input-format"), help: "Webcam: capture format to ask the device for (yuyv422, mjpeg, nv12, h264…; see 'facelive devices').")
     var inputFormat: String?
 
+    @Option(help: ArgumentHelp("Read this video stream (numbered as 'facelive probe' lists them; default: the one ffmpeg picks).", valueName: "N"))
+    var stream: Int?
+
     @Option(help: ArgumentHelp("Scale frames to this size.", valueName: "WxH"))
     var size: String?
 
@@ -33,14 +36,20 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Play a file at its own pace, like a camera (implies --live): for benchmarks and virtual cameras.")
     var realtime = false
 
-    @Option(help: "Decoder and encoder threads (0 = automatic).")
+    @Option(help: "Decoder and encoder threads (0 = automatic, at most 256).")
     var threads = 0
+
+    @Option(name: .customLong("input-timeout"), help: ArgumentHelp("Network input: give up after this many seconds without data (0 = wait forever); a stream that stops mid-way ends the job, its output finished.", valueName: "SECONDS"))
+    var inputTimeout = SourceOptions.defaultStallTimeout
 
     func validate() throws {
         if let size { _ = try FrameSize(parsing: size) }
-        if let fps, !(fps > 0 && fps <= 1000) { throw ValidationError("--fps must be between 0 and 1000") }
-        if let maxFrames, maxFrames < 1 { throw ValidationError("--max-frames must be at least 1") }
-        if threads < 0 { throw ValidationError("--threads must be 0 or more") }
+        if let fps { try OptionRange.check(fps, "--fps", 0.01...1000) }
+        if let inputFPS { try OptionRange.check(inputFPS, "--input-fps", 0.01...1000) }
+        if let maxFrames { try OptionRange.check(maxFrames, "--max-frames", 1...1_000_000_000) }
+        try OptionRange.check(threads, "--threads", 0...256)
+        if let stream { try OptionRange.check(stream, "--stream", 0...9_999) }
+        try OptionRange.check(inputTimeout, "--input-timeout", 0...86_400, unit: " s")
         if !(try captureSettings().isEmpty), !readsDevice {
             throw ValidationError("--input-size, --input-fps and --input-format apply to a webcam input (-i /dev/videoN)")
         }
@@ -59,6 +68,8 @@ struct InputOptions: ParsableArguments {
         var options = SourceOptions(size: try size.map { try FrameSize(parsing: $0) }, fps: fps, threads: threads)
         options.format = demuxer
         options.demuxerOptions = try captureSettings().demuxerOptions
+        options.stallTimeout = inputTimeout > 0 ? inputTimeout : nil
+        options.streamIndex = stream
         return options
     }
 }

@@ -24,19 +24,22 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Target delay: frames leave this long after capture, at an even cadence; delay the microphone by the same amount (0 = as soon as ready).", valueName: "MS"))
     var delay = 0
 
+    @Flag(help: "Fragmented MP4/MOV: a run that is killed still leaves a playable file (named NAME.partial-PID.mp4 until the run ends); .mkv and .ts need no flag.")
+    var fragmented = false
+
     @Option(name: .customLong("v4l2-format"), help: "Pixel format for a V4L2 output device (-o v4l2:/dev/videoN): yu12 (I420) or yuyv.")
     var v4l2Format = "yu12"
 
     func validate() throws {
-        guard (0...51).contains(crf) else { throw ValidationError("--crf must be between 0 and 51") }
+        try OptionRange.check(crf, "--crf", 0...51)
         if let preset, !EncoderSettings.x264Presets.contains(preset) {
             throw ValidationError("unknown --preset '\(preset)'; one of: \(EncoderSettings.x264Presets.joined(separator: ", "))")
         }
         if let tune, !EncoderSettings.x264Tunes.contains(tune) {
             throw ValidationError("unknown --tune '\(tune)'; one of: \(EncoderSettings.x264Tunes.joined(separator: ", "))")
         }
-        if let gop, gop < 1 { throw ValidationError("--gop must be at least 1") }
-        guard (0...5000).contains(delay) else { throw ValidationError("--delay must be between 0 and 5000 ms") }
+        if let gop { try OptionRange.check(gop, "--gop", 1...10_000) }
+        try OptionRange.check(delay, "--delay", 0...5000, unit: " ms")
         guard V4L2PixelFormat(name: v4l2Format) != nil else {
             throw ValidationError("unknown --v4l2-format '\(v4l2Format)'; one of: yu12, yuyv")
         }
@@ -45,7 +48,7 @@ struct OutputOptions: ParsableArguments {
     /// What the flags ask for.
     var destination: OutputDestination {
         OutputDestination(output: output, format: format, crf: crf, preset: preset, tune: tune, gop: gop, delay: delay,
-                          devicePixelFormat: V4L2PixelFormat(name: v4l2Format) ?? .yu12)
+                          devicePixelFormat: V4L2PixelFormat(name: v4l2Format) ?? .yu12, fragmented: fragmented)
     }
 }
 
@@ -63,6 +66,8 @@ struct OutputDestination {
     /// Jitter-buffer delay in milliseconds (0 = off).
     var delay = 0
     var devicePixelFormat = V4L2PixelFormat.yu12
+    /// Fragmented MP4/MOV (plays after a kill).
+    var fragmented = false
 
     func encoderSettings(live: Bool, threads: Int) -> EncoderSettings {
         var settings = EncoderSettings()
@@ -72,6 +77,7 @@ struct OutputDestination {
         settings.threads = threads
         settings.gopSize = gop
         settings.format = format
+        settings.fragmented = fragmented
         return settings
     }
 }

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Face
+import Stream
 import Swap
 
 /// Merging, temporal smoothing and preview options (`run`, `bench`), named after DeepFaceLive's.
 struct SwapOptions: ParsableArguments {
-    @Option(help: "Mask erosion in pixels (negative dilates).")
+    @Option(help: "Mask erosion in pixels of the aligned crop, -100…100 (negative dilates).")
     var erode = 2
 
-    @Option(help: "Mask feathering: Gaussian sigma in pixels.")
+    @Option(help: "Mask feathering: Gaussian sigma in pixels of the aligned crop, 0…50.")
     var blur: Float = 6.25
 
     @Option(name: .customLong("color-transfer"), help: "Colour matching of the new face: rct, lct or none.")
@@ -40,6 +41,9 @@ struct SwapOptions: ParsableArguments {
         apply(to: &settings)
         try settings.validateAsFlags()
     }
+
+    /// The files this writes (checked against the job's inputs and other outputs).
+    var outputFiles: [NamedPath] { preview.map { [NamedPath("--preview", $0)] } ?? [] }
 
     /// The live settings these flags set (merge and temporal smoothing).
     func apply(to settings: inout LiveSwapSettings) {

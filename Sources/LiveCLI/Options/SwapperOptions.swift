@@ -28,6 +28,11 @@ struct SwapperOptions: ParsableArguments {
         if let model, isDFM(model), swapDirection != nil { throw ValidationError("--swap-direction is for facelive models, not .dfm") }
     }
 
+    /// The files this reads, so no output overwrites them.
+    var inputFiles: [NamedPath] {
+        (face.map { [NamedPath("--face", $0)] } ?? []) + (model.map { [NamedPath("--model", $0)] } ?? [])
+    }
+
     /// The new face for the pipeline; a model is loaded here, so a bad model fails before the input opens.
     func newFace() throws -> FaceSwapPipeline.NewFace {
         if let model { return .swapper(try Self.modelSwapper(model, morph: morph, direction: swapDirection)) }
@@ -43,6 +48,18 @@ struct SwapperOptions: ParsableArguments {
 /// A DeepFaceLive model (ONNX) rather than a facelive safetensors file, by extension.
 func isDFM(_ path: String) -> Bool {
     ["dfm", "onnx"].contains(URL(fileURLWithPath: path).pathExtension.lowercased())
+}
+
+extension SwapperOptions {
+    /// The pipeline's stages; a --face photo that cannot be read is named by its option.
+    func stages(of pipeline: FaceSwapPipeline, newFace: FaceSwapPipeline.NewFace) throws -> [any FrameProcessor] {
+        do {
+            return try pipeline.stages(newFace: newFace)
+        } catch let error as StreamError {
+            guard let face else { throw error }
+            throw ValidationError("cannot use --face \(face): \(error.reason)")
+        }
+    }
 }
 
 extension FaceSwapPipeline {

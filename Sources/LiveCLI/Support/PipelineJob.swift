@@ -15,6 +15,10 @@ struct PipelineJob {
     var metadata: [String: String] = [:]
     /// Stop after this many seconds of input (converted to frames at the input's rate).
     var maxDuration: Double?
+    /// Files the job reads besides -i (a photo, a model), so no output may overwrite them.
+    var otherInputs: [NamedPath] = []
+    /// Files the job writes besides -o (a preview, a JSON log), checked against the inputs and each other.
+    var otherOutputs: [NamedPath] = []
     /// Watches every written frame for the control panel.
     var monitor: LiveMonitor?
     /// Runs once everything is open and Ctrl-C is handled, just before the first frame (starts the control panel).
@@ -24,11 +28,13 @@ struct PipelineJob {
     @discardableResult
     func run(makeProcessors: (VideoStreamInfo) throws -> [any FrameProcessor] = { _ in [] }) throws -> PipelineReport {
         FFmpegLog.configure(verbose: verbose)
+        try checkOutputs()
         // The pipeline runs a stage per core; OpenBLAS's own worker threads (used only for the face networks' small
         // heads) would spin against the other stages: measured 24 → 16 ms per landmark call under load.
         NeuralRuntime.setBLASThreadCount(1)
         let media = try MediaSource(input.input, options: try input.sourceOptions())
         let source: any FrameSource = input.realtime ? RealtimeSource(media) : media
+        media.notes.forEach { Terminal.printError("note: \($0)") }
         let live = input.live || source.isLive
         let processors = try makeProcessors(source.video)
         let sink: any FrameSink
@@ -61,8 +67,8 @@ struct PipelineJob {
         monitor?.attach { [pipeline] in pipeline.progress }
 
         let interrupted = InterruptRecord()
-        let trap = SignalTrap { [pipeline] in
-            interrupted.mark()
+        let trap = SignalTrap { [pipeline] signal in
+            interrupted.mark(signal)
             pipeline.cancel()
         }
         var total = source.video.frameCount
@@ -86,11 +92,17 @@ struct PipelineJob {
         } else if Terminal.isInteractive {
             Terminal.printError(summary(report))
         }
-        if interrupted.isMarked {
+        if let signal = interrupted.signal {
             Terminal.printError("interrupted: \(outputName) closed after \(report.frames) frames")
-            throw ExitCode(130)
+            throw ExitCode(128 + signal)
         }
         return report
+    }
+
+    /// Refuses, before anything is opened, an output that is one of the inputs or another output.
+    func checkOutputs() throws {
+        let outputs = (output.map { [NamedPath("-o", $0.output)] } ?? []) + otherOutputs
+        try OutputConflicts.check(outputs: outputs, inputs: [NamedPath("-i", input.input)] + otherInputs)
     }
 
     private var outputName: String { output?.output ?? "nothing" }
@@ -105,14 +117,14 @@ struct PipelineJob {
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(report) + Data("\n".utf8)
         // With video on stdout, machine-readable output goes to stderr.
-        (output?.output == "-" ? FileHandle.standardError : FileHandle.standardOutput).write(data)
+        try (output?.output == "-" ? ByteWriter.standardError : ByteWriter.standardOutput).write(data)
     }
 }
 
-/// Remembers that a stop signal came in.
+/// Remembers which stop signal came in.
 final class InterruptRecord: @unchecked Sendable {
     private let lock = NSLock()
-    private var marked = false
-    func mark() { lock.withLock { marked = true } }
-    var isMarked: Bool { lock.withLock { marked } }
+    private var received: Int32?
+    func mark(_ signal: Int32) { lock.withLock { received = signal } }
+    var signal: Int32? { lock.withLock { received } }
 }

@@ -39,9 +39,15 @@ public struct SafetensorsFile: Sendable, Equatable {
 
     /// Reads `url`.
     public init(contentsOf url: URL) throws(SafetensorsError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw .unreadable(path: url.path, reason: "no such file")
+        }
+        if isDirectory.boolValue { throw .unreadable(path: url.path, reason: "is a directory, not a model file") }
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw .unreadable(path: url.path, reason: error.localizedDescription)
+        do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch {
+            let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\($0)" } ?? (error as NSError).localizedDescription
+            throw .unreadable(path: url.path, reason: reason)
         }
         try self.init(data: data)
     }
@@ -49,10 +55,11 @@ public struct SafetensorsFile: Sendable, Equatable {
     /// Parses a whole file's bytes.
     public init(data: Data) throws(SafetensorsError) {
         guard data.count >= 8 else { throw .malformed("shorter than its 8-byte header length") }
-        let headerLength = data.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
-        guard headerLength > 0, headerLength <= data.count - 8 else {
-            throw .malformed("header length \(headerLength) exceeds the file")
+        let declared = data.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard declared > 0, declared <= UInt64(data.count - 8) else {
+            throw .malformed("header length \(declared) exceeds the file")
         }
+        let headerLength = Int(declared)
         let headerData = data.subdata(in: 8..<(8 + headerLength))
         guard let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
             throw .malformed("header is not a JSON object")
@@ -74,11 +81,14 @@ public struct SafetensorsFile: Sendable, Equatable {
             guard let dtype = DType(rawValue: dtypeName) else {
                 throw .malformed("tensor '\(name)' has dtype \(dtypeName); only F32 and F16 are supported")
             }
-            let count = shape.reduce(1, *)
-            let begin = dataStart + offsets[0], end = dataStart + offsets[1]
-            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, end - begin == count * dtype.byteCount, end <= data.count else {
-                throw .malformed("tensor '\(name)' byte range does not match its shape")
+            // Untrusted numbers: no product or sum may overflow, and nothing is allocated beyond the file's bytes.
+            let payload = data.count - dataStart
+            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= payload,
+                  let count = Self.elementCount(shape, limit: payload / dtype.byteCount),
+                  offsets[1] - offsets[0] == count * dtype.byteCount else {
+                throw .malformed("tensor '\(name)' byte range does not match its shape \(shape)")
             }
+            let begin = dataStart + offsets[0], end = dataStart + offsets[1]
             let values = data.withUnsafeBytes { raw -> [Float] in
                 let bytes = UnsafeRawBufferPointer(rebasing: raw[begin..<end])
                 switch dtype {
@@ -92,5 +102,16 @@ public struct SafetensorsFile: Sendable, Equatable {
         }
         self.tensors = tensors
         self.metadata = metadata
+    }
+
+    /// The product of `shape`, nil when it passes `limit` (or would overflow).
+    static func elementCount(_ shape: [Int], limit: Int) -> Int? {
+        var count = 1
+        for dimension in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= limit else { return nil }
+            count = product
+        }
+        return count
     }
 }

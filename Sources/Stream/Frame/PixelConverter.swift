@@ -118,6 +118,20 @@ public final class PixelConverter: Sendable {
         return out
     }
 
+    /// Decoded frame (any format) → yuv420p turned upright (libyuv), at its own size turned.
+    func upright(_ frame: AVFrameBox, rotation: FrameRotation) throws(StreamError) -> AVFrameBox {
+        let size = FrameSize(width: frame.width, height: frame.height)
+        let yuv = try yuv420Frame(from: frame, size: size)
+        let turned = rotation.turning(size)
+        let out = try AVFrameBox(format: AV_PIX_FMT_YUV420P, width: turned.width, height: turned.height)
+        let s = yuv.pointer.pointee, d = out.pointer.pointee
+        let result = I420Rotate(s.data.0, s.linesize.0, s.data.1, s.linesize.1, s.data.2, s.linesize.2,
+                                d.data.0, d.linesize.0, d.data.1, d.linesize.1, d.data.2, d.linesize.2,
+                                Int32(size.width), Int32(size.height), RotationMode(UInt32(rotation.rawValue)))
+        guard result == 0 else { throw .ffmpeg(operation: "turning a \(size.width)x\(size.height) frame upright", message: "libyuv error \(result)") }
+        return out
+    }
+
     // MARK: - swscale plumbing
 
     private static func isFullRange(_ frame: UnsafeMutablePointer<AVFrame>) -> Bool {

@@ -30,6 +30,8 @@ public final class Pipeline: @unchecked Sendable {
     private let policy: PipelinePolicy
     private let maxFrames: Int?
     private let channels: [BoundedChannel<VideoFrame>]
+    /// Frames between decoder and output, by bytes (lossless runs; live runs are bounded by their 1-frame queues).
+    private let inFlight: InFlightLimit?
     private let audio = Mutex(Deque<AudioPacket>())
     private let state = Mutex(RunState())
     private let observer: FrameObserver?
@@ -46,18 +48,26 @@ public final class Pipeline: @unchecked Sendable {
         var sourceComplete = false
     }
 
+    /// Bytes the frames between decoder and output may take by default (counted as RGB, their largest form):
+    /// three 8K frames; below 4K the queues are the limit.
+    public static let defaultQueueBytes = 320 << 20
+
     /// - Parameters:
     ///   - maxFrames: stop after this many frames from the source.
     ///   - queueCapacity: frames that may wait between two stages (live input always uses 1 at ingress).
+    ///   - queueBytes: what the frames between decoder and output may take together (lossless runs): at large
+    ///     sizes (8K frames are 100 MB as RGB) fewer frames are in flight, down to one, so memory stays bounded.
     ///   - observer: sees each frame once it is written.
     public init(source: any FrameSource, processors: [any FrameProcessor] = [], sink: any FrameSink,
-                policy: PipelinePolicy, maxFrames: Int? = nil, queueCapacity: Int = 2, observer: FrameObserver? = nil) {
+                policy: PipelinePolicy, maxFrames: Int? = nil, queueCapacity: Int = 2,
+                queueBytes: Int = Pipeline.defaultQueueBytes, observer: FrameObserver? = nil) {
         self.source = source
         self.observer = observer
         self.processors = processors
         self.sink = sink
         self.policy = policy
         self.maxFrames = maxFrames
+        let frameBytes = max(1, source.video.width * source.video.height * 3)
         var channels: [BoundedChannel<VideoFrame>] = []
         for i in 0...processors.count {
             if i == 0 && policy == .live {
@@ -67,6 +77,7 @@ public final class Pipeline: @unchecked Sendable {
             }
         }
         self.channels = channels
+        inFlight = policy == .lossless ? InFlightLimit(bytes: queueBytes, frameBytes: frameBytes, minimum: 1) : nil
     }
 
     /// Progress so far (safe from any thread).
@@ -84,7 +95,7 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     /// Runs to the end of the input (or a cancel or an error) and reports. Throws the first stage error after
-    /// the output has been closed, so what was written stays playable.
+    /// the output has been closed without harming a file (see ``FrameSink/discard()``).
     public func run() throws -> PipelineReport {
         let start = ContinuousClock.now
         let usageBefore = ResourceUsage.now()
@@ -147,6 +158,7 @@ public final class Pipeline: @unchecked Sendable {
         var times: [Double] = []
         while !state.withLock({ $0.cancelled }) {
             if let maxFrames, times.count >= maxFrames { break }
+            if let inFlight, !inFlight.acquire(until: { self.state.withLock { $0.cancelled } }) { break }
             let t0 = ContinuousClock.now
             let frame: VideoFrame?
             do {
@@ -156,6 +168,7 @@ public final class Pipeline: @unchecked Sendable {
                 return times
             }
             guard let frame else {
+                inFlight?.release()
                 let cancelled = state.withLock { $0.cancelled }
                 state.withLock { $0.sourceComplete = !cancelled }
                 break
@@ -202,7 +215,6 @@ public final class Pipeline: @unchecked Sendable {
     private func runSink(start: ContinuousClock.Instant) -> SinkTimes {
         let input = channels[channels.count - 1]
         var times = SinkTimes()
-        var failed = false
         while let frame = input.receive() {
             let latency = (ContinuousClock.now - frame.capturedAt).seconds
             times.latency.append(latency)
@@ -213,7 +225,6 @@ public final class Pipeline: @unchecked Sendable {
                 try sink.write(frame)
             } catch {
                 fail(error)
-                failed = true
                 input.cancel()
                 break
             }
@@ -226,14 +237,21 @@ public final class Pipeline: @unchecked Sendable {
                 $0.progress.framesOut += 1
                 $0.progress.elapsedSeconds = (ContinuousClock.now - start).seconds
             }
+            inFlight?.release()
         }
-        // Always close the output, even after an error, so what was written plays.
-        let complete = state.withLock { $0.sourceComplete && $0.error == nil }
+        // Always close the output. After an error, a file the output would replace stays as it was, a new file
+        // keeps what was written, a live output is finalised (see FrameSink.discard).
+        let (complete, errored) = state.withLock { ($0.sourceComplete && $0.error == nil, $0.error != nil) }
+        if errored {
+            sink.discard()
+            return times
+        }
         do {
-            if !failed { try writePendingAudio() }
+            try writePendingAudio()
             try sink.finish(complete: complete)
         } catch {
             fail(error)
+            sink.discard()
         }
         return times
     }

@@ -16,6 +16,11 @@ public struct EncoderSettings: Sendable, Equatable {
     public var format: String?
     /// Container metadata written to the output (e.g. the provenance tag).
     public var metadata: [String: String] = [:]
+    /// Fragmented MP4/MOV: the file plays up to the last fragment even if the process is killed.
+    public var fragmented = false
+    /// Bytes the encoder's own buffers should stay within (see ``X264Footprint``): x264 at its usual settings
+    /// keeps the equivalent of ~75 pictures (230 MB at 1080p, 3.7 GB at 8K).
+    public var memoryBudget = 160 << 20
 
     public init() {}
 

@@ -4,6 +4,10 @@ import Foundation
 
 /// Encodes frames (H.264 through libx264 by default) and muxes them, with the input's audio copied through,
 /// into a file, stdout (`-`) or a URL FFmpeg can write (`udp://…`, `rtmp://…`).
+///
+/// A file is written under a temporary name beside it and renamed into place by ``finish(complete:)`` once at
+/// least one frame is in it (see ``StagedFile``): a failed job leaves an existing file untouched (see
+/// ``discard()``).
 public final class MediaSink: FrameSink {
     /// Things worth telling the user that did not stop the job (e.g. audio the container cannot carry).
     public private(set) var warnings: [String] = []
@@ -14,6 +18,8 @@ public final class MediaSink: FrameSink {
     public var startTime = 0.0
 
     private let name: String
+    /// The temporary file a file output is written to; nil for stdout and URLs.
+    private let staged: StagedFile?
     private let output: UnsafeMutablePointer<AVFormatContext>
     private let encoder: UnsafeMutablePointer<AVCodecContext>
     private let videoStream: UnsafeMutablePointer<AVStream>
@@ -29,7 +35,8 @@ public final class MediaSink: FrameSink {
     /// Opens `path` for writing. Nothing is processed before this succeeds, so a bad output fails fast.
     public init(_ path: String, video: VideoStreamInfo, audio: AudioTrack?, settings: EncoderSettings = EncoderSettings()) throws(StreamError) {
         name = path
-        let url = path == "-" ? "pipe:1" : path
+        staged = NamedPath("-o", path).localPath.map(StagedFile.init)
+        let url = path == "-" ? "pipe:1" : staged?.path ?? path
         if let format = settings.format, av_guess_format(format, nil, nil) == nil {
             throw .unknownOutputFormat("\(path) (-f \(format))")
         }
@@ -44,14 +51,28 @@ public final class MediaSink: FrameSink {
             throw .unknownOutputFormat(path)
         }
         output = ctx
+        let containerName = String(cString: oformat.pointee.name)
+        if settings.fragmented && !Self.fragmentableFormats.contains(containerName) {
+            avformat_free_context(ctx)
+            throw .cannotOpenOutput(path, reason: "fragmented output needs an MP4 or MOV container, not \(containerName) (mkv and ts play after a kill as they are)")
+        }
 
         guard let codec = avcodec_find_encoder_by_name(settings.codec) else {
             avformat_free_context(ctx)
             throw .encoderUnavailable(settings.codec)
         }
+        if avformat_query_codec(oformat, codec.pointee.id, FF_COMPLIANCE_NORMAL) == 0 {
+            avformat_free_context(ctx)
+            let codecName = String(cString: avcodec_get_name(codec.pointee.id))
+            throw .cannotOpenOutput(path, reason: "the \(containerName) container cannot carry \(codecName) video; use .mp4 .mkv .mov .ts .flv or .nut")
+        }
         guard let enc = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
         encoder = enc
-        let timeBase = AVRational(num: video.timeBaseNum, den: video.timeBaseDen)
+        // AVI counts frames rather than storing timestamps: its time base must be one frame, or players see
+        // the input's fine time base (1/10240…) as the frame rate.
+        let timeBase = containerName == "avi" && video.frameRate > 0
+            ? av_inv_q(av_d2q(video.frameRate, 1_000_000))
+            : AVRational(num: video.timeBaseNum, den: video.timeBaseDen)
         enc.pointee.width = Int32(video.width)
         enc.pointee.height = Int32(video.height)
         enc.pointee.pix_fmt = AV_PIX_FMT_YUV420P
@@ -75,6 +96,11 @@ public final class MediaSink: FrameSink {
         if let preset = settings.preset { encoderOptions.append(("preset", preset)) }
         if let tune = settings.tune { encoderOptions.append(("tune", tune)) }
         if let crf = settings.crf { encoderOptions.append(("crf", String(crf))) }
+        if settings.codec == "libx264", settings.tune != "zerolatency",
+           let lean = X264Footprint.within(settings.memoryBudget, pictureBytes: video.width * video.height * 3 / 2) {
+            enc.pointee.thread_type = FF_THREAD_SLICE
+            encoderOptions.append(("x264-params", lean.parameters))
+        }
         var dict: OpaquePointer?
         defer { av_dict_free(&dict) }
         for (key, value) in encoderOptions { av_dict_set(&dict, key, value, 0) }
@@ -116,18 +142,26 @@ public final class MediaSink: FrameSink {
         }
         var muxerOptions: OpaquePointer?
         defer { av_dict_free(&muxerOptions) }
-        if !settings.metadata.isEmpty { av_dict_set(&muxerOptions, "movflags", "use_metadata_tags", 0) }
+        var movFlags: [String] = []
+        if !settings.metadata.isEmpty { movFlags.append("use_metadata_tags") }
+        if settings.fragmented { movFlags.append("frag_keyframe+empty_moov+default_base_moof") }
+        if !movFlags.isEmpty { av_dict_set(&muxerOptions, "movflags", movFlags.joined(separator: "+"), 0) }
         let header = avformat_write_header(ctx, &muxerOptions)
-        if header < 0 { throw .cannotOpenOutput(path, reason: AVResult.message(header)) }
+        if header < 0 {
+            throw .cannotOpenOutput(path, reason: Self.describeHeaderFailure(header, container: containerName, codec: codec,
+                                                                          seekable: ctx.pointee.pb.map { $0.pointee.seekable != 0 } ?? true))
+        }
         headerWritten = true
     }
 
-    // Also runs when init throws after every property is set: it closes whatever was opened.
+    // Also runs when init throws after every property is set: it closes (and removes) whatever was opened.
+    // A sink dropped without finish() belongs to a job that did not succeed.
     deinit {
         if headerWritten {
-            try? finish(complete: false)
-        } else if output.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
-            avio_closep(&output.pointee.pb)
+            discard()
+        } else {
+            closeFile()
+            staged?.discard()
         }
         Self.release(output, encoder)
     }
@@ -167,9 +201,38 @@ public final class MediaSink: FrameSink {
         }
         pendingAudio.removeAll()
         let trailer = av_write_trailer(output)
+        closeFile()
+        do throws(StreamError) {
+            if let firstError { throw firstError }
+            try AVResult.check(trailer, "finishing \(name)")
+        } catch {
+            staged?.discard()
+            throw error
+        }
+        // Never replace a file with one that holds no picture.
+        if framesWritten == 0 {
+            staged?.discard()
+        } else {
+            try staged?.commit()
+        }
+    }
+
+    /// A file that would replace another is removed (the other stays as it was); a new file keeps the frames
+    /// written so far; a stream or stdout is finalised so what was sent plays.
+    public func discard() {
+        guard let staged, staged.isStaged, staged.replacesExisting else {
+            try? finish(complete: false)
+            return
+        }
+        guard !finished else { return }
+        finished = true
+        pendingAudio.removeAll()
+        closeFile()
+        staged.discard()
+    }
+
+    private func closeFile() {
         if output.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 { avio_closep(&output.pointee.pb) }
-        if let firstError { throw firstError }
-        try AVResult.check(trailer, "finishing \(name)")
     }
 
     private func drainEncoder() throws(StreamError) {
@@ -230,6 +293,22 @@ public final class MediaSink: FrameSink {
         }
         return avformat_write_header(trial, nil) >= 0
     }
+
+    /// Why the muxer refused to start, in the user's terms: the usual causes are a container that cannot take
+    /// the codec and an MP4 (which is finished by seeking back) written to a pipe.
+    private static func describeHeaderFailure(_ code: Int32, container: String, codec: UnsafePointer<AVCodec>,
+                                              seekable: Bool) -> String {
+        let message = AVResult.message(code)
+        guard code == cff_averror(EINVAL) else { return message }
+        if !seekable && fragmentableFormats.contains(container) {
+            return "\(container) needs a seekable file; on a pipe use --fragmented, -f mpegts or -f matroska"
+        }
+        let codecName = String(cString: avcodec_get_name(codec.pointee.id))
+        return "the \(container) container refused \(codecName) video (\(message)); use .mp4 .mkv .mov .ts .flv or .nut"
+    }
+
+    /// Muxers that write fragmented MP4/MOV (`movflags frag_keyframe`).
+    private static let fragmentableFormats: Set<String> = ["mp4", "mov", "ipod", "ismv", "3gp", "3g2", "psp", "f4v"]
 
     private static func release(_ ctx: UnsafeMutablePointer<AVFormatContext>, _ enc: UnsafeMutablePointer<AVCodecContext>) {
         var encoder: UnsafeMutablePointer<AVCodecContext>? = enc

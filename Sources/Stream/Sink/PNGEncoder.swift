@@ -18,13 +18,20 @@ public enum PNGEncoder {
         }
     }
 
-    /// Writes `image` to `path` as PNG.
+    /// Writes `image` to `path` as PNG, replacing an existing file only once the new one is complete.
     public static func write(_ image: RGBImage, to path: String) throws(StreamError) {
-        let data = try encode(image)
+        try write(encode(image), to: path)
+    }
+
+    /// Writes encoded PNG bytes to `path` (staged: see ``StagedFile``).
+    static func write(_ data: Data, to path: String) throws(StreamError) {
+        let staged = StagedFile(path)
         do {
-            try data.write(to: URL(fileURLWithPath: path))
+            try data.write(to: URL(fileURLWithPath: staged.path))
         } catch {
+            staged.discard()
             throw .cannotOpenOutput(path, reason: (error as NSError).localizedFailureReason ?? "write failed")
         }
+        try staged.commit()
     }
 }

@@ -63,6 +63,15 @@ public final class PacedSink: FrameSink {
         if let pending { throw pending }
     }
 
+    /// Drops what is buffered and discards the wrapped sink's output.
+    public func discard() {
+        guard !finished else { return }
+        finished = true
+        shared.abandon()
+        shared.waitUntilStopped()
+        inner.discard()
+    }
+
     deinit {
         if !finished { shared.abandon() }
     }
@@ -102,6 +111,9 @@ private final class Releaser: @unchecked Sendable {
 
     /// Discards what is queued and lets the thread end (the sink was dropped without finishing).
     func abandon() { queue.cancel() }
+
+    /// Waits for the pacer thread to end (after ``drain()`` or ``abandon()``).
+    func waitUntilStopped() { stopped.wait() }
 
     /// The pacer thread: waits for each frame's instant, then hands it on. After a failure it stops writing and
     /// discards the rest, so the next `enqueue` reports the error on the pipeline's thread.

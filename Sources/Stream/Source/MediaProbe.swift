@@ -40,9 +40,10 @@ public struct StreamDescription: Sendable, Codable {
 /// Reads an input's streams without decoding pictures.
 public enum MediaProbe {
     /// Probes `input`. Frame counts missing from the container are counted by demuxing (files only).
-    public static func probe(_ input: String) throws(StreamError) -> MediaInfo {
+    /// A network input that sends nothing for `stallTimeout` seconds fails (nil: wait forever).
+    public static func probe(_ input: String, stallTimeout: Double? = SourceOptions.defaultStallTimeout) throws(StreamError) -> MediaInfo {
         let location = InputLocation(input)
-        let ctx = try InputContext(location, name: input)
+        let ctx = try InputContext(location, name: input, stallTimeout: stallTimeout)
         var streams: [StreamDescription] = []
         for (i, stream) in ctx.streams.enumerated() {
             let par = stream.pointee.codecpar.pointee

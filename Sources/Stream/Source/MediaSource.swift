@@ -13,6 +13,13 @@ public struct SourceOptions: Sendable {
     public var format: String?
     /// Demuxer/device options, e.g. `video_size`, `framerate`, `input_format` for V4L2.
     public var demuxerOptions: [String: String] = [:]
+    /// Seconds a network input may send nothing before reading gives up (nil: wait forever). Before the first
+    /// frame that is an error; later, the end of the input (with ``MediaSource/readWarning`` saying why).
+    public var stallTimeout: Double? = SourceOptions.defaultStallTimeout
+    /// Seconds a network input may send nothing, unless the caller says otherwise.
+    public static let defaultStallTimeout = 10.0
+    /// The video stream to read, numbered as `facelive probe` lists streams; nil: the one `ffmpeg` picks.
+    public var streamIndex: Int?
 
     public init(size: FrameSize? = nil, fps: Double? = nil, threads: Int = 0) {
         self.size = size
@@ -32,6 +39,10 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
     public private(set) var corruptPackets = 0
     /// Why reading ended early, if it did (an I/O error rather than a clean end of file).
     public private(set) var readWarning: String?
+    /// Things done to the pictures worth telling the user once (turned upright, size rounded to even).
+    public let notes: [String]
+    /// The turn applied to every picture (from the stream's display matrix).
+    public let rotation: FrameRotation
 
     private let input: InputContext
     private let decoder: UnsafeMutablePointer<AVCodecContext>
@@ -59,20 +70,18 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
     /// Opens `input` (path, `-`, URL, `/dev/videoN`, or `lavfi:GRAPH`).
     public init(_ input: String, options: SourceOptions = SourceOptions(), converter: PixelConverter = PixelConverter()) throws(StreamError) {
         let location = InputLocation(input)
-        let ctx = try InputContext(location, name: input, format: options.format, options: options.demuxerOptions)
+        let ctx = try InputContext(location, name: input, format: options.format, options: options.demuxerOptions,
+                                   stallTimeout: options.stallTimeout)
         self.input = ctx
         self.options = options
         self.converter = converter
         self.isLive = location.isLive
 
-        var codec: UnsafePointer<AVCodec>?
-        let index = av_find_best_stream(ctx.pointer, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
-        if index == CFF_AVERROR_STREAM_NOT_FOUND { throw .noVideoStream(input) }
-        guard let stream = ctx.pointer.pointee.streams[Int(max(index, 0))] else { throw .noVideoStream(input) }
-        if index == CFF_AVERROR_DECODER_NOT_FOUND || codec == nil {
+        let index = try VideoStreamSelection.choose(in: ctx, requested: options.streamIndex)
+        guard let stream = ctx.pointer.pointee.streams[Int(index)] else { throw .noVideoStream(input) }
+        guard let codec = avcodec_find_decoder(stream.pointee.codecpar.pointee.codec_id) else {
             throw .unsupportedCodec(input, codec: String(cString: avcodec_get_name(stream.pointee.codecpar.pointee.codec_id)))
         }
-        guard index >= 0, let codec else { throw .noVideoStream(input) }
         videoIndex = index
         streamTimeBase = stream.pointee.time_base
 
@@ -102,11 +111,21 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
         }
 
         let params = stream.pointee.codecpar.pointee
-        let sourceSize = FrameSize(width: Int(params.width), height: Int(params.height))
-        guard sourceSize.width > 1, sourceSize.height > 1 else {
-            throw .cannotOpenInput(input, reason: "video stream has no frame size")
+        guard params.width > 0, params.height > 0 else {
+            throw .cannotOpenInput(input, reason: "no picture size could be read from it (corrupt, or not a picture?)")
+        }
+        rotation = FrameRotation(displayMatrixOf: stream)
+        let sourceSize = rotation.turning(FrameSize(width: Int(params.width), height: Int(params.height)))
+        guard (sourceSize.width > 1 && sourceSize.height > 1) || options.size != nil else {
+            throw .cannotOpenInput(input, reason: "the picture is \(sourceSize), too small to process (at least 2x2; --size scales it)")
         }
         size = options.size ?? FrameSize(width: sourceSize.width & ~1, height: sourceSize.height & ~1)
+        var notes: [String] = []
+        if rotation != .none { notes.append("turned \(rotation.rawValue)° clockwise to stand upright, as the input's display matrix asks") }
+        if options.size == nil, size != sourceSize {
+            notes.append("\(sourceSize) rounded down to \(size): the encoder's 4:2:0 chroma needs even sizes")
+        }
+        self.notes = notes
 
         let guessed = av_guess_frame_rate(ctx.pointer, stream, nil)
         let nativeRate = guessed.num > 0 && guessed.den > 0 ? guessed.doubleValue : 25
@@ -153,7 +172,7 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
                     rateConverter = rc
                 }
                 if ready.isEmpty {
-                    if emitted == 0 { throw .noFramesDecoded(input.name) }
+                    if emitted == 0 { throw input.stallError ?? input.unseekableIndexError ?? .noFramesDecoded(input.name) }
                     return nil
                 }
                 break
@@ -182,7 +201,9 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
             let frame = AVFrameBox()
             let received = avcodec_receive_frame(decoder, frame.pointer)
             if received >= 0 {
-                return (Decoded(frame: frame, decodedAt: .now), timestamp(of: frame))
+                let pts = timestamp(of: frame)
+                let picture = rotation == .none ? frame : try converter.upright(frame, rotation: rotation)
+                return (Decoded(frame: picture, decodedAt: .now), pts)
             }
             if received == CFF_AVERROR_EOF {
                 decoderDrained = true
@@ -202,9 +223,13 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
     /// Reads packets until one is sent to the video decoder (audio goes to the handler), or the input ends.
     private func feedDecoder() {
         while true {
-            let read = av_read_frame(input.pointer, packet.pointer)
+            let read = input.readPacket(into: packet.pointer)
             if read < 0 {
-                if read != CFF_AVERROR_EOF && read != CFF_AVERROR_EXIT { readWarning = AVResult.message(read) }
+                if let stall = input.stallError {
+                    readWarning = stall.description
+                } else if read != CFF_AVERROR_EOF && read != CFF_AVERROR_EXIT {
+                    readWarning = AVResult.message(read)
+                }
                 inputEnded = true
                 avcodec_send_packet(decoder, nil)
                 return

@@ -30,7 +30,11 @@ public final class ModelSwapper: FaceSwapper, @unchecked Sendable {
             }
         }
         var image = RGBImage(width: model.resolution, height: model.resolution)
-        for i in 0..<(n * 3) { image.pixels[i] = UInt8(min(max(out[i] * 255 + 0.5, 0), 255)) }
+        // NaN-safe: a comparison with NaN is false, so it lands on 0 instead of trapping in UInt8().
+        for i in 0..<(n * 3) {
+            let v = out[i] * 255 + 0.5
+            image.pixels[i] = v >= 255 ? 255 : v > 0 ? UInt8(v) : 0
+        }
         let alpha = AlphaMask(width: model.resolution, height: model.resolution, values: Array(mask))
         return SwappedFace(image: image, mask: alpha, toFrame: aligned.alignedToImage)
     }

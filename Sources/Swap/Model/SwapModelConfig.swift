@@ -79,6 +79,14 @@ public struct SwapModelConfig: Codable, Sendable, Equatable {
         guard aeDims > 0, eDims > 0, dDims > 0, dMaskDims > 0 else {
             throw .invalidConfiguration("all widths must be positive")
         }
+        // A model file is untrusted input: widths decide what is allocated before any tensor is read.
+        guard aeDims <= 2048, eDims <= 512, dDims <= 512, dMaskDims <= 512 else {
+            throw .invalidConfiguration("widths ae \(aeDims) e \(eDims) d \(dDims) dm \(dMaskDims) exceed 2048/512/512/512")
+        }
+        let bottleneck = lowestResolution * lowestResolution * (encoderChannels + interChannels) * aeDims
+        guard bottleneck <= 400_000_000 else {
+            throw .invalidConfiguration("the dense bottleneck would hold \(bottleneck) weights (at most 400 M)")
+        }
         guard alignment.resolution == resolution else {
             throw .invalidConfiguration("alignment resolution \(alignment.resolution) differs from the model's \(resolution)")
         }

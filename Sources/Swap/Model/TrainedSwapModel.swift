@@ -29,6 +29,39 @@ public final class TrainedSwapModel {
         var compiler = SwapModelCompiler(file: file, config: config)
         graph = try compiler.compile(direction: self.direction)
         executor = GraphExecutor(graph: graph)
+        try checkWeights(in: file)
+        try checkOutputs()
+    }
+
+    /// Weights a trained model has are far below this; a file with larger ones (or NaN) would only paint noise.
+    static let weightLimit: Float = 1e4
+
+    /// Refuses non-finite or absurd weights, naming the tensor.
+    private func checkWeights(in file: SafetensorsFile) throws(SwapModelError) {
+        for (name, entry) in file.tensors.sorted(by: { $0.key < $1.key }) {
+            if let bad = entry.values.first(where: { !($0.magnitude <= Self.weightLimit) }) {
+                throw .unsupportedModel("weight \(bad) in '\(name)' (outside ±\(Self.weightLimit); a broken or diverged training?)")
+            }
+        }
+    }
+
+    /// Refuses a model whose output on a probe face (a smooth grey-to-skin gradient) is not finite: better a clear
+    /// error at load than a run that silently swaps nothing.
+    private func checkOutputs() throws(SwapModelError) {
+        let r = config.resolution
+        var probe = [Float](repeating: 0, count: r * r * 3)
+        for y in 0..<r {
+            for x in 0..<r {
+                let i = (y * r + x) * 3, t = Float(x + y) / Float(2 * r)
+                probe[i] = 0.45 + 0.4 * t
+                probe[i + 1] = 0.35 + 0.3 * t
+                probe[i + 2] = 0.3 + 0.25 * t
+            }
+        }
+        let out = probe.withUnsafeBufferPointer { swap($0.baseAddress!) }
+        guard out.face.allSatisfy({ $0.isFinite }), out.mask.allSatisfy({ $0.isFinite }) else {
+            throw .unsupportedModel("its output on a probe face is not finite (NaN or infinite): the weights are broken")
+        }
     }
 
     /// Side of the square face crop.

@@ -35,40 +35,48 @@ public struct LiveSwapSettings: Sendable, Equatable {
     /// Frames pass untouched (the swap is off; faces are still tracked, so turning it back on is immediate).
     public var bypass = false
 
-    public static let erodeRange: ClosedRange<Int> = -64...64
-    public static let blurRange: ClosedRange<Float> = 0...64
+    public static let erodeRange: ClosedRange<Int> = -100...100
+    public static let blurRange: ClosedRange<Float> = 0...50
     public static let opacityRange: ClosedRange<Float> = 0...1
     public static let temporalSmoothingRange: ClosedRange<Float> = 0...0.95
     public static let temporalResetRange: ClosedRange<Float> = 0.001...10
     public static let thresholdRange: ClosedRange<Float> = 0...1
-    public static let maxFacesRange: ClosedRange<Int> = 0...64
-    public static let detectEveryRange: ClosedRange<Int> = 1...1000
+    public static let maxFacesRange: ClosedRange<Int> = 0...1000
+    public static let detectEveryRange: ClosedRange<Int> = 1...10_000
     public static let smoothMinCutoffRange: ClosedRange<Float> = 0.001...100
-    public static let smoothBetaRange: ClosedRange<Float> = 0...10000
+    public static let smoothBetaRange: ClosedRange<Float> = 0...1000
 
     public init() {}
 
     /// Throws for the first value out of its range (NaN and infinities included), naming it as the flag does.
     public func validate() throws(LiveSwapSettingsError) {
-        try Self.check("erode", erode, Self.erodeRange)
-        try Self.check("blur", blur, Self.blurRange)
+        try Self.check("erode", erode, Self.erodeRange, unit: " px")
+        try Self.check("blur", blur, Self.blurRange, unit: " px")
         try Self.check("opacity", opacity, Self.opacityRange)
         try Self.check("temporal-smoothing", temporalSmoothing, Self.temporalSmoothingRange)
         try Self.check("temporal-reset", temporalReset, Self.temporalResetRange)
         try Self.check("threshold", threshold, Self.thresholdRange)
         try Self.check("max-faces", maxFaces, Self.maxFacesRange)
         try Self.check("detect-every", detectEvery, Self.detectEveryRange)
-        try Self.check("smooth-min-cutoff", smoothMinCutoff, Self.smoothMinCutoffRange)
+        try Self.check("smooth-min-cutoff", smoothMinCutoff, Self.smoothMinCutoffRange, unit: " Hz")
         try Self.check("smooth-beta", smoothBeta, Self.smoothBetaRange)
         if case .ids(let ids) = faces, ids.isEmpty || ids.contains(where: { $0 < 0 }) {
             throw .invalid(field: "faces", value: faces.description, expected: "'all' or face IDs like 0,2")
         }
     }
 
-    private static func check<T: Comparable>(_ field: String, _ value: T, _ range: ClosedRange<T>)
+    private static func check<T: Comparable>(_ field: String, _ value: T, _ range: ClosedRange<T>, unit: String = "")
         throws(LiveSwapSettingsError) {
         // NaN compares false with everything, so `contains` refuses it too.
-        guard range.contains(value) else { throw .outOfRange(field: field, value: "\(value)", range: "\(range)") }
+        guard range.contains(value) else {
+            throw .outOfRange(field: field, value: format(value), range: "\(format(range.lowerBound))\(unit) and \(format(range.upperBound))\(unit)")
+        }
+    }
+
+    /// `1`, `0.5`, `nan` — short, like the user typed it.
+    private static func format<T>(_ value: T) -> String {
+        if let float = value as? Float, float.isFinite, float == float.rounded(), abs(float) < 1e15 { return String(Int64(float)) }
+        return "\(value)"
     }
 
     // MARK: - What the stages use
@@ -114,7 +122,7 @@ public enum LiveSwapSettingsError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .outOfRange(let field, let value, let range): "\(field) \(value) is out of range: must be in \(range)"
+        case .outOfRange(let field, let value, let range): "\(field) must be between \(range) (got \(value))"
         case .invalid(let field, let value, let expected): "\(field) '\(value)' is invalid: expected \(expected)"
         }
     }
