@@ -132,7 +132,8 @@ def main():
 
         chrome = subprocess.Popen([browser, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-port=0",
                                    f"--user-data-dir={profile}", "--window-size=1280,900", url],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                  start_new_session=True)  # its own process group: helpers and renderers end with it
         devtools = ""
         while "DevTools listening on" not in devtools:
             devtools = chrome.stderr.readline()
@@ -186,7 +187,7 @@ def main():
         return 1
     finally:
         if chrome:
-            chrome.terminate()
+            os.killpg(chrome.pid, 15)
             chrome.wait()
         run.send_signal(2)
         try:
