@@ -49,8 +49,8 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     /// Bytes the frames between decoder and output may take by default (counted as RGB, their largest form):
-    /// three 8K frames; below 4K the queues are the limit.
-    public static let defaultQueueBytes = 320 << 20
+    /// two 8K frames (one being worked on while the next waits); below 4K the queues are the limit.
+    public static let defaultQueueBytes = 210 << 20
 
     /// - Parameters:
     ///   - maxFrames: stop after this many frames from the source.
