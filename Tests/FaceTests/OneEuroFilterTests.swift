@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Face
 import TestSupport
@@ -84,5 +85,40 @@ import TestSupport
         let next = smoother.smooth(Self.noisy(Self.face, offset: SIMD2(60 * speed + 300, 80), rng: &rng, sigma: 0.7), at: 61.0 / 30)
         #expect(!smoother.didReset)
         #expect(abs(next.points[1].x - jumped.points[1].x) < 3)
+    }
+
+    /// A still face whose lower lip opens and closes 4 times a second (syllables), 6 px (≈ 4 % of the face): the
+    /// share of the lip motion the smoother keeps, and how much it cuts the jitter of the nose tip.
+    static func speech(_ options: LandmarkSmoother.Options) -> (lipKept: Float, faceJitterCut: Float) {
+        var rng = SeededRandom(seed: 13)
+        var smoother = LandmarkSmoother(options: options)
+        let lower = FaceMeshTopology.lowerInnerLip
+        var truth: [Float] = [], lip: [Float] = [], rawNose: [Float] = [], nose: [Float] = []
+        for i in 0..<120 {
+            var lm = noisy(face, offset: .zero, rng: &rng, sigma: 0.7)
+            let phase: Float = 2 * Float.pi * 4 * Float(i) / 30
+            let opening: Float = 3 - 3 * cos(phase)
+            lm.points[lower].y += opening
+            let s = smoother.smooth(lm, at: Double(i) / 30)
+            guard i >= 30 else { continue }
+            truth.append(opening)
+            lip.append(s.points[lower].y - face.points[lower].y)
+            rawNose.append(lm.points[1].x)
+            nose.append(s.points[1].x)
+        }
+        func spread(_ v: [Float]) -> Float {
+            let m = v.reduce(0, +) / Float(v.count)
+            return (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Float(v.count)).squareRoot()
+        }
+        return (spread(lip) / spread(truth), OneEuroFilterTests.jitter(rawNose) / OneEuroFilterTests.jitter(nose))
+    }
+
+    @Test func lipsFollowSpeechWhileTheFaceStaysSmoothed() {
+        let speech = Self.speech(LandmarkSmoother.Options())
+        #expect(speech.lipKept >= 0.8, "lip motion kept \(speech.lipKept)")
+        #expect(speech.faceJitterCut >= 4, "face jitter reduced only \(speech.faceJitterCut)×")
+        // With the face's own cutoff on the lips too, a third or more of the motion would be lost.
+        let sameAsFace = Self.speech(LandmarkSmoother.Options(mouthMinCutoff: 1))
+        #expect(sameAsFace.lipKept < 0.67, "lip motion kept \(sameAsFace.lipKept) without the mouth's own cutoff")
     }
 }

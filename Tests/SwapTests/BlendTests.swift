@@ -94,6 +94,48 @@ import TestSupport
     }
 }
 
+extension RelightingTests {
+    /// Skin that darkens steeply towards the sides of the face (contour make-up, light from the front).
+    static func contourColour(x: Int, centre: Float, halfWidth: Float) -> SIMD3<Float> {
+        let d = (Float(x) - centre) / halfWidth
+        let r = max(210 - 110 * d * d, 40)
+        return SIMD3(r, 0.75 * r, 0.6 * r)
+    }
+
+    @Test func shadingHoldsUpToTheBorderOfTheFace() {
+        let (w, h) = (320, 340)
+        let box = BoundingBox(bounding: Self.oval)
+        let (centre, halfWidth) = (box.x + box.width / 2, box.width / 2)
+        var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
+        for y in 0..<h {
+            for x in 0..<w {
+                let c = Self.contourColour(x: x, centre: centre, halfWidth: halfWidth)
+                target[x, y] = (UInt8(c.x), UInt8(c.y), UInt8(c.z))
+                face[x, y] = (140, 140, 140)
+            }
+        }
+        // The swap's weight as the mesh swapper makes it: the oval eroded and feathered by 3.5 % of its width.
+        let region = PolygonRasterizer.fill(Self.oval, width: w, height: h)
+        var weight = region
+        let feather = 0.035 * box.width
+        weight.erode(pixels: Int(feather.rounded()))
+        weight.gaussianBlur(sigma: feather)
+        Relighting(strength: 1).apply(to: &face, target: target, weight: weight, region: region, features: [],
+                                      exclude: nil, faceWidth: box.width)
+        // 6 % of the face width inside the widest points of the oval (where `facelive score` compares the new
+        // skin with the skin around it), where the weight is already fading: a plain local average gives the
+        // lighter inner face's shading there.
+        let oval = Self.oval
+        for edge in [oval.min { $0.x < $1.x }!, oval.max { $0.x < $1.x }!] {
+            let p = edge + SIMD2((edge.x < centre ? 1 : -1) * 0.06 * box.width, 0)
+            let (x, y) = (Int(p.x), Int(p.y))
+            let expected = Self.contourColour(x: x, centre: centre, halfWidth: halfWidth), got = face[x, y]
+            #expect(abs(Float(got.r) - expected.x) < 5 && abs(Float(got.g) - expected.y) < 5 && abs(Float(got.b) - expected.z) < 5,
+                    "at \(x),\(y): \(got) vs \(expected)")
+        }
+    }
+}
+
 @Suite struct GlassesDetectorTests {
     static let landmarks = TestFaces.landmarks(center: SIMD2(160, 170), scale: 11)
     static let points = landmarks.points2D

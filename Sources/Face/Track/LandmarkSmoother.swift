@@ -15,14 +15,20 @@ public struct LandmarkSmoother: Sendable {
         public var jumpThreshold: Float
         /// A gap between frames longer than this (seconds) also restarts the filter.
         public var maxGap: Double
+        /// Smallest cutoff (Hz) of the lip points of a face (``FaceMeshTopology/lips``): lips open and close far
+        /// faster, relative to the face, than the head moves, and the face's own cutoff would damp speech (lips
+        /// that move less than the target's, kept mouth openings that lag behind the real one).
+        public var mouthMinCutoff: Float
 
         public init(
             filter: OneEuroFilter<SIMD4<Float>>.Parameters = .init(minCutoff: 1, beta: 20, derivativeCutoff: 1),
-            jumpThreshold: Float = 0.2, maxGap: Double = 0.5
+            jumpThreshold: Float = 0.2, maxGap: Double = 0.5,
+            mouthMinCutoff: Float = 8
         ) {
             self.filter = filter
             self.jumpThreshold = jumpThreshold
             self.maxGap = maxGap
+            self.mouthMinCutoff = mouthMinCutoff
         }
 
         /// No smoothing.
@@ -65,6 +71,11 @@ public struct LandmarkSmoother: Sendable {
         if didReset {
             unit = max(size, 1)
             filters = Array(repeating: OneEuroFilter(parameters: options.filter), count: points.count)
+            if points.count == FaceMeshTopology.pointCount {
+                var lips = options.filter
+                lips.minCutoff = max(lips.minCutoff, options.mouthMinCutoff)
+                for i in FaceMeshTopology.lips { filters[i].parameters = lips }
+            }
         }
         previousRaw = points
         previousTime = time

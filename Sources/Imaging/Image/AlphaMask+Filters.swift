@@ -63,10 +63,10 @@ extension AlphaMask {
     /// Gaussian blur with standard deviation `sigma` pixels, zero outside. Up to σ = 2 an exact separable kernel
     /// (radius ⌈3σ⌉); wider, three box filters of running sums whose widths give the same variance (Kovesi's
     /// "boxes for Gauss"), which costs the same for any σ and differs from the Gaussian by under 3 % of the peak
-    /// (results clamped to 0…1).
-    public mutating func gaussianBlur(sigma: Float) {
+    /// (results clamped to 0…1 unless `clamped` is false: planes of any sign and size, e.g. weighted moments).
+    public mutating func gaussianBlur(sigma: Float, clamped: Bool = true) {
         guard sigma > 0.1 else { return }
-        if sigma <= 2 { exactGaussianBlur(sigma: sigma) } else { boxGaussianBlur(sigma: sigma) }
+        if sigma <= 2 { exactGaussianBlur(sigma: sigma) } else { boxGaussianBlur(sigma: sigma, clamped: clamped) }
     }
 
     /// Separable Gaussian kernel of radius ⌈3σ⌉ (cost grows with σ).
@@ -130,7 +130,7 @@ extension AlphaMask {
     }
 
     /// Three box passes per axis approximating a Gaussian of `sigma`.
-    mutating func boxGaussianBlur(sigma: Float) {
+    mutating func boxGaussianBlur(sigma: Float, clamped: Bool = true) {
         let passes = 3
         let ideal = (12 * sigma * sigma / Float(passes) + 1).squareRoot()
         var lower = Int(ideal)
@@ -171,7 +171,11 @@ extension AlphaMask {
                     if y + r < h { let add = rows + (y + r) * w; for x in 0..<w { acc[x] += add[x] } }
                     let out = v + y * w
                     // Running sums drift by a few ulps; keep a blurred 0…1 mask within 0…1.
-                    for x in 0..<w { out[x] = Swift.min(Swift.max(acc[x] * scale, 0), 1) }
+                    if clamped {
+                        for x in 0..<w { out[x] = Swift.min(Swift.max(acc[x] * scale, 0), 1) }
+                    } else {
+                        for x in 0..<w { out[x] = acc[x] * scale }
+                    }
                     if y - r >= 0 { let sub = rows + (y - r) * w; for x in 0..<w { acc[x] -= sub[x] } }
                 }
             }

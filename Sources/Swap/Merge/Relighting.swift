@@ -94,9 +94,12 @@ public struct Relighting: Sendable, Equatable {
         // the outline, brows and lashes the landmarks missed, highlights. The scene's shadows are real light, so
         // the target's limits are wider: only what is far darker than its skin (a moustache, a beard, frames) is
         // left out, then whatever stands out locally.
-        source.estimate(sigma: sigma, weights: source.typicalSkinWeights(dark: 0.8, bright: 1.3))
+        // The final estimates are local linear fits: at the border of the face, where only one side has skin, a
+        // plain average would give the inner face's light to the border (a lighter rim on a face that darkens
+        // towards its edge, as under contour make-up or side light).
+        source.estimate(sigma: sigma, weights: source.typicalSkinWeights(dark: 0.8, bright: 1.3), linear: true)
         target.estimate(sigma: sigma, weights: target.typicalSkinWeights(dark: 0.45, bright: 1.6))
-        target.reweight(sigma: sigma)
+        target.reweight(sigma: sigma, linear: true)
         // Ratio planes (target shading ÷ face shading)^strength; the whole face's ratio where either has no skin
         // nearby.
         let overall = (target.mean + 1e-3) / (source.mean + 1e-3)
@@ -111,93 +114,6 @@ public struct Relighting: Sendable, Equatable {
             }
         }
         Self.multiply(&face, by: ratio, width: lw, height: lh, region: region)
-    }
-
-    /// A face's shading on the coarse grid: weighted cell sums of R, G, B and the weights, and their blurred
-    /// versions (normalised convolution).
-    struct Shading {
-        /// Cell sums (weight × colour, 0…1) and weights, as gathered.
-        let planes: [AlphaMask]
-        let weight: AlphaMask
-        private(set) var blurred: [AlphaMask] = []
-        private(set) var blurredWeight: AlphaMask
-        /// The per-cell factors of the last estimate.
-        private var lastWeights: [Float]?
-
-        /// Luma ratio (cell ÷ shading) beyond which a cell's weight falls off: e^(−(Δ/spread)²).
-        static let spread: Float = 0.12
-
-        init(planes: [AlphaMask], weight: AlphaMask) {
-            self.planes = planes
-            self.weight = weight
-            blurredWeight = weight
-        }
-
-        mutating func estimate(sigma: Float, weights: [Float]? = nil) {
-            lastWeights = weights
-            blurred = planes
-            blurredWeight = weight
-            if let weights {
-                for p in 0..<3 { for c in weights.indices { blurred[p].values[c] *= weights[c] } }
-                for c in weights.indices { blurredWeight.values[c] *= weights[c] }
-            }
-            for p in 0..<3 { blurred[p].gaussianBlur(sigma: sigma) }
-            blurredWeight.gaussianBlur(sigma: sigma)
-        }
-
-        /// Re-estimates with cells far from the current shading down-weighted (on top of the last weights).
-        mutating func reweight(sigma: Float) {
-            var factors = lastWeights ?? [Float](repeating: 1, count: weight.values.count)
-            for c in factors.indices where weight.values[c] > 1e-4 {
-                guard let shade = shade(c) else { continue }
-                let w = weight.values[c]
-                let cell = (planes[0].values[c] + planes[1].values[c] + planes[2].values[c]) / w
-                let ratio = cell / max(shade[0] + shade[1] + shade[2], 1e-3) - 1
-                factors[c] *= exp(-(ratio * ratio) / (Self.spread * Self.spread))
-            }
-            estimate(sigma: sigma, weights: factors)
-        }
-
-        /// Weights that keep the cells near the face's typical skin luma (the weighted median): darker than
-        /// `dark` or brighter than `bright` times it fall off quickly.
-        func typicalSkinWeights(dark: Float, bright: Float) -> [Float] {
-            // Weighted median from a 256-bin histogram of cell luma (0…3 as R + G + B).
-            var histogram = [Float](repeating: 0, count: 256)
-            var total: Float = 0
-            for c in weight.values.indices where weight.values[c] > 1e-3 {
-                let l = (planes[0].values[c] + planes[1].values[c] + planes[2].values[c]) / weight.values[c]
-                histogram[min(255, max(0, Int(l / 3 * 255)))] += weight.values[c]
-                total += weight.values[c]
-            }
-            var factors = [Float](repeating: 1, count: weight.values.count)
-            guard total > 0 else { return factors }
-            var running: Float = 0, bin = 0
-            while bin < 255 { running += histogram[bin]; if running >= total / 2 { break }; bin += 1 }
-            let median = (Float(bin) + 0.5) / 255 * 3
-            for c in factors.indices where weight.values[c] > 1e-3 {
-                let l = (planes[0].values[c] + planes[1].values[c] + planes[2].values[c]) / weight.values[c] / max(median, 1e-3)
-                let out = max(0, dark - l, l - bright)
-                factors[c] = exp(-(out * out) / (0.05 * 0.05))
-            }
-            return factors
-        }
-
-        /// Mean colour over all cells as last weighted (0…1).
-        var mean: SIMD3<Float> {
-            var sum = SIMD3<Float>.zero, w: Float = 0
-            for c in weight.values.indices {
-                sum += SIMD3(blurred[0].values[c], blurred[1].values[c], blurred[2].values[c])
-                w += blurredWeight.values[c]
-            }
-            return w > 0 ? sum / w : SIMD3(repeating: 0.5)
-        }
-
-        /// The shading (R, G, B, 0…1) at cell `c`; nil where no skin is near.
-        func shade(_ c: Int) -> SIMD3<Float>? {
-            let w = blurredWeight.values[c]
-            guard w > 1e-3 else { return nil }
-            return SIMD3(blurred[0].values[c], blurred[1].values[c], blurred[2].values[c]) / w
-        }
     }
 
     /// `face` × the coarse ratio planes, bilinearly interpolated, where `region` > 1/255.
