@@ -89,7 +89,7 @@ public final class FaceSwapStage: FrameProcessor {
         }
         frame.setImage(output)
         if let shown, let preview {
-            try preview.write(source: original, aligned: shown.aligned, swapped: shown.swapped, merged: output)
+            try preview.write([("source", original), ("aligned", shown.aligned), ("swapped", shown.swapped), ("merged", output)])
             self.preview = nil
         }
     }
