@@ -12,26 +12,31 @@ public struct FacePreview: Sendable {
         self.path = path
     }
 
-    /// Writes `panels`, each scaled to ``panelHeight`` with its title in the top-left corner.
+    /// Writes `panels` side by side (see ``sideBySide(_:titles:height:)``).
     package func write(_ panels: [(title: String, image: RGBImage)]) throws {
-        let scaled = panels.map { panel in
-            let image = panel.image
+        try PNGEncoder.write(Self.sideBySide(panels.map(\.image), titles: panels.map(\.title), height: panelHeight), to: path)
+    }
+
+    /// `images` scaled to `height` and put side by side, each with its title (also the control panel's stages view).
+    public static func sideBySide(_ images: [RGBImage], titles: [String], height panelHeight: Int) -> RGBImage {
+        let panels = images.map { image in
             let width = max(2, Int((Float(image.width) * Float(panelHeight) / Float(image.height)).rounded()))
             let scale = AffineTransform2D(scale: Float(image.width) / Float(width), rotation: 0, translation: .zero)
             return ImageWarper.warp(image, width: width, height: panelHeight, outputToSource: scale)
         }
-        var sheet = RGBImage(width: scaled.reduce(0) { $0 + $1.width }, height: panelHeight)
-        var lefts: [Int] = []
-        for panel in scaled {
-            let x = lefts.last.map { $0 + scaled[lefts.count - 1].width } ?? 0
+        var sheet = RGBImage(width: panels.reduce(0) { $0 + $1.width }, height: panelHeight)
+        var x = 0
+        for panel in panels {
             for row in 0..<panelHeight {
                 let src = row * panel.rowBytes, dst = row * sheet.rowBytes + x * 3
                 sheet.pixels.replaceSubrange(dst..<(dst + panel.rowBytes), with: panel.pixels[src..<(src + panel.rowBytes)])
             }
-            lefts.append(x)
+            x += panel.width
         }
-        // Titles last, so a long one may run over the next panel.
-        for (left, panel) in zip(lefts, panels) { sheet.drawText(panel.title, x: left + 6, y: 6, scale: 2, (255, 255, 0)) }
-        try PNGEncoder.write(sheet, to: path)
+        for (i, title) in titles.enumerated() where i < panels.count {
+            let left = panels[..<i].reduce(0) { $0 + $1.width }
+            sheet.drawText(title, x: left + 6, y: 6, scale: 2, (255, 255, 0))
+        }
+        return sheet
     }
 }
