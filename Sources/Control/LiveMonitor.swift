@@ -1,4 +1,5 @@
 import Foundation
+import Face
 import Stream
 import Swap
 import Synchronization

@@ -35,7 +35,7 @@ struct FaceAugmenter {
         let shift = SIMD2(random.uniform(-1, 1), random.uniform(-1, 1)) * settings.shift * r
         let flip = settings.flip && random.unit() < 0.5
         var pixels = face.pixels
-        if settings.colourTransfer, let colourReference { ColourTransfer.apply(&pixels, from: face, to: colourReference) }
+        if settings.colourTransfer, let colourReference { face.recolour(&pixels, like: colourReference) }
         let warp = settings.warp ? WarpField(resolution: resolution, random: &random) : nil
         // Output → source: undo the shift, rotation and scale about the centre, then mirror.
         let c = r / 2, cosA = Foundation.cos(-angle) / scale, sinA = Foundation.sin(-angle) / scale

@@ -11,8 +11,7 @@ struct FaceSample: Sendable {
     /// `resolution²`, 1 inside the face hull.
     let mask: [Float]
     /// Per-channel mean and standard deviation in YCbCr inside the mask (for colour transfer).
-    let colourMean: SIMD3<Float>
-    let colourDeviation: SIMD3<Float>
+    let colour: ChannelStatistics
 
     /// Resamples `crop` to `resolution` (box filter) and rasterises the landmarks' convex hull as the mask
     /// (a centred ellipse when there are fewer than three landmarks).
@@ -24,7 +23,7 @@ struct FaceSample: Sendable {
         let mask = points.count >= 3 ? Self.hullMask(points, resolution: resolution) : Self.ellipseMask(resolution: resolution)
         self.pixels = pixels
         self.mask = mask
-        (colourMean, colourDeviation) = ColourTransfer.statistics(pixels, mask: mask)
+        colour = Self.colourStatistics(pixels, mask: mask)
     }
 
     /// The area of each pixel inside the convex hull of `points` (crop pixels, corners at integers).
@@ -88,36 +87,27 @@ struct TrainingData: Sendable {
     }
 }
 
-/// Reinhard-style colour transfer in YCbCr: shift and scale each channel to another face's mean and deviation.
-enum ColourTransfer {
-    static func toYCbCr(_ rgb: SIMD3<Float>) -> SIMD3<Float> {
-        SIMD3(0.299 * rgb.x + 0.587 * rgb.y + 0.114 * rgb.z,
-              -0.168736 * rgb.x - 0.331264 * rgb.y + 0.5 * rgb.z,
-              0.5 * rgb.x - 0.418688 * rgb.y - 0.081312 * rgb.z)
-    }
-
-    static func toRGB(_ ycc: SIMD3<Float>) -> SIMD3<Float> {
-        SIMD3(ycc.x + 1.402 * ycc.z, ycc.x - 0.344136 * ycc.y - 0.714136 * ycc.z, ycc.x + 1.772 * ycc.y)
-    }
-
-    static func statistics(_ pixels: [Float], mask: [Float]) -> (mean: SIMD3<Float>, deviation: SIMD3<Float>) {
-        var sum = SIMD3<Double>(), squares = SIMD3<Double>(), weight = 0.0
+extension FaceSample {
+    /// Mean and deviation in YCbCr of the pixels well inside the mask (> 0.5), each counted once; deviations get
+    /// 0.001 so a flat face still has a scale.
+    static func colourStatistics(_ pixels: [Float], mask: [Float]) -> ChannelStatistics {
+        var moments = WeightedMoments()
         for i in 0..<mask.count where mask[i] > 0.5 {
-            let v = SIMD3<Double>(toYCbCr(SIMD3(pixels[i * 3], pixels[i * 3 + 1], pixels[i * 3 + 2])))
-            sum += v; squares += v * v; weight += 1
+            moments.add(YCbCr.fromRGB(SIMD3(pixels[i * 3], pixels[i * 3 + 1], pixels[i * 3 + 2])), weight: 1, full: false)
         }
-        guard weight > 0 else { return (SIMD3(0.5, 0, 0), SIMD3(repeating: 0.1)) }
-        let mean = sum / weight
-        let variance = squares / weight - mean * mean
-        return (SIMD3<Float>(mean), SIMD3<Float>(variance.replacing(with: 0, where: variance .< 0).squareRoot()) + 1e-3)
+        guard moments.weight > 0 else { return ChannelStatistics(mean: SIMD3(0.5, 0, 0), deviation: SIMD3(repeating: 0.1)) }
+        var statistics = ChannelStatistics(moments)
+        statistics.deviation += 1e-3
+        return statistics
     }
 
-    /// `pixels` recoloured from `from`'s statistics to `to`'s, clamped to [0, 1].
-    static func apply(_ pixels: inout [Float], from: FaceSample, to: FaceSample) {
-        let gain = to.colourDeviation / from.colourDeviation
+    /// `pixels` (this face's, or a version of them) recoloured in YCbCr from this face's colour statistics to
+    /// `reference`'s (Reinhard transfer), clamped to [0, 1].
+    func recolour(_ pixels: inout [Float], like reference: FaceSample) {
+        let map = ReinhardMapping(from: colour, to: reference.colour)
         for i in 0..<(pixels.count / 3) {
-            let ycc = (toYCbCr(SIMD3(pixels[i * 3], pixels[i * 3 + 1], pixels[i * 3 + 2])) - from.colourMean) * gain + to.colourMean
-            let rgb = toRGB(ycc).clamped(lowerBound: SIMD3(repeating: 0), upperBound: SIMD3(repeating: 1))
+            let ycc = map(YCbCr.fromRGB(SIMD3(pixels[i * 3], pixels[i * 3 + 1], pixels[i * 3 + 2])))
+            let rgb = YCbCr.toRGB(ycc).clamped(lowerBound: SIMD3(repeating: 0), upperBound: SIMD3(repeating: 1))
             pixels[i * 3] = rgb.x; pixels[i * 3 + 1] = rgb.y; pixels[i * 3 + 2] = rgb.z
         }
     }

@@ -59,10 +59,10 @@ import TestSupport
     }
 
     @Test func detectorRejectsTheWrongNetwork() {
-        #expect(throws: FaceDetector.IncompatibleModel.self) {
+        #expect(throws: IncompatibleModel.self) {
             try FaceDetector(model: .shortRange, graph: TestResources.graphs[.fullRangeDetector]!)
         }
-        #expect(throws: FaceLandmarker.IncompatibleModel.self) {
+        #expect(throws: IncompatibleModel.self) {
             try FaceLandmarker(graph: TestResources.graphs[.shortRangeDetector]!)
         }
     }

@@ -77,6 +77,69 @@ struct DetectCommandTests {
         #expect(log.frames.allSatisfy { $0.faces.isEmpty })
     }
 
+    /// The aligned panel (the right half) of `detect --preview` on the astronaut with `flags`.
+    static func alignedPanel(_ flags: [String], in dir: URL) throws -> RGBImage {
+        let png = dir.appendingPathComponent("preview\(flags.joined()).png").path
+        let input = fixtures.appendingPathComponent("astronaut_public_domain.png").path
+        let result = try CLIRunner.run(["detect", "-i", input, "--preview", png] + flags)
+        #expect(result.status == 0, "\(result.stderr)")
+        let sheet = try #require(try MediaSource(png).nextFrame()?.image)
+        #expect(sheet.width == 2 * sheet.height, "source and one aligned crop, both square")
+        let side = sheet.height
+        var panel = RGBImage(width: side, height: side)
+        for y in 0..<side {
+            let row = y * sheet.rowBytes + side * 3
+            panel.pixels.replaceSubrange(y * panel.rowBytes..<(y + 1) * panel.rowBytes, with: sheet.pixels[row..<(row + side * 3)])
+        }
+        return panel
+    }
+
+    /// Mean absolute difference between `a` and `b` sampled where `map` sends each pixel of `a` (inner part only).
+    static func mismatch(_ a: RGBImage, _ b: RGBImage, _ map: (Float, Float) -> (Float, Float)) -> Double {
+        var total = 0.0, count = 0
+        let margin = a.width / 5
+        for y in margin..<(a.height - margin) {
+            for x in margin..<(a.width - margin) {
+                let (bx, by) = map(Float(x), Float(y))
+                let p = a[x, y], q = b[min(b.width - 1, max(0, Int(bx.rounded()))), min(b.height - 1, max(0, Int(by.rounded())))]
+                total += Double(abs(Int(p.r) - Int(q.r)) + abs(Int(p.g) - Int(q.g)) + abs(Int(p.b) - Int(q.b))) / 3
+                count += 1
+            }
+        }
+        return total / Double(count)
+    }
+
+    @Test("--preview writes the aligned crop; --coverage zooms it and --y-offset moves it as documented")
+    func previewFollowsTheAlignmentFlags() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plain = try Self.alignedPanel([], in: dir)
+        let zoomed = try Self.alignedPanel(["--coverage", "1.6"], in: dir)
+        let lowered = try Self.alignedPanel(["--y-offset", "0.2"], in: dir)
+        let n = Float(plain.width), c = n / 2
+        // Coverage 1.6 instead of 2.2 shows the centre of the default crop, 2.2/1.6 times larger.
+        let zoomMatch = Self.mismatch(zoomed, plain) { x, y in (c + (x - c) * 1.6 / 2.2, c + (y - c) * 1.6 / 2.2) }
+        let zoomUnmatched = Self.mismatch(zoomed, plain) { ($0, $1) }
+        #expect(zoomMatch < 8 && zoomUnmatched > 3 * zoomMatch, "zoomed: \(zoomMatch) vs unmatched \(zoomUnmatched)")
+        // y-offset 0.2 moves the crop centre down by 0.2 face sizes (a face size is crop side / coverage).
+        let shift = 0.2 * n / 2.2
+        let shiftMatch = Self.mismatch(lowered, plain) { x, y in (x, y + shift) }
+        let shiftUnmatched = Self.mismatch(lowered, plain) { ($0, $1) }
+        #expect(shiftMatch < 8 && shiftUnmatched > 3 * shiftMatch, "moved: \(shiftMatch) vs unmatched \(shiftUnmatched)")
+    }
+
+    @Test("alignment flags without --preview are refused; a clip without a face says the preview was not written")
+    func previewMisuse() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let refused = try CLIRunner.run(["detect", "-i", "lavfi:testsrc2=duration=1", "--json", "-", "--coverage", "1.6"])
+        #expect(refused.status != 0 && refused.stderr.contains("give --preview"), "\(refused.stderr)")
+        let preview = dir.appendingPathComponent("p.png").path
+        let blank = try CLIRunner.run(["detect", "-i", "lavfi:color=c=gray:size=64x64:rate=5:duration=1", "--preview", preview])
+        #expect(blank.status == 0, "\(blank.stderr)")
+        #expect(blank.stderr.contains("--preview \(preview) was not written") && !FileManager.default.fileExists(atPath: preview))
+    }
+
     @Test("nothing to do is refused")
     func needsAnOutput() throws {
         let result = try CLIRunner.run(["detect", "-i", "lavfi:testsrc2=duration=1"])

@@ -138,20 +138,9 @@ import TestSupport
         for n in 0..<cases {
             var bytes = original
             // Half the mutations hit the graph structure (nodes come first, the large initializers last).
-            func offset() -> Int {
-                let structure = min(32768, bytes.count)
-                return rng.next() % 2 == 0 ? Int(rng.next() % UInt64(structure)) : Int(rng.next() % UInt64(bytes.count))
-            }
-            switch n % 4 {
-            case 0:
-                for _ in 0 ..< 1 + Int(rng.next() % 8) { bytes[offset()] ^= UInt8(1) << (rng.next() % 8) }
-            case 1:
-                bytes.removeLast(Int(rng.next() % UInt64(bytes.count)))
-            case 2:
-                for _ in 0 ..< 1 + Int(rng.next() % 16) { bytes[offset()] = UInt8(truncatingIfNeeded: rng.next()) }
-            default:
-                let start = offset(), length = min(Int(rng.next() % 64) + 1, bytes.count - start)
-                for i in start ..< start + length { bytes[i] = UInt8(truncatingIfNeeded: rng.next()) }
+            ByteMutation.apply(n, to: &bytes, rng: &rng) { rng, count in
+                let structure = min(32768, count)
+                return rng.next() % 2 == 0 ? Int(rng.next() % UInt64(structure)) : Int(rng.next() % UInt64(count))
             }
             do {
                 let graph = try ONNXModel(bytes: bytes).makeGraph(constantInputs: morph)

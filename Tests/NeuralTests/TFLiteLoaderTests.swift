@@ -76,24 +76,13 @@ import TestSupport
             var bytes = original
             // Half the mutations hit the FlatBuffers metadata (the first and last 8 KiB hold the root table,
             // vtables, tensors and operators); the rest land anywhere.
-            func offset() -> Int {
-                let edge = min(8192, bytes.count / 2)
+            ByteMutation.apply(n, to: &bytes, rng: &rng) { rng, count in
+                let edge = min(8192, count / 2)
                 switch rng.next() % 4 {
                 case 0: return Int(rng.next() % UInt64(edge))
-                case 1: return bytes.count - 1 - Int(rng.next() % UInt64(edge))
-                default: return Int(rng.next() % UInt64(bytes.count))
+                case 1: return count - 1 - Int(rng.next() % UInt64(edge))
+                default: return Int(rng.next() % UInt64(count))
                 }
-            }
-            switch n % 4 {
-            case 0:
-                for _ in 0 ..< 1 + Int(rng.next() % 8) { bytes[offset()] ^= UInt8(1) << (rng.next() % 8) }
-            case 1:
-                bytes.removeLast(Int(rng.next() % UInt64(bytes.count)))
-            case 2:
-                for _ in 0 ..< 1 + Int(rng.next() % 16) { bytes[offset()] = UInt8(truncatingIfNeeded: rng.next()) }
-            default:
-                let start = offset(), length = min(Int(rng.next() % 64) + 1, bytes.count - start)
-                for i in start ..< start + length { bytes[i] = UInt8(truncatingIfNeeded: rng.next()) }
             }
             do {
                 let graph = try TFLiteModel(bytes: bytes).makeGraph()

@@ -36,7 +36,7 @@ import TestSupport
     /// Moments over the part of the mask the transfer measures (its solid part, weighted by the mask).
     static func moments(_ img: RGBImage, lab: Bool) -> (mean: SIMD3<Double>, sd: SIMD3<Double>, cov: [Double]) {
         let converter = LabColor()
-        var m = WeightedMoments<SIMD3<Float>>()
+        var m = WeightedMoments()
         for y in 0..<size {
             for x in 0..<size where mask[x, y] >= ColorTransfer.statisticsThreshold {
                 let p = img[x, y]

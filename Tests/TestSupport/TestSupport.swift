@@ -22,6 +22,32 @@ package struct SeededRandom: RandomNumberGenerator {
     }
 }
 
+/// The corruptions the model loaders' fuzz tests apply to a file's bytes.
+package enum ByteMutation {
+    /// Mutation `n % 4` of `bytes`: flipped bits, a truncation, random bytes, or an overwritten run of up to 64
+    /// bytes; `offset(rng, count)` picks where a change lands in a file of `count` bytes.
+    package static func apply(_ n: Int, to bytes: inout [UInt8], rng: inout SeededRandom,
+                              offset: (inout SeededRandom, Int) -> Int) {
+        switch n % 4 {
+        case 0:
+            for _ in 0 ..< 1 + Int(rng.next() % 8) {
+                let at = offset(&rng, bytes.count)
+                bytes[at] ^= UInt8(1) << (rng.next() % 8)
+            }
+        case 1:
+            bytes.removeLast(Int(rng.next() % UInt64(bytes.count)))
+        case 2:
+            for _ in 0 ..< 1 + Int(rng.next() % 16) {
+                let at = offset(&rng, bytes.count)
+                bytes[at] = UInt8(truncatingIfNeeded: rng.next())
+            }
+        default:
+            let start = offset(&rng, bytes.count), length = min(Int(rng.next() % 64) + 1, bytes.count - start)
+            for i in start ..< start + length { bytes[i] = UInt8(truncatingIfNeeded: rng.next()) }
+        }
+    }
+}
+
 package enum TestImages {
     /// A smooth, non-periodic colour texture (bilinear-friendly, distinct everywhere).
     package static func texture(width: Int, height: Int, phase: Float = 0) -> RGBImage {

@@ -45,11 +45,6 @@ public final class FaceDetector {
         }
     }
 
-    /// The graph does not look like the BlazeFace network it was given as.
-    public struct IncompatibleModel: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     public let model: Model
     public var options: Options
     private let network: SSDDetectorNetwork

@@ -44,9 +44,9 @@ final class SSDDetectorNetwork {
     }
 
     /// Decoded detections above `scoreThreshold` in `region` of `image` (frame pixels), before NMS.
-    func candidates<D: KeypointDetection>(
+    func candidates<S>(
         in image: RGBImage, region: (x: Float, y: Float, width: Float, height: Float), scoreThreshold: Float
-    ) -> [D] {
+    ) -> [Detection<S>] {
         let size = inputSize
         let box = executor.withInput {
             ImageSampler.letterbox(image, region: region, size: size, scale: pixelScale, offset: pixelOffset, into: $0)
@@ -56,7 +56,7 @@ final class SSDDetectorNetwork {
         let s = Float(size), stride = 4 + 2 * keypointCount
         return executor.withOutput(scoreOutput) { scores in
             executor.withOutput(boxOutput) { boxes in
-                var found: [D] = []
+                var found: [Detection<S>] = []
                 for i in anchors.indices {
                     guard scores[i] > logitThreshold else { continue }
                     let a = anchors[i], row = i * stride
@@ -67,7 +67,7 @@ final class SSDDetectorNetwork {
                     let keypoints = (0..<keypointCount).map { k in
                         box.framePoint(SIMD2(boxes[row + 4 + 2 * k], boxes[row + 5 + 2 * k]) / s + a)
                     }
-                    found.append(D(box: BoundingBox(x: lo.x, y: lo.y, width: hi.x - lo.x, height: hi.y - lo.y),
+                    found.append(Detection<S>(box: BoundingBox(x: lo.x, y: lo.y, width: hi.x - lo.x, height: hi.y - lo.y),
                                    score: sigmoid(scores[i]), keypoints: keypoints))
                 }
                 return found

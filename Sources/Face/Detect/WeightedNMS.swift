@@ -1,27 +1,16 @@
 import Imaging
 
-/// A detection that weighted NMS can merge: a box, a score and keypoints in frame pixels.
-protocol KeypointDetection {
-    var box: BoundingBox { get }
-    var score: Float { get }
-    var keypoints: [SIMD2<Float>] { get }
-    init(box: BoundingBox, score: Float, keypoints: [SIMD2<Float>])
-}
-
-extension FaceDetection: KeypointDetection {}
-extension PalmDetection: KeypointDetection {}
-
 /// MediaPipe's weighted ("blending") non-maximum suppression.
 ///
 /// Repeatedly takes the best remaining detection, gathers every remaining detection overlapping it by more than
 /// `iouThreshold` (itself included), and emits their score-weighted mean box and keypoints with the best score.
 enum WeightedNMS {
-    static func apply<D: KeypointDetection>(_ detections: [D], iouThreshold: Float) -> [D] {
+    static func apply<S>(_ detections: [Detection<S>], iouThreshold: Float) -> [Detection<S>] {
         var remaining = detections.sorted { $0.score > $1.score }
-        var result: [D] = []
+        var result: [Detection<S>] = []
         while let best = remaining.first {
-            var cluster: [D] = []
-            var rest: [D] = []
+            var cluster: [Detection<S>] = []
+            var rest: [Detection<S>] = []
             for d in remaining {
                 if best.box.iou(d.box) > iouThreshold || cluster.isEmpty { cluster.append(d) } else { rest.append(d) }
             }
@@ -35,7 +24,7 @@ enum WeightedNMS {
                 hi += w * SIMD2(d.box.x + d.box.width, d.box.y + d.box.height)
                 for k in keypoints.indices where k < d.keypoints.count { keypoints[k] += w * d.keypoints[k] }
             }
-            result.append(D(box: BoundingBox(x: lo.x, y: lo.y, width: hi.x - lo.x, height: hi.y - lo.y),
+            result.append(Detection<S>(box: BoundingBox(x: lo.x, y: lo.y, width: hi.x - lo.x, height: hi.y - lo.y),
                             score: best.score, keypoints: keypoints))
         }
         return result

@@ -7,24 +7,13 @@ import Stream
 ///
 /// Owns its executor's buffers, so one landmarker serves one thread; landmarkers can share a loaded ``Graph``.
 public final class HandLandmarker {
-    /// How the landmarker filters its results.
-    public struct Options: Sendable, Equatable {
-        /// Minimum hand-presence probability for ``HandLandmarker/landmarks(in:roi:)`` to return landmarks
-        /// (MediaPipe's default 0.5).
-        public var presenceThreshold: Float = 0.5
-        public init(presenceThreshold: Float = 0.5) { self.presenceThreshold = presenceThreshold }
-    }
-
-    /// The graph does not look like the hand landmark network.
-    public struct IncompatibleModel: Error, CustomStringConvertible {
-        public let description: String
-    }
+    /// How the landmarker filters its results (minimum hand presence).
+    public typealias Options = LandmarkerOptions
 
     /// Crop side in pixels.
     public static let inputSize = 224
     public var options: Options
-    private let executor: GraphExecutor
-    private let pointsOutput: Int
+    private let network: LandmarkNetwork
     private let presenceOutput: Int
     private let handednessOutput: Int
 
@@ -37,18 +26,16 @@ public final class HandLandmarker {
     public init(graph: Graph, options: Options = Options()) throws {
         let s = Self.inputSize, count = HandLandmarks.pointCount * 3
         // Outputs by name (the 63-value screen and world landmark outputs have the same shape).
-        guard graph.inputShapes == [[1, s, s, 3]],
-              let points = graph.outputIndex(named: "Identity"), graph.outputShapes[points].count == count,
+        let expected = "hand landmarks expect input [1×\(s)×\(s)×3] and outputs Identity (\(count) values), Identity_1 and Identity_2 (1 value each); model has \(graph.inputShapes) → \(zip(graph.outputNames, graph.outputShapes).map { "\($0) \($1)" })"
+        guard let points = graph.outputIndex(named: "Identity"),
               let presence = graph.outputIndex(named: "Identity_1"), graph.outputShapes[presence].count == 1,
               let handedness = graph.outputIndex(named: "Identity_2"), graph.outputShapes[handedness].count == 1
-        else {
-            throw IncompatibleModel(description: "hand landmarks expect input [1×\(s)×\(s)×3] and outputs Identity (\(count) values), Identity_1 and Identity_2 (1 value each); model has \(graph.inputShapes) → \(zip(graph.outputNames, graph.outputShapes).map { "\($0) \($1)" })")
-        }
+        else { throw IncompatibleModel(description: expected) }
+        network = try LandmarkNetwork(graph: graph, inputSize: s, pointsOutput: points, pointCount: HandLandmarks.pointCount,
+                                      describe: expected)
         self.options = options
-        pointsOutput = points
         presenceOutput = presence
         handednessOutput = handedness
-        executor = GraphExecutor(graph: graph)
     }
 
     /// The crop for a fresh palm detection (MediaPipe): the palm box turned so that wrist → middle-finger base
@@ -103,23 +90,8 @@ public final class HandLandmarker {
 
     /// Runs the network on the crop and maps the points back to the frame, whatever the presence score.
     func run(_ image: RGBImage, _ roi: FaceROI) -> HandLandmarks {
-        let s = Float(Self.inputSize)
-        let origin = roi.framePoint(.zero)
-        let axisX = (roi.framePoint(SIMD2(1, 0)) - origin) / s
-        let axisY = (roi.framePoint(SIMD2(0, 1)) - origin) / s
-        executor.withInput {
-            ImageSampler.warp(image, origin: origin, axisX: axisX, axisY: axisY, size: Self.inputSize,
-                              scale: 1 / 255, offset: 0, into: $0)
-        }
-        executor.run()
-        let presence = executor.withOutput(presenceOutput) { $0[0] }
-        let handedness = executor.withOutput(handednessOutput) { $0[0] }
-        let points = executor.withOutput(pointsOutput) { raw in
-            (0..<HandLandmarks.pointCount).map { i in
-                let p = roi.framePoint(SIMD2(raw[3 * i], raw[3 * i + 1]) / s)
-                return SIMD3(p.x, p.y, raw[3 * i + 2] / s * roi.side)
-            }
-        }
-        return HandLandmarks(points: points, presence: presence, rightHandedness: handedness)
+        let points = network.run(image, roi)
+        return HandLandmarks(points: points, presence: network.scalar(presenceOutput),
+                             rightHandedness: network.scalar(handednessOutput))
     }
 }

@@ -20,11 +20,6 @@ public final class PalmDetector {
         }
     }
 
-    /// The graph does not look like the palm detector.
-    public struct IncompatibleModel: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     public static let inputSize = 192
     public var options: Options
     private let network: SSDDetectorNetwork

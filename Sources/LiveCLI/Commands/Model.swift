@@ -32,8 +32,7 @@ struct Model: ParsableCommand {
     @Option(name: .customLong("mask-out"), help: ArgumentHelp("With --apply: write the model's merge mask here.", valueName: "PNG"))
     var maskOut: String?
 
-    @Option(help: ArgumentHelp("Morph factor of a .dfm AMP model, 0…1.", valueName: "M"))
-    var morph: Float?
+    @OptionGroup var morph: MorphOption
 
     @Option(help: ArgumentHelp("Write a facelive model as a DeepFaceLive model (.dfm, ONNX opset 13).", valueName: "DFM"))
     var export: String?
@@ -51,10 +50,7 @@ struct Model: ParsableCommand {
             throw ValidationError("--export takes a facelive model (.safetensors) and no -o/--apply")
         }
         if swapDirection != nil && export == nil { throw ValidationError("--swap-direction needs --export") }
-        if let morph {
-            guard isDFM(model) else { throw ValidationError("--morph is for .dfm models") }
-            guard morph >= 0 && morph <= 1 else { throw ValidationError("--morph must be between 0 and 1") }
-        }
+        try morph.check(model: model, needs: "a .dfm MODEL")
         if let output { try OutputConflicts.check(outputs: [NamedPath("-o", output)], inputs: [NamedPath("MODEL", model)]) }
     }
 
@@ -95,7 +91,7 @@ struct Model: ParsableCommand {
     }
 
     private func describeDFM() throws(DFMError) {
-        let dfm = try DFMModel(contentsOf: URL(fileURLWithPath: model), morph: morph)
+        let dfm = try DFMModel(contentsOf: URL(fileURLWithPath: model), morph: morph.morph)
         let g = dfm.graph
         let r = dfm.resolution
         print("\(model): DeepFaceLive model (ONNX opset \(dfm.onnxOpset)), \(r)×\(r) whole face, "
@@ -117,7 +113,7 @@ struct Model: ParsableCommand {
         let aligned = try frame.image
         let r: Int, rgb: [Float], mask: [Float]
         if isDFM(model) {
-            let swapper = DFMSwapper(model: try DFMModel(contentsOf: URL(fileURLWithPath: model), morph: morph))
+            let swapper = DFMSwapper(model: try DFMModel(contentsOf: URL(fileURLWithPath: model), morph: morph.morph))
             r = swapper.model.resolution
             (rgb, mask) = swapper.swapValues(aligned: aligned)
         } else {

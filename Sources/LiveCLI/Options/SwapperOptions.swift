@@ -12,8 +12,7 @@ struct SwapperOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A model trained with 'facelive train' (safetensors), or a DeepFaceLive model (.dfm, ONNX).", valueName: "MODEL"))
     var model: String?
 
-    @Option(help: ArgumentHelp("Morph factor of a .dfm AMP model: how much of the new identity, 0…1 (DeepFaceLive's default 0.75).", valueName: "M"))
-    var morph: Float?
+    @OptionGroup var morph: MorphOption
 
     @Option(name: .customLong("swap-direction"), help: "Override the model's direction: dst_to_src (default for a swap) or src_to_dst.")
     var swapDirection: SwapDirection?
@@ -21,10 +20,7 @@ struct SwapperOptions: ParsableArguments {
     func validate() throws {
         if face != nil && model != nil { throw ValidationError("give --face or --model, not both") }
         if swapDirection != nil && model == nil { throw ValidationError("--swap-direction needs --model") }
-        if let morph {
-            guard let model, isDFM(model) else { throw ValidationError("--morph needs --model FILE.dfm") }
-            guard morph >= 0 && morph <= 1 else { throw ValidationError("--morph must be between 0 and 1") }
-        }
+        try morph.check(model: model, needs: "--model FILE.dfm")
         if let model, isDFM(model), swapDirection != nil { throw ValidationError("--swap-direction is for facelive models, not .dfm") }
     }
 
@@ -35,7 +31,7 @@ struct SwapperOptions: ParsableArguments {
 
     /// The new face for the pipeline; a model is loaded here, so a bad model fails before the input opens.
     func newFace() throws -> FaceSwapPipeline.NewFace {
-        if let model { return .swapper(try Self.modelSwapper(model, morph: morph, direction: swapDirection)) }
+        if let model { return .swapper(try Self.modelSwapper(model, morph: morph.morph, direction: swapDirection)) }
         return .photo(path: face)
     }
 

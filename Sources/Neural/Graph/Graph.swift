@@ -86,13 +86,19 @@ struct GraphOptimizer {
         counts[value] == 1 && !outputs.contains(value)
     }
 
+    /// Node `i`'s kernel when it is a live ADD with no fused activation (what the add fusions rewrite).
+    private func plainAdd(_ i: Int) -> BinaryElementwise? {
+        guard !dead[i], case .kernel(let kernel) = nodes[i].operation, let add = kernel as? BinaryElementwise,
+              add.op == .add, add.activation.isIdentity else { return nil }
+        return add
+    }
+
     /// `ADD(x, PAD(y, channels))` → a channel-padded add reading `y` directly.
     mutating func absorbChannelPads(shapes: [TensorShape]) {
         let producer = producers()
         let counts = consumerCounts()
-        for i in nodes.indices where !dead[i] {
-            guard case .kernel(let kernel) = nodes[i].operation, let add = kernel as? BinaryElementwise,
-                  add.op == .add, add.activation.isIdentity else { continue }
+        for i in nodes.indices {
+            guard let add = plainAdd(i) else { continue }
             var channels = [add.channelsA, add.channelsB]
             var inputs = nodes[i].inputs
             for k in 0..<2 {
@@ -116,9 +122,8 @@ struct GraphOptimizer {
     mutating func fuseResiduals() {
         let producer = producers()
         let counts = consumerCounts()
-        for i in nodes.indices where !dead[i] {
-            guard case .kernel(let kernel) = nodes[i].operation, let add = kernel as? BinaryElementwise,
-                  add.op == .add, add.activation.isIdentity else { continue }
+        for i in nodes.indices {
+            guard let add = plainAdd(i) else { continue }
             let channels = [add.channelsA, add.channelsB]
             for k in 0..<2 {
                 let v = nodes[i].inputs[k], other = nodes[i].inputs[1 - k]

@@ -2,18 +2,9 @@
 enum BinaryOperator: Sendable {
     case add, mul, sub, div
 
+    /// The operator on eight lanes or on one value.
     @inline(__always)
-    func callAsFunction(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
-        switch self {
-        case .add: return a + b
-        case .mul: return a * b
-        case .sub: return a - b
-        case .div: return a / b
-        }
-    }
-
-    @inline(__always)
-    func callAsFunction(_ a: Float, _ b: Float) -> Float {
+    func callAsFunction<V: LaneArithmetic>(_ a: V, _ b: V) -> V {
         switch self {
         case .add: return a + b
         case .mul: return a * b
@@ -22,6 +13,17 @@ enum BinaryOperator: Sendable {
         }
     }
 }
+
+/// What the elementwise kernels compute on: a `Float` (scalar tails) or a `SIMD8<Float>` (blocks of 8 channels).
+protocol LaneArithmetic {
+    static func + (a: Self, b: Self) -> Self
+    static func - (a: Self, b: Self) -> Self
+    static func * (a: Self, b: Self) -> Self
+    static func / (a: Self, b: Self) -> Self
+}
+
+extension Float: LaneArithmetic {}
+extension SIMD8: LaneArithmetic where Scalar == Float {}
 
 /// Walks `[pixels × channels]` in blocks of 8 channels and a scalar tail, so per-channel constants line up.
 @inline(__always)

@@ -28,21 +28,12 @@ struct Slice: Kernel {
         for a in stride(from: rank - 2, through: 0, by: -1) { strides[a] = strides[a + 1] * inDims[a + 1] }
         let base = zip(starts, strides).reduce(0) { $0 + $1.0 * $1.1 }
         let outer = outDims[..<inner].reduce(1, *)
-        var index = [Int](repeating: 0, count: inner)
-        var offset = base
+        var walk = StridedWalk(dims: Array(outDims[..<inner]), strides: Array(strides[..<inner]), offset: base)
         var dst = output
         for _ in 0..<outer {
-            dst.update(from: inputs[0] + offset, count: run)
+            dst.update(from: inputs[0] + walk.offset, count: run)
             dst += run
-            var a = inner - 1
-            while a >= 0 {
-                index[a] += 1
-                offset += strides[a]
-                if index[a] < outDims[a] { break }
-                offset -= strides[a] * outDims[a]
-                index[a] = 0
-                a -= 1
-            }
+            walk.advance()
         }
     }
 }

@@ -13,21 +13,10 @@ struct Transpose: Kernel {
 
     func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let src = inputs[0]
-        let rank = outDims.count
-        let total = outDims.reduce(1, *)
-        var index = [Int](repeating: 0, count: rank)
-        var offset = 0
-        for o in 0..<total {
-            output[o] = src[offset]
-            var a = rank - 1
-            while a >= 0 {
-                index[a] += 1
-                offset += strides[a]
-                if index[a] < outDims[a] { break }
-                offset -= strides[a] * outDims[a]
-                index[a] = 0
-                a -= 1
-            }
+        var walk = StridedWalk(dims: outDims, strides: strides)
+        for o in 0..<outDims.reduce(1, *) {
+            output[o] = src[walk.offset]
+            walk.advance()
         }
     }
 }

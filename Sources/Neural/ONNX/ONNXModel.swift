@@ -99,11 +99,7 @@ public struct ONNXModel: Sendable {
     public var opset: Int { opsets[""] ?? opsets["ai.onnx"] ?? 1 }
 
     public init(contentsOf url: URL) throws(ONNXError) {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw .unreadable(path: url.path, reason: (error as NSError).localizedDescription)
-        }
-        try self.init(bytes: [UInt8](data))
+        try self.init(bytes: ModelFileReader.bytes(of: url) { ONNXError.unreadable(path: url.path, reason: $0) })
     }
 
     public init(bytes: [UInt8]) throws(ONNXError) {
@@ -153,15 +149,9 @@ public struct ONNXModel: Sendable {
             case (5, .lengthDelimited):
                 var tensor = try reader.message("initializer[\(initializers.count)]")
                 initializers.append(try Self.parseTensor(&tensor))
-            case (11, .lengthDelimited):
-                var info = try reader.message("input[\(inputs.count)]")
-                inputs.append(try Self.parseValueInfo(&info))
-            case (12, .lengthDelimited):
-                var info = try reader.message("output[\(outputs.count)]")
-                outputs.append(try Self.parseValueInfo(&info))
-            case (13, .lengthDelimited):
-                var info = try reader.message("value_info[\(valueInfos.count)]")
-                valueInfos.append(try Self.parseValueInfo(&info))
+            case (11, .lengthDelimited): inputs.append(try Self.parseValueInfo(&reader, "input[\(inputs.count)]"))
+            case (12, .lengthDelimited): outputs.append(try Self.parseValueInfo(&reader, "output[\(outputs.count)]"))
+            case (13, .lengthDelimited): valueInfos.append(try Self.parseValueInfo(&reader, "value_info[\(valueInfos.count)]"))
             case (15, .lengthDelimited):
                 throw .unsupportedUsage(op: "graph", node: graphName, detail: "sparse initializers")
             default: try reader.skip(wire)
@@ -242,6 +232,12 @@ public struct ONNXModel: Sendable {
             else if !doubles.isEmpty { .doubles(doubles) }
             else { .int32s(int32s) }
         return TensorData(name: name, dims: dims.map { Int($0) }, dataType: type, storage: storage)
+    }
+
+    /// The ValueInfoProto that `graph` reads next, called `name` in messages.
+    private static func parseValueInfo(_ graph: inout ProtobufReader, _ name: String) throws(ONNXError) -> ValueInfo {
+        var info = try graph.message(name)
+        return try parseValueInfo(&info)
     }
 
     private static func parseValueInfo(_ reader: inout ProtobufReader) throws(ONNXError) -> ValueInfo {

@@ -101,47 +101,39 @@ struct ProtobufReader {
 
     /// Appends a repeated integer field, packed (one length-delimited run) or not (one varint per occurrence).
     mutating func appendInt64s(_ wire: WireType, to values: inout [Int64]) throws(ONNXError) {
-        switch wire {
-        case .varint:
-            values.append(try int64())
-        case .lengthDelimited:
-            var run = ProtobufReader(bytes: bytes, range: try lengthDelimited(), context: context)
-            while !run.isAtEnd { values.append(try run.int64()) }
-        default:
-            throw malformed("integer list with wire type \(wire.rawValue)")
-        }
+        try appendRepeated(wire, single: .varint, width: nil, "integer", to: &values) { r throws(ONNXError) in try r.int64() }
     }
 
     /// Appends a repeated `float` field, packed or not.
     mutating func appendFloats(_ wire: WireType, to values: inout [Float]) throws(ONNXError) {
-        switch wire {
-        case .fixed32:
-            values.append(Float(bitPattern: try fixed32()))
-        case .lengthDelimited:
-            let range = try lengthDelimited()
-            guard range.count % 4 == 0 else { throw malformed("packed floats of \(range.count) bytes") }
-            values.reserveCapacity(values.count + range.count / 4)
-            bytes.withUnsafeBytes { raw in
-                for offset in stride(from: range.lowerBound, to: range.upperBound, by: 4) {
-                    values.append(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))))
-                }
-            }
-        default:
-            throw malformed("float list with wire type \(wire.rawValue)")
+        try appendRepeated(wire, single: .fixed32, width: 4, "float", to: &values) { r throws(ONNXError) in
+            Float(bitPattern: try r.fixed32())
         }
     }
 
     /// Appends a repeated `double` field, packed or not.
     mutating func appendDoubles(_ wire: WireType, to values: inout [Double]) throws(ONNXError) {
-        switch wire {
-        case .fixed64:
-            values.append(Double(bitPattern: try fixed64()))
-        case .lengthDelimited:
-            var run = ProtobufReader(bytes: bytes, range: try lengthDelimited(), context: context)
-            guard (run.end - run.position) % 8 == 0 else { throw malformed("packed doubles of \(run.end - run.position) bytes") }
-            while !run.isAtEnd { values.append(Double(bitPattern: try run.fixed64())) }
-        default:
-            throw malformed("double list with wire type \(wire.rawValue)")
+        try appendRepeated(wire, single: .fixed64, width: 8, "double", to: &values) { r throws(ONNXError) in
+            Double(bitPattern: try r.fixed64())
         }
+    }
+
+    /// Appends a repeated field: one value per occurrence with wire type `single`, or a packed run of values
+    /// (`width` bytes each when fixed-width), each read by `read`.
+    private mutating func appendRepeated<T>(_ wire: WireType, single: WireType, width: Int?, _ kind: String,
+                                            to values: inout [T],
+                                            _ read: (inout ProtobufReader) throws(ONNXError) -> T) throws(ONNXError) {
+        if wire == single {
+            values.append(try read(&self))
+            return
+        }
+        guard wire == .lengthDelimited else { throw malformed("\(kind) list with wire type \(wire.rawValue)") }
+        var run = ProtobufReader(bytes: bytes, range: try lengthDelimited(), context: context)
+        if let width {
+            let count = run.end - run.position
+            guard count % width == 0 else { throw malformed("packed \(kind)s of \(count) bytes") }
+            values.reserveCapacity(values.count + count / width)
+        }
+        while !run.isAtEnd { values.append(try read(&run)) }
     }
 }

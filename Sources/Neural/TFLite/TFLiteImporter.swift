@@ -84,12 +84,8 @@ struct TFLiteImporter {
         guard !data.isEmpty else { return nil }
         let count = try declaredShape(t).count
         switch TFLiteTensorType(rawValue: model.tensors[t].type) {
-        case .float32:
-            guard data.count == count * 4 else { throw .malformed(context: "tensor '\(name(t))': \(data.count) bytes for \(count) floats") }
-            return data.withUnsafeBytes { raw in (0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) } }
-        case .float16:
-            guard data.count == count * 2 else { throw .malformed(context: "tensor '\(name(t))': \(data.count) bytes for \(count) halfs") }
-            return data.withUnsafeBytes { raw in (0..<count).map { floatFromHalf(raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)) } }
+        case .float32: return try decode(data, of: t, count: count, as: Float.self, "floats") { $0 }
+        case .float16: return try decode(data, of: t, count: count, as: UInt16.self, "halfs", floatFromHalf)
         default:
             throw .unsupportedTensorType(tensor: name(t), type: model.tensors[t].type)
         }
@@ -101,15 +97,22 @@ struct TFLiteImporter {
         guard !data.isEmpty else { return nil }
         let count = try declaredShape(t).count
         switch TFLiteTensorType(rawValue: model.tensors[t].type) {
-        case .int32:
-            guard data.count == count * 4 else { throw .malformed(context: "tensor '\(name(t))': \(data.count) bytes for \(count) int32s") }
-            return data.withUnsafeBytes { raw in (0..<count).map { Int(raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)) } }
-        case .int64:
-            guard data.count == count * 8 else { throw .malformed(context: "tensor '\(name(t))': \(data.count) bytes for \(count) int64s") }
-            return data.withUnsafeBytes { raw in (0..<count).map { Int(truncatingIfNeeded: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) } }
+        case .int32: return try decode(data, of: t, count: count, as: Int32.self, "int32s") { Int($0) }
+        case .int64: return try decode(data, of: t, count: count, as: Int64.self, "int64s") { Int(truncatingIfNeeded: $0) }
         default:
             throw .unsupportedTensorType(tensor: name(t), type: model.tensors[t].type)
         }
+    }
+
+    /// `count` little-endian values of type `T` from tensor `t`'s `data`, converted; `kind` names them when the
+    /// byte count is wrong.
+    private func decode<T, R>(_ data: ArraySlice<UInt8>, of t: Int, count: Int, as type: T.Type, _ kind: String,
+                              _ convert: (T) -> R) throws(TFLiteError) -> [R] {
+        let width = MemoryLayout<T>.size
+        guard data.count == count * width else {
+            throw .malformed(context: "tensor '\(name(t))': \(data.count) bytes for \(count) \(kind)")
+        }
+        return data.withUnsafeBytes { raw in (0..<count).map { convert(raw.loadUnaligned(fromByteOffset: $0 * width, as: T.self)) } }
     }
 
     // MARK: Operators

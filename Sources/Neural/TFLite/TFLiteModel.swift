@@ -32,11 +32,7 @@ public struct TFLiteModel: Sendable {
 
     /// Loads and parses the file at `url`.
     public init(contentsOf url: URL) throws(TFLiteError) {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw .unreadable(path: url.path, reason: (error as NSError).localizedDescription)
-        }
-        try self.init(bytes: [UInt8](data))
+        try self.init(bytes: ModelFileReader.bytes(of: url) { TFLiteError.unreadable(path: url.path, reason: $0) })
     }
 
     /// Parses a model held in memory.

@@ -20,8 +20,8 @@ public final class MediaSink: FrameSink {
     private let name: String
     /// The temporary file a file output is written to; nil for stdout and URLs.
     private let staged: StagedFile?
-    private let output: UnsafeMutablePointer<AVFormatContext>
-    private let encoder: UnsafeMutablePointer<AVCodecContext>
+    private let output: OutputContext
+    private let encoder: CodecContext
     private let videoStream: UnsafeMutablePointer<AVStream>
     private var audioStream: UnsafeMutablePointer<AVStream>?
     private let packet = AVPacketBox()
@@ -43,31 +43,22 @@ public final class MediaSink: FrameSink {
         if path == "-" && settings.format == nil {
             throw .unknownOutputFormat("- (stdout needs -f FORMAT, e.g. -f mpegts)")
         }
-        var ctxOptional: UnsafeMutablePointer<AVFormatContext>?
-        let allocated = avformat_alloc_output_context2(&ctxOptional, nil, settings.format, url)
-        guard allocated >= 0, let ctx = ctxOptional else { throw .unknownOutputFormat(path) }
-        guard let oformat = ctx.pointee.oformat, oformat.pointee.video_codec != AV_CODEC_ID_NONE else {
-            avformat_free_context(ctx)
-            throw .unknownOutputFormat(path)
-        }
-        output = ctx
+        guard let output = OutputContext(format: settings.format, url: url),
+              output.format.pointee.video_codec != AV_CODEC_ID_NONE else { throw .unknownOutputFormat(path) }
+        self.output = output
+        let oformat = output.format
         let containerName = String(cString: oformat.pointee.name)
         if settings.fragmented && !Self.fragmentableFormats.contains(containerName) {
-            avformat_free_context(ctx)
             throw .cannotOpenOutput(path, reason: "fragmented output needs an MP4 or MOV container, not \(containerName) (mkv and ts play after a kill as they are)")
         }
 
-        guard let codec = avcodec_find_encoder_by_name(settings.codec) else {
-            avformat_free_context(ctx)
-            throw .encoderUnavailable(settings.codec)
-        }
+        guard let codec = avcodec_find_encoder_by_name(settings.codec) else { throw .encoderUnavailable(settings.codec) }
+        let encoder = CodecContext(codec)
+        self.encoder = encoder
         if avformat_query_codec(oformat, codec.pointee.id, FF_COMPLIANCE_NORMAL) == 0 {
-            avformat_free_context(ctx)
-            let codecName = String(cString: avcodec_get_name(codec.pointee.id))
-            throw .cannotOpenOutput(path, reason: "the \(containerName) container cannot carry \(codecName) video; use .mp4 .mkv .mov .ts .flv or .nut")
+            throw .cannotOpenOutput(path, reason: "the \(containerName) container cannot carry \(encoder.codecName) video; use .mp4 .mkv .mov .ts .flv or .nut")
         }
-        guard let enc = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
-        encoder = enc
+        let enc = encoder.pointer
         // AVI counts frames rather than storing timestamps: its time base must be one frame, or players see
         // the input's fine time base (1/10240…) as the frame rate.
         let timeBase = containerName == "avi" && video.frameRate > 0
@@ -92,7 +83,7 @@ public final class MediaSink: FrameSink {
         }
         frameDuration = video.frameRate > 0 ? 1 / video.frameRate : 1.0 / 30
 
-        var encoderOptions: [(String, String)] = []
+        var encoderOptions: [(key: String, value: String)] = []
         if let preset = settings.preset { encoderOptions.append(("preset", preset)) }
         if let tune = settings.tune { encoderOptions.append(("tune", tune)) }
         if let crf = settings.crf { encoderOptions.append(("crf", String(crf))) }
@@ -101,23 +92,14 @@ public final class MediaSink: FrameSink {
             enc.pointee.thread_type = FF_THREAD_SLICE
             encoderOptions.append(("x264-params", lean.parameters))
         }
-        var dict: OpaquePointer?
-        defer { av_dict_free(&dict) }
-        for (key, value) in encoderOptions { av_dict_set(&dict, key, value, 0) }
-
-        let encOpened = avcodec_open2(enc, codec, &dict)
-        guard encOpened >= 0 else {
-            Self.release(ctx, enc)
-            let tried = encoderOptions.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
-            throw .invalidEncoderOption(name: settings.codec, value: "\(tried) (\(AVResult.message(encOpened)))")
+        let opened = encoder.open(options: encoderOptions)
+        guard opened.code >= 0 else {
+            let tried = encoderOptions.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            throw .invalidEncoderOption(name: settings.codec, value: "\(tried) (\(AVResult.message(opened.code)))")
         }
-        if let leftover = av_dict_get(dict, "", nil, AV_DICT_IGNORE_SUFFIX) {
-            let key = String(cString: leftover.pointee.key), value = String(cString: leftover.pointee.value)
-            Self.release(ctx, enc)
-            throw .invalidEncoderOption(name: key, value: value)
-        }
+        if let unused = opened.unused { throw .invalidEncoderOption(name: unused.key, value: unused.value) }
 
-        guard let vs = avformat_new_stream(ctx, nil) else { fatalError("avformat_new_stream: out of memory") }
+        let vs = output.addStream()
         videoStream = vs
         avcodec_parameters_from_context(vs.pointee.codecpar, enc)
         vs.pointee.time_base = timeBase
@@ -125,21 +107,20 @@ public final class MediaSink: FrameSink {
 
         if let audio {
             if Self.muxer(oformat, accepts: audio, besides: vs.pointee.codecpar) {
-                guard let st = avformat_new_stream(ctx, nil) else { fatalError("avformat_new_stream: out of memory") }
+                let st = output.addStream()
                 avcodec_parameters_copy(st.pointee.codecpar, audio.parameters)
                 st.pointee.codecpar.pointee.codec_tag = 0
                 st.pointee.time_base = audio.timeBase
                 audioStream = st
             } else {
-                warnings.append("audio (\(audio.codec), \(audio.sampleRate) Hz) dropped: the \(String(cString: oformat.pointee.name)) container cannot carry it")
+                warnings.append("audio (\(audio.codec), \(audio.sampleRate) Hz) dropped: the \(containerName) container cannot carry it")
             }
         }
+        let ctx = output.pointer
         for (key, value) in settings.metadata { av_dict_set(&ctx.pointee.metadata, key, value, 0) }
 
-        if oformat.pointee.flags & AVFMT_NOFILE == 0 {
-            let opened = avio_open(&ctx.pointee.pb, url, AVIO_FLAG_WRITE)
-            if opened < 0 { throw .cannotOpenOutput(path, reason: AVResult.message(opened)) }
-        }
+        let fileOpened = output.openFile(url)
+        if fileOpened < 0 { throw .cannotOpenOutput(path, reason: AVResult.message(fileOpened)) }
         var muxerOptions: OpaquePointer?
         defer { av_dict_free(&muxerOptions) }
         var movFlags: [String] = []
@@ -148,22 +129,21 @@ public final class MediaSink: FrameSink {
         if !movFlags.isEmpty { av_dict_set(&muxerOptions, "movflags", movFlags.joined(separator: "+"), 0) }
         let header = avformat_write_header(ctx, &muxerOptions)
         if header < 0 {
-            throw .cannotOpenOutput(path, reason: Self.describeHeaderFailure(header, container: containerName, codec: codec,
+            throw .cannotOpenOutput(path, reason: Self.describeHeaderFailure(header, container: containerName, codec: encoder.codecName,
                                                                           seekable: ctx.pointee.pb.map { $0.pointee.seekable != 0 } ?? true))
         }
         headerWritten = true
     }
 
-    // Also runs when init throws after every property is set: it closes (and removes) whatever was opened.
-    // A sink dropped without finish() belongs to a job that did not succeed.
+    // Also runs when init throws after every property is set: it removes whatever was written. A sink dropped
+    // without finish() belongs to a job that did not succeed. `output` and `encoder` free themselves afterwards.
     deinit {
         if headerWritten {
             discard()
         } else {
-            closeFile()
+            output.closeFile()
             staged?.discard()
         }
-        Self.release(output, encoder)
     }
 
     public func write(_ frame: VideoFrame) throws(StreamError) {
@@ -171,13 +151,14 @@ public final class MediaSink: FrameSink {
         // A reference of our own: the same decoded picture may be sent twice (frame-rate conversion).
         guard let ref = av_frame_clone(picture.pointer) else { fatalError("av_frame_clone: out of memory") }
         let owned = AVFrameBox(adopting: ref)
-        var pts = av_rescale_q(frame.pts, frame.timeBase, encoder.pointee.time_base) - Self.ticks(startTime, encoder.pointee.time_base)
+        var pts = av_rescale_q(frame.pts, frame.timeBase, encoder.pointer.pointee.time_base)
+            - Self.ticks(startTime, encoder.pointer.pointee.time_base)
         if let last = lastPts, pts <= last { pts = last + 1 }
         lastPts = pts
         owned.pointer.pointee.pts = pts
         owned.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
         videoEnd = max(videoEnd, frame.time + frameDuration)
-        try AVResult.check(avcodec_send_frame(encoder, owned.pointer), "encoding frame \(frame.index)")
+        try AVResult.check(avcodec_send_frame(encoder.pointer, owned.pointer), "encoding frame \(frame.index)")
         try drainEncoder()
         try flushAudio(before: videoEnd)
         framesWritten += 1
@@ -193,15 +174,15 @@ public final class MediaSink: FrameSink {
         finished = true
         var firstError: StreamError?
         do {
-            try AVResult.check(avcodec_send_frame(encoder, nil), "flushing the encoder")
+            try AVResult.check(avcodec_send_frame(encoder.pointer, nil), "flushing the encoder")
             try drainEncoder()
             try flushAudio(before: complete ? .infinity : videoEnd)
         } catch {
             firstError = error
         }
         pendingAudio.removeAll()
-        let trailer = av_write_trailer(output)
-        closeFile()
+        let trailer = av_write_trailer(output.pointer)
+        output.closeFile()
         do throws(StreamError) {
             if let firstError { throw firstError }
             try AVResult.check(trailer, "finishing \(name)")
@@ -227,22 +208,18 @@ public final class MediaSink: FrameSink {
         guard !finished else { return }
         finished = true
         pendingAudio.removeAll()
-        closeFile()
+        output.closeFile()
         staged.discard()
-    }
-
-    private func closeFile() {
-        if output.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 { avio_closep(&output.pointee.pb) }
     }
 
     private func drainEncoder() throws(StreamError) {
         while true {
-            let received = avcodec_receive_packet(encoder, packet.pointer)
+            let received = avcodec_receive_packet(encoder.pointer, packet.pointer)
             if received == CFF_AVERROR_EAGAIN || received == CFF_AVERROR_EOF { return }
             try AVResult.check(received, "encoding")
-            av_packet_rescale_ts(packet.pointer, encoder.pointee.time_base, videoStream.pointee.time_base)
+            av_packet_rescale_ts(packet.pointer, encoder.pointer.pointee.time_base, videoStream.pointee.time_base)
             packet.pointer.pointee.stream_index = videoStream.pointee.index
-            try AVResult.check(av_interleaved_write_frame(output, packet.pointer), "writing \(name)")
+            try AVResult.check(av_interleaved_write_frame(output.pointer, packet.pointer), "writing \(name)")
         }
     }
 
@@ -260,7 +237,7 @@ public final class MediaSink: FrameSink {
             av_packet_rescale_ts(p, next.timeBase, audioStream.pointee.time_base)
             p.pointee.stream_index = audioStream.pointee.index
             p.pointee.pos = -1
-            try AVResult.check(av_interleaved_write_frame(output, p), "writing audio to \(name)")
+            try AVResult.check(av_interleaved_write_frame(output.pointer, p), "writing audio to \(name)")
         }
     }
 
@@ -275,44 +252,28 @@ public final class MediaSink: FrameSink {
                               besides video: UnsafeMutablePointer<AVCodecParameters>) -> Bool {
         if avformat_query_codec(oformat, audio.parameters.pointee.codec_id, FF_COMPLIANCE_NORMAL) == 0 { return false }
         if oformat.pointee.flags & AVFMT_NOFILE != 0 { return true }
-        var trialOptional: UnsafeMutablePointer<AVFormatContext>?
-        guard avformat_alloc_output_context2(&trialOptional, oformat, nil, nil) >= 0, let trial = trialOptional else { return false }
-        defer { avformat_free_context(trial) }
-        guard let v = avformat_new_stream(trial, nil), let a = avformat_new_stream(trial, nil) else { return false }
+        guard let trial = OutputContext(oformat) else { return false }
+        let v = trial.addStream(), a = trial.addStream()
         avcodec_parameters_copy(v.pointee.codecpar, video)
         v.pointee.time_base = AVRational(num: 1, den: 90000)
         avcodec_parameters_copy(a.pointee.codecpar, audio.parameters)
         a.pointee.codecpar.pointee.codec_tag = 0
         a.pointee.time_base = audio.timeBase
-        guard avio_open_dyn_buf(&trial.pointee.pb) >= 0 else { return false }
-        defer {
-            var buffer: UnsafeMutablePointer<UInt8>?
-            avio_close_dyn_buf(trial.pointee.pb, &buffer)
-            av_free(buffer)
-            trial.pointee.pb = nil
-        }
-        return avformat_write_header(trial, nil) >= 0
+        return trial.writesHeaderToMemory()
     }
 
     /// Why the muxer refused to start, in the user's terms: the usual causes are a container that cannot take
     /// the codec and an MP4 (which is finished by seeking back) written to a pipe.
-    private static func describeHeaderFailure(_ code: Int32, container: String, codec: UnsafePointer<AVCodec>,
+    private static func describeHeaderFailure(_ code: Int32, container: String, codec codecName: String,
                                               seekable: Bool) -> String {
         let message = AVResult.message(code)
         guard code == cff_averror(EINVAL) else { return message }
         if !seekable && fragmentableFormats.contains(container) {
             return "\(container) needs a seekable file; on a pipe use --fragmented, -f mpegts or -f matroska"
         }
-        let codecName = String(cString: avcodec_get_name(codec.pointee.id))
         return "the \(container) container refused \(codecName) video (\(message)); use .mp4 .mkv .mov .ts .flv or .nut"
     }
 
     /// Muxers that write fragmented MP4/MOV (`movflags frag_keyframe`).
     private static let fragmentableFormats: Set<String> = ["mp4", "mov", "ipod", "ismv", "3gp", "3g2", "psp", "f4v"]
-
-    private static func release(_ ctx: UnsafeMutablePointer<AVFormatContext>, _ enc: UnsafeMutablePointer<AVCodecContext>) {
-        var encoder: UnsafeMutablePointer<AVCodecContext>? = enc
-        avcodec_free_context(&encoder)
-        avformat_free_context(ctx)
-    }
 }

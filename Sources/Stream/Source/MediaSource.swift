@@ -45,7 +45,7 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
     public let rotation: FrameRotation
 
     private let input: InputContext
-    private let decoder: UnsafeMutablePointer<AVCodecContext>
+    private let decoder: CodecContext
     private let videoIndex: Int32
     private let audioIndex: Int32
     private let streamTimeBase: AVRational
@@ -85,8 +85,8 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
         videoIndex = index
         streamTimeBase = stream.pointee.time_base
 
-        guard let dec = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
-        decoder = dec
+        decoder = CodecContext(codec)
+        let dec = decoder.pointer
         avcodec_parameters_to_context(dec, stream.pointee.codecpar)
         dec.pointee.thread_count = Int32(options.threads)
         // Frame threads each hold pictures of their own: at 4K and up that is ~100 MB more (8K H.264, 2 threads:
@@ -94,10 +94,8 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
         let large = Int(dec.pointee.width) * Int(dec.pointee.height) >= 3840 * 2160
         dec.pointee.thread_type = large ? FF_THREAD_SLICE : FF_THREAD_FRAME | FF_THREAD_SLICE
         dec.pointee.pkt_timebase = stream.pointee.time_base
-        let opened = avcodec_open2(dec, codec, nil)
+        let opened = decoder.open().code
         if opened < 0 {
-            var toFree: UnsafeMutablePointer<AVCodecContext>? = dec
-            avcodec_free_context(&toFree)
             throw .ffmpeg(operation: "opening the \(String(cString: codec.pointee.name)) decoder", message: AVResult.message(opened))
         }
 
@@ -159,11 +157,6 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
             colorSpace: params.color_space.rawValue)
     }
 
-    deinit {
-        var dec: UnsafeMutablePointer<AVCodecContext>? = decoder
-        avcodec_free_context(&dec)
-    }
-
     public func stop() { input.interrupt.raise() }
 
     public func nextFrame() throws(StreamError) -> VideoFrame? {
@@ -202,7 +195,7 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
     private func decodeNext() throws(StreamError) -> (decoded: Decoded, pts: Int64)? {
         while !decoderDrained {
             let frame = AVFrameBox()
-            let received = avcodec_receive_frame(decoder, frame.pointer)
+            let received = avcodec_receive_frame(decoder.pointer, frame.pointer)
             if received >= 0 {
                 let pts = timestamp(of: frame)
                 let picture = rotation == .none ? frame : try converter.upright(frame, rotation: rotation)
@@ -234,12 +227,12 @@ public final class MediaSource: FrameSource, @unchecked Sendable {
                     readWarning = AVResult.message(read)
                 }
                 inputEnded = true
-                avcodec_send_packet(decoder, nil)
+                avcodec_send_packet(decoder.pointer, nil)
                 return
             }
             let index = packet.pointer.pointee.stream_index
             if index == videoIndex {
-                let sent = avcodec_send_packet(decoder, packet.pointer)
+                let sent = avcodec_send_packet(decoder.pointer, packet.pointer)
                 av_packet_unref(packet.pointer)
                 if sent < 0 && sent != CFF_AVERROR_EAGAIN { corruptPackets += 1 }
                 return

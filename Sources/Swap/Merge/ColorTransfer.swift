@@ -34,36 +34,6 @@ extension ColorTransfer {
     public static let recolourThreshold: Float = 1 / 255
 }
 
-/// Mask-weighted first and second moments of a pixel quantity.
-struct WeightedMoments<V: SIMD & Sendable>: Sendable where V.Scalar == Float {
-    var weight: Double = 0
-    var sum = SIMD3<Double>.zero
-    /// Σ w·v², and Σ w·(v.x·v.y, v.x·v.z, v.y·v.z).
-    var squares = SIMD3<Double>.zero
-    var products = SIMD3<Double>.zero
-
-    @inline(__always)
-    mutating func add(_ v: SIMD3<Float>, weight w: Float, full: Bool) {
-        let d = SIMD3<Double>(v), wd = Double(w)
-        weight += wd
-        let wv = wd * d
-        sum += wv
-        squares += wv * d
-        if full { products += SIMD3(wv.x, wv.x, wv.y) * SIMD3(d.y, d.z, d.z) }
-    }
-
-    var mean: SIMD3<Double> { weight > 0 ? sum / weight : .zero }
-
-    /// Covariance, row-major 3×3.
-    var covariance: [Double] {
-        guard weight > 0 else { return [Double](repeating: 0, count: 9) }
-        let m = mean
-        let sq = squares / weight - m * m
-        let pr = products / weight - SIMD3(m.x * m.y, m.x * m.z, m.y * m.z)
-        return [sq.x, pr.x, pr.y, pr.x, sq.y, pr.z, pr.y, pr.z, sq.z]
-    }
-}
-
 /// Visits every `step`-th pixel of every `step`-th row whose mask value is above `threshold`:
 /// `body(pixelIndex, maskValue)`, within the mask's bounding box.
 @inline(__always)

@@ -6,7 +6,7 @@ import Stream
 /// recoloured pixels under the mask get the reference's mean and covariance.
 enum LinearColorTransfer {
     static func apply(to image: inout RGBImage, reference: RGBImage, mask: AlphaMask) {
-        var source = WeightedMoments<SIMD3<Float>>(), target = WeightedMoments<SIMD3<Float>>()
+        var source = WeightedMoments(), target = WeightedMoments()
         image.pixels.withUnsafeBufferPointer { src in
             reference.pixels.withUnsafeBufferPointer { ref in
                 forEachMasked(mask, above: ColorTransfer.statisticsThreshold) { i, w in

@@ -12,7 +12,7 @@ enum ReinhardTransfer {
 
     static func apply(to image: inout RGBImage, reference: RGBImage, mask: AlphaMask) {
         let lab = LabColor()
-        var source = WeightedMoments<SIMD3<Float>>(), target = WeightedMoments<SIMD3<Float>>()
+        var source = WeightedMoments(), target = WeightedMoments()
         image.pixels.withUnsafeBufferPointer { src in
             reference.pixels.withUnsafeBufferPointer { ref in
                 forEachMasked(mask, above: ColorTransfer.statisticsThreshold, step: statisticsStep) { i, w in
@@ -22,13 +22,9 @@ enum ReinhardTransfer {
             }
         }
         guard source.weight > 0 else { return }
-        let cs = source.covariance, ct = target.covariance
-        let sdS = SIMD3(cs[0], cs[4], cs[8]).squareRoot(), sdT = SIMD3(ct[0], ct[4], ct[8]).squareRoot()
-        let gain = SIMD3<Float>(sdT / (sdS + 1e-6)).clamped(lowerBound: SIMD3(repeating: gainRange.lowerBound),
-                                                            upperBound: SIMD3(repeating: gainRange.upperBound))
-        let offset = SIMD3<Float>(target.mean) - SIMD3<Float>(source.mean) * gain
+        let map = ReinhardMapping(from: ChannelStatistics(source), to: ChannelStatistics(target), gainRange: gainRange)
         image.pixels.withUnsafeMutableBufferPointer { dst in
-            lab.transform(dst.baseAddress!, mask: mask, above: ColorTransfer.recolourThreshold, gain: gain, offset: offset)
+            lab.transform(dst.baseAddress!, mask: mask, above: ColorTransfer.recolourThreshold, gain: map.gain, offset: map.offset)
         }
     }
 }

@@ -3,7 +3,8 @@ import Stream
 
 /// Assembles the face-swap stages in pipeline order — analyse (detect, landmarks, track), hands (near faces, for
 /// occlusion), swap (align, swap, smooth, merge), label — from plain settings, so that commands only parse options.
-/// `run`, `bench` and the control panel build their stages here; `detect` uses ``analysisStage()``.
+/// `run`, `bench` and the control panel build their stages here; `detect` uses ``analysisStage()``,
+/// ``handStage(area:shape:)`` and ``alignmentPreviewStage()``.
 public struct FaceSwapPipeline: Sendable {
     /// Where the new face comes from.
     public enum NewFace: Sendable {
@@ -25,7 +26,8 @@ public struct FaceSwapPipeline: Sendable {
     public var occlusion: HandShape? = HandShape()
     /// Temporal smoothing of the swapped faces; nil = off.
     public var temporalSmoothing: TemporalFaceSmoother.Options?
-    /// A side-by-side PNG (source | aligned | swapped | merged) of the first frame with a face.
+    /// A side-by-side PNG of the first frame with a face: source | aligned | swapped | merged for the swap,
+    /// source | each aligned crop for ``alignmentPreviewStage()``.
     public var previewPath: String?
     /// A visible label burned into every frame.
     public var label: String?
@@ -81,6 +83,12 @@ public struct FaceSwapPipeline: Sendable {
     public func handStage(area: HandSearchArea, shape: HandShape?) throws -> HandTrackingStage {
         HandTrackingStage(detector: try PalmDetector(locator: locator), landmarker: try HandLandmarker(locator: locator),
                           area: area, shape: shape)
+    }
+
+    /// The stage that writes the first analysed frame's aligned crops to ``previewPath`` (`detect --preview`), cut
+    /// with ``alignment``; nil without a preview path.
+    public func alignmentPreviewStage() -> AlignmentPreviewStage? {
+        previewPath.map { AlignmentPreviewStage(alignment: alignment, preview: FacePreview(path: $0)) }
     }
 
     private func analysisStage(landmarker: FaceLandmarker) throws -> FaceAnalysisStage {

@@ -140,7 +140,7 @@ public final class FaceSwapStage: FrameProcessor {
                                                                       swapped: shown.swapped)
         }
         if let shown, let preview {
-            try preview.write(source: original, aligned: shown.aligned, swapped: shown.swapped, merged: output)
+            try preview.write([("source", original), ("aligned", shown.aligned), ("swapped", shown.swapped), ("merged", output)])
             self.preview = nil
         }
     }

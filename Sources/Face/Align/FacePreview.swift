@@ -1,7 +1,8 @@
 import Imaging
 import Stream
 
-/// A one-frame side-by-side picture — source | aligned | swapped | merged — written as PNG (`--preview out.png`).
+/// A one-frame picture of titled panels side by side, written as PNG (`--preview out.png`): `run` shows
+/// source | aligned | swapped | merged, `detect` the source and each face's aligned crop.
 public struct FacePreview: Sendable {
     public let path: String
     /// Height of each panel in pixels.
@@ -11,10 +12,9 @@ public struct FacePreview: Sendable {
         self.path = path
     }
 
-    func write(source: RGBImage, aligned: RGBImage, swapped: RGBImage, merged: RGBImage) throws {
-        let sheet = Self.sideBySide([source, aligned, swapped, merged], titles: ["source", "aligned", "swapped", "merged"],
-                                    height: panelHeight)
-        try PNGEncoder.write(sheet, to: path)
+    /// Writes `panels` side by side (see ``sideBySide(_:titles:height:)``).
+    package func write(_ panels: [(title: String, image: RGBImage)]) throws {
+        try PNGEncoder.write(Self.sideBySide(panels.map(\.image), titles: panels.map(\.title), height: panelHeight), to: path)
     }
 
     /// `images` scaled to `height` and put side by side, each with its title (also the control panel's stages view).
