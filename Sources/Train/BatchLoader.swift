@@ -26,6 +26,13 @@ struct TrainingBatch: Sendable {
         } random: { body in var r = RandomSource(seed: 0); body(&r) }
     }
 
+    /// Every face of `data` in order, repeated to fill `batch` (held-out evaluation; unaugmented).
+    static func cycling(data: TrainingData, batch: Int) -> TrainingBatch {
+        TrainingBatch(iteration: 0, data: data, batch: batch, augmentation: .none) { set, i in
+            i % set.count
+        } random: { body in var r = RandomSource(seed: 0); body(&r) }
+    }
+
     private init(iteration: Int, data: TrainingData, batch: Int, augmentation: AugmentationSettings,
                  pick: (_ set: [FaceSample], _ index: Int) -> Int,
                  random: ((inout RandomSource) -> Void) -> Void) {

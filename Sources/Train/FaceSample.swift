@@ -45,8 +45,12 @@ struct FaceSample: Sendable {
 
 /// Both identities' faces, loaded once for a training run.
 struct TrainingData: Sendable {
+    /// The faces trained on.
     let source: [FaceSample]
     let destination: [FaceSample]
+    /// Faces never trained on, for the held-out reconstruction figure (see ``HeldOutFaces``).
+    let heldOutSource: [FaceSample]
+    let heldOutDestination: [FaceSample]
     let resolution: Int
     /// How both facesets were cut, at the training resolution; nil for faces given in memory.
     let alignment: FaceAlignment?
@@ -61,18 +65,27 @@ struct TrainingData: Sendable {
             throw .invalidConfiguration("the src and dst facesets were cut differently (dst: "
                 + "\(differences.joined(separator: ", "))): extract both with the same alignment")
         }
-        self.source = source
-        self.destination = destination
+        (self.source, heldOutSource) = HeldOutFaces.split(source)
+        (self.destination, heldOutDestination) = HeldOutFaces.split(destination)
         self.resolution = resolution
         alignment = sourceAlignment
     }
 
-    init(source: [FaceSample], destination: [FaceSample]) {
+    init(source: [FaceSample], destination: [FaceSample], heldOutSource: [FaceSample] = [],
+         heldOutDestination: [FaceSample] = []) {
         self.source = source
         self.destination = destination
+        self.heldOutSource = heldOutSource
+        self.heldOutDestination = heldOutDestination
         resolution = source[0].resolution
         alignment = nil
     }
+
+    /// Whether both identities have held-out faces.
+    var hasHeldOut: Bool { !heldOutSource.isEmpty && !heldOutDestination.isEmpty }
+
+    /// The held-out faces as a data set of their own.
+    var heldOut: TrainingData { TrainingData(source: heldOutSource, destination: heldOutDestination) }
 
     /// The faceset's faces resampled to `resolution`, and its alignment at that resolution.
     static func load(_ directory: URL, resolution: Int) throws(TrainError) -> ([FaceSample], FaceAlignment) {
