@@ -24,8 +24,9 @@ import Stream
         #expect(scorer.ssim(face: b, target: a, mask: mask) < 0.2)
     }
 
-    /// Held-out SSIM lands in the loss CSV every `previewEvery` iterations and improves with training; a second
-    /// run with the same seed and a target stops at the first evaluation that reaches it.
+    /// Held-out SSIM lands in the loss CSV every `previewEvery` iterations; a second run with the same seed and a
+    /// target stops at the first evaluation that reaches it. (On the fixture's eight tiny training crops the model
+    /// memorises rather than generalises, so the held-out figure need not rise here; see the next test.)
     @Test func heldOutFigureAndTarget() throws {
         let sets = try TrainingFixtures.facesets(count: 10)
         defer { try? FileManager.default.removeItem(at: sets.directory) }
@@ -43,7 +44,7 @@ import Stream
         #expect(scored.map { Int($0[0])! } == [10, 20, 30, 40, 50, 60])
         let worst = scored.map { min(Double($0[3])!, Double($0[4])!) }
         #expect(worst.allSatisfy { $0 > -1 && $0 <= 1 })
-        #expect(worst.last! > worst.first!, "held-out SSIM \(worst)")
+        #expect(Set(worst).count > 1, "held-out SSIM \(worst)")
 
         // The first evaluation past the middle one's figure is where a run targeting it must stop.
         let target = worst[2] - 1e-4
@@ -56,6 +57,24 @@ import Stream
         #expect(last.iteration == stopAt && stopAt < 60)
         #expect(second.heldOutScore!.worst >= target)
         #expect(etas.last! == 0)
+    }
+
+    /// With the trained faces themselves as the "held-out" set, the figure must rise as the loss falls.
+    @Test func figureRisesOnTrainedFaces() throws {
+        let sets = try TrainingFixtures.facesets(count: 6)
+        defer { try? FileManager.default.removeItem(at: sets.directory) }
+        let r = TrainingFixtures.resolution
+        let src = try TrainingData.load(sets.src, resolution: r).0, dst = try TrainingData.load(sets.dst, resolution: r).0
+        let data = TrainingData(source: src, destination: dst, heldOutSource: src, heldOutDestination: dst)
+        var options = TrainingFixtures.options(sets)
+        options.previewEvery = 30
+        options.iterations = 90
+        let trainer = try Trainer(options: options, data: data)
+        var scores: [Double] = []
+        _ = try trainer.run(stop: StopRequest()) { p in
+            if p.iteration % 30 == 0, let s = p.heldOut { scores.append(s.worst) }
+        }
+        #expect(scores.count == 3 && scores.last! > scores.first! + 0.02, "SSIM on trained faces \(scores)")
     }
 
     @Test func targetNeedsHeldOutFacesAndARange() throws {
