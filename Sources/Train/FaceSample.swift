@@ -10,6 +10,9 @@ struct FaceSample: Sendable {
     let pixels: [Float]
     /// `resolution²`, 1 inside the face hull.
     let mask: [Float]
+    /// `resolution²`, 1 over the eyes and the mouth (FaceMesh landmarks; all zero for other landmark sets), for
+    /// the loss's eyes-and-mouth priority.
+    let priority: [Float]
     /// Per-channel mean and standard deviation in YCbCr inside the mask (for colour transfer).
     let colourMean: SIMD3<Float>
     let colourDeviation: SIMD3<Float>
@@ -24,6 +27,8 @@ struct FaceSample: Sendable {
         let mask = points.count >= 3 ? Self.hullMask(points, resolution: resolution) : Self.ellipseMask(resolution: resolution)
         self.pixels = pixels
         self.mask = mask
+        priority = points.count == FaceMeshTopology.pointCount ? Self.eyesAndMouthMask(points, resolution: resolution)
+            : [Float](repeating: 0, count: resolution * resolution)
         (colourMean, colourDeviation) = ColourTransfer.statistics(pixels, mask: mask)
     }
 
@@ -32,6 +37,19 @@ struct FaceSample: Sendable {
         // The rasteriser centres pixel (i, j) on (i, j); landmarks put it at (i + 0.5, j + 0.5).
         PolygonRasterizer.fill(ConvexHull.of(points).map { $0 - 0.5 }, width: resolution, height: resolution).values
     }
+
+    /// The union of the eyes' and the outer lips' hulls (FaceMesh indices).
+    static func eyesAndMouthMask(_ points: [SIMD2<Float>], resolution: Int) -> [Float] {
+        var union = [Float](repeating: 0, count: resolution * resolution)
+        for part in [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye, outerLips] {
+            let area = hullMask(part.map { points[$0] }, resolution: resolution)
+            for i in union.indices { union[i] = max(union[i], area[i]) }
+        }
+        return union
+    }
+
+    /// MediaPipe FaceMesh's outer lip ring.
+    static let outerLips = [61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146]
 
     static func ellipseMask(resolution: Int) -> [Float] {
         let c = Float(resolution) / 2

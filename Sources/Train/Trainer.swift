@@ -55,7 +55,8 @@ public final class Trainer {
         NeuralRuntime.setBLASThreadCount(options.threads)
         model = makeTrainingModel(options.config, batch: options.batch, threads: options.threads)
         optimizer = AdamOptimizer(parameters: model.parameters, settings: .init(learningRate: options.learningRate))
-        loss = SwapLoss(resolution: options.config.resolution, batch: options.batch, threads: options.threads)
+        loss = SwapLoss(resolution: options.config.resolution, batch: options.batch, threads: options.threads,
+                        priorityWeight: options.eyesMouthPriority ? SwapLoss.eyesAndMouthWeight : 0)
         let fm = FileManager.default
         if options.resume {
             let file = try SafetensorsFile.read(options.output)
@@ -104,7 +105,9 @@ public final class Trainer {
 
     func train(on batch: TrainingBatch) -> LossValues {
         let reconstruction = batch.input.withUnsafeBufferPointer { model.forward($0.baseAddress!) }
-        let losses = loss.evaluate(reconstruction, target: batch.target, mask: batch.mask)
+        let losses = batch.priority.withUnsafeBufferPointer { priority in
+            loss.evaluate(reconstruction, target: batch.target, mask: batch.mask, priority: priority.baseAddress)
+        }
         model.backward(faceGradient: loss.faceGradient.baseAddress, maskGradient: loss.maskGradient.baseAddress)
         optimizer.update(threads: options.threads, learningRateScale: learningRateScale)
         return losses

@@ -26,6 +26,8 @@ public struct TrainingOptions: Sendable {
     /// Ramp the learning rate up linearly over this many iterations (0: none), as DeepFaceLab's users do to keep
     /// Adam's first, noisy steps from wrecking a reused model.
     public var warmupIterations = 0
+    /// Weight errors on the eyes and mouth (DeepFaceLab's `eyes_mouth_prio`; needs FaceMesh facesets).
+    public var eyesMouthPriority = false
     /// Start a new model from these parts of an existing one.
     public var reuse: ModelReuse?
     public var augmentation = AugmentationSettings()

@@ -64,6 +64,9 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("With --from: the parts to reuse, comma-separated.", valueName: "encoder,inter,decoder"))
     var keep = "encoder,inter,decoder"
 
+    @Flag(name: .customLong("eyes-mouth-priority"), help: "Weight reconstruction errors on the eyes and mouth (sharper eyes, moving lips).")
+    var eyesMouthPriority = false
+
     @Flag(help: "Continue training the model at --output.")
     var resume = false
 
@@ -134,6 +137,7 @@ struct Train: ParsableCommand {
         options.threads = threads
         options.untilSSIM = untilSSIM
         options.warmupIterations = warmup
+        options.eyesMouthPriority = eyesMouthPriority
         if let from { options.reuse = ModelReuse(model: URL(fileURLWithPath: from), parts: try keptParts()) }
 
         let trainer = try Trainer(options: options)
