@@ -42,6 +42,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -79,10 +81,20 @@ let package = Package(
         .target(name: "Swap", dependencies: ["Stream", "Imaging", "Neural", "Face"], swiftSettings: kernelFlags + optimizedInDebug),
         .target(name: "Train", dependencies: ["Stream", "Imaging", "Neural", "Face", "Swap"],
                 swiftSettings: kernelFlags + optimizedInDebug),
+        // The live control panel (`run --control`): an HTTP server on its own threads, and the page it serves.
+        .target(
+            name: "Control",
+            dependencies: [
+                "Stream", "Imaging", "Face", "Swap",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            resources: [.copy("Resources/panel")]
+        ),
         .executableTarget(
             name: "LiveCLI",
             dependencies: [
-                "Stream", "Neural", "Face", "Swap", "Train",
+                "Stream", "Neural", "Face", "Swap", "Train", "Control",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -11,14 +11,30 @@ public final class FaceAnalysisStage: FrameProcessor {
     private let detector: FaceDetector
     private let landmarker: FaceLandmarker
     private var tracker: FaceTracker
+    private let liveOptions: LiveOptions?
+    private var liveGeneration = 0
 
-    public init(detector: FaceDetector, landmarker: FaceLandmarker, tracker: FaceTracker) {
+    /// Options changed while the stage runs (the control panel's): called once per frame, before any work, with
+    /// the generation the stage last saw; it updates `detector` and `tracker` (and the generation) only when
+    /// newer options exist, and says whether it did.
+    public typealias LiveOptions = @Sendable (_ generation: inout Int, _ detector: inout FaceDetector.Options,
+                                              _ tracker: inout FaceTracker.Options) -> Bool
+
+    public init(detector: FaceDetector, landmarker: FaceLandmarker, tracker: FaceTracker, liveOptions: LiveOptions? = nil) {
         self.detector = detector
         self.landmarker = landmarker
         self.tracker = tracker
+        self.liveOptions = liveOptions
     }
 
     public func process(_ frame: VideoFrame) throws {
+        if let liveOptions {
+            var detectorOptions = detector.options, trackerOptions = tracker.options
+            if liveOptions(&liveGeneration, &detectorOptions, &trackerOptions) {
+                detector.options = detectorOptions
+                tracker.options = trackerOptions
+            }
+        }
         let image = try frame.image
         var candidates: [FaceCandidate] = []
         var lost = false

@@ -38,7 +38,14 @@ public struct FaceTracker: Sendable {
         var missed = 0
     }
 
-    public var options: Options
+    /// Changing the landmark smoothing restarts every track's filter with the new settings (the control panel
+    /// changes it while running); the other options take effect from the next update.
+    public var options: Options {
+        didSet {
+            guard options.smoothing != oldValue.smoothing else { return }
+            for i in tracks.indices { tracks[i].smoother = LandmarkSmoother(options: options.smoothing) }
+        }
+    }
     private var tracks: [Track] = []
     private var nextID = 0
     private var lastDetectionFrame: Int?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import Foundation
 import Stream
 import Swap
@@ -14,6 +15,7 @@ struct Bench: ParsableCommand {
     @OptionGroup(title: "Faces") var tracking: FaceTrackingOptions
     @OptionGroup(title: "Alignment") var alignment: AlignmentOptions
     @OptionGroup(title: "Swap and blend") var swap: SwapOptions
+    @OptionGroup(title: "Live control panel") var control: ControlOptions
 
     @Option(name: [.customShort("o"), .long], help: "Also write the output here (default: encode and discard).")
     var output: String?
@@ -42,8 +44,11 @@ struct Bench: ParsableCommand {
         job.otherInputs = swapper.inputFiles
         job.otherOutputs = swap.outputFiles + (json.flatMap { $0 == "-" ? nil : [NamedPath("--json", $0)] } ?? [])
         try job.checkOutputs()
-        let (pipeline, newFace) = try FaceSwapPipeline.from(tracking: tracking, alignment: alignment, swapper: swapper,
+        var (pipeline, newFace) = try FaceSwapPipeline.from(tracking: tracking, alignment: alignment, swapper: swapper,
                                                             swap: swap, label: nil)
+        // --control: the cost of the panel is measured on the real pipeline.
+        let server = try control.prepare(&pipeline, job: &job, swapper: swapper, output: destination.output)
+        defer { server?.stop() }
         let stages = try swapper.stages(of: pipeline, newFace: newFace)
         let report = try job.run { _ in stages }
         // With the JSON on stdout, the table goes to stderr.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import Foundation
 import Stream
 import Swap
@@ -15,6 +16,7 @@ struct Run: ParsableCommand {
     @OptionGroup(title: "Faces") var tracking: FaceTrackingOptions
     @OptionGroup(title: "Alignment") var alignment: AlignmentOptions
     @OptionGroup(title: "Swap and blend") var swap: SwapOptions
+    @OptionGroup(title: "Live control panel") var control: ControlOptions
 
     @Flag(name: .customLong("no-tag"), help: "Do not tag the output as altered by facelive (the tag is on by default).")
     var noTag = false
@@ -35,10 +37,12 @@ struct Run: ParsableCommand {
         job.otherOutputs = swap.outputFiles
         try job.checkOutputs()
         // The photo is read before the input is opened, so a bad photo fails fast.
-        let (pipeline, newFace) = try FaceSwapPipeline.from(tracking: tracking, alignment: alignment, swapper: swapper,
+        var (pipeline, newFace) = try FaceSwapPipeline.from(tracking: tracking, alignment: alignment, swapper: swapper,
                                                             swap: swap, label: label)
+        let server = try control.prepare(&pipeline, job: &job, swapper: swapper, output: output.output)
         let stages = try swapper.stages(of: pipeline, newFace: newFace)
         let previewBefore = swap.preview.flatMap(Self.modificationDate)
+        defer { server?.stop() }
         let report = try job.run { _ in stages }
         if let preview = swap.preview, Self.modificationDate(preview) == nil || Self.modificationDate(preview) == previewBefore {
             Terminal.printError("note: no face was swapped, so --preview \(preview) was not written")

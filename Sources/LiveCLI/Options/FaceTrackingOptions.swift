@@ -10,7 +10,7 @@ struct FaceTrackingOptions: ParsableArguments {
     @Option(help: "Detector: short (faces near the camera, webcam framing) or full (small and distant faces).")
     var detector: FaceDetector.Model = .fullRange
 
-    @Option(help: "Detector score threshold (0.1…1).")
+    @Option(help: "Detector score threshold (0…1).")
     var threshold: Float = 0.5
 
     @Option(name: .customLong("detect-every"), help: "Run the detector every N frames (tracking from landmarks in between).")
@@ -38,23 +38,21 @@ struct FaceTrackingOptions: ParsableArguments {
     var smoothBeta: Float?
 
     func validate() throws {
-        // Below 0.1 every anchor is a "face" on any picture: thousands of landmark runs per frame.
-        try OptionRange.check(threshold, "--threshold", 0.1...1)
-        try OptionRange.check(detectEvery, "--detect-every", 1...10_000)
-        if let maxFaces { try OptionRange.check(maxFaces, "--max-faces", 0...1000) }
-        if let smoothMinCutoff { try OptionRange.check(smoothMinCutoff, "--smooth-min-cutoff", 0.001...100, unit: " Hz") }
-        if let smoothBeta { try OptionRange.check(smoothBeta, "--smooth-beta", 0...1000) }
-        _ = try selection()
+        var settings = LiveSwapSettings()
+        try apply(to: &settings, defaultMaxFaces: 1)
+        try settings.validateAsFlags()
         _ = try tileGrid()
     }
 
-    func selection() throws -> FaceSelection {
-        if faces == "all" { return .all }
-        let ids = faces.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !ids.isEmpty, ids.allSatisfy({ ($0 ?? -1) >= 0 }) else {
-            throw ValidationError("--faces takes 'all' or a list of face IDs like 0,2")
-        }
-        return .ids(Set(ids.compactMap { $0 }))
+    /// The live settings these flags set (detection threshold, face selection, landmark smoothing).
+    func apply(to settings: inout LiveSwapSettings, defaultMaxFaces: Int) throws {
+        settings.threshold = threshold
+        do { settings.faces = try FaceSelection(parsing: faces) } catch { throw ValidationError("--\(error)") }
+        settings.maxFaces = maxFaces ?? defaultMaxFaces
+        settings.detectEvery = detectEvery
+        settings.noSmoothing = noSmoothing
+        if let smoothMinCutoff { settings.smoothMinCutoff = smoothMinCutoff }
+        if let smoothBeta { settings.smoothBeta = smoothBeta }
     }
 
     func tileGrid() throws -> TileGrid? {
@@ -74,15 +72,11 @@ struct FaceTrackingOptions: ParsableArguments {
         var pipeline = FaceSwapPipeline()
         pipeline.locator = locator
         pipeline.detectorModel = detector
-        pipeline.detector.scoreThreshold = threshold
         pipeline.detector.tiles = try tileGrid()
-        pipeline.tracker.detectionInterval = detectEvery
-        pipeline.tracker.maxFaces = maxFaces ?? defaultMaxFaces
         pipeline.tracker.sortOrder = sort
-        pipeline.tracker.selection = try selection()
-        pipeline.tracker.smoothing.filter.isEnabled = !noSmoothing
-        if let smoothMinCutoff { pipeline.tracker.smoothing.filter.minCutoff = smoothMinCutoff }
-        if let smoothBeta { pipeline.tracker.smoothing.filter.beta = smoothBeta }
+        var settings = pipeline.liveSettings
+        try apply(to: &settings, defaultMaxFaces: defaultMaxFaces)
+        pipeline.liveSettings = settings
         return pipeline
     }
 }

@@ -46,19 +46,16 @@ struct SwapOptions: ParsableArguments {
     var preview: String?
 
     @Option(help: "What stays in front of the swapped faces: hands (tracked, cut out of every face) or none.")
-    var occlusion: OcclusionChoice = .hands
+    var occlusion: OcclusionMode = .hands
 
     @Option(name: .customLong("occlusion-dilate"), help: ArgumentHelp(
         "Grow the hand cut-out by this many frame pixels (0…64; covers landmark error and motion).", valueName: "PX"))
     var occlusionDilate: Float = 4
 
     func validate() throws {
-        try OptionRange.check(erode, "--erode", -100...100, unit: " px")
-        try OptionRange.check(blur, "--blur", 0...50, unit: " px")
-        try OptionRange.check(opacity, "--opacity", 0...1)
-        try OptionRange.check(relight, "--relight", 0...1)
-        try OptionRange.check(temporalSmoothing, "--temporal-smoothing", 0...0.95)
-        try OptionRange.check(temporalReset, "--temporal-reset", 0.001...10)
+        var settings = LiveSwapSettings()
+        apply(to: &settings)
+        try settings.validateAsFlags()
         try OptionRange.check(occlusionDilate, "--occlusion-dilate", 0...64, unit: " px")
     }
 
@@ -70,30 +67,31 @@ struct SwapOptions: ParsableArguments {
     /// The files this writes (checked against the job's inputs and other outputs).
     var outputFiles: [NamedPath] { preview.map { [NamedPath("--preview", $0)] } ?? [] }
 
-    /// nil when temporal smoothing is off.
-    var temporalSmoothingOptions: TemporalFaceSmoother.Options? {
-        temporalSmoothing > 0 ? TemporalFaceSmoother.Options(strength: temporalSmoothing, resetMotion: temporalReset) : nil
+    /// The live settings these flags set (merge, occlusion and temporal smoothing).
+    func apply(to settings: inout LiveSwapSettings) {
+        settings.erode = erode
+        settings.blur = blur
+        settings.colorTransfer = colorTransfer
+        settings.relight = relight
+        settings.blend = blend
+        settings.keepGlasses = keepGlasses
+        settings.occlusion = occlusion
+        settings.opacity = opacity
+        settings.keepMouth = keepMouth
+        settings.keepEyes = keepEyes
+        settings.temporalSmoothing = temporalSmoothing
+        settings.temporalReset = temporalReset
     }
+}
 
-    var mergerOptions: FaceMerger.Options {
-        var options = FaceMerger.Options()
-        options.erodePixels = erode
-        options.blurSigma = blur
-        options.colorTransfer = colorTransfer
-        options.opacity = opacity
-        options.relighting.strength = relight
-        options.blend = blend
-        options.keepGlasses = keepGlasses
-        options.keepOriginalMouth = keepMouth
-        options.keepOriginalEyes = keepEyes
-        return options
+extension LiveSwapSettings {
+    /// ``validate()`` with the field named as the flag (`--opacity …`), for ArgumentParser.
+    func validateAsFlags() throws {
+        do { try validate() } catch { throw ValidationError("--\(error)") }
     }
 }
 
 extension ColorTransfer: ExpressibleByArgument {}
 extension BlendMode: ExpressibleByArgument {}
 extension GlassesMode: ExpressibleByArgument {}
-
-enum OcclusionChoice: String, ExpressibleByArgument, CaseIterable {
-    case hands, none
-}
+extension OcclusionMode: ExpressibleByArgument {}

@@ -35,9 +35,13 @@ struct SwapperOptions: ParsableArguments {
 
     /// The new face for the pipeline; a model is loaded here, so a bad model fails before the input opens.
     func newFace() throws -> FaceSwapPipeline.NewFace {
-        if let model, isDFM(model) { return .swapper(try DFMSwapper(contentsOf: model, morph: morph)) }
-        if let model { return .swapper(try ModelSwapper(contentsOf: model, direction: swapDirection)) }
+        if let model { return .swapper(try Self.modelSwapper(model, morph: morph, direction: swapDirection)) }
         return .photo(path: face)
+    }
+
+    /// A facelive model (safetensors) or a DeepFaceLive model (.dfm, ONNX) as a swapper.
+    static func modelSwapper(_ path: String, morph: Float? = nil, direction: SwapDirection? = nil) throws -> any FaceSwapper {
+        isDFM(path) ? try DFMSwapper(contentsOf: path, morph: morph) : try ModelSwapper(contentsOf: path, direction: direction)
     }
 }
 
@@ -70,8 +74,9 @@ extension FaceSwapPipeline {
         } else {
             pipeline.alignment = try alignment.alignment(default: FaceAlignment())
         }
-        pipeline.merger = swap.mergerOptions
-        pipeline.temporalSmoothing = swap.temporalSmoothingOptions
+        var settings = pipeline.liveSettings
+        swap.apply(to: &settings)
+        pipeline.liveSettings = settings
         pipeline.occlusion = swap.occlusionShape
         pipeline.previewPath = swap.preview
         pipeline.label = label

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import Foundation
 import Neural
 import Stream
@@ -18,6 +19,10 @@ struct PipelineJob {
     var otherInputs: [NamedPath] = []
     /// Files the job writes besides -o (a preview, a JSON log), checked against the inputs and each other.
     var otherOutputs: [NamedPath] = []
+    /// Watches every written frame for the control panel.
+    var monitor: LiveMonitor?
+    /// Runs once everything is open and Ctrl-C is handled, just before the first frame (starts the control panel).
+    var onStart: (() throws -> Void)?
 
     /// Runs the job; `makeProcessors` gets the opened source's video description.
     @discardableResult
@@ -39,9 +44,17 @@ struct PipelineJob {
             let opened = try SinkFactory.open(output.output, video: source.video, audio: source.audio,
                                               settings: settings, deviceFormat: output.devicePixelFormat)
             // --delay: a jitter buffer between the last stage and the output.
-            sink = output.delay > 0
+            let paced: any FrameSink = output.delay > 0
                 ? PacedSink(wrapping: opened, delay: .milliseconds(output.delay), frameRate: source.video.frameRate)
                 : opened
+            if let monitor {
+                // The control panel's record button: a second file written beside the output.
+                let recorder = RecordingSink(wrapping: paced, video: source.video, audio: source.audio, settings: settings)
+                monitor.attach(recorder: recorder)
+                sink = recorder
+            } else {
+                sink = paced
+            }
         } else {
             sink = NullSink()
         }
@@ -50,7 +63,8 @@ struct PipelineJob {
             maxFrames = min(maxFrames ?? .max, max(1, Int((maxDuration * source.video.frameRate).rounded(.up))))
         }
         let pipeline = Pipeline(source: source, processors: processors, sink: sink,
-                                policy: live ? .live : .lossless, maxFrames: maxFrames)
+                                policy: live ? .live : .lossless, maxFrames: maxFrames, observer: monitor?.observer)
+        monitor?.attach { [pipeline] in pipeline.progress }
 
         let interrupted = InterruptRecord()
         let trap = SignalTrap { [pipeline] signal in
@@ -59,6 +73,7 @@ struct PipelineJob {
         }
         var total = source.video.frameCount
         if let maxFrames { total = min(total ?? maxFrames, maxFrames) }
+        try onStart?()
         let progress = Terminal.isInteractive && !json ? ProgressLine(pipeline: pipeline, totalFrames: total) : nil
         let report: PipelineReport
         do {

@@ -86,6 +86,21 @@ public final class PixelConverter: Sendable {
         return out
     }
 
+    /// Packed RGB → a new frame of `format` at `size` (scaled with swscale), e.g. full-range yuvj420p for JPEG.
+    func frame(from image: RGBImage, format: AVPixelFormat, size: FrameSize) throws(StreamError) -> AVFrameBox {
+        let out = try AVFrameBox(format: format, width: size.width, height: size.height)
+        let key = Key(srcFormat: AV_PIX_FMT_RGB24.rawValue, srcWidth: image.width, srcHeight: image.height,
+                      dstFormat: format.rawValue, dstWidth: size.width, dstHeight: size.height, srcFullRange: true)
+        try withScaler(key) { ctx throws(StreamError) in
+            try image.pixels.withUnsafeBufferPointer { src throws(StreamError) in
+                var srcData: [UnsafePointer<UInt8>?] = [src.baseAddress, nil, nil, nil]
+                var srcStride: [Int32] = [Int32(image.rowBytes), 0, 0, 0]
+                try Self.scale(ctx, srcData: &srcData, srcStrides: &srcStride, height: image.height, into: out.pointer)
+            }
+        }
+        return out
+    }
+
     /// Decoded frame → yuv420p (limited range) at `size`; returns the frame itself when nothing needs doing.
     func yuv420Frame(from frame: AVFrameBox, size: FrameSize) throws(StreamError) -> AVFrameBox {
         let format = frame.pixelFormat
@@ -149,7 +164,7 @@ public final class PixelConverter: Sendable {
         }
         // Same matrix (BT.601) both ways; only the source range varies.
         let coefficients = sws_getCoefficients(SWS_CS_DEFAULT)
-        let dstFull: Int32 = key.dstFormat == AV_PIX_FMT_RGB24.rawValue ? 1 : 0
+        let dstFull: Int32 = key.dstFormat == AV_PIX_FMT_RGB24.rawValue || key.dstFormat == AV_PIX_FMT_YUVJ420P.rawValue ? 1 : 0
         sws_setColorspaceDetails(ctx, coefficients, key.srcFullRange ? 1 : 0, coefficients, dstFull, 0, 1 << 16, 1 << 16)
         return ctx
     }

@@ -34,6 +34,12 @@ public final class Pipeline: @unchecked Sendable {
     private let inFlight: InFlightLimit?
     private let audio = Mutex(Deque<AudioPacket>())
     private let state = Mutex(RunState())
+    private let observer: FrameObserver?
+
+    /// Sees every frame after the sink wrote it, on the sink's thread, with the frame's end-to-end latency and the
+    /// sink's time in seconds (the control panel's live figures and preview). It must return quickly: the next
+    /// frame waits for it.
+    public typealias FrameObserver = @Sendable (_ frame: VideoFrame, _ latency: Double, _ sinkSeconds: Double) -> Void
 
     private struct RunState {
         var progress = PipelineProgress()
@@ -51,10 +57,12 @@ public final class Pipeline: @unchecked Sendable {
     ///   - queueCapacity: frames that may wait between two stages (live input always uses 1 at ingress).
     ///   - queueBytes: what the frames between decoder and output may take together (lossless runs): at large
     ///     sizes (8K frames are 100 MB as RGB) fewer frames are in flight, down to one, so memory stays bounded.
+    ///   - observer: sees each frame once it is written.
     public init(source: any FrameSource, processors: [any FrameProcessor] = [], sink: any FrameSink,
                 policy: PipelinePolicy, maxFrames: Int? = nil, queueCapacity: Int = 2,
-                queueBytes: Int = Pipeline.defaultQueueBytes) {
+                queueBytes: Int = Pipeline.defaultQueueBytes, observer: FrameObserver? = nil) {
         self.source = source
+        self.observer = observer
         self.processors = processors
         self.sink = sink
         self.policy = policy
@@ -208,7 +216,8 @@ public final class Pipeline: @unchecked Sendable {
         let input = channels[channels.count - 1]
         var times = SinkTimes()
         while let frame = input.receive() {
-            times.latency.append((ContinuousClock.now - frame.capturedAt).seconds)
+            let latency = (ContinuousClock.now - frame.capturedAt).seconds
+            times.latency.append(latency)
             let convertBefore = frame.timings.first { $0.stage == "convert" }?.seconds ?? 0
             let t0 = ContinuousClock.now
             do {
@@ -220,8 +229,10 @@ public final class Pipeline: @unchecked Sendable {
                 break
             }
             let convertAfter = frame.timings.first { $0.stage == "convert" }?.seconds ?? 0
-            times.encode.append((ContinuousClock.now - t0).seconds - (convertAfter - convertBefore))
+            let sinkSeconds = (ContinuousClock.now - t0).seconds
+            times.encode.append(sinkSeconds - (convertAfter - convertBefore))
             for (stage, seconds) in frame.timings { times.subStages[stage, default: []].append(seconds) }
+            observer?(frame, latency, sinkSeconds)
             state.withLock {
                 $0.progress.framesOut += 1
                 $0.progress.elapsedSeconds = (ContinuousClock.now - start).seconds

@@ -1,11 +1,13 @@
 import Glibc
 
 /// CPU time and peak memory of this process (getrusage).
-struct ResourceUsage {
-    var cpuSeconds: Double
-    var peakRSSMB: Double
+public struct ResourceUsage: Sendable {
+    /// User plus system CPU time so far.
+    public var cpuSeconds: Double
+    /// Peak resident memory so far, in MiB.
+    public var peakRSSMB: Double
 
-    static func now() -> ResourceUsage {
+    public static func now() -> ResourceUsage {
         var usage = rusage()
         getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
         func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }

@@ -13,6 +13,9 @@ public final class MediaSink: FrameSink {
     public private(set) var warnings: [String] = []
     /// Frames encoded so far.
     public private(set) var framesWritten = 0
+    /// Input time (seconds) written as time zero: a recording that starts mid-stream begins at 0, and audio from
+    /// before it is left out. Set before the first frame.
+    public var startTime = 0.0
 
     private let name: String
     /// The temporary file a file output is written to; nil for stdout and URLs.
@@ -168,7 +171,7 @@ public final class MediaSink: FrameSink {
         // A reference of our own: the same decoded picture may be sent twice (frame-rate conversion).
         guard let ref = av_frame_clone(picture.pointer) else { fatalError("av_frame_clone: out of memory") }
         let owned = AVFrameBox(adopting: ref)
-        var pts = av_rescale_q(frame.pts, frame.timeBase, encoder.pointee.time_base)
+        var pts = av_rescale_q(frame.pts, frame.timeBase, encoder.pointee.time_base) - Self.ticks(startTime, encoder.pointee.time_base)
         if let last = lastPts, pts <= last { pts = last + 1 }
         lastPts = pts
         owned.pointer.pointee.pts = pts
@@ -247,12 +250,23 @@ public final class MediaSink: FrameSink {
         guard let audioStream else { return }
         while let next = pendingAudio.first, next.time < limit {
             pendingAudio.removeFirst()
+            if next.time < startTime { continue }
             let p = next.packet.pointer
+            if startTime > 0 {
+                let offset = Self.ticks(startTime, next.timeBase)
+                if p.pointee.pts != CFF_AV_NOPTS_VALUE { p.pointee.pts -= offset }
+                if p.pointee.dts != CFF_AV_NOPTS_VALUE { p.pointee.dts -= offset }
+            }
             av_packet_rescale_ts(p, next.timeBase, audioStream.pointee.time_base)
             p.pointee.stream_index = audioStream.pointee.index
             p.pointee.pos = -1
             try AVResult.check(av_interleaved_write_frame(output, p), "writing audio to \(name)")
         }
+    }
+
+    /// `seconds` in `timeBase` units.
+    private static func ticks(_ seconds: Double, _ timeBase: AVRational) -> Int64 {
+        Int64((seconds * Double(timeBase.den) / Double(timeBase.num)).rounded())
     }
 
     /// Whether the muxer takes this audio stream: a trial header written to memory answers what

@@ -5,20 +5,7 @@ import Foundation
 public enum PNGEncoder {
     /// The PNG bytes of `image`.
     public static func encode(_ image: RGBImage) throws(StreamError) -> Data {
-        guard let codec = avcodec_find_encoder(AV_CODEC_ID_PNG) else { throw .encoderUnavailable("png") }
-        guard var ctx = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
-        defer {
-            var c: UnsafeMutablePointer<AVCodecContext>? = ctx
-            avcodec_free_context(&c)
-        }
-        ctx.pointee.width = Int32(image.width)
-        ctx.pointee.height = Int32(image.height)
-        ctx.pointee.pix_fmt = AV_PIX_FMT_RGB24
-        ctx.pointee.time_base = AVRational(num: 1, den: 25)
-        try AVResult.check(avcodec_open2(ctx, codec, nil), "opening the PNG encoder")
-
         let frame = AVFrameBox()
-        let packet = AVPacketBox()
         frame.pointer.pointee.width = Int32(image.width)
         frame.pointer.pointee.height = Int32(image.height)
         frame.pointer.pointee.format = AV_PIX_FMT_RGB24.rawValue
@@ -27,14 +14,7 @@ public enum PNGEncoder {
             frame.pointer.pointee.data.0 = UnsafeMutablePointer(mutating: pixels.baseAddress)
             frame.pointer.pointee.linesize.0 = Int32(image.rowBytes)
             defer { frame.pointer.pointee.data.0 = nil }
-            try AVResult.check(avcodec_send_frame(ctx, frame.pointer), "encoding PNG")
-            try AVResult.check(avcodec_send_frame(ctx, nil), "encoding PNG")
-            var data = Data()
-            while avcodec_receive_packet(ctx, packet.pointer) >= 0 {
-                data.append(packet.pointer.pointee.data, count: Int(packet.pointer.pointee.size))
-                av_packet_unref(packet.pointer)
-            }
-            return data
+            return try StillEncoder.encode(frame.pointer, codec: AV_CODEC_ID_PNG, name: "png")
         }
     }
 

@@ -35,6 +35,13 @@ public final class AudioPacket: @unchecked Sendable {
         self.timeBase = timeBase
     }
 
+    /// A packet of its own with the same data (muxers rewrite a packet's timestamps in place).
+    public func copy() -> AudioPacket {
+        let copy = AVPacketBox()
+        av_packet_ref(copy.pointer, packet.pointer)
+        return AudioPacket(packet: copy, timeBase: timeBase)
+    }
+
     /// Presentation (or, lacking one, decode) time in seconds.
     public var time: Double {
         let p = packet.pointer.pointee

@@ -2,8 +2,8 @@ import Face
 import Stream
 
 /// Assembles the face-swap stages in pipeline order — analyse (detect, landmarks, track), hands (near faces, for
-/// occlusion), swap (align, swap, smooth, merge), label — from plain settings, so that commands only parse options. `run`, `bench` and the control panel
-/// build their stages here; `detect` uses ``analysisStage()``.
+/// occlusion), swap (align, swap, smooth, merge), label — from plain settings, so that commands only parse options.
+/// `run`, `bench` and the control panel build their stages here; `detect` uses ``analysisStage()``.
 public struct FaceSwapPipeline: Sendable {
     /// Where the new face comes from.
     public enum NewFace: Sendable {
@@ -31,8 +31,46 @@ public struct FaceSwapPipeline: Sendable {
     public var label: String?
     /// Where the face models are found.
     public var locator = ModelLocator()
+    /// Settings changed while running (the control panel); nil = fixed. The stages start from its settings.
+    public var control: LiveSwapControl?
 
     public init() {}
+
+    /// The settings here that may change while running, as the control panel starts from them.
+    public var liveSettings: LiveSwapSettings {
+        get {
+            var settings = LiveSwapSettings()
+            settings.erode = merger.erodePixels
+            settings.blur = merger.blurSigma
+            settings.colorTransfer = merger.colorTransfer
+            settings.relight = merger.relighting.strength
+            settings.blend = merger.blend
+            settings.keepGlasses = merger.keepGlasses
+            settings.occlusion = occlusion == nil ? .none : .hands
+            settings.opacity = merger.opacity
+            settings.keepMouth = merger.keepOriginalMouth
+            settings.keepEyes = merger.keepOriginalEyes
+            settings.temporalSmoothing = temporalSmoothing?.strength ?? 0
+            settings.temporalReset = temporalSmoothing?.resetMotion ?? settings.temporalReset
+            settings.threshold = detector.scoreThreshold
+            settings.faces = tracker.selection
+            settings.maxFaces = tracker.maxFaces
+            settings.detectEvery = tracker.detectionInterval
+            settings.noSmoothing = !tracker.smoothing.filter.isEnabled
+            settings.smoothMinCutoff = tracker.smoothing.filter.minCutoff
+            settings.smoothBeta = tracker.smoothing.filter.beta
+            return settings
+        }
+        set {
+            newValue.apply(to: &merger)
+            switch newValue.occlusion {
+            case .none: occlusion = nil
+            case .hands: occlusion = occlusion ?? HandShape()
+            }
+            temporalSmoothing = newValue.temporalSmoothingOptions
+            newValue.apply(to: &detector, tracker: &tracker)
+        }
+    }
 
     /// The analysis stage alone (detect, landmarks, track).
     public func analysisStage() throws -> FaceAnalysisStage {
@@ -47,7 +85,24 @@ public struct FaceSwapPipeline: Sendable {
 
     private func analysisStage(landmarker: FaceLandmarker) throws -> FaceAnalysisStage {
         FaceAnalysisStage(detector: try FaceDetector(model: detectorModel, options: detector, locator: locator),
-                          landmarker: landmarker, tracker: FaceTracker(options: tracker))
+                          landmarker: landmarker, tracker: FaceTracker(options: tracker),
+                          liveOptions: control?.analysisOptions)
+    }
+
+    /// The swapper for `newFace` (a photo is read and its face found here); the control panel builds new faces
+    /// with it while the pipeline runs.
+    public func swapper(for newFace: NewFace) throws -> any FaceSwapper {
+        try swapper(for: newFace, landmarker: FaceLandmarker(locator: locator))
+    }
+
+    private func swapper(for newFace: NewFace, landmarker: FaceLandmarker) throws -> any FaceSwapper {
+        switch newFace {
+        case .photo(let path):
+            let photo = try path ?? locator.url(forFile: "astronaut_public_domain.png").path
+            return try MeshSwapper.fromPhoto(photo, landmarker: landmarker, locator: locator)
+        case .swapper(let given):
+            return given
+        }
     }
 
     /// Every stage of the face swap with `newFace`, in order. The photo is read here, so a bad photo fails before
@@ -55,19 +110,12 @@ public struct FaceSwapPipeline: Sendable {
     public func stages(newFace: NewFace) throws -> [any FrameProcessor] {
         let landmarker = try FaceLandmarker(locator: locator)
         let analysis = try analysisStage(landmarker: landmarker)
-        let swapper: any FaceSwapper
-        switch newFace {
-        case .photo(let path):
-            let photo = try path ?? locator.url(forFile: "astronaut_public_domain.png").path
-            swapper = try MeshSwapper.fromPhoto(photo, landmarker: landmarker, locator: locator)
-        case .swapper(let given):
-            swapper = given
-        }
+        let swapper = try self.swapper(for: newFace, landmarker: landmarker)
         var stages: [any FrameProcessor] = [analysis]
         if let occlusion { stages.append(try handStage(area: .occlusion, shape: occlusion)) }
         stages += [
             FaceSwapStage(swapper: swapper, alignment: swapper.alignment ?? alignment, merger: FaceMerger(options: merger),
-                          smoothing: temporalSmoothing, preview: previewPath.map(FacePreview.init)),
+                          smoothing: temporalSmoothing, preview: previewPath.map(FacePreview.init), control: control),
         ]
         if let label { stages.append(LabelStage(text: label)) }
         return stages

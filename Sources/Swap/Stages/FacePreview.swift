@@ -12,7 +12,14 @@ public struct FacePreview: Sendable {
     }
 
     func write(source: RGBImage, aligned: RGBImage, swapped: RGBImage, merged: RGBImage) throws {
-        let panels = [source, aligned, swapped, merged].map { image in
+        let sheet = Self.sideBySide([source, aligned, swapped, merged], titles: ["source", "aligned", "swapped", "merged"],
+                                    height: panelHeight)
+        try PNGEncoder.write(sheet, to: path)
+    }
+
+    /// `images` scaled to `height` and put side by side, each with its title (also the control panel's stages view).
+    public static func sideBySide(_ images: [RGBImage], titles: [String], height panelHeight: Int) -> RGBImage {
+        let panels = images.map { image in
             let width = max(2, Int((Float(image.width) * Float(panelHeight) / Float(image.height)).rounded()))
             let scale = AffineTransform2D(scale: Float(image.width) / Float(width), rotation: 0, translation: .zero)
             return ImageWarper.warp(image, width: width, height: panelHeight, outputToSource: scale)
@@ -26,10 +33,10 @@ public struct FacePreview: Sendable {
             }
             x += panel.width
         }
-        for (i, title) in ["source", "aligned", "swapped", "merged"].enumerated() {
+        for (i, title) in titles.enumerated() where i < panels.count {
             let left = panels[..<i].reduce(0) { $0 + $1.width }
             sheet.drawText(title, x: left + 6, y: 6, scale: 2, (255, 255, 0))
         }
-        try PNGEncoder.write(sheet, to: path)
+        return sheet
     }
 }

@@ -10,29 +10,74 @@ import Stream
 /// is an error, not a silent pass-through.
 public final class FaceSwapStage: FrameProcessor {
     public let name = "faceswap"
-    private let swapper: any FaceSwapper
-    private let aligner: FaceAligner
+    private var swapper: any FaceSwapper
+    /// The crop for swappers without an alignment of their own.
+    private let alignment: FaceAlignment
+    private var aligner: FaceAligner
     /// Whether the swapper needs the aligned crop (otherwise faces are aligned only for the preview).
-    private let swapperAligns: Bool
-    private let merger: FaceMerger
+    private var swapperAligns: Bool
+    private var merger: FaceMerger
     private var preview: FacePreview?
     private var smoother: TemporalFaceSmoother?
     private var flicker = SwapFlickerStatistics()
     private var glasses = TrackMemory<GlassesTrack>()
+    private let control: LiveSwapControl?
+    private var controlGeneration = 0
+    private var swapperGeneration = 0
+    private var bypass = false
+    /// Whether the frame's occluders (hands) are cut out of the faces.
+    private var occludes = true
+    private var lastStageImages: ContinuousClock.Instant?
 
     /// - Parameters:
     ///   - alignment: how faces are cut out; must equal the swapper's own ``FaceSwapper/alignment`` when it has one.
     ///   - smoothing: temporal smoothing of the swapped faces; nil = off.
     ///   - preview: writes a side-by-side picture of the first frame that has a face.
+    ///   - control: settings and new faces changed while running; read once per frame.
     public init(swapper: any FaceSwapper, alignment: FaceAlignment, merger: FaceMerger,
-                smoothing: TemporalFaceSmoother.Options? = nil, preview: FacePreview? = nil) {
+                smoothing: TemporalFaceSmoother.Options? = nil, preview: FacePreview? = nil,
+                control: LiveSwapControl? = nil) {
         precondition(swapper.alignment == nil || swapper.alignment == alignment, "the swapper fixes its own alignment")
         self.swapper = swapper
+        self.alignment = alignment
         self.aligner = FaceAligner(alignment: alignment)
         self.swapperAligns = swapper.alignment != nil
         self.merger = merger
         self.smoother = smoothing.map(TemporalFaceSmoother.init)
         self.preview = preview
+        self.control = control
+    }
+
+    /// Takes in what the control changed since the last frame.
+    private func applyControl() {
+        guard let update = control?.update(newerThan: controlGeneration) else { return }
+        controlGeneration = update.generation
+        let settings = update.settings
+        bypass = settings.bypass
+        occludes = settings.occlusion == .hands
+        var options = merger.options
+        settings.apply(to: &options)
+        if options != merger.options { merger = FaceMerger(options: options) }
+        var newFace = false
+        if let replacement = update.swapper, update.swapperGeneration != swapperGeneration {
+            swapperGeneration = update.swapperGeneration
+            swapper = replacement
+            // A trained model cuts faces as it was trained; a photo swap uses the pipeline's crop.
+            aligner = FaceAligner(alignment: replacement.alignment ?? alignment)
+            swapperAligns = replacement.alignment != nil
+            newFace = true
+        }
+        let smoothing = settings.temporalSmoothingOptions
+        if newFace || smoothing != smoother?.options { smoother = smoothing.map(TemporalFaceSmoother.init) }
+    }
+
+    /// Whether to attach this frame's stage pictures for the control panel (at most 10 per second).
+    private func wantsStageImages() -> Bool {
+        guard let control, control.stageImagesWanted else { return false }
+        let now = ContinuousClock.now
+        if let last = lastStageImages, now - last < .milliseconds(100) { return false }
+        lastStageImages = now
+        return true
     }
 
     /// Flicker of the swapped faces: `flicker` (mean absolute frame-to-frame change in aligned space, 0–255),
@@ -54,21 +99,23 @@ public final class FaceSwapStage: FrameProcessor {
             flicker.endFrame()
             glasses.endFrame()
         }
+        applyControl()
         guard let analysis = frame[attachment: FaceAnalysis.self] else { throw FaceSwapStageError.missingAnalysis }
         var records: [FaceSwapRecord] = []
         defer { frame[attachment: FrameSwapRecord.self] = FrameSwapRecord(faces: records) }
-        guard !analysis.faces.isEmpty else { return }
+        guard !analysis.faces.isEmpty, !bypass else { return }
         let original = try frame.image
         // Hands (or other occluders) found on this frame stay in front of every face.
-        let occluders = frame[attachment: FaceOcclusion.self]?.masks ?? []
+        let occluders = occludes ? frame[attachment: FaceOcclusion.self]?.masks ?? [] : []
         var output = original
         var shown: (aligned: RGBImage, swapped: RGBImage)?
+        let stageImages = wantsStageImages()
         for face in analysis.faces {
             guard let landmarks = face.landmarks else { continue }
             let pose = HeadPose(landmarks: landmarks)
             var record = FaceSwapRecord(trackID: face.id, landmarks: landmarks, pose: pose)
             defer { records.append(record) }
-            let aligned = swapperAligns || (shown == nil && preview != nil)
+            let aligned = swapperAligns || (shown == nil && (preview != nil || stageImages))
                 ? try frame.measure("align") { () throws(FaceAlignerError) in try aligner.align(original, landmarks: landmarks, pose: pose) }
                 : nil
             record.aligned = aligned
@@ -85,9 +132,13 @@ public final class FaceSwapStage: FrameProcessor {
             mergedFaces += 1
             if track.present { glassesKept += 1 }
             if let e = track.evidence { glassesEvidence.add(Double(e)) }
-            if shown == nil, preview != nil, let aligned { shown = (aligned.image, swapped.image) }
+            if shown == nil, preview != nil || stageImages, let aligned { shown = (aligned.image, swapped.image) }
         }
         frame.setImage(output)
+        if stageImages, let shown {
+            frame[attachment: FaceStageImages.self] = FaceStageImages(source: original, aligned: shown.aligned,
+                                                                      swapped: shown.swapped)
+        }
         if let shown, let preview {
             try preview.write(source: original, aligned: shown.aligned, swapped: shown.swapped, merged: output)
             self.preview = nil
