@@ -36,11 +36,18 @@ enum WeightGradientGEMM {
             while p0 < end {
                 let count = min(pixelBlock, end - p0)
                 pack(dz + p0 * cout, pixels: count, outChannels: cout, rows: rows, into: packed)
-                for tileRow in stride(from: 0, to: rows, by: tileRows) {
-                    let b = packed + tileRow * count, out = transposed + tileRow * k16
-                    var col = 0
-                    while col + 48 <= k16 { tile6x3(a + p0 * lda + col, lda, b, count, out + col, k16); col += 48 }
-                    while col < k16 { tile6x1(a + p0 * lda + col, lda, b, count, out + col, k16); col += 16 }
+                // Column tiles outside: one tile's patch columns (pixelBlock × 48 floats) stay in L1/L2 while every
+                // channel tile passes over them; the whole block of patches (up to 2.4 MB) would not.
+                var col = 0
+                while col < k16 {
+                    let wide = col + 48 <= k16
+                    for tileRow in stride(from: 0, to: rows, by: tileRows) {
+                        let b = packed + tileRow * count, out = transposed + tileRow * k16 + col
+                        if wide { tile6x3(a + p0 * lda + col, lda, b, count, out, k16) } else {
+                            tile6x1(a + p0 * lda + col, lda, b, count, out, k16)
+                        }
+                    }
+                    col += wide ? 48 : 16
                 }
                 p0 += count
             }
