@@ -27,12 +27,12 @@ public final class AdamOptimizer {
         secondMoments = parameters.map { AlignedBuffer(count: $0.count) }
     }
 
-    /// Applies the accumulated gradients, then clears them.
-    func update(threads: Int) {
+    /// Applies the accumulated gradients at `learningRateScale` × the learning rate, then clears them.
+    func update(threads: Int, learningRateScale: Float = 1) {
         step += 1
         let s = settings
         let correction1 = 1 - Foundation.pow(s.beta1, Float(step)), correction2 = 1 - Foundation.pow(s.beta2, Float(step))
-        let rate = s.learningRate * correction2.squareRoot() / correction1
+        let rate = s.learningRate * learningRateScale * correction2.squareRoot() / correction1
         let epsilon = s.epsilon * correction2.squareRoot()
         forEachSlice(parameters.count, threads: threads) { i in
             let p = parameters[i]

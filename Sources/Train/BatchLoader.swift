@@ -9,6 +9,8 @@ struct TrainingBatch: Sendable {
     var target: [Float]
     /// Target masks, `2·batch × R²`.
     var mask: [Float]
+    /// Targets' eyes-and-mouth masks, same layout.
+    var priority: [Float]
 
     /// The batch of `iteration`: every random choice comes from `(seed, iteration)`, so a resumed run sees the same
     /// batches as an uninterrupted one whatever the loader thread had prepared ahead.
@@ -26,6 +28,13 @@ struct TrainingBatch: Sendable {
         } random: { body in var r = RandomSource(seed: 0); body(&r) }
     }
 
+    /// Every face of `data` in order, repeated to fill `batch` (held-out evaluation; unaugmented).
+    static func cycling(data: TrainingData, batch: Int) -> TrainingBatch {
+        TrainingBatch(iteration: 0, data: data, batch: batch, augmentation: .none) { set, i in
+            i % set.count
+        } random: { body in var r = RandomSource(seed: 0); body(&r) }
+    }
+
     private init(iteration: Int, data: TrainingData, batch: Int, augmentation: AugmentationSettings,
                  pick: (_ set: [FaceSample], _ index: Int) -> Int,
                  random: ((inout RandomSource) -> Void) -> Void) {
@@ -34,6 +43,7 @@ struct TrainingBatch: Sendable {
         input = [Float](repeating: 0, count: 2 * batch * r2 * 3)
         target = input
         mask = [Float](repeating: 0, count: 2 * batch * r2)
+        priority = mask
         let augmenter = FaceAugmenter(settings: augmentation, resolution: data.resolution)
         for s in 0..<(2 * batch) {
             let isSource = s < batch
@@ -43,9 +53,12 @@ struct TrainingBatch: Sendable {
             input.withUnsafeMutableBufferPointer { inp in
                 target.withUnsafeMutableBufferPointer { tgt in
                     mask.withUnsafeMutableBufferPointer { msk in
-                        random { rng in
-                            augmenter.render(face, colourReference: reference, random: &rng, input: inp.baseAddress! + s * r2 * 3,
-                                             target: tgt.baseAddress! + s * r2 * 3, mask: msk.baseAddress! + s * r2)
+                        priority.withUnsafeMutableBufferPointer { pri in
+                            random { rng in
+                                augmenter.render(face, colourReference: reference, random: &rng,
+                                                 input: inp.baseAddress! + s * r2 * 3, target: tgt.baseAddress! + s * r2 * 3,
+                                                 mask: msk.baseAddress! + s * r2, priority: pri.baseAddress! + s * r2)
+                            }
                         }
                     }
                 }

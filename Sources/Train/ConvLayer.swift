@@ -21,7 +21,10 @@ final class ConvLayer: Module {
     private let patches: AlignedBuffer
     /// Where `dCols` goes before col2im (shared; nil for 1×1 convolutions or without input gradients).
     private let patchGradient: SharedScratch?
+    private let scratch: SharedScratch
     private let inputGradient: AlignedBuffer?
+    /// dL/dInput as a convolution of dL/dZ (stride-1 layers); nil: `dZ·Wᵀ` and col2im.
+    private let inputGradientConv: ConvInputGradient?
     private var savedInput: UnsafePointer<Float>?
     private var savedResidual: UnsafePointer<Float>?
     let hasResidual: Bool
@@ -66,7 +69,11 @@ final class ConvLayer: Module {
         output = AlignedBuffer(count: pixels * outChannels)
         patches = AlignedBuffer(count: kernels[0].isPointwise ? 0 : pixels * k)
         let needsInputGradient = context.training && inputGradient
-        patchGradient = needsInputGradient && !kernels[0].isPointwise ? context.scratch : nil
+        inputGradientConv = needsInputGradient && ConvInputGradient.applies(to: geometry)
+            ? ConvInputGradient(geometry: geometry, inChannels: inChannels, outChannels: outChannels, threads: threads)
+            : nil
+        patchGradient = needsInputGradient && inputGradientConv == nil && !kernels[0].isPointwise ? context.scratch : nil
+        scratch = context.scratch
         self.inputGradient = needsInputGradient ? AlignedBuffer(count: batch * height * width * inChannels) : nil
     }
 
@@ -122,9 +129,21 @@ final class ConvLayer: Module {
         activation.backward(output: output.baseAddress, gradient: outputGradient, count: pixels * cout)
         addColumnSums(outputGradient, rows: pixels, columns: cout, into: bias.gradient.baseAddress)
         let cols = kernels[0].isPointwise ? savedInput! : UnsafePointer(patches.baseAddress)
+        #if FACELIVE_AVX512
+        WeightGradientGEMM.accumulate(
+            a: cols, lda: k, dz: outputGradient, pixels: pixels, k: k, outChannels: cout, into: weight.gradient.baseAddress,
+            threads: threads, scratch: scratch.floats(WeightGradientGEMM.scratchCount(k: k, outChannels: cout, threads: threads)))
+        #else
         BLAS.gemm(transposeA: true, m: k, n: cout, k: pixels, a: cols, lda: k,
                   b: outputGradient, ldb: cout, beta: 1, c: weight.gradient.baseAddress, ldc: cout)
+        #endif
         guard let inputGradient else { return nil }
+        if let inputGradientConv {
+            inputGradientConv.load(weights: weight.value.baseAddress)
+            inputGradientConv.run(outputGradient: outputGradient, into: inputGradient.baseAddress,
+                                  scratch: scratch.floats(inputGradientConv.scratchCount))
+            return inputGradient.baseAddress
+        }
         let target = patchGradient?.floats(pixels * k) ?? inputGradient.baseAddress
         BLAS.gemm(transposeB: true, m: pixels, n: k, k: cout, a: outputGradient, lda: cout,
                   b: weight.value.baseAddress, ldb: cout, beta: 0, c: target, ldc: k)
@@ -168,7 +187,11 @@ final class ConvLayer: Module {
 @inline(__always)
 func accumulate(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, count: Int) {
     var i = 0
-    while i + 8 <= count { (SIMD8<Float>.load(dst + i) + SIMD8<Float>.load(src + i)).store(to: dst + i); i += 8 }
+    while i + 16 <= count {
+        (SIMD16<Float>(loading: dst + i) + SIMD16<Float>(loading: src + i)).store(into: dst + i)
+        i += 16
+    }
+    if i + 8 <= count { (SIMD8<Float>(loading: dst + i) + SIMD8<Float>(loading: src + i)).store(into: dst + i); i += 8 }
     while i < count { dst[i] += src[i]; i += 1 }
 }
 

@@ -26,9 +26,11 @@ struct FaceAugmenter {
     let settings: AugmentationSettings
     let resolution: Int
 
-    /// Writes the warped input, the unwarped target (both `resolution² × 3`) and the target mask.
+    /// Writes the warped input, the unwarped target (both `resolution² × 3`), the target mask and the target's
+    /// eyes-and-mouth mask.
     func render(_ face: FaceSample, colourReference: FaceSample?, random: inout RandomSource,
-                input: UnsafeMutablePointer<Float>, target: UnsafeMutablePointer<Float>, mask: UnsafeMutablePointer<Float>) {
+                input: UnsafeMutablePointer<Float>, target: UnsafeMutablePointer<Float>, mask: UnsafeMutablePointer<Float>,
+                priority: UnsafeMutablePointer<Float>) {
         let r = Float(resolution)
         let angle = random.uniform(-1, 1) * settings.rotationDegrees * .pi / 180
         let scale = 1 + random.uniform(-1, 1) * settings.scale
@@ -50,16 +52,19 @@ struct FaceAugmenter {
         func taps(_ p: SIMD2<Float>) -> Bilinear.Taps { Bilinear.clamped(p.x - 0.5, p.y - 0.5, width: n, height: n) }
         pixels.withUnsafeBufferPointer { rgb in
             face.mask.withUnsafeBufferPointer { faceMask in
-                for y in 0..<n {
-                    for x in 0..<n {
-                        let p = SIMD2(Float(x) + 0.5, Float(y) + 0.5)
-                        let i = y * n + x
-                        let s = taps(source(p))
-                        let t = Bilinear.sampleRGB(rgb.baseAddress!, s)
-                        target[i * 3] = t.x; target[i * 3 + 1] = t.y; target[i * 3 + 2] = t.z
-                        mask[i] = Bilinear.sample(faceMask.baseAddress!, s)
-                        let w = warp.map { Bilinear.sampleRGB(rgb.baseAddress!, taps(source(p + $0.offset(x: x, y: y)))) } ?? t
-                        input[i * 3] = w.x; input[i * 3 + 1] = w.y; input[i * 3 + 2] = w.z
+                face.priority.withUnsafeBufferPointer { facePriority in
+                    for y in 0..<n {
+                        for x in 0..<n {
+                            let p = SIMD2(Float(x) + 0.5, Float(y) + 0.5)
+                            let i = y * n + x
+                            let s = taps(source(p))
+                            let t = Bilinear.sampleRGB(rgb.baseAddress!, s)
+                            target[i * 3] = t.x; target[i * 3 + 1] = t.y; target[i * 3 + 2] = t.z
+                            mask[i] = Bilinear.sample(faceMask.baseAddress!, s)
+                            priority[i] = Bilinear.sample(facePriority.baseAddress!, s)
+                            let w = warp.map { Bilinear.sampleRGB(rgb.baseAddress!, taps(source(p + $0.offset(x: x, y: y)))) } ?? t
+                            input[i * 3] = w.x; input[i * 3 + 1] = w.y; input[i * 3 + 2] = w.z
+                        }
                     }
                 }
             }

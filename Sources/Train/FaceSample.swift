@@ -10,6 +10,9 @@ struct FaceSample: Sendable {
     let pixels: [Float]
     /// `resolution²`, 1 inside the face hull.
     let mask: [Float]
+    /// `resolution²`, 1 over the eyes and the mouth (FaceMesh landmarks; all zero for other landmark sets), for
+    /// the loss's eyes-and-mouth priority.
+    let priority: [Float]
     /// Per-channel mean and standard deviation in YCbCr inside the mask (for colour transfer).
     let colour: ChannelStatistics
 
@@ -23,6 +26,8 @@ struct FaceSample: Sendable {
         let mask = points.count >= 3 ? Self.hullMask(points, resolution: resolution) : Self.ellipseMask(resolution: resolution)
         self.pixels = pixels
         self.mask = mask
+        priority = points.count == FaceMeshTopology.pointCount ? Self.eyesAndMouthMask(points, resolution: resolution)
+            : [Float](repeating: 0, count: resolution * resolution)
         colour = Self.colourStatistics(pixels, mask: mask)
     }
 
@@ -31,6 +36,19 @@ struct FaceSample: Sendable {
         // The rasteriser centres pixel (i, j) on (i, j); landmarks put it at (i + 0.5, j + 0.5).
         PolygonRasterizer.fill(ConvexHull.of(points).map { $0 - 0.5 }, width: resolution, height: resolution).values
     }
+
+    /// The union of the eyes' and the outer lips' hulls (FaceMesh indices).
+    static func eyesAndMouthMask(_ points: [SIMD2<Float>], resolution: Int) -> [Float] {
+        var union = [Float](repeating: 0, count: resolution * resolution)
+        for part in [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye, outerLips] {
+            let area = hullMask(part.map { points[$0] }, resolution: resolution)
+            for i in union.indices { union[i] = max(union[i], area[i]) }
+        }
+        return union
+    }
+
+    /// MediaPipe FaceMesh's outer lip ring.
+    static let outerLips = [61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146]
 
     static func ellipseMask(resolution: Int) -> [Float] {
         let c = Float(resolution) / 2
@@ -44,8 +62,12 @@ struct FaceSample: Sendable {
 
 /// Both identities' faces, loaded once for a training run.
 struct TrainingData: Sendable {
+    /// The faces trained on.
     let source: [FaceSample]
     let destination: [FaceSample]
+    /// Faces never trained on, for the held-out reconstruction figure (see ``HeldOutFaces``).
+    let heldOutSource: [FaceSample]
+    let heldOutDestination: [FaceSample]
     let resolution: Int
     /// How both facesets were cut, at the training resolution; nil for faces given in memory.
     let alignment: FaceAlignment?
@@ -60,18 +82,27 @@ struct TrainingData: Sendable {
             throw .invalidConfiguration("the src and dst facesets were cut differently (dst: "
                 + "\(differences.joined(separator: ", "))): extract both with the same alignment")
         }
-        self.source = source
-        self.destination = destination
+        (self.source, heldOutSource) = HeldOutFaces.split(source)
+        (self.destination, heldOutDestination) = HeldOutFaces.split(destination)
         self.resolution = resolution
         alignment = sourceAlignment
     }
 
-    init(source: [FaceSample], destination: [FaceSample]) {
+    init(source: [FaceSample], destination: [FaceSample], heldOutSource: [FaceSample] = [],
+         heldOutDestination: [FaceSample] = []) {
         self.source = source
         self.destination = destination
+        self.heldOutSource = heldOutSource
+        self.heldOutDestination = heldOutDestination
         resolution = source[0].resolution
         alignment = nil
     }
+
+    /// Whether both identities have held-out faces.
+    var hasHeldOut: Bool { !heldOutSource.isEmpty && !heldOutDestination.isEmpty }
+
+    /// The held-out faces as a data set of their own.
+    var heldOut: TrainingData { TrainingData(source: heldOutSource, destination: heldOutDestination) }
 
     /// The faceset's faces resampled to `resolution`, and its alignment at that resolution.
     static func load(_ directory: URL, resolution: Int) throws(TrainError) -> ([FaceSample], FaceAlignment) {

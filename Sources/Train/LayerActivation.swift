@@ -30,15 +30,21 @@ enum LayerActivation: Sendable, Equatable {
         case .identity: return
         case .leakyRelu(let alpha):
             var i = 0
-            let a = SIMD8<Float>(repeating: alpha)
-            while i + 8 <= count {
-                let y = SIMD8<Float>.load(output + i), g = SIMD8<Float>.load(gradient + i)
-                g.replacing(with: g * a, where: y .< 0).store(to: gradient + i)
-                i += 8
+            let a = SIMD16<Float>(repeating: alpha)
+            while i + 16 <= count {
+                let y = SIMD16<Float>(loading: output + i), g = SIMD16<Float>(loading: gradient + i)
+                g.replacing(with: g * a, where: y .< 0).store(into: gradient + i)
+                i += 16
             }
             while i < count { if output[i] < 0 { gradient[i] *= alpha }; i += 1 }
         case .sigmoid:
-            for i in 0..<count { gradient[i] *= output[i] * (1 - output[i]) }
+            var i = 0
+            while i + 16 <= count {
+                let y = SIMD16<Float>(loading: output + i), g = SIMD16<Float>(loading: gradient + i)
+                (g * (y * (1 - y))).store(into: gradient + i)
+                i += 16
+            }
+            while i < count { gradient[i] *= output[i] * (1 - output[i]); i += 1 }
         }
     }
 }

@@ -16,6 +16,8 @@ public enum TrainError: Error, Equatable, CustomStringConvertible {
     case facesetConflict(path: String, reason: String)
     /// Training produced non-finite losses: nothing is saved over the last good checkpoint.
     case diverged(iteration: Int)
+    /// `--from` names a model whose parts cannot be reused for this one.
+    case incompatibleModel(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,7 @@ public enum TrainError: Error, Equatable, CustomStringConvertible {
         case .outputExists(let path): "\(path) exists; pass --resume to continue training it, or choose another output"
         case .writeFailed(let path, let reason): "cannot write \(path): \(reason)"
         case .facesetConflict(let path, let reason): "cannot extract into \(path): \(reason)"
+        case .incompatibleModel(let path, let reason): "cannot start from \(path): \(reason)"
         case .diverged(let iteration):
             "training diverged at iteration \(iteration) (the loss is NaN or infinite); nothing was saved over the last checkpoint: lower --learning-rate"
         }

@@ -17,6 +17,10 @@ public final class Trainer {
     private var lossLog: ByteWriter?
     /// A failed loss-log write, reported at the next checkpoint (``step()`` does not throw).
     private var lossLogFailure: StreamError?
+    /// The latest held-out reconstruction figure (every `previewEvery` iterations, with held-out faces).
+    public private(set) var heldOutScore: ReconstructionScore?
+    private var scoreTrend = ScoreTrend()
+    private var scorer: ReconstructionSSIM
 
     /// Loads the facesets and builds or resumes the model.
     public convenience init(options: TrainingOptions) throws(TrainError) {
@@ -42,12 +46,17 @@ public final class Trainer {
     init(options: TrainingOptions, data: TrainingData) throws(TrainError) {
         do { try options.config.validate() } catch { throw .model(error) }
         try options.validate()
+        if options.untilSSIM != nil, !data.hasHeldOut {
+            throw .invalidConfiguration("an SSIM target needs faces held out of training: give each faceset at least 5 faces")
+        }
         self.options = options
         self.data = data
+        scorer = ReconstructionSSIM(resolution: options.config.resolution)
         NeuralRuntime.setBLASThreadCount(options.threads)
         model = makeTrainingModel(options.config, batch: options.batch, threads: options.threads)
         optimizer = AdamOptimizer(parameters: model.parameters, settings: .init(learningRate: options.learningRate))
-        loss = SwapLoss(resolution: options.config.resolution, batch: options.batch, threads: options.threads)
+        loss = SwapLoss(resolution: options.config.resolution, batch: options.batch, threads: options.threads,
+                        priorityWeight: options.eyesMouthPriority ? SwapLoss.eyesAndMouthWeight : 0)
         let fm = FileManager.default
         if options.resume {
             let file = try SafetensorsFile.read(options.output)
@@ -56,6 +65,7 @@ public final class Trainer {
         } else {
             guard !fm.fileExists(atPath: options.output.path) else { throw .outputExists(path: options.output.path) }
             model.initialize(seed: options.seed)
+            try options.reuse?.apply(to: model.parameters, config: options.config)
         }
         try openLossLog()
     }
@@ -77,7 +87,15 @@ public final class Trainer {
         precondition(batch.iteration == iteration, "loader out of step")
         let losses = train(on: batch)
         iteration += 1
-        let line = String(format: "%d,%.6f,%.6f\n", iteration, losses.src, losses.dst)
+        var line = String(format: "%d,%.6f,%.6f", iteration, losses.src, losses.dst)
+        if options.previewEvery > 0 && iteration % options.previewEvery == 0, let score = evaluateHeldOut() {
+            heldOutScore = score
+            scoreTrend.record(iteration: iteration, score: score.worst)
+            line += String(format: ",%.4f,%.4f", score.src, score.dst)
+        } else {
+            line += ",,"
+        }
+        line += "\n"
         do throws(StreamError) { try lossLog?.write(line) } catch {
             lossLogFailure = error
             lossLog = nil
@@ -87,10 +105,39 @@ public final class Trainer {
 
     func train(on batch: TrainingBatch) -> LossValues {
         let reconstruction = batch.input.withUnsafeBufferPointer { model.forward($0.baseAddress!) }
-        let losses = loss.evaluate(reconstruction, target: batch.target, mask: batch.mask)
+        let losses = batch.priority.withUnsafeBufferPointer { priority in
+            loss.evaluate(reconstruction, target: batch.target, mask: batch.mask, priority: priority.baseAddress)
+        }
         model.backward(faceGradient: loss.faceGradient.baseAddress, maskGradient: loss.maskGradient.baseAddress)
-        optimizer.update(threads: options.threads)
+        optimizer.update(threads: options.threads, learningRateScale: learningRateScale)
         return losses
+    }
+
+    /// The warm-up's share of the learning rate for the step about to be taken: `(i + 1) / warmup`, then 1.
+    var learningRateScale: Float {
+        options.warmupIterations > 0 ? min(1, Float(iteration + 1) / Float(options.warmupIterations)) : 1
+    }
+
+    /// SSIM of the held-out faces' reconstructions (nil without held-out faces). Runs the model forward only: the
+    /// parameters, the optimiser and the batch stream are untouched, so resuming stays exact.
+    func evaluateHeldOut() -> ReconstructionScore? {
+        guard data.hasHeldOut else { return nil }
+        let n = options.batch, r2 = config.resolution * config.resolution
+        let held = data.heldOut
+        let batch = TrainingBatch.cycling(data: held, batch: n)
+        let rec = batch.input.withUnsafeBufferPointer { model.forward($0.baseAddress!) }
+        func mean(_ faces: UnsafePointer<Float>, count: Int, offset: Int) -> Double {
+            batch.target.withUnsafeBufferPointer { target in
+                batch.mask.withUnsafeBufferPointer { mask in
+                    (0..<count).reduce(0.0) { sum, i in
+                        sum + scorer.ssim(face: faces + i * r2 * 3, target: target.baseAddress! + (offset + i) * r2 * 3,
+                                          mask: mask.baseAddress! + (offset + i) * r2)
+                    } / Double(count)
+                }
+            }
+        }
+        return ReconstructionScore(src: mean(rec.srcFace, count: min(n, held.source.count), offset: 0),
+                                   dst: mean(rec.dstFace, count: min(n, held.destination.count), offset: n))
     }
 
     /// Trains until the iteration or time limit, or until `stop` is requested; checkpoints periodically and at
@@ -113,8 +160,12 @@ public final class Trainer {
             if let limit = options.iterations { remaining = Double(limit - iteration) / rate }
             if let limit = options.timeLimit { remaining = min(remaining ?? .infinity, limit - seconds) }
             progress = TrainingProgress(iteration: iteration, losses: losses, iterationsPerSecond: rate,
-                                        remainingSeconds: remaining, elapsedSeconds: seconds)
+                                        remainingSeconds: remaining, elapsedSeconds: seconds, heldOut: heldOutScore)
+            if let target = options.untilSSIM {
+                progress.secondsToTarget = scoreTrend.iterationsToReach(target).map { $0 / max(rate, 1e-9) }
+            }
             report(progress)
+            if let target = options.untilSSIM, let score = heldOutScore, score.worst >= target { break }
             if options.previewEvery > 0 && iteration % options.previewEvery == 0 { try writePreview() }
             if Date().timeIntervalSince(lastCheckpoint) >= options.checkpointSeconds {
                 try saveCheckpoint()
@@ -171,7 +222,7 @@ public final class Trainer {
     /// Opens the loss CSV, dropping rows past the resumed iteration (written after the last checkpoint).
     private func openLossLog() throws(TrainError) {
         let path = options.lossLogPath
-        var text = "iteration,src_loss,dst_loss\n"
+        var text = "iteration,src_loss,dst_loss,src_ssim,dst_ssim\n"
         if options.resume, let existing = try? String(contentsOf: path, encoding: .utf8) {
             let kept = existing.split(separator: "\n").dropFirst().filter { line in
                 line.split(separator: ",").first.flatMap { Int($0) }.map { $0 <= iteration } ?? false

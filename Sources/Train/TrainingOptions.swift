@@ -21,6 +21,15 @@ public struct TrainingOptions: Sendable {
     public var previewEvery = 500
     public var checkpointSeconds: Double = 300
     public var threads = 2
+    /// Stop once both held-out reconstruction SSIMs reach this (checked every `previewEvery` iterations).
+    public var untilSSIM: Double?
+    /// Ramp the learning rate up linearly over this many iterations (0: none), as DeepFaceLab's users do to keep
+    /// Adam's first, noisy steps from wrecking a reused model.
+    public var warmupIterations = 0
+    /// Weight errors on the eyes and mouth (DeepFaceLab's `eyes_mouth_prio`; needs FaceMesh facesets).
+    public var eyesMouthPriority = false
+    /// Start a new model from these parts of an existing one.
+    public var reuse: ModelReuse?
     public var augmentation = AugmentationSettings()
 
     public init(source: URL, destination: URL, output: URL, config: SwapModelConfig) {
@@ -35,6 +44,9 @@ public struct TrainingOptions: Sendable {
     /// Learning rates a trainer accepts: finite and small enough that Adam's steps cannot blow weights up to
     /// infinity or NaN.
     public static let learningRateRange: ClosedRange<Float> = 1e-8...0.01
+    /// `--until-ssim` targets: an SSIM of 1 (a perfect copy) is never reached on unseen faces.
+    public static let ssimTargetRange: ClosedRange<Double> = 0.01...0.99
+    public static let warmupRange = 0...1_000_000
 
     /// Throws unless batch and learning rate are within their ranges.
     func validate() throws(TrainError) {
@@ -43,6 +55,17 @@ public struct TrainingOptions: Sendable {
         }
         guard learningRate.isFinite, Self.learningRateRange.contains(learningRate) else {
             throw .invalidConfiguration("learning rate must be between \(Self.learningRateRange.lowerBound) and \(Self.learningRateRange.upperBound) (got \(learningRate))")
+        }
+        if let untilSSIM {
+            guard untilSSIM.isFinite, Self.ssimTargetRange.contains(untilSSIM) else {
+                throw .invalidConfiguration("the SSIM target must be between \(Self.ssimTargetRange.lowerBound) and \(Self.ssimTargetRange.upperBound) (got \(untilSSIM))")
+            }
+            guard previewEvery > 0 else {
+                throw .invalidConfiguration("an SSIM target needs the held-out figure: set --preview-every above 0")
+            }
+        }
+        guard Self.warmupRange.contains(warmupIterations) else {
+            throw .invalidConfiguration("warm-up must be between \(Self.warmupRange.lowerBound) and \(Self.warmupRange.upperBound) iterations (got \(warmupIterations))")
         }
     }
 
@@ -59,6 +82,10 @@ public struct TrainingProgress: Sendable {
     /// Seconds left until the iteration or time limit, if any.
     public var remainingSeconds: Double?
     public var elapsedSeconds: Double
+    /// The latest held-out reconstruction figure (nil before the first evaluation or without held-out faces).
+    public var heldOut: ReconstructionScore? = nil
+    /// Estimated seconds until the held-out figure reaches the SSIM target, at its recent rate of improvement.
+    public var secondsToTarget: Double? = nil
 }
 
 /// A stop request shared with a signal handler.

@@ -47,12 +47,25 @@ struct BadInvocationTests {
     }
 
     @Test("train refuses a NaN or huge learning rate and a huge batch before reading anything", arguments: [
-        ["--learning-rate", "nan"], ["--learning-rate", "1e30"], ["--batch", "100000"],
+        ["--learning-rate", "nan"], ["--learning-rate", "1e30"], ["--batch", "100000"], ["--warmup", "-1"],
+        ["--until-ssim", "nan"], ["--until-ssim", "inf"], ["--until-ssim", "1.5"], ["--until-ssim", "0"],
     ])
     func trainNumbers(_ arguments: [String]) throws {
         let result = try CLIRunner.run(["train", "--src", "/nonexistent", "--dst", "/nonexistent", "-o", "/tmp/never.safetensors"] + arguments)
         #expect(result.status == 64)
         #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains("must be between"), "\(result.stderr)")
+        if arguments[0] == "--until-ssim" { #expect(result.stderr.contains("between 0.01 and 0.99"), "\(result.stderr)") }
+    }
+
+    @Test("train refuses a bad --keep list, --until-ssim without previews, and --from with --resume", arguments: [
+        (["--from", "/nonexistent.safetensors", "--keep", "encoder,brain"], "--keep takes encoder, inter and decoder"),
+        (["--until-ssim", "0.8", "--preview-every", "0"], "--until-ssim needs --preview-every above 0"),
+        (["--from", "/nonexistent.safetensors", "--resume"], "--from starts a new model"),
+    ])
+    func trainOptionCombinations(_ arguments: [String], _ expected: String) throws {
+        let result = try CLIRunner.run(["train", "--src", "/nonexistent", "--dst", "/nonexistent", "-o", "/tmp/never.safetensors"] + arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(expected), "\(result.stderr)")
     }
 
     @Test("stdout closed, its reader gone, or full: one line naming stdout, no trap", arguments: [

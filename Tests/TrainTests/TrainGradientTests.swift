@@ -2,6 +2,9 @@ import Testing
 @testable import Train
 @testable import Neural
 import Swap
+import Stream
+import Face
+import Foundation
 
 /// Backward passes agree with finite differences (relative error ≤ 1e-2, fp32 forward, Double loss).
 @Suite struct TrainGradientTests {
@@ -57,6 +60,53 @@ import Swap
         let conv = ConvLayer(name: "c", height: 6, width: 4, inChannels: 2, outChannels: 3, kernel: 3,
                              activation: .identity, context: training)
         Self.expectSmall(GradientCheck.check(Sequential([shuffle, conv]), batch: 2))
+    }
+
+    /// The eyes-and-mouth term: its gradient by finite differences, and its value is exactly the weighted L1.
+    @Test func eyesAndMouthPriorityGradient() {
+        var random = RandomSource(seed: 9)
+        let r = 12, count = r * r * 3
+        var face = (0..<count).map { _ in random.unit() }
+        let target = (0..<count).map { _ in random.unit() }
+        let mask = (0..<(r * r)).map { _ in random.unit() }
+        let priority = (0..<(r * r)).map { i in i % 3 == 0 ? random.unit() : 0 }
+        let predictedMask = (0..<(r * r)).map { _ in random.unit() }
+        let loss = SampleLoss(resolution: r)
+        var faceGradient = [Float](repeating: 0, count: count), maskGradient = [Float](repeating: 0, count: r * r)
+        func evaluate(_ face: UnsafePointer<Float>, weight: Float, gradient: Bool) -> Double {
+            var fg = [Float](repeating: 0, count: count), mg = [Float](repeating: 0, count: r * r)
+            let value = loss.evaluate(face: face, predictedMask: predictedMask, target: target, mask: mask, scale: 0.5,
+                                      faceGradient: &fg, maskGradient: &mg, priority: priority, priorityWeight: weight)
+            if gradient { faceGradient = fg; maskGradient = mg }
+            return value
+        }
+        let with = evaluate(face, weight: 300, gradient: true), without = evaluate(face, weight: 0, gradient: false)
+        var l1 = 0.0
+        for p in 0..<(r * r) { for c in 0..<3 { l1 += Double(abs((face[p * 3 + c] - target[p * 3 + c]) * priority[p])) } }
+        #expect(abs((with - without) - 0.5 * 300 * l1 / Double(count)) < 1e-6 * with)
+        let error = face.withUnsafeMutableBufferPointer { fb in
+            GradientCheck.compare(storage: fb.baseAddress!, count: count, analytic: { faceGradient[$0] }, samples: 60,
+                                  eps: 1e-3, random: &random) { evaluate(fb.baseAddress!, weight: 300, gradient: false) }
+        }
+        #expect(error <= Self.tolerance, "relative error \(error)")
+    }
+
+    /// FaceMesh landmarks give an eyes-and-mouth mask inside the face; other landmark sets none.
+    @Test func eyesAndMouthMask() {
+        let r = 32
+        var points = [[Float]](repeating: [16, 16], count: 468)
+        for (i, index) in (FaceMeshTopology.rightEye + FaceMeshTopology.leftEye + FaceSample.outerLips).enumerated() {
+            let centre: (Float, Float) = i < 16 ? (10, 12) : i < 32 ? (22, 12) : (16, 24)
+            let angle = Float(i) * 0.7
+            points[index] = [centre.0 + 3 * Foundation.cos(angle), centre.1 + 2 * Foundation.sin(angle)]
+        }
+        let crop = RGBImage(width: r, height: r)
+        let mesh = FaceSample(crop: crop, landmarks: points, resolution: r)
+        let covered = mesh.priority.reduce(0, +)
+        #expect(covered > 20 && covered < 150, "eyes and mouth cover \(covered) px")
+        #expect(mesh.priority[12 * r + 10] > 0.9 && mesh.priority[24 * r + 16] > 0.9 && mesh.priority[2 * r + 2] == 0)
+        let square = FaceSample(crop: crop, landmarks: [[4, 4], [28, 4], [28, 28], [4, 28]], resolution: r)
+        #expect(square.priority.allSatisfy { $0 == 0 })
     }
 
     @Test func dssimGradient() {

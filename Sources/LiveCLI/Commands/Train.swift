@@ -50,6 +50,23 @@ struct Train: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
+    @Option(name: .customLong("until-ssim"), help: ArgumentHelp(
+        "Stop once the held-out reconstruction SSIM (src→src and dst→dst on faces kept out of training, measured every --preview-every) reaches this.",
+        valueName: "0.01…0.99"))
+    var untilSSIM: Double?
+
+    @Option(help: "Ramp the learning rate up over this many iterations.")
+    var warmup = 0
+
+    @Option(name: .customLong("from"), help: "Start from this trained model's parts (see --keep) instead of random weights.")
+    var from: String?
+
+    @Option(help: ArgumentHelp("With --from: the parts to reuse, comma-separated.", valueName: "encoder,inter,decoder"))
+    var keep = "encoder,inter,decoder"
+
+    @Flag(name: .customLong("eyes-mouth-priority"), help: "Weight reconstruction errors on the eyes and mouth (sharper eyes, moving lips).")
+    var eyesMouthPriority = false
+
     @Flag(help: "Continue training the model at --output.")
     var resume = false
 
@@ -63,6 +80,26 @@ struct Train: ParsableCommand {
         try OptionRange.check(previewEvery, "--preview-every", 0...1_000_000_000)
         try OptionRange.check(checkpointMinutes, "--checkpoint-minutes", 0.1...1440, unit: " min")
         try OptionRange.check(threads, "--threads", 1...256)
+        if let untilSSIM {
+            try OptionRange.check(untilSSIM, "--until-ssim", TrainingOptions.ssimTargetRange)
+            guard previewEvery > 0 else { throw ValidationError("--until-ssim needs --preview-every above 0 (the held-out SSIM is measured then)") }
+        }
+        try OptionRange.check(warmup, "--warmup", TrainingOptions.warmupRange)
+        _ = try keptParts()
+        if from != nil && resume { throw ValidationError("--from starts a new model; it cannot be combined with --resume") }
+    }
+
+    /// `--keep` parsed.
+    func keptParts() throws -> Set<ModelPart> {
+        var parts = Set<ModelPart>()
+        for name in keep.split(separator: ",", omittingEmptySubsequences: false) {
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard let part = ModelPart(rawValue: trimmed) else {
+                throw ValidationError("--keep takes encoder, inter and decoder, comma-separated (got '\(trimmed)')")
+            }
+            parts.insert(part)
+        }
+        return parts
     }
 
     func run() throws {
@@ -98,6 +135,10 @@ struct Train: ParsableCommand {
         options.previewEvery = previewEvery
         options.checkpointSeconds = checkpointMinutes * 60
         options.threads = threads
+        options.untilSSIM = untilSSIM
+        options.warmupIterations = warmup
+        options.eyesMouthPriority = eyesMouthPriority
+        if let from { options.reuse = ModelReuse(model: URL(fileURLWithPath: from), parts: try keptParts()) }
 
         let trainer = try Trainer(options: options)
         let c = trainer.config
@@ -111,9 +152,14 @@ struct Train: ParsableCommand {
         let final: TrainingProgress
         do {
             final = try trainer.run(stop: stop) { p in
-                let line = String(format: "iter %d  src %.4f  dst %.4f  %.2f it/s  elapsed %@%@", p.iteration, p.losses.src,
+                var line = String(format: "iter %d  src %.4f  dst %.4f  %.2f it/s  elapsed %@%@", p.iteration, p.losses.src,
                                   p.losses.dst, p.iterationsPerSecond, Terminal.formatSeconds(p.elapsedSeconds),
                                   p.remainingSeconds.map { "  ETA " + Terminal.formatSeconds($0) } ?? "")
+                if let score = p.heldOut { line += String(format: "  held-out SSIM src %.3f dst %.3f", score.src, score.dst) }
+                if let untilSSIM {
+                    line += String(format: "  → %.2f ", untilSSIM)
+                        + (p.secondsToTarget.map { "in ~" + Terminal.formatSeconds($0) } ?? "ETA ?")
+                }
                 if interactive {
                     Terminal.rewriteLine(line)
                 } else if Date().timeIntervalSince(lastLine) >= 30 {

@@ -1,0 +1,79 @@
+import Neural
+
+/// dL/dInput of a stride-1 "same" convolution with an odd kernel, computed as a convolution of dL/dZ with the
+/// kernel flipped and its channel axes swapped (`W'[ky][kx][co][ci] = W[kh−1−ky][kw−1−kx][ci][co]`).
+///
+/// This is the adjoint exactly (same padding on both sides), so it runs on the runtime's ``Conv2D`` — the packed
+/// register-blocked GEMM with implicit im2col — instead of `dCols = dZ·Wᵀ` (a `P × K` matrix: 450 MB for the
+/// `quality` decoder's 128² layers) followed by col2im.
+struct ConvInputGradient {
+    private let kernels: [Conv2D]
+    private let sliceBatch: Int
+    private let inputCount: Int, outputCount: Int
+    private let kernelSize: Int, inChannels: Int, outChannels: Int
+    private let threads: Int
+    /// Floats of scratch one slice's kernel needs (padded copy or patches).
+    private let scratchPerSlice: Int
+    /// Floats of scratch ``run(outputGradient:into:scratch:)`` needs.
+    var scratchCount: Int { scratchPerSlice * kernels.count }
+
+    /// Whether `geometry` is one this applies to: stride 1, odd square kernel, "same" padding.
+    static func applies(to geometry: WindowGeometry) -> Bool {
+        geometry.strideX == 1 && geometry.strideY == 1 && geometry.kernelHeight == geometry.kernelWidth
+            && geometry.kernelHeight % 2 == 1 && geometry.outHeight == geometry.inHeight
+            && geometry.outWidth == geometry.inWidth && geometry.padTop == geometry.kernelHeight / 2
+            && geometry.padLeft == geometry.kernelWidth / 2
+    }
+
+    /// Like the forward pass, the batch is split over two threads unless the kernel is OpenBLAS's (threaded itself).
+    init(geometry: WindowGeometry, inChannels: Int, outChannels: Int, threads: Int) {
+        precondition(Self.applies(to: geometry))
+        let k = geometry.kernelHeight
+        kernelSize = k
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.threads = threads
+        inputCount = geometry.inHeight * geometry.inWidth * inChannels
+        outputCount = geometry.outHeight * geometry.outWidth * outChannels
+        let zeros = [Float](repeating: 0, count: k * k * inChannels * outChannels)
+        func kernel(batch: Int) -> Conv2D {
+            let transposed = WindowGeometry(input: [batch, geometry.outHeight, geometry.outWidth, outChannels],
+                                            kernelHeight: k, kernelWidth: k, strideY: 1, strideX: 1, padding: .same)!
+            return Conv2D(geometry: transposed, inChannels: outChannels, outChannels: inChannels, weights: zeros,
+                          bias: nil, activation: .none)
+        }
+        let whole = kernel(batch: geometry.batch)
+        let slices = !whole.usesBLAS && threads > 1 && geometry.batch % 2 == 0 ? 2 : 1
+        sliceBatch = geometry.batch / slices
+        kernels = slices == 1 ? [whole] : (0..<slices).map { _ in kernel(batch: geometry.batch / slices) }
+        let pixels = sliceBatch * geometry.outHeight * geometry.outWidth
+        let padded = sliceBatch * (geometry.outHeight + k - 1) * (geometry.outWidth + k - 1) * outChannels
+        scratchPerSlice = kernels[0].isPointwise ? 0 : max(padded, pixels * k * k * outChannels)
+    }
+
+    /// Repacks the kernels from the forward weights `[kh, kw, Cin, Cout]` (they change every step).
+    func load(weights: UnsafePointer<Float>) {
+        let k = kernelSize, cin = inChannels, cout = outChannels
+        // Patch element i of the transposed conv is (ky, kx, co); its output channel is ci.
+        for conv in kernels {
+            conv.packWeights { i, ci in
+                let co = i % cout, tap = i / cout
+                let ky = tap / k, kx = tap % k
+                return weights[(((k - 1 - ky) * k + (k - 1 - kx)) * cin + ci) * cout + co]
+            }
+        }
+    }
+
+    /// `inputGradient = conv(outputGradient, W')`, batch slices in parallel.
+    func run(outputGradient: UnsafePointer<Float>, into inputGradient: UnsafeMutablePointer<Float>,
+             scratch: UnsafeMutablePointer<Float>) {
+        let inStride = sliceBatch * outputCount, outStride = sliceBatch * inputCount
+        forEachSlice(kernels.count, threads: threads) { s in
+            withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 1) { operands in
+                operands[0] = outputGradient + s * inStride
+                kernels[s].run(inputs: UnsafeBufferPointer(operands), output: inputGradient + s * outStride,
+                               scratch: scratch + s * scratchPerSlice)
+            }
+        }
+    }
+}
