@@ -135,6 +135,27 @@ import TestSupport
         #expect(hands.isEmpty)
     }
 
+    @Test func newHandsNeedConfirmedPresenceTrackedOnesDoNot() throws {
+        let (_, landmarks) = try solvayHand(0)
+        func with(presence: Float) -> HandLandmarks {
+            var l = landmarks
+            l.presence = presence
+            return l
+        }
+        var tracker = HandTracker()
+        // A palm the landmark network half believes (an ear, a shirt fold) starts nothing.
+        var hands = tracker.update(candidates: [HandCandidate(landmarks: with(presence: 0.8), palmScore: 0.7)],
+                                   frameIndex: 0, time: 0, detected: true)
+        #expect(hands.isEmpty && tracker.rois().isEmpty)
+        // A confirmed one starts a track, which its own crop then keeps down to the landmarker's threshold.
+        hands = tracker.update(candidates: [HandCandidate(landmarks: with(presence: 0.95), palmScore: 0.7)],
+                               frameIndex: 1, time: 1 / 30, detected: true)
+        let id = try #require(hands.first?.id)
+        hands = tracker.update(candidates: [HandCandidate(landmarks: with(presence: 0.6), trackID: id)],
+                               frameIndex: 2, time: 2 / 30, detected: false)
+        #expect(hands.map(\.id) == [id] && hands[0].missed == 0)
+    }
+
     @Test func searchAreaLooksNearFacesOnly() {
         let face = BoundingBox(x: 600, y: 500, width: 100, height: 120)
         let near = HandSearchArea.nearFaces(scale: 3.5).regions(faceBoxes: [face], width: 1280, height: 720)

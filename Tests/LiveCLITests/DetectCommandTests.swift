@@ -163,8 +163,11 @@ struct SharedClipDetectionTests {
     /// Single-person clips in which no hand is ever in view (checked by eye on contact sheets).
     static let facesOnly: Set = [
         "talk_expressions_d0.mp4", "talk_woman_d10.mp4", "headturn_720p_s32.mp4", "talk_studio_1.mp4", "talk_studio_2.mp4",
-        "talk_may_5s.mp4",
+        "talk_may_5s.mp4", "talk_tpsmm.mp4",
     ]
+
+    /// Single-person clips with hands in view on every frame (checked by eye): hands folded in the lap.
+    static let handsInView: Set = ["portrait_1080x1920_hands.mp4"]
 
     @Test("a face is found in ≥ 95 % of the frames of single-person clips; no hands where there are none",
           arguments: singlePerson)
@@ -181,11 +184,13 @@ struct SharedClipDetectionTests {
         }
         // False positives: palms the detector sees in faces and clothes must not survive the landmark network.
         if Self.facesOnly.contains(clip) {
-            // Known defect: on talk_studio_2 (a speaker before a wall map, no hand in view; checked by eye) the hand
-            // landmark network confirms palms on 50 of 125 frames. Recorded as a known issue until it is fixed.
-            withKnownIssue("hand false positives on talk_studio_2", isIntermittent: true) {
-                #expect(Double(withHand) <= 0.02 * Double(log.frames.count), "\(clip): hands on \(withHand)/\(log.frames.count) frames")
-            } when: { clip == "talk_studio_2.mp4" }
+            // talk_studio_2's ear and talk_tpsmm's shoulder give palms the landmark network half believes (presence
+            // 0.5–0.8); a new hand needs 0.9 (HandTracker.Options.newHandPresence).
+            #expect(Double(withHand) <= 0.02 * Double(log.frames.count), "\(clip): hands on \(withHand)/\(log.frames.count) frames")
+        }
+        // ... while real hands still start tracks (their crops give presence 0.94–0.99).
+        if Self.handsInView.contains(clip) {
+            #expect(Double(withHand) >= 0.9 * Double(log.frames.count), "\(clip): hands on \(withHand)/\(log.frames.count) frames")
         }
     }
 

@@ -114,7 +114,10 @@ import TestSupport
     }
 
     @Test(arguments: [(10, 9, 12, 3, 1, Padding.same), (10, 9, 12, 3, 2, .same), (7, 8, 5, 3, 1, .same),
-                      (9, 9, 16, 5, 1, .valid), (8, 8, 32, 3, 2, .valid), (12, 12, 8, 3, 1, .valid)])
+                      (9, 9, 16, 5, 1, .valid), (8, 8, 32, 3, 2, .valid), (12, 12, 8, 3, 1, .valid),
+                      // Other kernel sizes' row sweep: blocks of four outputs, borders, ragged channel blocks.
+                      (14, 13, 24, 5, 1, .same), (15, 17, 40, 5, 2, .same), (11, 12, 20, 7, 1, .same), (9, 10, 8, 2, 2, .valid),
+                      (6, 3, 9, 5, 1, .same)])
     func depthwise(_ h: Int, _ w: Int, _ ch: Int, _ k: Int, _ s: Int, _ padding: Padding) {
         let x = Self.random(h * w * ch, seed: 5), wt = Self.random(k * k * ch, seed: 6), bias = Self.random(ch, seed: 7)
         let alpha = (0..<ch).map { Float($0 + 1) / Float(ch) }

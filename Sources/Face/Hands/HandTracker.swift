@@ -39,6 +39,12 @@ public struct HandCandidate: Sendable, Equatable {
 /// in MediaPipe). ``needsDetection(frameIndex:)`` asks for palm detection every `detectionInterval` frames and
 /// right after a hand was lost. A hand the landmarker loses keeps its last landmarks for `holdFrames` frames, so one
 /// missed frame does not paint the face over it.
+///
+/// A new hand needs more than a tracked one: the landmark network must confirm a palm with `newHandPresence` before a
+/// track starts, while a tracked hand is kept down to the landmarker's own threshold (MediaPipe's 0.5). Palms the
+/// detector finds in ears, faces and clothes get presence 0.5–0.85 on their crop, real hands 0.9–0.99; once such
+/// a palm is tracked, crops from its own landmarks settle on it and the presence climbs (0.9 on an ear), so it has
+/// to be stopped before it starts.
 public struct HandTracker: Sendable {
     public struct Options: Sendable, Equatable {
         /// Look for new palms at least every this many frames.
@@ -49,6 +55,8 @@ public struct HandTracker: Sendable {
         public var duplicateIoU: Float = 0.5
         /// At most this many hands.
         public var maxHands = 4
+        /// The landmark network's presence a hand that is not yet tracked needs to start a track (0…1).
+        public var newHandPresence: Float = 0.9
         /// Landmark smoothing (steadier masks); positions in units of the palm size.
         public var smoothing = LandmarkSmoother.Options()
 
@@ -115,7 +123,7 @@ public struct HandTracker: Sendable {
             if let t = tracks.indices.first(where: { !matched.contains($0) && tracks[$0].hand.box.iou(box) > options.duplicateIoU }) {
                 apply(c, to: t, time: time)
                 matched.insert(t)
-            } else if tracks.count < options.maxHands {
+            } else if tracks.count < options.maxHands && c.landmarks.presence >= options.newHandPresence {
                 var smoother = LandmarkSmoother(options: options.smoothing)
                 let smoothed = smoother.smooth(points: c.landmarks.points, at: time)
                 var landmarks = c.landmarks

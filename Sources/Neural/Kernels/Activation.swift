@@ -97,6 +97,10 @@ struct ActivationApplier {
                 j += 8
             }
             while j < count { data[j] = max(data[j], 0); j += 1 }
+        case .relu6:
+            clamp(data, count: pixels * channels, 0, 6)
+        case .reluN1To1:
+            clamp(data, count: pixels * channels, -1, 1)
         case .leaky:
             let alpha = alpha!
             for p in 0..<pixels {
@@ -121,6 +125,22 @@ struct ActivationApplier {
             }
         }
     }
+
+    /// Clamps `count` values to `[low, high]` in place (ReLU6, the MobileNet-style expansions of the hand
+    /// landmark network; a scalar loop with the per-element switch cost as much as the convolution before it).
+    private func clamp(_ data: UnsafeMutablePointer<Float>, count: Int, _ low: Float, _ high: Float) {
+        var j = 0
+        while j + 8 <= count {
+            let v = SIMD8<Float>.load(data + j)
+            let y = v.replacing(with: low, where: v .< low)
+            y.replacing(with: high, where: y .> high).store(to: data + j)
+            j += 8
+        }
+        while j < count { data[j] = min(max(data[j], low), high); j += 1 }
+    }
+
+    /// Short name for kernel labels (profiles), empty for the identity.
+    var label: String { kind == .identity ? "" : " \(kind)" }
 
     /// Lane by lane through libm; kept out of line so the common cases above stay small enough to inline.
     @inline(never)

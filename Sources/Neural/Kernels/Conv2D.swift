@@ -82,7 +82,7 @@ package struct Conv2D: ActivationFusing {
 
     var label: String {
         "Conv2D \(geometry.label) \(inChannels)→\(outChannels)" + (residualChannels > 0 ? " +res\(residualChannels)" : "")
-            + (usesBLAS ? " BLAS" : isGathered ? " gathered" : "")
+            + activation.applier.label + (usesBLAS ? " BLAS" : isGathered ? " gathered" : "")
     }
     package let usesBLAS: Bool
     var patchSize: Int { geometry.kernelHeight * geometry.kernelWidth * inChannels }

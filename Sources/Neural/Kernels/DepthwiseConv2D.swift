@@ -9,7 +9,7 @@ struct DepthwiseConv2D: ActivationFusing {
     let weights: AlignedBuffer
     let bias: AlignedBuffer
     var activation: ActivationFunction
-    /// A row of zeros standing in for input rows above/below the image in the 3×3 fast path (read-only).
+    /// A row of zeros standing in for input rows above/below the image in the row sweeps (read-only).
     let zeroRow: AlignedBuffer?
 
     init(geometry: WindowGeometry, channels: Int, weights: [Float], bias: [Float]?, activation: Activation) {
@@ -22,11 +22,13 @@ struct DepthwiseConv2D: ActivationFusing {
         zeroRow = Self.hasFastPath(geometry, channels) ? AlignedBuffer(count: geometry.inWidth * channels) : nil
     }
 
+    /// Whether a row sweep runs this layer (``run3x3`` or, for other kernel sizes, ``runAnyKernel``); the
+    /// per-pixel path is left for fewer than 8 channels.
     static func hasFastPath(_ g: WindowGeometry, _ channels: Int) -> Bool {
-        g.kernelHeight == 3 && g.kernelWidth == 3 && channels >= 8
+        channels >= 8
     }
 
-    var label: String { "DepthwiseConv2D \(geometry.label) c\(channels)" }
+    var label: String { "DepthwiseConv2D \(geometry.label) c\(channels)" + activation.applier.label }
 
     var outputChannels: Int { channels }
 
@@ -36,13 +38,15 @@ struct DepthwiseConv2D: ActivationFusing {
         let c = channels
         let w = UnsafePointer(weights.baseAddress)
         let b = UnsafePointer(bias.baseAddress)
-        // Channel blocks of 8; a ragged last block is recomputed overlapping the previous one (the output is not
-        // the input, so writing a channel twice is harmless).
-        let lastBlock = c >= 8 ? c - 8 : -1
         if let zeroRow {
-            run3x3(input: inputs[0], output: output, zero: UnsafePointer(zeroRow.baseAddress), activation: activation)
+            if g.kernelHeight == 3 && g.kernelWidth == 3 {
+                run3x3(input: inputs[0], output: output, zero: UnsafePointer(zeroRow.baseAddress), activation: activation)
+            } else {
+                runAnyKernel(input: inputs[0], output: output, zero: UnsafePointer(zeroRow.baseAddress), activation: activation)
+            }
             return
         }
+        // Fewer than 8 channels: one channel at a time.
         var out = output
         for n in 0..<g.batch {
             let image = inputs[0] + n * g.inHeight * g.inWidth * c
@@ -53,32 +57,14 @@ struct DepthwiseConv2D: ActivationFusing {
                     let cols = g.kernelCols(ox)
                     let ix0 = ox * g.strideX - g.padLeft
                     let origin = image + (iy0 * g.inWidth + ix0) * c
-                    if lastBlock >= 0 {
-                        var cb = 0
-                        while true {
-                            if cb > lastBlock { cb = lastBlock }
-                            var acc = SIMD8<Float>.load(b + cb)
-                            for ky in rows {
-                                let src = origin + ky * g.inWidth * c + cb
-                                let wk = w + ky * g.kernelWidth * c + cb
-                                for kx in cols {
-                                    acc = acc.addingProduct(SIMD8<Float>.load(src + kx * c), SIMD8<Float>.load(wk + kx * c))
-                                }
+                    for ch in 0..<c {
+                        var acc = b[ch]
+                        for ky in rows {
+                            for kx in cols {
+                                acc += origin[(ky * g.inWidth + kx) * c + ch] * w[(ky * g.kernelWidth + kx) * c + ch]
                             }
-                            activation(acc, channel: cb).store(to: out + cb)
-                            if cb == lastBlock { break }
-                            cb += 8
                         }
-                    } else {
-                        for ch in 0..<c {
-                            var acc = b[ch]
-                            for ky in rows {
-                                for kx in cols {
-                                    acc += origin[(ky * g.inWidth + kx) * c + ch] * w[(ky * g.kernelWidth + kx) * c + ch]
-                                }
-                            }
-                            out[ch] = activation(acc, channel: ch)
-                        }
+                        out[ch] = activation(acc, channel: ch)
                     }
                     out += c
                 }
@@ -183,5 +169,129 @@ struct DepthwiseConv2D: ActivationFusing {
             (top + mid + low).store(to: outRow + ox * c + cb)
         }
         for ox in max(lastInterior + 1, firstInterior) ..< g.outWidth { border(ox) }
+    }
+
+    /// Any kernel size (the palm detector's 5×5 layers): per output row, four neighbouring outputs whose windows lie
+    /// inside the row are computed together, each weight vector loaded once for four independent FMA chains (one
+    /// long chain per output would wait on FMA latency), every channel block while their inputs are in L1. Rows
+    /// outside the image read `zero`; only the border columns take the bounds-checked path.
+    private func runAnyKernel(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, zero: UnsafePointer<Float>,
+                              activation: ActivationApplier) {
+        let g = geometry
+        let c = channels
+        let rowFloats = g.inWidth * c
+        let firstInterior = min((g.padLeft + g.strideX - 1) / g.strideX, g.outWidth)
+        let interiorEnd = max(firstInterior, min((g.inWidth - g.kernelWidth + g.padLeft) / g.strideX + 1, g.outWidth))
+        withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: g.kernelHeight) { rows in
+            for n in 0..<g.batch {
+                let image = input + n * g.inHeight * rowFloats
+                for oy in 0..<g.outHeight {
+                    let iy0 = oy * g.strideY - g.padTop
+                    for ky in 0..<g.kernelHeight {
+                        let iy = iy0 + ky
+                        rows[ky] = iy >= 0 && iy < g.inHeight ? image + iy * rowFloats : zero
+                    }
+                    let window = UnsafePointer(rows.baseAddress!)
+                    let outRow = output + (n * g.outHeight + oy) * g.outWidth * c
+                    for ox in 0..<firstInterior { forEachChannelBlock { border($0, $1, ox, window, outRow) } }
+                    var ox = firstInterior
+                    while ox + 4 <= interiorEnd {
+                        forEachChannelBlock { wide, cb in four(wide, cb, ox, window, outRow) }
+                        ox += 4
+                    }
+                    for ox in ox..<g.outWidth { forEachChannelBlock { border($0, $1, ox, window, outRow) } }
+                    activation.apply(to: outRow, pixels: g.outWidth, channels: c)
+                }
+            }
+        }
+    }
+
+    /// Calls `body(wide, channel)` for each channel block: 16-lane blocks (`wide`) where the CPU has AVX-512, then
+    /// 8-lane ones; a ragged last block overlaps the previous one (recomputing a channel is harmless).
+    @inline(__always)
+    private func forEachChannelBlock(_ body: (Bool, Int) -> Void) {
+        var cb = 0
+        #if FACELIVE_AVX512
+        while cb + 16 <= channels { body(true, cb); cb += 16 }
+        #endif
+        while cb < channels {
+            let block = min(cb, channels - 8)
+            body(false, block)
+            cb = block + 8
+        }
+    }
+
+    @inline(__always)
+    private func four(_ wide: Bool, _ cb: Int, _ ox: Int, _ rows: UnsafePointer<UnsafePointer<Float>>,
+                      _ outRow: UnsafeMutablePointer<Float>) {
+        #if FACELIVE_AVX512
+        if wide { return four(SIMD16<Float>.self, cb, ox, rows, outRow) }
+        #endif
+        four(SIMD8<Float>.self, cb, ox, rows, outRow)
+    }
+
+    @inline(__always)
+    private func border(_ wide: Bool, _ cb: Int, _ ox: Int, _ rows: UnsafePointer<UnsafePointer<Float>>,
+                        _ outRow: UnsafeMutablePointer<Float>) {
+        #if FACELIVE_AVX512
+        if wide { return border(SIMD16<Float>.self, cb, ox, rows, outRow) }
+        #endif
+        border(SIMD8<Float>.self, cb, ox, rows, outRow)
+    }
+
+    /// Outputs `ox ..< ox + 4`, channels `cb ..< cb + V.scalarCount`; their windows lie inside the row.
+    @inline(__always)
+    private func four<V: SIMD>(_: V.Type, _ cb: Int, _ ox: Int, _ rows: UnsafePointer<UnsafePointer<Float>>,
+                               _ outRow: UnsafeMutablePointer<Float>) where V.Scalar == Float {
+        let g = geometry
+        let c = channels
+        let step = g.strideX * c
+        let w = UnsafePointer(weights.baseAddress) + cb
+        let bv = V.load(bias.baseAddress + cb)
+        var a0 = bv, a1 = bv, a2 = bv, a3 = bv
+        let start = (ox * g.strideX - g.padLeft) * c + cb
+        for ky in 0..<g.kernelHeight {
+            var src = rows[ky] + start
+            var wk = w + ky * g.kernelWidth * c
+            for _ in 0..<g.kernelWidth {
+                let wv = V.load(wk)
+                a0 = a0.addingProduct(V.load(src), wv)
+                a1 = a1.addingProduct(V.load(src + step), wv)
+                a2 = a2.addingProduct(V.load(src + 2 * step), wv)
+                a3 = a3.addingProduct(V.load(src + 3 * step), wv)
+                src += c
+                wk += c
+            }
+        }
+        let out = outRow + ox * c + cb
+        a0.store(to: out); a1.store(to: out + c); a2.store(to: out + 2 * c); a3.store(to: out + 3 * c)
+    }
+
+    /// One output whose window may hang over the row's ends (columns outside the image are skipped), or one left
+    /// over after the blocks of four. Even and odd kernel rows go to separate FMA chains.
+    @inline(__always)
+    private func border<V: SIMD>(_: V.Type, _ cb: Int, _ ox: Int, _ rows: UnsafePointer<UnsafePointer<Float>>,
+                                 _ outRow: UnsafeMutablePointer<Float>) where V.Scalar == Float {
+        let g = geometry
+        let c = channels
+        let w = UnsafePointer(weights.baseAddress) + cb
+        let ix0 = ox * g.strideX - g.padLeft
+        let cols = max(0, -ix0)..<min(g.kernelWidth, g.inWidth - ix0)
+        var even = V.load(bias.baseAddress + cb), odd = V()
+        var ky = 0
+        while ky < g.kernelHeight {
+            let src = rows[ky] + ix0 * c + cb, wk = w + ky * g.kernelWidth * c
+            if ky + 1 < g.kernelHeight {
+                let src1 = rows[ky + 1] + ix0 * c + cb, wk1 = wk + g.kernelWidth * c
+                for kx in cols {
+                    even = even.addingProduct(V.load(src + kx * c), V.load(wk + kx * c))
+                    odd = odd.addingProduct(V.load(src1 + kx * c), V.load(wk1 + kx * c))
+                }
+            } else {
+                for kx in cols { even = even.addingProduct(V.load(src + kx * c), V.load(wk + kx * c)) }
+            }
+            ky += 2
+        }
+        (even + odd).store(to: outRow + ox * c + cb)
     }
 }
