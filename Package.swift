@@ -109,6 +109,6 @@ let package = Package(
         .testTarget(name: "SwapTests", dependencies: ["Swap", "Face", "Imaging", "Stream", "TestSupport"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Swap", "Face", "Imaging", "Neural", "Stream", "TestSupport"]),
         // Runs the built `facelive` binary end to end; depending on LiveCLI makes `swift test` build it.
-        .testTarget(name: "LiveCLITests", dependencies: ["LiveCLI", "Stream"]),
+        .testTarget(name: "LiveCLITests", dependencies: ["LiveCLI", "Control", "Swap", "Stream"]),
     ]
 )

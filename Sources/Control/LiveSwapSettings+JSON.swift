@@ -5,76 +5,30 @@ import Swap
 /// The settings as JSON, keyed by `run`'s flag names without dashes (`opacity`, `color-transfer`…): the API's
 /// `PATCH /api/settings` body, `GET /api/state`'s `settings`, and `--settings FILE`.
 extension LiveSwapSettings: Codable {
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case erode, blur, colorTransfer = "color-transfer", relight, blend, keepGlasses = "keep-glasses", occlusion
-        case opacity, keepMouth = "keep-mouth", keepEyes = "keep-eyes"
-        case temporalSmoothing = "temporal-smoothing", temporalReset = "temporal-reset"
-        case threshold, faces, maxFaces = "max-faces", detectEvery = "detect-every"
-        case noSmoothing = "no-smoothing", smoothMinCutoff = "smooth-min-cutoff", smoothBeta = "smooth-beta", bypass
-    }
-
     /// The names a settings object may hold.
-    public static var fieldNames: [String] { CodingKeys.allCases.map(\.rawValue) }
+    public static var fieldNames: [String] { fields.map(\.name) }
+
+    /// Every setting's JSON name and how it is read and written, in the order the names are listed.
+    private static var fields: [SettingField] {
+        [.value("erode", \.erode), .value("blur", \.blur), .choice("color-transfer", \.colorTransfer),
+         .value("relight", \.relight), .choice("blend", \.blend), .choice("keep-glasses", \.keepGlasses),
+         .choice("occlusion", \.occlusion), .value("opacity", \.opacity), .value("keep-mouth", \.keepMouth),
+         .value("keep-eyes", \.keepEyes), .value("temporal-smoothing", \.temporalSmoothing),
+         .value("temporal-reset", \.temporalReset), .value("threshold", \.threshold), .faces,
+         .value("max-faces", \.maxFaces), .value("detect-every", \.detectEvery), .value("no-smoothing", \.noSmoothing),
+         .value("smooth-min-cutoff", \.smoothMinCutoff), .value("smooth-beta", \.smoothBeta), .value("bypass", \.bypass)]
+    }
 
     /// Reads the fields present over the settings in the decoder's ``baseKey`` user info (or the defaults).
     public init(from decoder: any Decoder) throws {
         self = decoder.userInfo[Self.baseKey] as? LiveSwapSettings ?? LiveSwapSettings()
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        erode = try c.decodeIfPresent(Int.self, forKey: .erode) ?? erode
-        blur = try c.decodeIfPresent(Float.self, forKey: .blur) ?? blur
-        colorTransfer = try Self.decodeChoice(c, .colorTransfer) ?? colorTransfer
-        relight = try c.decodeIfPresent(Float.self, forKey: .relight) ?? relight
-        blend = try Self.decodeChoice(c, .blend) ?? blend
-        keepGlasses = try Self.decodeChoice(c, .keepGlasses) ?? keepGlasses
-        occlusion = try Self.decodeChoice(c, .occlusion) ?? occlusion
-        opacity = try c.decodeIfPresent(Float.self, forKey: .opacity) ?? opacity
-        keepMouth = try c.decodeIfPresent(Bool.self, forKey: .keepMouth) ?? keepMouth
-        keepEyes = try c.decodeIfPresent(Bool.self, forKey: .keepEyes) ?? keepEyes
-        temporalSmoothing = try c.decodeIfPresent(Float.self, forKey: .temporalSmoothing) ?? temporalSmoothing
-        temporalReset = try c.decodeIfPresent(Float.self, forKey: .temporalReset) ?? temporalReset
-        threshold = try c.decodeIfPresent(Float.self, forKey: .threshold) ?? threshold
-        if let text = try c.decodeIfPresent(String.self, forKey: .faces) { faces = try FaceSelection(parsing: text) }
-        maxFaces = try c.decodeIfPresent(Int.self, forKey: .maxFaces) ?? maxFaces
-        detectEvery = try c.decodeIfPresent(Int.self, forKey: .detectEvery) ?? detectEvery
-        noSmoothing = try c.decodeIfPresent(Bool.self, forKey: .noSmoothing) ?? noSmoothing
-        smoothMinCutoff = try c.decodeIfPresent(Float.self, forKey: .smoothMinCutoff) ?? smoothMinCutoff
-        smoothBeta = try c.decodeIfPresent(Float.self, forKey: .smoothBeta) ?? smoothBeta
-        bypass = try c.decodeIfPresent(Bool.self, forKey: .bypass) ?? bypass
+        let container = try decoder.container(keyedBy: SettingField.Key.self)
+        for field in Self.fields { try field.read(&self, container) }
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(erode, forKey: .erode)
-        try c.encode(blur, forKey: .blur)
-        try c.encode(colorTransfer.rawValue, forKey: .colorTransfer)
-        try c.encode(relight, forKey: .relight)
-        try c.encode(blend.rawValue, forKey: .blend)
-        try c.encode(keepGlasses.rawValue, forKey: .keepGlasses)
-        try c.encode(occlusion.rawValue, forKey: .occlusion)
-        try c.encode(opacity, forKey: .opacity)
-        try c.encode(keepMouth, forKey: .keepMouth)
-        try c.encode(keepEyes, forKey: .keepEyes)
-        try c.encode(temporalSmoothing, forKey: .temporalSmoothing)
-        try c.encode(temporalReset, forKey: .temporalReset)
-        try c.encode(threshold, forKey: .threshold)
-        try c.encode(faces.description, forKey: .faces)
-        try c.encode(maxFaces, forKey: .maxFaces)
-        try c.encode(detectEvery, forKey: .detectEvery)
-        try c.encode(noSmoothing, forKey: .noSmoothing)
-        try c.encode(smoothMinCutoff, forKey: .smoothMinCutoff)
-        try c.encode(smoothBeta, forKey: .smoothBeta)
-        try c.encode(bypass, forKey: .bypass)
-    }
-
-    /// One of a choice's names (`"pyramid"`), or a ``ControlError/badField(field:message:)`` listing them.
-    private static func decodeChoice<Choice: RawRepresentable & CaseIterable>(
-        _ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> Choice? where Choice.RawValue == String {
-        guard let name = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
-        guard let choice = Choice(rawValue: name) else {
-            throw ControlError.badField(field: key.rawValue, message: "'\(name)' is not one of "
-                + Choice.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        return choice
+        var container = encoder.container(keyedBy: SettingField.Key.self)
+        for field in Self.fields { try field.write(self, &container) }
     }
 
     static let baseKey = CodingUserInfoKey(rawValue: "facelive.settings.base")!
@@ -127,5 +81,50 @@ extension LiveSwapSettings: Codable {
     public var jsonObject: [String: Any] {
         let data = (try? JSONEncoder().encode(self)) ?? Data("{}".utf8)
         return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+}
+
+/// One setting in JSON: its name (the flag's, without dashes) and how it is read over settings and written.
+private struct SettingField {
+    struct Key: CodingKey {
+        let stringValue: String
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+        var intValue: Int? { nil }
+    }
+
+    let name: String
+    /// Sets the field when the JSON object has it.
+    let read: (inout LiveSwapSettings, KeyedDecodingContainer<Key>) throws -> Void
+    let write: (LiveSwapSettings, inout KeyedEncodingContainer<Key>) throws -> Void
+
+    /// A number or boolean, as it is.
+    static func value<T: Codable>(_ name: String, _ path: WritableKeyPath<LiveSwapSettings, T>) -> SettingField {
+        let key = Key(stringValue: name)
+        return SettingField(name: name,
+                            read: { settings, c in if let v = try c.decodeIfPresent(T.self, forKey: key) { settings[keyPath: path] = v } },
+                            write: { settings, c in try c.encode(settings[keyPath: path], forKey: key) })
+    }
+
+    /// One of a choice's names (`"pyramid"`); another name is a ``ControlError/badField(field:message:)`` listing them.
+    static func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, _ path: WritableKeyPath<LiveSwapSettings, Choice>)
+        -> SettingField where Choice.RawValue == String {
+        let key = Key(stringValue: name)
+        return SettingField(name: name, read: { settings, c in
+            guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return }
+            guard let choice = Choice(rawValue: text) else {
+                throw ControlError.badField(field: name, message: "'\(text)' is not one of "
+                    + Choice.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            settings[keyPath: path] = choice
+        }, write: { settings, c in try c.encode(settings[keyPath: path].rawValue, forKey: key) })
+    }
+
+    /// `faces`: `"all"` or track IDs (`"0,2"`).
+    static var faces: SettingField {
+        let key = Key(stringValue: "faces")
+        return SettingField(name: key.stringValue, read: { settings, c in
+            if let text = try c.decodeIfPresent(String.self, forKey: key) { settings.faces = try FaceSelection(parsing: text) }
+        }, write: { settings, c in try c.encode(settings.faces.description, forKey: key) })
     }
 }

@@ -156,12 +156,6 @@ public struct HandTracker: Sendable {
 
     /// Two tracks converging on one hand: the older keeps it.
     private mutating func removeDuplicates() {
-        var keep = [Bool](repeating: true, count: tracks.count)
-        for i in tracks.indices where keep[i] {
-            for j in tracks.indices where j != i && keep[j] && tracks[j].hand.id > tracks[i].hand.id {
-                if tracks[i].hand.box.iou(tracks[j].hand.box) > options.duplicateIoU { keep[j] = false }
-            }
-        }
-        tracks = tracks.indices.filter { keep[$0] }.map { tracks[$0] }
+        tracks = tracks.removingOverlaps(iou: options.duplicateIoU, id: \.hand.id, box: \.hand.box)
     }
 }

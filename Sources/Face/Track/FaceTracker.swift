@@ -134,13 +134,7 @@ public struct FaceTracker: Sendable {
     /// Two tracks on one face (a detection that did not match its track, then both ROIs converging on the face)
     /// would swap it twice and flip IDs: the older track keeps the face, the newer one ends.
     private mutating func removeDuplicates() {
-        var keep = [Bool](repeating: true, count: tracks.count)
-        for i in tracks.indices where keep[i] {
-            for j in tracks.indices where j != i && keep[j] && tracks[j].face.id > tracks[i].face.id {
-                if tracks[i].face.box.iou(tracks[j].face.box) > options.duplicateIoU { keep[j] = false }
-            }
-        }
-        tracks = tracks.indices.filter { keep[$0] }.map { tracks[$0] }
+        tracks = tracks.removingOverlaps(iou: options.duplicateIoU, id: \.face.id, box: \.face.box)
     }
 
     private mutating func apply(_ c: FaceCandidate, to t: Int, time: Double) {
