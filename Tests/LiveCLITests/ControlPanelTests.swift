@@ -201,7 +201,7 @@ final class ControlledRun: @unchecked Sendable {
         try process.run()
         // The URL line comes once the server listens (after the models load).
         var text = ""
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(300)
         let fd = stderr.fileHandleForReading.fileDescriptor
         var buffer = [UInt8](repeating: 0, count: 4096)
         while !text.contains("control panel: http"), Date() < deadline, process.isRunning || !text.isEmpty {
@@ -250,7 +250,10 @@ final class ControlledRun: @unchecked Sendable {
     /// Polls the preview until `condition` holds (a change shows from the next frame; the preview keeps up to
     /// 10 pictures a second), up to 3 minutes (the whole suite may share the machine); returns the last picture.
     func waitForPreview(_ condition: (Picture) -> Bool) async throws -> Picture {
-        let deadline = Date().addingTimeInterval(180)
+        // Generous: the whole suite runs in parallel on two cores, and at its start dozens of debug-build
+        // processes load their models at once (a first frame took over 3 minutes there); a met condition returns
+        // at once.
+        let deadline = Date().addingTimeInterval(600)
         var last: Picture?
         while Date() < deadline {
             let reply = try await request("GET", "/api/preview.jpg")
@@ -261,7 +264,7 @@ final class ControlledRun: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(200))
         }
-        guard let last else { throw Failure("no preview within 3 minutes") }
+        guard let last else { throw Failure("no preview within 10 minutes") }
         return last
     }
 }
