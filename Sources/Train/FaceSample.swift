@@ -40,15 +40,12 @@ struct FaceSample: Sendable {
     /// The union of the eyes' and the outer lips' hulls (FaceMesh indices).
     static func eyesAndMouthMask(_ points: [SIMD2<Float>], resolution: Int) -> [Float] {
         var union = [Float](repeating: 0, count: resolution * resolution)
-        for part in [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye, outerLips] {
+        for part in [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye, FaceMeshTopology.outerLips] {
             let area = hullMask(part.map { points[$0] }, resolution: resolution)
             for i in union.indices { union[i] = max(union[i], area[i]) }
         }
         return union
     }
-
-    /// MediaPipe FaceMesh's outer lip ring.
-    static let outerLips = [61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146]
 
     static func ellipseMask(resolution: Int) -> [Float] {
         let c = Float(resolution) / 2

@@ -95,7 +95,7 @@ import Foundation
     @Test func eyesAndMouthMask() {
         let r = 32
         var points = [[Float]](repeating: [16, 16], count: 468)
-        for (i, index) in (FaceMeshTopology.rightEye + FaceMeshTopology.leftEye + FaceSample.outerLips).enumerated() {
+        for (i, index) in (FaceMeshTopology.rightEye + FaceMeshTopology.leftEye + FaceMeshTopology.outerLips).enumerated() {
             let centre: (Float, Float) = i < 16 ? (10, 12) : i < 32 ? (22, 12) : (16, 24)
             let angle = Float(i) * 0.7
             points[index] = [centre.0 + 3 * Foundation.cos(angle), centre.1 + 2 * Foundation.sin(angle)]
