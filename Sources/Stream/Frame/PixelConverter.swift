@@ -64,26 +64,16 @@ public final class PixelConverter: Sendable {
 
     /// Packed RGB → a new yuv420p frame (limited range) of the same size.
     func yuv420Frame(from image: RGBImage) throws(StreamError) -> AVFrameBox {
-        let out = try AVFrameBox(format: AV_PIX_FMT_YUV420P, width: image.width, height: image.height)
-        let d = out.pointer.pointee
         if useLibyuv {
+            let out = try AVFrameBox(format: AV_PIX_FMT_YUV420P, width: image.width, height: image.height)
+            let d = out.pointer.pointee
             image.pixels.withUnsafeBufferPointer { src in
                 _ = RAWToI420(src.baseAddress, Int32(image.rowBytes), d.data.0, d.linesize.0, d.data.1, d.linesize.1,
                               d.data.2, d.linesize.2, Int32(image.width), Int32(image.height))
             }
             return out
         }
-        let key = Key(srcFormat: AV_PIX_FMT_RGB24.rawValue, srcWidth: image.width, srcHeight: image.height,
-                      dstFormat: AV_PIX_FMT_YUV420P.rawValue, dstWidth: image.width, dstHeight: image.height,
-                      srcFullRange: true)
-        try withScaler(key) { ctx throws(StreamError) in
-            try image.pixels.withUnsafeBufferPointer { src throws(StreamError) in
-                var srcData: [UnsafePointer<UInt8>?] = [src.baseAddress, nil, nil, nil]
-                var srcStride: [Int32] = [Int32(image.rowBytes), 0, 0, 0]
-                try Self.scale(ctx, srcData: &srcData, srcStrides: &srcStride, height: image.height, into: out.pointer)
-            }
-        }
-        return out
+        return try frame(from: image, format: AV_PIX_FMT_YUV420P, size: FrameSize(width: image.width, height: image.height))
     }
 
     /// Packed RGB → a new frame of `format` at `size` (scaled with swscale), e.g. full-range yuvj420p for JPEG.
