@@ -66,9 +66,12 @@ let package = Package(
             ],
             swiftSettings: kernelFlags
         ),
+        // bf16 dot products (AVX512_BF16's vdpbf16ps), which Swift cannot emit: one register tile and a rounding
+        // loop in C, compiled per function for that extension and called only when the CPU has it.
+        .target(name: "CBFloat16"),
         .target(
             name: "Neural",
-            dependencies: ["CBLAS", "CCPUFeatures"],
+            dependencies: ["CBLAS", "CCPUFeatures", "CBFloat16"],
             swiftSettings: kernelFlags + optimizedInDebug
         ),
         .target(name: "Imaging", dependencies: ["Stream"], swiftSettings: kernelFlags + optimizedInDebug),

@@ -9,7 +9,7 @@ reported: medians over rounds of the per-round medians, and the median of the pe
     pip install tensorflow-cpu tf2onnx onnx onnxruntime torch pillow   # offline tools only
     python3 scripts/make_dfm_test_models.py --full --out /tmp/dfm-full
     swift build -c release --scratch-path .build-release --product neural-bench
-    python3 scripts/bench_dfm.py --models /tmp/dfm-full [--rounds 5] [--iterations 10]
+    python3 scripts/bench_dfm.py --models /tmp/dfm-full [--rounds 5] [--iterations 10] [--precision bf16]
 """
 import argparse
 import glob
@@ -47,8 +47,9 @@ def onnxruntime_median(path, threads, iterations):
     return statistics.median(times)
 
 
-def facelive_median(binary, path, threads, iterations):
-    out = subprocess.run([binary, "--onnx", path, "--threads", str(threads), "--iterations", str(iterations)],
+def facelive_median(binary, path, threads, iterations, precision):
+    out = subprocess.run([binary, "--onnx", path, "--threads", str(threads), "--iterations", str(iterations),
+                          "--precision", precision],
                          check=True, capture_output=True, text=True).stdout
     line = json.loads(next(l for l in out.splitlines() if l.startswith("{")))
     return line["median_ms"], line["gflop"]
@@ -61,6 +62,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--iterations", type=int, default=10)
     parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--precision", default="fp32", choices=["fp32", "bf16"],
+                        help="facelive's convolutions (onnxruntime stays fp32)")
     parser.add_argument("--binary", default=os.path.join(root, ".build-release", "release", "neural-bench"))
     args = parser.parse_args()
 
@@ -72,13 +75,13 @@ def main():
         for t in threads:
             for m in models:
                 theirs = onnxruntime_median(m, t, args.iterations)
-                ours, gflop[m] = facelive_median(args.binary, m, t, args.iterations)
+                ours, gflop[m] = facelive_median(args.binary, m, t, args.iterations, args.precision)
                 results.setdefault((m, t), []).append((ours, theirs))
                 print(f"round {r + 1}/{args.rounds}, {t} thread(s), {os.path.basename(m)}: facelive {ours:.1f} ms, "
                       f"onnxruntime {theirs:.1f} ms", file=sys.stderr)
 
     import onnxruntime as ort
-    print(f"{args.rounds} rounds × {args.iterations} runs per model, runtime and thread count; onnxruntime "
+    print(f"{args.rounds} rounds × {args.iterations} runs per model, runtime and thread count; facelive {args.precision}, onnxruntime "
           f"{ort.__version__}; load average at end {os.getloadavg()[0]:.2f}")
     print("| model | GFLOP/face | threads | facelive (ms) | onnxruntime (ms) | ratio (median of rounds) |")
     print("|---|---|---|---|---|---|")

@@ -3,7 +3,7 @@
 //
 //   swift build -c release --product neural-bench
 //   .build/release/neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile]
-//   .build/release/neural-bench --onnx FILE.dfm [--threads N] [--iterations N] [--profile]   (scripts/bench_dfm.py)
+//   .build/release/neural-bench --onnx FILE.dfm [--threads N] [--precision fp32|bf16] [--iterations N] [--profile]   (scripts/bench_dfm.py)
 //   .build/release/neural-bench --hands VIDEO [--frames N]   # hand work per frame of a real clip (see the end)
 import Face
 import Foundation
@@ -16,6 +16,7 @@ var profile = false
 var only: String?
 var onnx: String?
 var threads = 1
+var precision = Precision.fp32
 var handsVideo: String?
 var handFrames = 300
 var arguments = CommandLine.arguments.dropFirst()
@@ -27,10 +28,11 @@ while let arg = arguments.popFirst() {
     case "--model": only = arguments.popFirst()
     case "--onnx": onnx = arguments.popFirst()
     case "--threads": threads = Int(arguments.popFirst() ?? "") ?? threads
+    case "--precision": precision = Precision(rawValue: arguments.popFirst() ?? "") ?? precision
     case "--hands": handsVideo = arguments.popFirst()
     case "--frames": handFrames = Int(arguments.popFirst() ?? "") ?? handFrames
     default:
-        FileHandle.standardError.write(Data("usage: neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile] | --onnx FILE.dfm [--threads N] | --hands VIDEO [--frames N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile] | --onnx FILE.dfm [--threads N] [--precision fp32|bf16] | --hands VIDEO [--frames N]\n".utf8))
         exit(2)
     }
 }
@@ -56,7 +58,7 @@ func medianMilliseconds(_ executor: GraphExecutor, iterations: Int) -> (median: 
 if let onnx {
     let file = try ONNXModel(contentsOf: URL(fileURLWithPath: onnx))
     let morph = file.inputs.filter { $0.name.contains("morph_value") }.map { ($0.name, [Float(0.75)]) }
-    let graph = try file.makeGraph(constantInputs: Dictionary(uniqueKeysWithValues: morph))
+    let graph = try file.makeGraph(constantInputs: Dictionary(uniqueKeysWithValues: morph)).converting(to: precision)
     let executor = GraphExecutor(graph: graph)
     executor.withInput { dst in for i in dst.indices { dst[i] = Float(i % 251) / 251 } }
     let t = medianMilliseconds(executor, iterations: iterations)

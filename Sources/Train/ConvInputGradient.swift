@@ -72,7 +72,7 @@ struct ConvInputGradient {
             withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 1) { operands in
                 operands[0] = outputGradient + s * inStride
                 kernels[s].run(inputs: UnsafeBufferPointer(operands), output: inputGradient + s * outStride,
-                               scratch: scratch + s * scratchPerSlice)
+                               scratch: scratch + s * scratchPerSlice, threads: kernels.count > 1 ? 1 : threads)
             }
         }
     }

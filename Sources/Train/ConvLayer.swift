@@ -107,7 +107,8 @@ final class ConvLayer: Module {
             withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 2) { operands in
                 operands[0] = input + s * inStride
                 operands[1] = residual.map { $0 + s * outStride } ?? input
-                kernels[s].run(inputs: UnsafeBufferPointer(operands), output: out + s * outStride, scratch: scratch + s * patchStride)
+                kernels[s].run(inputs: UnsafeBufferPointer(operands), output: out + s * outStride,
+                               scratch: scratch + s * patchStride, threads: kernels.count > 1 ? 1 : threads)
             }
         }
         return out

@@ -1,4 +1,3 @@
-import Dispatch
 import Neural
 
 /// How modules are built: the batch they run on, whether they keep what backward passes need, and threads.
@@ -96,21 +95,11 @@ final class Sequential: Module {
     }
 }
 
-/// Runs `body(slice)` for `count` slices, on up to `threads` threads.
+/// Runs `body(slice)` for `count` slices, on up to `threads` threads (slices touch disjoint memory).
 func forEachSlice(_ count: Int, threads: Int, _ body: (Int) -> Void) {
     if count <= 1 || threads <= 1 {
         for i in 0..<count { body(i) }
     } else {
-        // The slices touch disjoint memory; the caller's closure (raw pointers, kernels) is not Sendable by type.
-        withoutActuallyEscaping(body) { work in
-            let shared = UncheckedSendable(work)
-            DispatchQueue.concurrentPerform(iterations: count) { shared.value($0) }
-        }
+        Parallel.forEach(count, body)
     }
-}
-
-/// Carries a value whose thread safety the code guarantees (disjoint writes) across a `@Sendable` boundary.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -34,6 +34,9 @@ struct Model: ParsableCommand {
 
     @OptionGroup var morph: MorphOption
 
+    @Option(help: ArgumentHelp("With --apply on a .dfm: fp32, or bf16 products with fp32 sums (CPUs with AVX512_BF16).", valueName: "P"))
+    var precision: Precision = .fp32
+
     @Option(help: ArgumentHelp("Write a facelive model as a DeepFaceLive model (.dfm, ONNX opset 13).", valueName: "DFM"))
     var export: String?
 
@@ -51,6 +54,7 @@ struct Model: ParsableCommand {
         }
         if swapDirection != nil && export == nil { throw ValidationError("--swap-direction needs --export") }
         try morph.check(model: model, needs: "a .dfm MODEL")
+        if precision != .fp32 && (!isDFM(model) || apply == nil) { throw ValidationError("--precision needs a .dfm MODEL and --apply") }
         if let output { try OutputConflicts.check(outputs: [NamedPath("-o", output)], inputs: [NamedPath("MODEL", model)]) }
     }
 
@@ -113,7 +117,8 @@ struct Model: ParsableCommand {
         let aligned = try frame.image
         let r: Int, rgb: [Float], mask: [Float]
         if isDFM(model) {
-            let swapper = DFMSwapper(model: try DFMModel(contentsOf: URL(fileURLWithPath: model), morph: morph.morph))
+            let swapper = DFMSwapper(model: try DFMModel(contentsOf: URL(fileURLWithPath: model), morph: morph.morph,
+                                                         precision: precision))
             r = swapper.model.resolution
             (rgb, mask) = swapper.swapValues(aligned: aligned)
         } else {

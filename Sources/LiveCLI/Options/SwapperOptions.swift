@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import Face
+import Neural
 import Stream
 import Swap
 
@@ -14,6 +15,9 @@ struct SwapperOptions: ParsableArguments {
 
     @OptionGroup var morph: MorphOption
 
+    @Option(help: ArgumentHelp("Arithmetic of a .dfm model's convolutions: fp32, or bf16 (bf16 products, fp32 sums; ~1.7× faster on CPUs with AVX512_BF16, fp32 elsewhere).", valueName: "P"))
+    var precision: Precision = .fp32
+
     @Option(name: .customLong("swap-direction"), help: "Override the model's direction: dst_to_src (default for a swap) or src_to_dst.")
     var swapDirection: SwapDirection?
 
@@ -21,6 +25,7 @@ struct SwapperOptions: ParsableArguments {
         if face != nil && model != nil { throw ValidationError("give --face or --model, not both") }
         if swapDirection != nil && model == nil { throw ValidationError("--swap-direction needs --model") }
         try morph.check(model: model, needs: "--model FILE.dfm")
+        if precision != .fp32 && !(model.map(isDFM) ?? false) { throw ValidationError("--precision needs --model FILE.dfm") }
         if let model, isDFM(model), swapDirection != nil { throw ValidationError("--swap-direction is for facelive models, not .dfm") }
     }
 
@@ -31,13 +36,17 @@ struct SwapperOptions: ParsableArguments {
 
     /// The new face for the pipeline; a model is loaded here, so a bad model fails before the input opens.
     func newFace() throws -> FaceSwapPipeline.NewFace {
-        if let model { return .swapper(try Self.modelSwapper(model, morph: morph.morph, direction: swapDirection)) }
+        if let model {
+            return .swapper(try Self.modelSwapper(model, morph: morph.morph, direction: swapDirection, precision: precision))
+        }
         return .photo(path: face)
     }
 
     /// A facelive model (safetensors) or a DeepFaceLive model (.dfm, ONNX) as a swapper.
-    static func modelSwapper(_ path: String, morph: Float? = nil, direction: SwapDirection? = nil) throws -> any FaceSwapper {
-        isDFM(path) ? try DFMSwapper(contentsOf: path, morph: morph) : try ModelSwapper(contentsOf: path, direction: direction)
+    static func modelSwapper(_ path: String, morph: Float? = nil, direction: SwapDirection? = nil,
+                             precision: Precision = .fp32) throws -> any FaceSwapper {
+        isDFM(path) ? try DFMSwapper(contentsOf: path, morph: morph, precision: precision)
+            : try ModelSwapper(contentsOf: path, direction: direction)
     }
 }
 
@@ -81,3 +90,4 @@ extension FaceSwapPipeline {
 }
 
 extension SwapDirection: ExpressibleByArgument {}
+extension Precision: ExpressibleByArgument {}

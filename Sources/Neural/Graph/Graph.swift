@@ -42,6 +42,16 @@ public struct Graph: Sendable {
         plan = BufferPlan(shapes: shapes, nodes: self.nodes, inputs: inputs, outputs: outputs)
     }
 
+    /// Already optimised nodes (kernels swapped for equivalents), planned afresh: their scratch may differ.
+    init(planning nodes: [Node], shapes: [TensorShape], names: [String], inputs: [Int], outputs: [Int]) {
+        self.shapes = shapes
+        self.names = names
+        self.inputs = inputs
+        self.outputs = outputs
+        self.nodes = nodes
+        plan = BufferPlan(shapes: shapes, nodes: nodes, inputs: inputs, outputs: outputs)
+    }
+
     public var inputShapes: [TensorShape] { inputs.map { shapes[$0] } }
     public var outputShapes: [TensorShape] { outputs.map { shapes[$0] } }
     public var inputNames: [String] { inputs.map { names[$0] } }

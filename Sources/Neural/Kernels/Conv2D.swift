@@ -1,7 +1,7 @@
 /// 2-D convolution, NHWC input, weights given OHWI, as a GEMM: `out[P×Cout] = patches[P×K] · W[K×Cout]`.
 ///
 /// A 1×1 stride-1 conv multiplies the input directly; anything else first gathers patches (im2col) into scratch.
-/// Most layers use ``PackedGEMM`` (epilogue fused); single-pixel and very wide ones OpenBLAS (``prefersBLAS``).
+/// Most layers use ``PackedGEMM`` (epilogue fused); single-pixel ones OpenBLAS (``prefersBLAS``).
 /// The epilogue adds the bias, optionally a residual (a following ADD fused in), then the activation.
 package struct Conv2D: ActivationFusing {
     let geometry: WindowGeometry
@@ -22,12 +22,15 @@ package struct Conv2D: ActivationFusing {
     private(set) var rowOffsets: [Int]
     private(set) var columnOffsets: [Int]
     let paddedHeight: Int, paddedWidth: Int
+    /// The weights for bf16 products (``converting(to:)``), or nil: fp32.
+    var bfloat16: BFloat16Panels?
 
     /// Whether OpenBLAS should run a conv of this shape: a single output pixel (a matrix-vector product over large
-    /// weights, e.g. FaceMesh's heads: `sgemv` streams them once) or very wide layers, where OpenBLAS's cache
-    /// blocking pays; otherwise ``PackedGEMM`` wins (measured: 6×6 96→384 was 3× faster than `sgemm`).
+    /// weights, e.g. FaceMesh's heads: `sgemv` streams them once); otherwise ``PackedGEMM`` wins (measured: 6×6
+    /// 96→384 was 3× faster than `sgemm`; with its depth blocking also the 7×7 3×3 2048→2048 layers of full-size
+    /// DFM models, 111 vs 152 ms).
     static func prefersBLAS(pixels: Int, outChannels: Int) -> Bool {
-        (pixels == 1 && outChannels > 128) || outChannels > 512
+        pixels == 1 && outChannels > 128
     }
 
     /// `weights` in TFLite's OHWI layout `[Cout][kh][kw][Cin]`.
@@ -90,7 +93,9 @@ package struct Conv2D: ActivationFusing {
         geometry.kernelHeight == 1 && geometry.kernelWidth == 1 && geometry.strideX == 1 && geometry.strideY == 1
     }
     var isGathered: Bool { !rowOffsets.isEmpty }
-    var scratchCount: Int {
+    var scratchCount: Int { gemmScratchCount + bfloat16ScratchCount }
+    /// Floats of scratch the fp32 path needs: the padded input copy or the patches.
+    var gemmScratchCount: Int {
         if isPointwise { return 0 }
         if isGathered { return geometry.batch * paddedHeight * paddedWidth * inChannels }
         return geometry.batch * geometry.outHeight * geometry.outWidth * patchSize
@@ -102,6 +107,7 @@ package struct Conv2D: ActivationFusing {
         var explicit = self
         explicit.rowOffsets = []
         explicit.columnOffsets = []
+        explicit.bfloat16 = nil
         return explicit
     }
 
@@ -122,6 +128,17 @@ package struct Conv2D: ActivationFusing {
     var outputChannels: Int { outChannels }
 
     package func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        run(inputs: inputs, output: output, scratch: scratch, threads: NeuralRuntime.threadCount)
+    }
+
+    /// ``run(inputs:output:scratch:)`` with the packed GEMM on up to `threads` threads (callers that split the
+    /// batch over threads themselves pass 1).
+    package func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>,
+                     scratch: UnsafeMutablePointer<Float>, threads: Int) {
+        if let bfloat16 {
+            runBFloat16(bfloat16, inputs: inputs, output: output, scratch: scratch, threads: threads)
+            return
+        }
         let g = geometry
         let pixels = g.batch * g.outHeight * g.outWidth
         let residual = residualChannels > 0 ? inputs[1] : nil
@@ -130,7 +147,7 @@ package struct Conv2D: ActivationFusing {
             rowOffsets.withUnsafeBufferPointer { rows in
                 columnOffsets.withUnsafeBufferPointer { columns in
                     let a = GatheredRows(base: scratch, rowOffsets: rows.baseAddress!, columnOffsets: columns.baseAddress!)
-                    gemm(a, pixels: pixels, residual: residual, output: output)
+                    gemm(a, pixels: pixels, residual: residual, output: output, threads: threads)
                 }
             }
             return
@@ -156,19 +173,20 @@ package struct Conv2D: ActivationFusing {
             Epilogue(channels: outChannels, bias: bias, activation: activation)
                 .apply(output, pixels: pixels, residual: residual, residualChannels: residualChannels)
         } else {
-            gemm(DenseRows(base: a, stride: patchSize), pixels: pixels, residual: residual, output: output)
+            gemm(DenseRows(base: a, stride: patchSize), pixels: pixels, residual: residual, output: output, threads: threads)
         }
     }
 
-    private func gemm<A: GEMMRows>(_ a: A, pixels: Int, residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
+    private func gemm<A: GEMMRows>(_ a: A, pixels: Int, residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                                   threads: Int) {
         PackedGEMM(m: pixels, n: outChannels, k: patchSize, a: a,
                    b: weights.baseAddress, nPadded: packedColumns, bias: bias.baseAddress,
                    residual: residual, residualChannels: residualChannels,
-                   activation: activation.applier, c: output).run()
+                   activation: activation.applier, c: output).run(threads: threads)
     }
 
     /// Copies the input into the zero-padded `paddedHeight × paddedWidth` frame the gathered rows index.
-    private func padCopy(_ input: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
+    func padCopy(_ input: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
         let g = geometry
         let cin = inChannels
         fill(padded, count: g.batch * paddedHeight * paddedWidth * cin)

@@ -18,8 +18,12 @@ package struct FullyConnected: ActivationFusing {
     var outputChannels: Int { outFeatures }
 
     package func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        BLAS.sgemm(m: rows, n: outFeatures, k: inFeatures, a: inputs[0], lda: inFeatures,
-                   b: weights.baseAddress, ldb: inFeatures, transposeB: true, c: output, ldc: outFeatures)
+        if rows == 1 {
+            BLAS.sgemv(n: outFeatures, k: inFeatures, w: weights.baseAddress, x: inputs[0], y: output)
+        } else {
+            BLAS.sgemm(m: rows, n: outFeatures, k: inFeatures, a: inputs[0], lda: inFeatures,
+                       b: weights.baseAddress, ldb: inFeatures, transposeB: true, c: output, ldc: outFeatures)
+        }
         Epilogue(channels: outFeatures, bias: bias, activation: activation).apply(output, pixels: rows)
     }
 }

@@ -42,13 +42,14 @@ public struct DFMModel: Sendable {
     public let inputNames: [String]
     public let outputNames: [String]
 
-    public init(contentsOf url: URL, morph: Float? = nil) throws(DFMError) {
+    /// `precision` `.bf16`: the convolutions multiply in bf16 where the CPU has AVX512_BF16 (sums stay fp32).
+    public init(contentsOf url: URL, morph: Float? = nil, precision: Precision = .fp32) throws(DFMError) {
         let onnx: ONNXModel
         do { onnx = try ONNXModel(contentsOf: url) } catch { throw .model(error) }
-        try self.init(onnx, morph: morph)
+        try self.init(onnx, morph: morph, precision: precision)
     }
 
-    public init(_ onnx: ONNXModel, morph: Float? = nil) throws(DFMError) {
+    public init(_ onnx: ONNXModel, morph: Float? = nil, precision: Precision = .fp32) throws(DFMError) {
         let inputs = onnx.inputs.filter { i in !onnx.initializers.contains { $0.name == i.name } }
         guard (1...2).contains(inputs.count), inputs[0].name.contains("in_face") else {
             throw .notDFM("expected input 0 'in_face' (and optionally 'morph_value'), found \(inputs.map(\.name))")
@@ -64,7 +65,7 @@ public struct DFMModel: Sendable {
         guard onnx.outputs.count >= 3 else { throw .notDFM("expected 3 outputs (mask, face, face mask), found \(onnx.outputs.count)") }
         self.morph = hasMorph ? (morph ?? Self.defaultMorph) : nil
         let bound = hasMorph ? [inputs[1].name: [self.morph!]] : [:]
-        do { graph = try onnx.makeGraph(constantInputs: bound) } catch { throw .model(error) }
+        do { graph = try onnx.makeGraph(constantInputs: bound).converting(to: precision) } catch { throw .model(error) }
         let expected: [TensorShape] = [[1, r, r, 1], [1, r, r, 3], [1, r, r, 1]]
         guard Array(graph.outputShapes.prefix(3)) == expected else {
             throw .notDFM("outputs are \(graph.outputShapes.prefix(3)), expected \(expected)")

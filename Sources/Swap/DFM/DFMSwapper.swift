@@ -19,8 +19,8 @@ public final class DFMSwapper: FaceSwapper, @unchecked Sendable {
         executor = GraphExecutor(graph: model.graph)
     }
 
-    public convenience init(contentsOf path: String, morph: Float? = nil) throws(DFMError) {
-        self.init(model: try DFMModel(contentsOf: URL(fileURLWithPath: path), morph: morph))
+    public convenience init(contentsOf path: String, morph: Float? = nil, precision: Precision = .fp32) throws(DFMError) {
+        self.init(model: try DFMModel(contentsOf: URL(fileURLWithPath: path), morph: morph, precision: precision))
     }
 
     public func swap(_ face: FaceSwapInput) throws -> SwappedFace? {

@@ -1,0 +1,79 @@
+#include "bf16_kernels.h"
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+int facelive_has_avx512_bf16(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27))) return 0;  // OSXSAVE
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 0xE6) != 0xE6) return 0;  // the OS saves ymm, zmm and mask state
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || !(b & (1u << 16))) return 0;  // AVX512F
+    if (!__get_cpuid_count(7, 1, &a, &b, &c, &d)) return 0;
+    return (a >> 5) & 1;  // AVX512_BF16
+}
+
+#define BF16 __attribute__((target("avx512f,avx512bf16")))
+
+static inline uint16_t round_one(float x) {
+    union { float f; uint32_t u; } v = {x};
+    if ((v.u & 0x7FFFFFFF) > 0x7F800000) return (uint16_t)((v.u >> 16) | 0x40);  // NaN stays NaN
+    return (uint16_t)((v.u + 0x7FFF + ((v.u >> 16) & 1)) >> 16);
+}
+
+BF16 void facelive_bf16_round(const float *src, uint16_t *dst, long count) {
+    long i = 0;
+    for (; i + 32 <= count; i += 32) {
+        __m512bh v = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(src + i + 16), _mm512_loadu_ps(src + i));
+        _mm512_storeu_si512(dst + i, (__m512i)v);
+    }
+    for (; i < count; i++) dst[i] = round_one(src[i]);
+}
+
+// Spelled once for 1–3 vectors; always inlined with a constant count so the accumulators stay in registers.
+static inline __attribute__((always_inline)) BF16 void tile(
+    const int vectors, const uint32_t *const rows[6], const int32_t *offsets, long pairs, const uint16_t *panel,
+    const float *bias, float *const out[6], int accumulate, int store_rows) {
+    __m512 acc[6][3];
+    for (int r = 0; r < 6; r++)
+        for (int v = 0; v < vectors; v++)
+            acc[r][v] = _mm512_loadu_ps((accumulate ? out[r] : bias) + 16 * v);
+    const uint32_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3], *r4 = rows[4], *r5 = rows[5];
+    for (long p = 0; p < pairs; p++) {
+        const int32_t o = offsets[p];
+        __m512bh w[3];
+        for (int v = 0; v < vectors; v++) w[v] = (__m512bh)_mm512_loadu_si512(panel + 32 * v);
+        panel += 32 * vectors;
+        const uint32_t x[6] = {r0[o], r1[o], r2[o], r3[o], r4[o], r5[o]};
+        for (int r = 0; r < 6; r++) {
+            __m512bh broadcast = (__m512bh)_mm512_set1_epi32((int)x[r]);
+            for (int v = 0; v < vectors; v++) acc[r][v] = _mm512_dpbf16_ps(acc[r][v], broadcast, w[v]);
+        }
+    }
+    // A constant trip count keeps every index static, so the accumulators never leave the registers.
+    for (int r = 0; r < 6; r++)
+        if (r < store_rows)
+            for (int v = 0; v < vectors; v++) _mm512_storeu_ps(out[r] + 16 * v, acc[r][v]);
+}
+
+BF16 void facelive_bf16_tile(int vectors, const uint32_t *const rows[6], const int32_t *offsets, long pairs,
+                             const uint16_t *panel, const float *bias, float *const out[6], int accumulate,
+                             int store_rows) {
+    switch (vectors) {
+    case 1: tile(1, rows, offsets, pairs, panel, bias, out, accumulate, store_rows); break;
+    case 2: tile(2, rows, offsets, pairs, panel, bias, out, accumulate, store_rows); break;
+    default: tile(3, rows, offsets, pairs, panel, bias, out, accumulate, store_rows); break;
+    }
+}
+#else
+int facelive_has_avx512_bf16(void) { return 0; }
+void facelive_bf16_round(const float *src, uint16_t *dst, long count) { (void)src; (void)dst; (void)count; }
+void facelive_bf16_tile(int vectors, const uint32_t *const rows[6], const int32_t *offsets, long pairs,
+                        const uint16_t *panel, const float *bias, float *const out[6], int accumulate,
+                        int store_rows) {
+    (void)vectors; (void)rows; (void)offsets; (void)pairs; (void)panel; (void)bias; (void)out; (void)accumulate;
+    (void)store_rows;
+}
+#endif

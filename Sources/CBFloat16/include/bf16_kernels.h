@@ -1,0 +1,16 @@
+#pragma once
+#include <stdint.h>
+
+/// 1 when this CPU has AVX512_BF16 (vdpbf16ps) and the OS saves the zmm registers, else 0.
+int facelive_has_avx512_bf16(void);
+
+/// Rounds `count` floats to bfloat16, to nearest even. Only when facelive_has_avx512_bf16().
+void facelive_bf16_round(const float *src, uint16_t *dst, long count);
+
+/// One register tile of a bf16 GEMM (bf16 products, fp32 sums), `vectors` (1–3) × 16 output columns by 6 rows:
+/// out[r][j] = (accumulate ? out[r][j] : bias[j]) + Σ_p rows[r][offsets[p]] · panel[p][j], each term a pair of
+/// bf16 products (rows[r][o] holds two consecutive patch elements; panel[p][j] the matching two weights, the panel
+/// `[pairs × 16·vectors × 2]`). Only rows r < store_rows are written (the others may repeat a row). Only when
+/// facelive_has_avx512_bf16().
+void facelive_bf16_tile(int vectors, const uint32_t *const rows[6], const int32_t *offsets, long pairs,
+                        const uint16_t *panel, const float *bias, float *const out[6], int accumulate, int store_rows);
