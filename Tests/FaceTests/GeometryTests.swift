@@ -124,6 +124,24 @@ import TestSupport
         #expect(edgeUse.values.allSatisfy { $0 <= 2 })
     }
 
+    @Test func keptEyeReachesOverTheUpperLashes() {
+        let eyes = [(FaceMeshTopology.rightEye, FaceMeshTopology.rightEyeUpperCrease),
+                    (FaceMeshTopology.leftEye, FaceMeshTopology.leftEyeUpperCrease)]
+        for (ring, crease) in eyes {
+            let eye = FaceMeshTopology.eyeWithLashes(ring, crease: crease, on: Self.layout, reach: 0.5)
+            let lids = ring.map { Self.layout[$0] }
+            // Corners and the lower lid stay.
+            #expect(Array(eye[0...8]) == Array(lids[0...8]))
+            for k in 0..<7 {
+                let (lid, fold) = (lids[9 + k], Self.layout[crease[k]])
+                #expect(simd_distance(eye[9 + k], (lid + fold) / 2) < 1e-5)
+                // Each crease point lies above its lid point (image layout, y down), and both run the same way.
+                #expect(fold.y < lid.y)
+                if k < 6 { #expect((Self.layout[crease[k + 1]].x - fold.x) * (lids[10 + k].x - lid.x) > 0) }
+            }
+        }
+    }
+
     @Test func faceMeshLeavesEyesAndMouthOpen() {
         let tris = FaceMeshTriangulation.triangles
         #expect(tris.count > 700)
