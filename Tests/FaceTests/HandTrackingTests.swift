@@ -119,7 +119,8 @@ import TestSupport
         }
         hands = tracker.update(candidates: [HandCandidate(landmarks: moved(2), trackID: id)], frameIndex: 1, time: 1 / 30, detected: false)
         #expect(hands.map(\.id) == [id] && hands[0].missed == 0)
-        #expect(!tracker.needsDetection(frameIndex: 2) && tracker.needsDetection(frameIndex: 3))
+        // While a hand is tracked, palms are looked for less often (every `trackingDetectionInterval` frames).
+        #expect(!tracker.needsDetection(frameIndex: 5) && tracker.needsDetection(frameIndex: 6))
         // Lost once: held (still reported, no crop) and detection is due at once.
         hands = tracker.update(candidates: [], frameIndex: 2, time: 2 / 30, detected: false)
         #expect(hands.map(\.id) == [id] && hands[0].missed == 1 && tracker.rois().isEmpty)

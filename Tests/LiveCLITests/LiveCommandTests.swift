@@ -67,8 +67,12 @@ struct LiveCommandTests {
         #expect(frames + drops == 60, "2 s at 30 fps: \(frames) written + \(drops) dropped")
         #expect(frames > 0, "frames reach the output (how many depends on the machine's speed)")
         let latency = try #require(object["latency_ms"] as? [String: Double])
-        #expect((latency["p99"] ?? .infinity) < 1000, "latency stays bounded: \(latency)")
-        let stages = try #require(object["stages"] as? [String: Any])
+        let stages = try #require(object["stages"] as? [String: [String: Double]])
         for stage in ["decode", "analyze", "encode"] { #expect(stages[stage] != nil, "stage \(stage) timed") }
+        // Live frames never queue up behind each other: a frame waits at most one frame's work at each stage, so
+        // its latency stays within twice the stages' slowest times (sub-stages included: a looser bound), however
+        // loaded the machine. A queue that let frames pile up would pass it by whole backlogs.
+        let slowest = stages.values.reduce(0) { $0 + ($1["max_ms"] ?? .infinity) }
+        #expect((latency["p99"] ?? .infinity) <= 2 * slowest + 100, "latency stays bounded: \(latency), stages \(stages)")
     }
 }

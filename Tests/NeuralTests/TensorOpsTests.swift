@@ -80,6 +80,11 @@ import TestSupport
         ConvCase(h: 5, w: 5, cin: 6, cout: 140, k: 5, stride: 1, padding: .valid, activation: .none),  // sgemv
         ConvCase(h: 6, w: 6, cin: 96, cout: 384, k: 1, stride: 1, padding: .valid, activation: .none),  // wide PackedGEMM
         ConvCase(h: 3, w: 3, cin: 6, cout: 9, k: 3, stride: 3, padding: .valid, activation: .none),  // FaceMesh head
+        // Narrow pointwise (NarrowPointwise on AVX-512): 6×4 and 4×6 tiles, left-over rows, activations in and
+        // after registers.
+        ConvCase(h: 7, w: 5, cin: 16, cout: 64, k: 1, stride: 1, padding: .valid, activation: .relu6),
+        ConvCase(h: 5, w: 3, cin: 24, cout: 96, k: 1, stride: 1, padding: .valid, activation: .prelu(alpha: (0..<96).map { Float($0) / 96 })),
+        ConvCase(h: 3, w: 7, cin: 32, cout: 64, k: 1, stride: 1, padding: .valid, activation: .none),
     ])
     func conv2D(_ c: ConvCase) {
         let x = Self.random(c.h * c.w * c.cin, seed: 1), wt = Self.random(c.cout * c.k * c.k * c.cin, seed: 2)

@@ -124,6 +124,24 @@ struct PipelinePolicyTests {
         }
     }
 
+    @Test("however small the frames, a lossless run keeps one frame per stage and one waiting, not full queues")
+    func inFlightBoundedByStages() throws {
+        // The slow stage is last, so without the cap the decoder would fill every queue before it (7 frames).
+        let source = try MediaSource("lavfi:testsrc2=size=64x48:rate=30:duration=1")
+        let box = PipelineBox()
+        let most = Mutex(0)
+        let watcher = ClosureProcessor(name: "watch") { _ in
+            guard let progress = box.pipeline?.progress else { return }
+            most.withLock { $0 = max($0, progress.framesIn - progress.framesOut) }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        let pipeline = Pipeline(source: source, processors: [ClosureProcessor(name: "noop") { _ in }, watcher],
+                                sink: NullSink(), policy: .lossless)
+        box.pipeline = pipeline
+        #expect(try pipeline.run().frames == 30)
+        #expect(most.withLock { $0 } == Pipeline.framesInFlight(stages: 2), "the cap is reached and holds")
+    }
+
     @Test("x264 is told to keep fewer pictures where its usual ones would pass the memory budget")
     func x264Footprint() {
         let budget = EncoderSettings().memoryBudget

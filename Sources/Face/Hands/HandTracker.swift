@@ -36,9 +36,9 @@ public struct HandCandidate: Sendable, Equatable {
 /// Follows hands across frames: IDs, landmark smoothing, the next frame's crops, and when to look for new palms.
 ///
 /// Between palm detections the landmarker runs on ``rois()`` (this frame's landmarks give the next frame's crop, as
-/// in MediaPipe). ``needsDetection(frameIndex:)`` asks for palm detection every `detectionInterval` frames and
-/// right after a hand was lost. A hand the landmarker loses keeps its last landmarks for `holdFrames` frames, so one
-/// missed frame does not paint the face over it.
+/// in MediaPipe). ``needsDetection(frameIndex:)`` asks for palm detection every `detectionInterval` frames
+/// (`trackingDetectionInterval` while hands are tracked) and right after a hand was lost. A hand the landmarker
+/// loses keeps its last landmarks for `holdFrames` frames, so one missed frame does not paint the face over it.
 ///
 /// A new hand needs more than a tracked one: the landmark network must confirm a palm with `newHandPresence` before a
 /// track starts, while a tracked hand is kept down to the landmarker's own threshold (MediaPipe's 0.5). Palms the
@@ -47,8 +47,12 @@ public struct HandCandidate: Sendable, Equatable {
 /// to be stopped before it starts.
 public struct HandTracker: Sendable {
     public struct Options: Sendable, Equatable {
-        /// Look for new palms at least every this many frames.
+        /// Look for new palms at least every this many frames while no hand is tracked.
         public var detectionInterval = 3
+        /// Look for further palms every this many frames while hands are tracked (each from its own crop, so
+        /// palm detection only finds other hands): a second hand takes up to 0.2 s at 30 fps to be picked up, where
+        /// a palm detection costs more than the hand's own landmarks.
+        public var trackingDetectionInterval = 6
         /// Keep a lost hand's last landmarks for this many frames.
         public var holdFrames = 1
         /// Tracks whose boxes overlap more than this are one hand: the newer one ends.
@@ -84,7 +88,7 @@ public struct HandTracker: Sendable {
     /// Whether palm detection should run on frame `frameIndex`.
     public func needsDetection(frameIndex: Int) -> Bool {
         guard let last = lastDetectionFrame, !wantsDetection else { return true }
-        return frameIndex - last >= options.detectionInterval
+        return frameIndex - last >= (tracks.isEmpty ? options.detectionInterval : options.trackingDetectionInterval)
     }
 
     /// Crops for this frame's landmarks, one per hand found on the previous frame.

@@ -11,8 +11,19 @@ extension AlphaMask {
         let ab = b - a
         let length2 = (ab * ab).sum()
         let inverse = length2 > 0 ? 1 / length2 : 0
+        // A slanted capsule lies within the strip of half-width `reach` around its line, which crosses row y in an
+        // interval: only that part of the box can be covered (beyond `reach` the coverage is 0 anyway).
+        let slanted = abs(ab.y) > 1e-3 * length2.squareRoot()
+        let halfSpan = slanted ? reach * length2.squareRoot() / abs(ab.y) : 0
         for y in y0...y1 {
-            for x in x0...x1 {
+            var xs = x0, xe = x1
+            if slanted {
+                let centre = a.x + ab.x * (Float(y) - a.y) / ab.y
+                xs = max(x0, Int((centre - halfSpan).rounded(.down)))
+                xe = min(x1, Int((centre + halfSpan).rounded(.up)))
+                if xs > xe { continue }
+            }
+            for x in xs...xe {
                 let ap = SIMD2(Float(x), Float(y)) - a
                 let t = min(max((ap * ab).sum() * inverse, 0), 1)
                 let d = ap - t * ab

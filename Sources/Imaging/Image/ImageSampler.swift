@@ -74,8 +74,8 @@ package enum ImageSampler {
         precondition(dst.count == size * size * 3)
         let w = image.width, h = image.height
         image.pixels.withUnsafeBufferPointer { px in
-            @inline(__always) func sample(_ x: Int, _ y: Int, _ c: Int) -> Float {
-                x >= 0 && x < w && y >= 0 && y < h ? Float(px[(y * w + x) * 3 + c]) : 0
+            @inline(__always) func sample(_ x: Int, _ y: Int) -> SIMD4<Float> {
+                x >= 0 && x < w && y >= 0 && y < h ? pixel(px, (y * w + x) * 3) : SIMD4()
             }
             for v in 0..<size {
                 var p = origin + Float(v) * axisY
@@ -83,24 +83,36 @@ package enum ImageSampler {
                     let fx = p.x.rounded(.down), fy = p.y.rounded(.down)
                     let tx = p.x - fx, ty = p.y - fy
                     let x0 = Int(fx), y0 = Int(fy)
-                    let o = (v * size + u) * 3
+                    let c00: SIMD4<Float>, c10: SIMD4<Float>, c01: SIMD4<Float>, c11: SIMD4<Float>
                     if x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h {
-                        let i00 = (y0 * w + x0) * 3, i10 = i00 + 3, i01 = i00 + w * 3, i11 = i01 + 3
-                        for c in 0..<3 {
-                            let top = Float(px[i00 + c]) + (Float(px[i10 + c]) - Float(px[i00 + c])) * tx
-                            let bottom = Float(px[i01 + c]) + (Float(px[i11 + c]) - Float(px[i01 + c])) * tx
-                            dst[o + c] = (top + (bottom - top) * ty) * scale + offset
-                        }
+                        let i00 = (y0 * w + x0) * 3, i01 = i00 + w * 3
+                        (c00, c10, c01, c11) = (pixel(px, i00), pixel(px, i00 + 3), pixel(px, i01), pixel(px, i01 + 3))
                     } else {
-                        for c in 0..<3 {
-                            let top = sample(x0, y0, c) + (sample(x0 + 1, y0, c) - sample(x0, y0, c)) * tx
-                            let bottom = sample(x0, y0 + 1, c) + (sample(x0 + 1, y0 + 1, c) - sample(x0, y0 + 1, c)) * tx
-                            dst[o + c] = (top + (bottom - top) * ty) * scale + offset
-                        }
+                        (c00, c10, c01, c11) = (sample(x0, y0), sample(x0 + 1, y0), sample(x0, y0 + 1), sample(x0 + 1, y0 + 1))
                     }
+                    let top = c00 + (c10 - c00) * tx
+                    let bottom = c01 + (c11 - c01) * tx
+                    store((top + (bottom - top) * ty) * scale + offset, to: dst.baseAddress! + (v * size + u) * 3)
                     p += axisX
                 }
             }
         }
+    }
+
+    /// The pixel whose R is at byte `offset`, as (R, G, B, junk) floats: one 4-byte load, except for the
+    /// buffer's last pixel.
+    @inline(__always)
+    private static func pixel(_ px: UnsafeBufferPointer<UInt8>, _ offset: Int) -> SIMD4<Float> {
+        if offset + 4 <= px.count {
+            let bytes = UnsafeRawPointer(px.baseAddress! + offset).loadUnaligned(as: SIMD4<UInt8>.self)
+            return SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: bytes))
+        }
+        return SIMD4(Float(px[offset]), Float(px[offset + 1]), Float(px[offset + 2]), 0)
+    }
+
+    /// Stores the first three lanes (R, G, B).
+    @inline(__always)
+    private static func store(_ v: SIMD4<Float>, to out: UnsafeMutablePointer<Float>) {
+        out[0] = v[0]; out[1] = v[1]; out[2] = v[2]
     }
 }

@@ -26,7 +26,8 @@ public struct Graph: Sendable {
     let outputs: [Int]
     let plan: BufferPlan
 
-    /// Optimises (absorbs channel pads, fuses activations, drops dead nodes) and plans buffers.
+    /// Optimises (absorbs channel pads, fuses residuals, activations and expansions, drops dead nodes) and plans
+    /// buffers.
     init(shapes: [TensorShape], names: [String], nodes: [Node], inputs: [Int], outputs: [Int]) {
         self.shapes = shapes
         self.names = names
@@ -36,6 +37,7 @@ public struct Graph: Sendable {
         optimizer.absorbChannelPads(shapes: shapes)
         optimizer.fuseResiduals()
         optimizer.fuseActivations()
+        optimizer.fuseExpansions()
         self.nodes = optimizer.liveNodes
         plan = BufferPlan(shapes: shapes, nodes: self.nodes, inputs: inputs, outputs: outputs)
     }
@@ -149,6 +151,23 @@ struct GraphOptimizer {
             nodes[p].operation = .kernel(fused)
             nodes[p].output = nodes[i].output
             dead[i] = true
+        }
+    }
+
+    /// `DEPTHWISE(CONV1×1(x))` → one kernel that makes the expanded rows as the depthwise window reaches them
+    /// (``ExpandedDepthwiseConv2D``), when the expanded tensor is large. Runs after the activation fusion, so both
+    /// halves carry theirs.
+    mutating func fuseExpansions() {
+        let producer = producers()
+        let counts = consumerCounts()
+        for i in nodes.indices where !dead[i] {
+            guard case .kernel(let kernel) = nodes[i].operation, let depthwise = kernel as? DepthwiseConv2D else { continue }
+            let v = nodes[i].inputs[0]
+            guard let p = producer[v], !dead[p], isPrivate(v, counts), case .kernel(let pk) = nodes[p].operation,
+                  let expand = pk as? Conv2D, let fused = ExpandedDepthwiseConv2D(expand: expand, depthwise: depthwise)
+            else { continue }
+            nodes[i] = Graph.Node(operation: .kernel(fused), inputs: nodes[p].inputs, output: nodes[i].output)
+            dead[p] = true
         }
     }
 }

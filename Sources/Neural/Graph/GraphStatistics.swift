@@ -5,18 +5,23 @@ extension Graph {
         nodes.reduce(0) { total, node in
             guard case .kernel(let k) = node.operation else { return total }
             switch k {
-            case let c as Conv2D:
-                let g = c.geometry
-                return total + 2 * g.batch * g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth * c.inChannels * c.outChannels
-            case let d as DepthwiseConv2D:
-                let g = d.geometry
-                return total + 2 * g.batch * g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth * d.channels
-            case let f as FullyConnected:
-                return total + 2 * f.rows * f.inFeatures * f.outFeatures
-            default:
-                return total
+            case let c as Conv2D: return total + Self.flops(c)
+            case let d as DepthwiseConv2D: return total + Self.flops(d)
+            case let e as ExpandedDepthwiseConv2D: return total + Self.flops(e.expand) + Self.flops(e.depthwise)
+            case let f as FullyConnected: return total + 2 * f.rows * f.inFeatures * f.outFeatures
+            default: return total
             }
         }
+    }
+
+    private static func flops(_ c: Conv2D) -> Int {
+        let g = c.geometry
+        return 2 * g.batch * g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth * c.inChannels * c.outChannels
+    }
+
+    private static func flops(_ d: DepthwiseConv2D) -> Int {
+        let g = d.geometry
+        return 2 * g.batch * g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth * d.channels
     }
 
     /// Kernels per type ("Conv2D", "DepthToSpace", …), after fusion.

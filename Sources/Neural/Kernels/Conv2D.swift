@@ -135,6 +135,10 @@ package struct Conv2D: ActivationFusing {
             }
             return
         }
+        if isPointwise && residual == nil && !usesBLAS {
+            runPointwise(inputs[0], pixels: pixels, output: output)  // PointwiseConv2D.swift
+            return
+        }
         let a: UnsafePointer<Float>
         if isPointwise {
             a = inputs[0]

@@ -22,8 +22,8 @@ struct DepthwiseConv2D: ActivationFusing {
         zeroRow = Self.hasFastPath(geometry, channels) ? AlignedBuffer(count: geometry.inWidth * channels) : nil
     }
 
-    /// Whether a row sweep runs this layer (``run3x3`` or, for other kernel sizes, ``runAnyKernel``); the
-    /// per-pixel path is left for fewer than 8 channels.
+    /// Whether row sweeps (``outputRow(window:into:activation:)``) run this layer; the per-pixel path is left for
+    /// fewer than 8 channels.
     static func hasFastPath(_ g: WindowGeometry, _ channels: Int) -> Bool {
         channels >= 8
     }
@@ -39,10 +39,21 @@ struct DepthwiseConv2D: ActivationFusing {
         let w = UnsafePointer(weights.baseAddress)
         let b = UnsafePointer(bias.baseAddress)
         if let zeroRow {
-            if g.kernelHeight == 3 && g.kernelWidth == 3 {
-                run3x3(input: inputs[0], output: output, zero: UnsafePointer(zeroRow.baseAddress), activation: activation)
-            } else {
-                runAnyKernel(input: inputs[0], output: output, zero: UnsafePointer(zeroRow.baseAddress), activation: activation)
+            let zero = UnsafePointer(zeroRow.baseAddress)
+            let rowFloats = g.inWidth * c
+            withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: g.kernelHeight) { window in
+                for n in 0..<g.batch {
+                    let image = inputs[0] + n * g.inHeight * rowFloats
+                    for oy in 0..<g.outHeight {
+                        let iy0 = oy * g.strideY - g.padTop
+                        for ky in 0..<g.kernelHeight {
+                            let iy = iy0 + ky
+                            window[ky] = iy >= 0 && iy < g.inHeight ? image + iy * rowFloats : zero
+                        }
+                        outputRow(window: UnsafePointer(window.baseAddress!),
+                                  into: output + (n * g.outHeight + oy) * g.outWidth * c, activation: activation)
+                    }
+                }
             }
             return
         }
@@ -72,36 +83,40 @@ struct DepthwiseConv2D: ActivationFusing {
         }
     }
 
-    /// 3×3 kernel: per output row and channel block, the nine weight vectors stay in registers while the row is
-    /// swept; rows outside the image read `zero`, and only the border columns take the bounds-checked path.
-    private func run3x3(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, zero: UnsafePointer<Float>,
-                        activation: ActivationApplier) {
+    /// One output row from the `kernelHeight` input rows of its window (``zeroRow`` for rows outside the image),
+    /// activation applied while the row is in L1. ``ExpandedDepthwiseConv2D`` calls this with rows it just made.
+    ///
+    /// 3×3: per channel block the nine weight vectors stay in registers while the row is swept. Other sizes (the
+    /// palm detector's 5×5 layers): four neighbouring outputs whose windows lie inside the row are computed together,
+    /// each weight vector loaded once for four independent FMA chains (one long chain per output would wait on FMA
+    /// latency), every channel block while their inputs are in L1. Only the border columns take the bounds-checked
+    /// path.
+    @inline(__always)
+    func outputRow(window: UnsafePointer<UnsafePointer<Float>>, into outRow: UnsafeMutablePointer<Float>,
+                   activation: ActivationApplier) {
         let g = geometry
-        let c = channels
-        let rowFloats = g.inWidth * c
-        for n in 0..<g.batch {
-            let image = input + n * g.inHeight * rowFloats
-            for oy in 0..<g.outHeight {
-                let iy0 = oy * g.strideY - g.padTop
-                func row(_ dy: Int) -> UnsafePointer<Float> {
-                    let iy = iy0 + dy
-                    return iy >= 0 && iy < g.inHeight ? image + iy * rowFloats : zero
-                }
-                let rows = (row(0), row(1), row(2))
-                let outRow = output + (n * g.outHeight + oy) * g.outWidth * c
-                var cb = 0
-                #if FACELIVE_AVX512
-                while cb + 16 <= c { sweep3x3(SIMD16<Float>.self, channel: cb, rows: rows, into: outRow); cb += 16 }
-                #endif
-                // 8-channel blocks; a ragged last one is recomputed overlapping the previous block.
-                while cb < c {
-                    let block = min(cb, c - 8)
-                    sweep3x3(SIMD8<Float>.self, channel: block, rows: rows, into: outRow)
-                    cb = block + 8
-                }
-                activation.apply(to: outRow, pixels: g.outWidth, channels: c)
+        if g.kernelHeight == 3 && g.kernelWidth == 3 {
+            let rows = (window[0], window[1], window[2])
+            forEachChannelBlock(
+                sixteen: { sweep3x3(SIMD16<Float>.self, channel: $0, rows: rows, into: outRow) },
+                eight: { sweep3x3(SIMD8<Float>.self, channel: $0, rows: rows, into: outRow) })
+        } else {
+            let firstInterior = min((g.padLeft + g.strideX - 1) / g.strideX, g.outWidth)
+            let interiorEnd = max(firstInterior, min((g.inWidth - g.kernelWidth + g.padLeft) / g.strideX + 1, g.outWidth))
+            func edge(_ ox: Int) {
+                forEachChannelBlock(sixteen: { border(SIMD16<Float>.self, $0, ox, window, outRow) },
+                                    eight: { border(SIMD8<Float>.self, $0, ox, window, outRow) })
             }
+            for ox in 0..<firstInterior { edge(ox) }
+            var ox = firstInterior
+            while ox + 4 <= interiorEnd {
+                forEachChannelBlock(sixteen: { four(SIMD16<Float>.self, $0, ox, window, outRow) },
+                                    eight: { four(SIMD8<Float>.self, $0, ox, window, outRow) })
+                ox += 4
+            }
+            for ox in ox..<g.outWidth { edge(ox) }
         }
+        activation.apply(to: outRow, pixels: g.outWidth, channels: channels)
     }
 
     /// One output row, channels `channel ..< channel + V.scalarCount`, from the three input rows of its window.
@@ -171,72 +186,19 @@ struct DepthwiseConv2D: ActivationFusing {
         for ox in max(lastInterior + 1, firstInterior) ..< g.outWidth { border(ox) }
     }
 
-    /// Any kernel size (the palm detector's 5×5 layers): per output row, four neighbouring outputs whose windows lie
-    /// inside the row are computed together, each weight vector loaded once for four independent FMA chains (one
-    /// long chain per output would wait on FMA latency), every channel block while their inputs are in L1. Rows
-    /// outside the image read `zero`; only the border columns take the bounds-checked path.
-    private func runAnyKernel(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, zero: UnsafePointer<Float>,
-                              activation: ActivationApplier) {
-        let g = geometry
-        let c = channels
-        let rowFloats = g.inWidth * c
-        let firstInterior = min((g.padLeft + g.strideX - 1) / g.strideX, g.outWidth)
-        let interiorEnd = max(firstInterior, min((g.inWidth - g.kernelWidth + g.padLeft) / g.strideX + 1, g.outWidth))
-        withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: g.kernelHeight) { rows in
-            for n in 0..<g.batch {
-                let image = input + n * g.inHeight * rowFloats
-                for oy in 0..<g.outHeight {
-                    let iy0 = oy * g.strideY - g.padTop
-                    for ky in 0..<g.kernelHeight {
-                        let iy = iy0 + ky
-                        rows[ky] = iy >= 0 && iy < g.inHeight ? image + iy * rowFloats : zero
-                    }
-                    let window = UnsafePointer(rows.baseAddress!)
-                    let outRow = output + (n * g.outHeight + oy) * g.outWidth * c
-                    for ox in 0..<firstInterior { forEachChannelBlock { border($0, $1, ox, window, outRow) } }
-                    var ox = firstInterior
-                    while ox + 4 <= interiorEnd {
-                        forEachChannelBlock { wide, cb in four(wide, cb, ox, window, outRow) }
-                        ox += 4
-                    }
-                    for ox in ox..<g.outWidth { forEachChannelBlock { border($0, $1, ox, window, outRow) } }
-                    activation.apply(to: outRow, pixels: g.outWidth, channels: c)
-                }
-            }
-        }
-    }
-
-    /// Calls `body(wide, channel)` for each channel block: 16-lane blocks (`wide`) where the CPU has AVX-512, then
+    /// Calls `sixteen(channel)` for each 16-lane channel block where the CPU has AVX-512, then `eight(channel)` for
     /// 8-lane ones; a ragged last block overlaps the previous one (recomputing a channel is harmless).
     @inline(__always)
-    private func forEachChannelBlock(_ body: (Bool, Int) -> Void) {
+    private func forEachChannelBlock(sixteen: (Int) -> Void, eight: (Int) -> Void) {
         var cb = 0
         #if FACELIVE_AVX512
-        while cb + 16 <= channels { body(true, cb); cb += 16 }
+        while cb + 16 <= channels { sixteen(cb); cb += 16 }
         #endif
         while cb < channels {
             let block = min(cb, channels - 8)
-            body(false, block)
+            eight(block)
             cb = block + 8
         }
-    }
-
-    @inline(__always)
-    private func four(_ wide: Bool, _ cb: Int, _ ox: Int, _ rows: UnsafePointer<UnsafePointer<Float>>,
-                      _ outRow: UnsafeMutablePointer<Float>) {
-        #if FACELIVE_AVX512
-        if wide { return four(SIMD16<Float>.self, cb, ox, rows, outRow) }
-        #endif
-        four(SIMD8<Float>.self, cb, ox, rows, outRow)
-    }
-
-    @inline(__always)
-    private func border(_ wide: Bool, _ cb: Int, _ ox: Int, _ rows: UnsafePointer<UnsafePointer<Float>>,
-                        _ outRow: UnsafeMutablePointer<Float>) {
-        #if FACELIVE_AVX512
-        if wide { return border(SIMD16<Float>.self, cb, ox, rows, outRow) }
-        #endif
-        border(SIMD8<Float>.self, cb, ox, rows, outRow)
     }
 
     /// Outputs `ox ..< ox + 4`, channels `cb ..< cb + V.scalarCount`; their windows lie inside the row.

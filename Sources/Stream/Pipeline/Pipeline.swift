@@ -57,6 +57,7 @@ public final class Pipeline: @unchecked Sendable {
     ///   - queueCapacity: frames that may wait between two stages (live input always uses 1 at ingress).
     ///   - queueBytes: what the frames between decoder and output may take together (lossless runs): at large
     ///     sizes (8K frames are 100 MB as RGB) fewer frames are in flight, down to one, so memory stays bounded.
+    ///     However small the frames, at most ``framesInFlight(stages:)`` are in flight.
     ///   - observer: sees each frame once it is written.
     public init(source: any FrameSource, processors: [any FrameProcessor] = [], sink: any FrameSink,
                 policy: PipelinePolicy, maxFrames: Int? = nil, queueCapacity: Int = 2,
@@ -77,8 +78,14 @@ public final class Pipeline: @unchecked Sendable {
             }
         }
         self.channels = channels
-        inFlight = policy == .lossless ? InFlightLimit(bytes: queueBytes, frameBytes: frameBytes, minimum: 1) : nil
+        let budget = min(queueBytes, Self.framesInFlight(stages: processors.count) * frameBytes)
+        inFlight = policy == .lossless ? InFlightLimit(bytes: budget, frameBytes: frameBytes, minimum: 1) : nil
     }
+
+    /// The most frames a lossless run keeps between decoder and output: one in each stage (decoder, processors,
+    /// sink) and one waiting for the slowest. The queues alone would allow twice as many, which at 1080p is
+    /// ~25 MB more with nothing gained: the slowest stage sets the pace, and one waiting frame keeps it busy.
+    public static func framesInFlight(stages processors: Int) -> Int { processors + 3 }
 
     /// Progress so far (safe from any thread).
     public var progress: PipelineProgress {
