@@ -195,3 +195,27 @@ import TestSupport
         return hull.count
     }
 }
+
+@Suite struct BilateralFilterTests {
+    /// The photo's edge-preserving pass: ±4-level noise fades, a 140-level edge stays where it was.
+    @Test func bilateralFilterSmoothsNoiseAndKeepsEdges() {
+        var image = RGBImage(width: 40, height: 20)
+        func noise(_ x: Int, _ y: Int) -> Int { (x * 7 + y * 13) % 9 - 4 }
+        for y in 0..<20 {
+            for x in 0..<40 {
+                let v = UInt8((x < 20 ? 60 : 200) + noise(x, y))
+                image[x, y] = (v, v, v)
+            }
+        }
+        let out = image.bilateralFiltered(radius: 2, spatialSigma: 1.5, rangeSigma: 6)
+        func deviation(_ img: RGBImage) -> Double {
+            var sum = 0.0, n = 0.0
+            for y in 2..<18 { for x in 2..<17 { sum += abs(Double(img[x, y].g) - 60); n += 1 } }
+            return sum / n
+        }
+        #expect(deviation(out) < 0.5 * deviation(image))
+        for y in 0..<20 {
+            #expect(out[19, y].g < 70 && out[20, y].g > 190)
+        }
+    }
+}
