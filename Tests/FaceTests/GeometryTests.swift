@@ -124,6 +124,24 @@ import TestSupport
         #expect(edgeUse.values.allSatisfy { $0 <= 2 })
     }
 
+    @Test func keptEyeReachesOverTheUpperLashes() {
+        let eyes = [(FaceMeshTopology.rightEye, FaceMeshTopology.rightEyeUpperCrease),
+                    (FaceMeshTopology.leftEye, FaceMeshTopology.leftEyeUpperCrease)]
+        for (ring, crease) in eyes {
+            let eye = FaceMeshTopology.eyeWithLashes(ring, crease: crease, on: Self.layout, reach: 0.5)
+            let lids = ring.map { Self.layout[$0] }
+            // Corners and the lower lid stay.
+            #expect(Array(eye[0...8]) == Array(lids[0...8]))
+            for k in 0..<7 {
+                let (lid, fold) = (lids[9 + k], Self.layout[crease[k]])
+                #expect(simd_distance(eye[9 + k], (lid + fold) / 2) < 1e-5)
+                // Each crease point lies above its lid point (image layout, y down), and both run the same way.
+                #expect(fold.y < lid.y)
+                if k < 6 { #expect((Self.layout[crease[k + 1]].x - fold.x) * (lids[10 + k].x - lid.x) > 0) }
+            }
+        }
+    }
+
     @Test func faceMeshLeavesEyesAndMouthOpen() {
         let tris = FaceMeshTriangulation.triangles
         #expect(tris.count > 700)
@@ -175,5 +193,29 @@ import TestSupport
             hull.removeLast()
         }
         return hull.count
+    }
+}
+
+@Suite struct BilateralFilterTests {
+    /// The photo's edge-preserving pass: ±4-level noise fades, a 140-level edge stays where it was.
+    @Test func bilateralFilterSmoothsNoiseAndKeepsEdges() {
+        var image = RGBImage(width: 40, height: 20)
+        func noise(_ x: Int, _ y: Int) -> Int { (x * 7 + y * 13) % 9 - 4 }
+        for y in 0..<20 {
+            for x in 0..<40 {
+                let v = UInt8((x < 20 ? 60 : 200) + noise(x, y))
+                image[x, y] = (v, v, v)
+            }
+        }
+        let out = image.bilateralFiltered(radius: 2, spatialSigma: 1.5, rangeSigma: 6)
+        func deviation(_ img: RGBImage) -> Double {
+            var sum = 0.0, n = 0.0
+            for y in 2..<18 { for x in 2..<17 { sum += abs(Double(img[x, y].g) - 60); n += 1 } }
+            return sum / n
+        }
+        #expect(deviation(out) < 0.5 * deviation(image))
+        for y in 0..<20 {
+            #expect(out[19, y].g < 70 && out[20, y].g > 190)
+        }
     }
 }

@@ -61,6 +61,35 @@ import TestSupport
         #expect(inside > 5000 && keptInside == 0)
     }
 
+    /// Kept eyes cover the opening and the upper lash band (where a target's lashes and eyeliner are, and where a
+    /// photo's own lash line would land); the lid above the crease is the swap's.
+    @Test func keptEyesCoverTheUpperLashes() throws {
+        var options = FaceMerger.Options()
+        options.colorTransfer = .none
+        options.relighting.strength = 0
+        options.blend = .alpha
+        options.keepOriginalEyes = true
+        // A large face and a frame-space swap (as the mesh swap's), so the lash band is several mask pixels.
+        let face = TestFaces.landmarks(center: SIMD2(320, 240), scale: 24)
+        var flat = RGBImage(width: Self.frame.width, height: Self.frame.height)
+        for y in 0..<flat.height { for x in 0..<flat.width { flat[x, y] = (250, 10, 10) } }
+        let swap = SwappedFace(image: flat, mask: nil, toFrame: AffineTransform2D(translation: .zero))
+        var out = Self.frame
+        FaceMerger(options: options).merge(swap, landmarks: face, into: &out)
+        let points = face.points2D
+        for (ring, crease) in [(FaceMeshTopology.rightEye, FaceMeshTopology.rightEyeUpperCrease),
+                               (FaceMeshTopology.leftEye, FaceMeshTopology.leftEyeUpperCrease)] {
+            let (up, down, fold) = (points[ring[12]], points[ring[4]], points[crease[3]])
+            for kept in [(up + down) / 2, up + 0.3 * (fold - up)] {
+                let (p, q) = (out[Int(kept.x.rounded()), Int(kept.y.rounded())], Self.frame[Int(kept.x.rounded()), Int(kept.y.rounded())])
+                #expect(abs(Int(p.r) - Int(q.r)) <= 3 && abs(Int(p.g) - Int(q.g)) <= 3, "kept eye at \(kept): \(p) vs \(q)")
+            }
+            let lid = up + 1.8 * (fold - up)
+            let p = out[Int(lid.x.rounded()), Int(lid.y.rounded())]
+            #expect(p.r > 240 && p.g < 20, "lid above the crease at \(lid) is \(p)")
+        }
+    }
+
     @Test func opacityAndOriginalMouth() throws {
         var open = Self.landmarks
         // Open the mouth: lower lip and jaw down by 12 px.

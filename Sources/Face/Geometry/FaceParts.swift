@@ -3,16 +3,9 @@ public struct FaceParts: OptionSet, Sendable, Hashable {
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
-    /// Both eye openings (the lid margins, ``FaceMeshTopology/rightEye`` and ``FaceMeshTopology/leftEye``).
+    /// Both eyes: the openings inside the lid rings ``FaceMeshTopology/rightEye`` and ``FaceMeshTopology/leftEye``
+    /// (a merger also keeps the upper lash band, ``FaceMeshTopology/eyeWithLashes(_:crease:on:reach:)``).
     public static let eyes = FaceParts(rawValue: 1 << 0)
     /// The mouth opening (``FaceMeshTopology/innerLips``): teeth and tongue.
     public static let mouth = FaceParts(rawValue: 1 << 1)
-
-    /// The landmark rings outlining these parts.
-    public var rings: [[Int]] {
-        var rings: [[Int]] = []
-        if contains(.eyes) { rings += [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye] }
-        if contains(.mouth) { rings.append(FaceMeshTopology.innerLips) }
-        return rings
-    }
 }

@@ -45,10 +45,16 @@ public struct FaceMerger: Sendable {
         public var keepOriginalEyes = false
         /// Keep the target's glasses in front of the new face.
         public var keepGlasses = GlassesMode.auto
-        /// Growth of kept eye and mouth openings in swap-space pixels (covers the lid and lip margins).
+        /// Growth of kept eye and mouth openings in swap-space pixels (covers the lid and lip margins; kept eyes
+        /// also reach over the upper lashes, `keptEyeReach`).
         public var keptPartDilatePixels = 2
         /// Feather of kept openings: Gaussian σ in swap-space pixels (narrow: the face's feather is far too wide).
         public var keptPartBlurSigma: Float = 1
+        /// How far kept eyes reach from the lid ring towards the crease (0…1): over the target's lashes and the
+        /// band where a photo's own lash line and lid shadow would land (``FaceMeshTopology/eyeWithLashes``).
+        public var keptEyeReach: Float = 0.75
+        /// Feather of kept eyes as a share of their upper band's height (at least `keptPartBlurSigma`).
+        public var keptEyeFeather: Float = 0.25
 
         /// The parts these options keep.
         public var keptParts: FaceParts {
@@ -109,26 +115,54 @@ public struct FaceMerger: Sendable {
     private func keptHoles(for swap: SwappedFace, points: [SIMD2<Float>]) -> AlphaMask? {
         let kept = options.keptParts.union(swap.keptParts)
         guard !kept.isEmpty, points.count == FaceMeshTopology.pointCount else { return nil }
-        let (w, h) = (swap.image.width, swap.image.height)
-        // Built in the openings' own box (a few percent of the face), then placed in a swap-size mask.
-        let rings = kept.rings.map { $0.map { points[$0] } }
-        let reach = Float(abs(options.keptPartDilatePixels)) + 3 * options.keptPartBlurSigma + 2
-        let box = BoundingBox(bounding: rings.flatMap { $0 })
+        var holes = AlphaMask(width: swap.image.width, height: swap.image.height)
+        if kept.contains(.mouth) {
+            Self.add([FaceMeshTopology.innerLips.map { points[$0] }], grow: options.keptPartDilatePixels,
+                     sigma: options.keptPartBlurSigma, to: &holes)
+        }
+        if kept.contains(.eyes) {
+            // The openings with their upper lash lines (see ``FaceMeshTopology/eyeWithLashes``), grown like the
+            // mouth over the lid margins (a mesh swap leaves the ring itself to the target), feathered over a share
+            // of the lash band so the lashes' tips fade into the new lid.
+            let eyes = [(FaceMeshTopology.rightEye, FaceMeshTopology.rightEyeUpperCrease),
+                        (FaceMeshTopology.leftEye, FaceMeshTopology.leftEyeUpperCrease)]
+            var band: Float = 0
+            for (ring, crease) in eyes {
+                for k in 0..<7 {
+                    let d = points[crease[k]] - points[ring[9 + k]]
+                    band += (d * d).sum().squareRoot()
+                }
+            }
+            let reach = min(max(options.keptEyeReach, 0), 1)
+            band *= reach / 14
+            Self.add(eyes.map { FaceMeshTopology.eyeWithLashes($0, crease: $1, on: points, reach: reach) },
+                     grow: options.keptPartDilatePixels,
+                     sigma: max(options.keptPartBlurSigma, options.keptEyeFeather * band), to: &holes)
+        }
+        return holes
+    }
+
+    /// Adds `polygons`, grown by `grow` pixels and feathered with σ `sigma`, to `holes` (the larger value wins).
+    /// Built in the polygons' own box (a few percent of the face).
+    private static func add(_ polygons: [[SIMD2<Float>]], grow: Int, sigma: Float, to holes: inout AlphaMask) {
+        let (w, h) = (holes.width, holes.height)
+        let reach = Float(abs(grow)) + 3 * sigma + 2
+        let box = BoundingBox(bounding: polygons.flatMap { $0 })
         let x0 = max(0, Int((box.x - reach).rounded(.down))), y0 = max(0, Int((box.y - reach).rounded(.down)))
         let x1 = min(w - 1, Int((box.x + box.width + reach).rounded(.up)))
         let y1 = min(h - 1, Int((box.y + box.height + reach).rounded(.up)))
-        guard x0 < x1, y0 < y1 else { return nil }
+        guard x0 < x1, y0 < y1 else { return }
         let origin = SIMD2(Float(x0), Float(y0))
         var local = AlphaMask(width: x1 - x0 + 1, height: y1 - y0 + 1)
-        for ring in rings { PolygonRasterizer.fill(ring.map { $0 - origin }, into: &local) }
-        local.erode(pixels: -options.keptPartDilatePixels)
-        local.gaussianBlur(sigma: options.keptPartBlurSigma)
-        var holes = AlphaMask(width: w, height: h)
+        for polygon in polygons { PolygonRasterizer.fill(polygon.map { $0 - origin }, into: &local) }
+        local.erode(pixels: -grow)
+        local.gaussianBlur(sigma: sigma)
         for y in 0..<local.height {
-            holes.values.replaceSubrange((y0 + y) * w + x0..<(y0 + y) * w + x0 + local.width,
-                                         with: local.values[y * local.width..<(y + 1) * local.width])
+            for x in 0..<local.width {
+                let i = (y0 + y) * w + x0 + x
+                holes.values[i] = max(holes.values[i], local.values[y * local.width + x])
+            }
         }
-        return holes
     }
 
     /// Blends `swap` into `frame`. Frame pixels the blend does not reach are left bit-identical.

@@ -1,4 +1,5 @@
 import Face
+import Imaging
 import Stream
 
 /// Errors met while preparing a swap (the identity photo, the model).
@@ -31,7 +32,11 @@ extension MeshSwapper {
             if let refined = landmarker.landmarks(in: photo, roi: FaceLandmarker.roi(from: landmarks)) {
                 landmarks = refined
             }
-            return try MeshSwapper(source: photo, sourceLandmarks: landmarks, options: options)
+            // A photo's face is usually enlarged onto the target (the shipped one ≈ 3×), which magnifies its
+            // compression blocks and sensor noise into blotches; an edge-preserving pass removes them once and
+            // leaves lids, lips and brows sharp.
+            let texture = photo.bilateralFiltered(radius: 2, spatialSigma: 1.5, rangeSigma: 6)
+            return try MeshSwapper(source: texture, sourceLandmarks: landmarks, options: options)
         }
         throw SwapSetupError.noFaceInPhoto(path)
     }
