@@ -59,23 +59,18 @@ struct Model: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            if let export {
-                let bytes = try DFMExport.export(URL(fileURLWithPath: model), direction: swapDirection)
-                do { try Data(bytes).write(to: URL(fileURLWithPath: export), options: .atomic) } catch {
-                    throw ValidationError("cannot write \(export): \(error.localizedDescription)")
-                }
-                try Terminal.printOutput(String(format: "wrote %@ (DeepFaceLive model, %.1f MB)", export, Double(bytes.count) / 1e6))
-            } else if let apply {
-                try applyModel(to: apply)
-            } else if isDFM(model) {
-                try describeDFM()
-            } else {
-                try describeAndCopy()
+        if let export {
+            let bytes = try DFMExport.export(URL(fileURLWithPath: model), direction: swapDirection)
+            do { try Data(bytes).write(to: URL(fileURLWithPath: export), options: .atomic) } catch {
+                throw ValidationError("cannot write \(export): \(error.localizedDescription)")
             }
-        } catch {
-            Terminal.printError("facelive model: \(error)")
-            throw ExitCode.failure
+            try Terminal.printOutput(String(format: "wrote %@ (DeepFaceLive model, %.1f MB)", export, Double(bytes.count) / 1e6))
+        } else if let apply {
+            try applyModel(to: apply)
+        } else if isDFM(model) {
+            try describeDFM()
+        } else {
+            try describeAndCopy()
         }
     }
 
