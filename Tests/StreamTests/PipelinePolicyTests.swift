@@ -106,40 +106,39 @@ struct PipelinePolicyTests {
     @Test("frames in flight are bounded by bytes: a budget of one frame keeps one frame between decoder and output")
     func inFlightBoundedByBytes() throws {
         for (budget, limit) in [(64 * 48 * 3, 1), (64 * 48 * 3 * 3, 3)] {
-            let source = try MediaSource("lavfi:testsrc2=size=64x48:rate=30:duration=1")
-            let box = PipelineBox()
-            let most = Mutex(0)
-            let watcher = ClosureProcessor(name: "watch") { _ in
-                guard let progress = box.pipeline?.progress else { return }
-                most.withLock { $0 = max($0, progress.framesIn - progress.framesOut) }
-                Thread.sleep(forTimeInterval: 0.002)
-            }
-            let pipeline = Pipeline(source: source, processors: [watcher, ClosureProcessor(name: "noop") { _ in }],
-                                    sink: NullSink(), policy: .lossless, queueBytes: budget)
-            box.pipeline = pipeline
-            let report = try pipeline.run()
-            #expect(report.frames == 30)
-            #expect(most.withLock { $0 } <= limit, "at most \(limit) in flight")
-            #expect(most.withLock { $0 } >= 1)
+            let run = try Self.mostInFlight(slowStageLast: false, delay: 0.002, queueBytes: budget)
+            #expect(run.frames == 30)
+            #expect(run.most <= limit, "at most \(limit) in flight")
+            #expect(run.most >= 1)
         }
     }
 
     @Test("however small the frames, a lossless run keeps one frame per stage and one waiting, not full queues")
     func inFlightBoundedByStages() throws {
         // The slow stage is last, so without the cap the decoder would fill every queue before it (7 frames).
+        let run = try Self.mostInFlight(slowStageLast: true, delay: 0.005)
+        #expect(run.frames == 30)
+        #expect(run.most == Pipeline.framesInFlight(stages: 2), "the cap is reached and holds")
+    }
+
+    /// One second of 64×48 frames through a lossless run of two stages, one of them slow (`delay` per frame) and
+    /// watching how many frames are between decoder and output: the frames written and the most in flight.
+    private static func mostInFlight(slowStageLast: Bool, delay: Double,
+                                     queueBytes: Int = Pipeline.defaultQueueBytes) throws -> (frames: Int, most: Int) {
         let source = try MediaSource("lavfi:testsrc2=size=64x48:rate=30:duration=1")
         let box = PipelineBox()
         let most = Mutex(0)
         let watcher = ClosureProcessor(name: "watch") { _ in
             guard let progress = box.pipeline?.progress else { return }
             most.withLock { $0 = max($0, progress.framesIn - progress.framesOut) }
-            Thread.sleep(forTimeInterval: 0.005)
+            Thread.sleep(forTimeInterval: delay)
         }
-        let pipeline = Pipeline(source: source, processors: [ClosureProcessor(name: "noop") { _ in }, watcher],
-                                sink: NullSink(), policy: .lossless)
+        let noop = ClosureProcessor(name: "noop") { _ in }
+        let pipeline = Pipeline(source: source, processors: slowStageLast ? [noop, watcher] : [watcher, noop],
+                                sink: NullSink(), policy: .lossless, queueBytes: queueBytes)
         box.pipeline = pipeline
-        #expect(try pipeline.run().frames == 30)
-        #expect(most.withLock { $0 } == Pipeline.framesInFlight(stages: 2), "the cap is reached and holds")
+        let report = try pipeline.run()
+        return (report.frames, most.withLock { $0 })
     }
 
     @Test("x264 is told to keep fewer pictures where its usual ones would pass the memory budget")

@@ -9,9 +9,9 @@ final class InFlightLimit: @unchecked Sendable {
     /// The cap, in frames.
     let slots: Int
 
-    /// `bytes / frameBytes` slots, at least `minimum`.
-    init(bytes: Int, frameBytes: Int, minimum: Int) {
-        slots = max(minimum, bytes / max(1, frameBytes))
+    /// `bytes / frameBytes` slots, at least `minimum` and at most `maximum`.
+    init(bytes: Int, frameBytes: Int, minimum: Int, maximum: Int = .max) {
+        slots = min(maximum, max(minimum, bytes / max(1, frameBytes)))
         available = slots
     }
 

@@ -78,8 +78,10 @@ public final class Pipeline: @unchecked Sendable {
             }
         }
         self.channels = channels
-        let budget = min(queueBytes, Self.framesInFlight(stages: processors.count) * frameBytes)
-        inFlight = policy == .lossless ? InFlightLimit(bytes: budget, frameBytes: frameBytes, minimum: 1) : nil
+        inFlight = policy == .lossless
+            ? InFlightLimit(bytes: queueBytes, frameBytes: frameBytes, minimum: 1,
+                            maximum: Self.framesInFlight(stages: processors.count))
+            : nil
     }
 
     /// The most frames a lossless run keeps between decoder and output: one in each stage (decoder, processors,
