@@ -35,7 +35,10 @@ extension MeshSwapper {
             // A photo's face is usually enlarged onto the target (the shipped one ≈ 3×), which magnifies its
             // compression blocks and sensor noise into blotches; an edge-preserving pass removes them once and
             // leaves lids, lips and brows sharp.
-            let texture = photo.bilateralFiltered(radius: 2, spatialSigma: 1.5, rangeSigma: 6)
+            // Then the skin's own blotches and tint (freckles, ruddy cheeks) go, which the relighting would keep as
+            // detail (``PhotoSkinEvening``).
+            let filtered = photo.bilateralFiltered(radius: 2, spatialSigma: 1.5, rangeSigma: 6)
+            let texture = options.skinEvening.apply(to: filtered, landmarks: landmarks.points2D)
             return try MeshSwapper(source: texture, sourceLandmarks: landmarks, options: options)
         }
         throw SwapSetupError.noFaceInPhoto(path)

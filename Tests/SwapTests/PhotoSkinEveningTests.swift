@@ -1,0 +1,139 @@
+import Foundation
+import Stream
+import Testing
+@testable import Face
+@testable import Imaging
+import TestSupport
+@testable import Swap
+
+@Suite struct PhotoSkinEveningTests {
+    static let landmarks = TestFaces.landmarks(center: SIMD2(160, 170), scale: 11).points2D
+    static let (width, height) = (320, 340)
+    /// Pale skin.
+    static let skin = SIMD3<Float>(205, 170, 150)
+    /// Brown freckles (darker and yellower than the skin) on a grid over the face, 2 px in radius.
+    static func isFreckle(_ x: Int, _ y: Int) -> Bool {
+        let (cx, cy) = ((x + 6) / 12 * 12, (y + 6) / 12 * 12)
+        return (x - cx) * (x - cx) + (y - cy) * (y - cy) <= 4
+    }
+    /// A moustache: a dark band between the nose (point 2) and the upper lip (point 0).
+    static func isMoustache(_ x: Int, _ y: Int) -> Bool {
+        let (nose, lip) = (landmarks[2], landmarks[0])
+        return abs(Float(x) - nose.x) < 22 && Float(y) > nose.y + 2 && Float(y) < lip.y - 3
+    }
+    /// A ruddy left half of the face (the photo's own cheek colour).
+    static func photo() -> RGBImage {
+        var image = RGBImage(width: width, height: height)
+        let brows = [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing].map { $0.map { landmarks[$0] } }
+        var browMask = AlphaMask(width: width, height: height)
+        for ring in brows { PolygonRasterizer.fill(ring, into: &browMask) }
+        for y in 0..<height {
+            for x in 0..<width {
+                var c = skin
+                if x < 160 { c *= SIMD3(1.06, 0.95, 0.93) }
+                if isFreckle(x, y) { c *= SIMD3(0.9, 0.8, 0.7) }
+                if browMask[x, y] > 0.5 || isMoustache(x, y) { c = SIMD3(60, 45, 35) }
+                image[x, y] = (UInt8(c.x), UInt8(c.y), UInt8(c.z))
+            }
+        }
+        return image
+    }
+
+    /// Chroma (R − B over luma) of a pixel.
+    static func warmth(_ p: (r: UInt8, g: UInt8, b: UInt8)) -> Float {
+        (Float(p.r) - Float(p.b)) / max((Float(p.r) + Float(p.g) + Float(p.b)) / 3, 1)
+    }
+
+    /// Blotchiness of the chroma at (x, y): |warmth here − warmth 3 px to the right| (a smooth tint gives ≈ 0; the
+    /// tint itself is the relighting's to replace with the target's).
+    static func roughness(_ image: RGBImage, _ x: Int, _ y: Int) -> Float {
+        abs(warmth(image[x, y]) - warmth(image[x + 3, y]))
+    }
+
+    @Test func freckledRuddySkinComesOutEvenFeaturesStay() {
+        let photo = Self.photo()
+        let evened = PhotoSkinEvening().apply(to: photo, landmarks: Self.landmarks)
+        let oval = FaceMeshTopology.faceOval.map { Self.landmarks[$0] }
+        var features = AlphaMask(width: Self.width, height: Self.height)
+        for ring in FaceMeshTopology.featureRings { PolygonRasterizer.fill(ring.map { Self.landmarks[$0] }, into: &features) }
+        features.erode(pixels: -8)
+        // Skin well inside the oval (the evening leaves a band along its border), away from the features and the
+        // moustache: chroma spread (freckles and the ruddy half) and the freckles' darkness.
+        var before: [Float] = [], after: [Float] = []
+        var freckleDepthBefore: Float = 0, freckleDepthAfter: Float = 0, freckles = 0
+        let centre = oval.reduce(SIMD2<Float>.zero, +) / Float(oval.count)
+        for y in 0..<Self.height {
+            for x in 0..<Self.width {
+                let p = SIMD2(Float(x), Float(y))
+                guard Polygon.contains(oval, centre + (p - centre) * 1.6), features[x, y] == 0,
+                      !Self.isMoustache(x, y), !Self.isMoustache(x, y - 6), !Self.isMoustache(x, y + 6) else { continue }
+                before.append(Self.roughness(photo, x, y))
+                after.append(Self.roughness(evened, x, y))
+                if Self.isFreckle(x, y), !Self.isFreckle(x + 4, y) {
+                    let luma = { (q: (r: UInt8, g: UInt8, b: UInt8)) in Float(q.r) + Float(q.g) + Float(q.b) }
+                    freckleDepthBefore += 1 - luma(photo[x, y]) / luma(photo[x + 4, y])
+                    freckleDepthAfter += 1 - luma(evened[x, y]) / luma(evened[x + 4, y])
+                    freckles += 1
+                }
+            }
+        }
+        func spread(_ v: [Float]) -> Float { v.reduce(0, +) / Float(v.count) }
+        #expect(before.count > 1000 && freckles > 10)
+        #expect(spread(after) < 0.35 * spread(before), "chroma roughness \(spread(before)) → \(spread(after))")
+        #expect(freckleDepthAfter < 0.7 * freckleDepthBefore, "freckle depth \(freckleDepthBefore) → \(freckleDepthAfter)")
+        // The features and the moustache are the photo's own, untouched; so is everything outside the oval.
+        let brow = FaceMeshTopology.rightEyebrowRing.map { Self.landmarks[$0] }.reduce(SIMD2<Float>.zero, +) / 10
+        let moustache = (Self.landmarks[2] + Self.landmarks[0]) / 2
+        for p in [brow, moustache] {
+            let (x, y) = (Int(p.x), Int(p.y))
+            #expect(evened[x, y] == photo[x, y], "feature at \(x),\(y): \(photo[x, y]) → \(evened[x, y])")
+        }
+        let box = BoundingBox(bounding: oval)
+        for (x, y) in [(Int(box.x) - 2, Int(box.y + box.height / 2)), (5, 5), (Int(box.x + box.width) + 2, Int(box.y + 20))] {
+            #expect(evened[x, y] == photo[x, y])
+        }
+    }
+
+    /// The shipped photo (freckles, ruddy cheeks): the swapper's texture has even cheeks, the brows and lips as
+    /// they were.
+    @Test func shippedPhotoComesOutWithEvenCheeks() throws {
+        let path = TestResources.fixtures.appendingPathComponent("astronaut_public_domain.png").path
+        let swapper = try MeshSwapper.fromPhoto(path, landmarker: FaceLandmarker(), locator: ModelLocator())
+        let photo = try TestResources.image("astronaut_public_domain.png")
+        let plain = photo.bilateralFiltered(radius: 2, spatialSigma: 1.5, rangeSigma: 6)
+        let points = swapper.sourceLandmarks
+        let oval = FaceMeshTopology.faceOval.map { points[$0] }
+        let width = BoundingBox(bounding: oval).width
+        var features = AlphaMask(width: photo.width, height: photo.height)
+        for ring in FaceMeshTopology.featureRings { PolygonRasterizer.fill(ring.map { points[$0] }, into: &features) }
+        features.erode(pixels: -Int(0.05 * width))
+        // Inner cheeks: halfway between the nose tip (point 4) and the cheek points 50 and 280, clear of the band
+        // along the oval's border that the evening leaves.
+        var before: [Float] = [], after: [Float] = []
+        let middle = oval.reduce(SIMD2<Float>.zero, +) / Float(oval.count)
+        for centre in [(points[50] + points[4]) / 2, (points[280] + points[4]) / 2] {
+            let r = Int(0.06 * width)
+            for y in Int(centre.y) - r...Int(centre.y) + r {
+                for x in Int(centre.x) - r...Int(centre.x) + r where features[x, y] == 0 {
+                    guard Polygon.contains(oval, middle + (SIMD2(Float(x), Float(y)) - middle) * 1.6) else { continue }
+                    before.append(Self.roughness(plain, x, y))
+                    after.append(Self.roughness(swapper.source, x, y))
+                }
+            }
+        }
+        func spread(_ v: [Float]) -> Float { v.reduce(0, +) / Float(v.count) }
+        #expect(before.count > 40)
+        #expect(spread(after) < 0.7 * spread(before), "cheek chroma roughness \(spread(before)) → \(spread(after))")
+        // Brows and lips: the photo's own.
+        for ring in [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.outerLips] {
+            let centre = ring.map { points[$0] }.reduce(SIMD2<Float>.zero, +) / Float(ring.count)
+            let (x, y) = (Int(centre.x), Int(centre.y))
+            #expect(swapper.source[x, y] == plain[x, y])
+        }
+    }
+
+    @Test func leavesAPhotoWithoutFaceLandmarksAlone() {
+        let photo = Self.photo()
+        #expect(PhotoSkinEvening().apply(to: photo, landmarks: []) == photo)
+    }
+}
