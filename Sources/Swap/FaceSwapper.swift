@@ -64,6 +64,14 @@ public protocol FaceSwapper: Sendable {
     /// alignment the user chose serves the crops the pipeline shows and measures.
     var alignment: FaceAlignment? { get }
 
+    /// The relighting strength for this swapper's faces when the user sets none (``Relighting/strength``).
+    var defaultRelighting: Float { get }
+
     /// Swaps one face.
     func swap(_ input: FaceSwapInput) throws -> SwappedFace?
+}
+
+extension FaceSwapper {
+    /// Full relighting: a photo's face takes the target's light and tone whole.
+    public var defaultRelighting: Float { 1 }
 }

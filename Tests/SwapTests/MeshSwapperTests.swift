@@ -18,6 +18,7 @@ import TestSupport
     @Test func putsTheSourceTextureOnTheTargetFace() throws {
         let swapper = try MeshSwapper(source: Self.source, sourceLandmarks: Self.sourceLandmarks)
         #expect(swapper.alignment == nil)
+        #expect(swapper.defaultRelighting == 1)
         let swap = try #require(try swapper.swap(FaceSwapInput(frame: Self.frame, landmarks: Self.target)))
         let mask = try #require(swap.mask)
         // Expected: the photo carried by the known similarity.

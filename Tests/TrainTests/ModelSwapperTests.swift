@@ -20,6 +20,8 @@ import TestSupport
         let swapper = try ModelSwapper(contentsOf: url.path)
         let alignment = try #require(swapper.alignment)
         #expect(alignment == config.alignment && alignment.resolution == config.resolution)
+        // A trained face is relit less by default than a photo's.
+        #expect(swapper.defaultRelighting == Relighting.trainedModelStrength && Relighting.trainedModelStrength < 1)
 
         let frame = try TestResources.image("astronaut_public_domain.png")
         let landmarker = try FaceLandmarker()

@@ -14,8 +14,8 @@ struct SwapOptions: ParsableArguments {
     @Option(name: .customLong("color-transfer"), help: "Colour matching of the new face: rct, lct or none.")
     var colorTransfer: ColorTransfer = .rct
 
-    @Option(help: ArgumentHelp("Relighting: the target's light, skin tone and white balance under the new face's detail, 0 (off: --color-transfer instead) to 1.", valueName: "S"))
-    var relight: Float = 1
+    @Option(help: ArgumentHelp("Relighting: the target's light, skin tone and white balance under the new face's detail, 0 (off: --color-transfer instead) to 1 (default: 1 for a photo, \(Relighting.trainedModelStrength) for a trained model).", valueName: "S"))
+    var relight: Float?
 
     @Option(help: "Blend: pyramid (multi-band, no seam) or alpha (feathered mask).")
     var blend: BlendMode = .pyramid
@@ -72,7 +72,7 @@ struct SwapOptions: ParsableArguments {
         settings.erode = erode
         settings.blur = blur
         settings.colorTransfer = colorTransfer
-        settings.relight = relight
+        if let relight { settings.relight = relight }
         settings.blend = blend
         settings.keepGlasses = keepGlasses
         settings.occlusion = occlusion

@@ -80,6 +80,7 @@ extension FaceSwapPipeline {
             pipeline.alignment = try alignment.alignment(default: FaceAlignment())
         }
         var settings = pipeline.liveSettings
+        if case .swapper(let given) = newFace { settings.relight = given.defaultRelighting }
         swap.apply(to: &settings)
         pipeline.liveSettings = settings
         pipeline.occlusion = swap.occlusionShape

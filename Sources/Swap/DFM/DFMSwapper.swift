@@ -10,6 +10,8 @@ import Stream
 public final class DFMSwapper: FaceSwapper, @unchecked Sendable {
     public let model: DFMModel
     public let alignment: FaceAlignment?
+    /// A trained decoder's face is already in the target's tones; full relighting would pass on the target's features.
+    public var defaultRelighting: Float { Relighting.trainedModelStrength }
     private let executor: GraphExecutor
     private let lock = NSLock()
 

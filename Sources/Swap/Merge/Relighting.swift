@@ -25,6 +25,11 @@ public struct Relighting: Sendable, Equatable {
     /// The shading ratio is kept within 1/limit…limit per channel (a dark photo against a bright scene).
     public var limit: Float = 3
 
+    /// The default strength for trained models (`facelive` and `.dfm`): their decoder already paints the face in the
+    /// target's tones, and at full strength the target's shading brings its own features back onto a model's
+    /// smooth, young face (docs/BENCHMARKS.md, "Fourth round").
+    public static let trainedModelStrength: Float = 0.25
+
     /// Coarse-grid step in swap-space pixels.
     static let step = 4
 

@@ -10,6 +10,8 @@ public final class ModelSwapper: FaceSwapper, @unchecked Sendable {
     private let model: TrainedSwapModel
     private let lock = NSLock()
     public let alignment: FaceAlignment?
+    /// A trained decoder's face is already in the target's tones; full relighting would pass on the target's features.
+    public var defaultRelighting: Float { Relighting.trainedModelStrength }
 
     /// Loads the model at `path`; `direction` overrides the swap direction stored in it.
     public init(contentsOf path: String, direction: SwapDirection? = nil) throws {
