@@ -6,7 +6,8 @@ import Swap
 import TestSupport
 
 /// `--precision bf16` against fp32 on a real face (the astronaut crop of the ONNX fixtures), through the `.dfm`
-/// path a user takes: a df and a liae model with the trainer's initial weights, exported as `.dfm` and imported.
+/// path a user takes: a df and a liae model with the trainer's initial weights (output heads scaled up), exported
+/// as `.dfm` and imported.
 /// Unlike the random-weight fixtures, whose large logits saturate the sigmoid heads, these models' outputs sit in
 /// the sigmoid's steep middle, where bf16's rounding of the logits shows most — the test checks that they do.
 @Suite(.enabled(if: BFloat16Panels.isSupported, "this CPU has no AVX512_BF16: the bf16 path cannot run here"))
