@@ -66,9 +66,16 @@ package enum Bilinear {
     /// Rounds a 0…255 float colour into three bytes.
     @inline(__always) @usableFromInline
     package static func store(_ c: SIMD4<Float>, to q: UnsafeMutablePointer<UInt8>) {
-        // Scalar clamps: the generic SIMD `clamped` does not inline here.
-        q[0] = UInt8(truncatingIfNeeded: Int(Swift.min(Swift.max(c.x + 0.5, 0), 255)))
-        q[1] = UInt8(truncatingIfNeeded: Int(Swift.min(Swift.max(c.y + 0.5, 0), 255)))
-        q[2] = UInt8(truncatingIfNeeded: Int(Swift.min(Swift.max(c.z + 0.5, 0), 255)))
+        q[0] = byte(c.x)
+        q[1] = byte(c.y)
+        q[2] = byte(c.z)
+    }
+
+    /// ⌊v + 0.5⌋ clamped to 0…255, without the trapping conversion's range check: the truncated value plus 2²³
+    /// holds the integer in its low mantissa bits. (Scalar clamps: the generic SIMD `clamped` does not inline here.)
+    @inline(__always) @usableFromInline
+    static func byte(_ v: Float) -> UInt8 {
+        let t = Swift.min(Swift.max(v + 0.5, 0), 255).rounded(.towardZero)
+        return UInt8(truncatingIfNeeded: (t + 8_388_608).bitPattern)
     }
 }
