@@ -141,13 +141,16 @@ extension AlphaMask {
                         for y in 0..<h {
                             for x in 0..<w { p[r + x] = v[y * w + x] }
                             var x = 0
-                            while x + 8 <= w {
+                            // The last group of eight overlaps the one before it (same values) rather than leave a
+                            // scalar tail: the coarse planes this blurs are a few groups wide.
+                            while w >= 8, x < w {
+                                let at = min(x, w - 8)
                                 var acc = SIMD8<Float>(repeating: 0)
                                 for j in 0..<taps {
-                                    acc += k[j] * raw.loadUnaligned(fromByteOffset: (x + j) * 4, as: SIMD8<Float>.self)
+                                    acc += k[j] * raw.loadUnaligned(fromByteOffset: (at + j) * 4, as: SIMD8<Float>.self)
                                 }
-                                UnsafeMutableRawPointer(t.baseAddress! + y * w + x).storeBytes(of: acc, as: SIMD8<Float>.self)
-                                x += 8
+                                UnsafeMutableRawPointer(t.baseAddress! + y * w + at).storeBytes(of: acc, as: SIMD8<Float>.self)
+                                x = at + 8
                             }
                             while x < w {
                                 var acc: Float = 0
@@ -161,13 +164,14 @@ extension AlphaMask {
                         for y in 0..<h {
                             let j0 = max(0, r - y), j1 = min(taps, h - y + r)
                             var x = 0
-                            while x + 8 <= w {
+                            while w >= 8, x < w {
+                                let at = min(x, w - 8)
                                 var acc = SIMD8<Float>(repeating: 0)
                                 for j in j0..<j1 {
-                                    acc += k[j] * tRaw.loadUnaligned(fromByteOffset: ((y + j - r) * w + x) * 4, as: SIMD8<Float>.self)
+                                    acc += k[j] * tRaw.loadUnaligned(fromByteOffset: ((y + j - r) * w + at) * 4, as: SIMD8<Float>.self)
                                 }
-                                UnsafeMutableRawPointer(v.baseAddress! + y * w + x).storeBytes(of: acc, as: SIMD8<Float>.self)
-                                x += 8
+                                UnsafeMutableRawPointer(v.baseAddress! + y * w + at).storeBytes(of: acc, as: SIMD8<Float>.self)
+                                x = at + 8
                             }
                             while x < w {
                                 var acc: Float = 0
