@@ -93,6 +93,63 @@ import TestSupport
             #expect(worst < 0.03, "σ \(sigma): \(worst)")
         }
     }
+
+    /// A mask of random values with a few full and empty blocks, odd sizes (not a multiple of any vector width).
+    private func randomMask(width: Int, height: Int, seed: UInt64) -> AlphaMask {
+        var generator = SeededRandom(seed: seed)
+        var mask = AlphaMask(width: width, height: height)
+        for i in mask.values.indices { mask.values[i] = Float.random(in: 0...1, using: &generator) }
+        for y in 0..<height { for x in 0..<width {
+            if (5..<15).contains(y), (3..<20).contains(x) { mask[x, y] = 1 }
+            if (20..<30).contains(y), (10..<25).contains(x) { mask[x, y] = 0 }
+        } }
+        return mask
+    }
+
+    @Test func smallErosionsMatchTheRunningWindows() {
+        for (w, h) in [(37, 41), (53, 29), (5, 3)] {
+            let mask = randomMask(width: w, height: h, seed: UInt64(w * h))
+            for pixels in [1, -1, 2, -2, 3, 5, -7, 12] {
+                var direct = mask, running = mask
+                direct.erode(pixels: pixels)
+                running.runningWindowErode(pixels: pixels)
+                #expect(direct.values == running.values, "\(w)×\(h), \(pixels) px")
+            }
+        }
+    }
+
+    @Test func tiledBoxBlurMatchesPlainBoxSums() {
+        // Reference: each pass a plain sum over the zero-padded window, rows then columns.
+        func boxes(_ mask: AlphaMask, radii: [Int]) -> [Float] {
+            let (w, h) = (mask.width, mask.height)
+            var v = mask.values.map(Double.init)
+            for r in radii {
+                var out = v
+                for y in 0..<h { for x in 0..<w {
+                    out[y * w + x] = (max(0, x - r)...min(w - 1, x + r)).reduce(0) { $0 + v[y * w + $1] } / Double(2 * r + 1)
+                } }
+                v = out
+            }
+            for r in radii {
+                var out = v
+                for y in 0..<h { for x in 0..<w {
+                    out[y * w + x] = (max(0, y - r)...min(h - 1, y + r)).reduce(0) { $0 + v[$1 * w + x] } / Double(2 * r + 1)
+                } }
+                v = out
+            }
+            return v.map { Float(min(max($0, 0), 1)) }
+        }
+        for (w, h) in [(37, 41), (70, 23), (16, 33)] {
+            let mask = randomMask(width: w, height: h, seed: UInt64(w + h))
+            for sigma: Float in [2.5, 6.25, 11] {
+                var tiled = mask
+                tiled.boxGaussianBlur(sigma: sigma)
+                let reference = boxes(mask, radii: AlphaMask.boxRadii(sigma: sigma))
+                let worst = zip(tiled.values, reference).map { abs($0 - $1) }.max()!
+                #expect(worst < 1e-5, "\(w)×\(h), σ \(sigma): \(worst)")
+            }
+        }
+    }
 }
 
 @Suite struct DelaunayTests {

@@ -4,10 +4,63 @@ extension AlphaMask {
     /// Shrinks (`pixels` > 0) or grows (`pixels` < 0) the mask by a square min/max filter of radius |pixels|.
     /// Outside the mask counts as zero, so erosion also pulls the mask away from the border.
     ///
-    /// Van Herk/Gil-Werman running windows: three comparisons per pixel and axis whatever the radius; the vertical
-    /// pass works on whole rows, so it vectorises.
+    /// Small radii (the merge's few pixels) take the window's extreme directly, whole rows at a time so it
+    /// vectorises; larger ones use Van Herk/Gil-Werman running windows, three comparisons per pixel and axis whatever
+    /// the radius. Both give exactly the same values.
     public mutating func erode(pixels: Int) {
         guard pixels != 0 else { return }
+        let r = abs(pixels)
+        guard r > Self.directFilterRadius else {
+            // Growing is a max filter: with the zero padding the same as the min filter of the negated mask.
+            if pixels > 0 { squareFilter(radius: r, Minimum.self) } else { squareFilter(radius: r, Maximum.self) }
+            return
+        }
+        runningWindowErode(pixels: pixels)
+    }
+
+    /// Largest radius filtered directly (cost grows with the radius; the running windows' does not).
+    static let directFilterRadius = 12
+
+    /// The square min or max filter of radius `r`, zero outside: rows into a scratch buffer, then columns back.
+    private mutating func squareFilter<E: Extremum>(radius r: Int, _: E.Type) {
+        let (w, h) = (width, height)
+        let line = UnsafeMutablePointer<Float>.allocate(capacity: w + 2 * r)
+        line.initialize(repeating: 0, count: w + 2 * r)
+        let rows = UnsafeMutablePointer<Float>.allocate(capacity: w * h)
+        defer { line.deallocate(); rows.deallocate() }
+        values.withUnsafeMutableBufferPointer { buffer in
+            let v = buffer.baseAddress!
+            for y in 0..<h {
+                (line + r).update(from: v + y * w, count: w)
+                let out = rows + y * w
+                out.initialize(from: line, count: w)
+                for j in 1...(2 * r) {
+                    let shifted = line + j
+                    for x in 0..<w { out[x] = E.pick(out[x], shifted[x]) }
+                }
+            }
+            for y in 0..<h {
+                let out = v + y * w
+                let first = max(0, y - r), last = min(h - 1, y + r)
+                // A window reaching past the top or bottom also holds the zero padding.
+                if last - first < 2 * r {
+                    for x in 0..<w { out[x] = E.pick(0, rows[first * w + x]) }
+                } else {
+                    out.update(from: rows + first * w, count: w)
+                }
+                if last > first {
+                    for j in (first + 1)...last {
+                        let row = rows + j * w
+                        for x in 0..<w { out[x] = E.pick(out[x], row[x]) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Van Herk/Gil-Werman erosion (`pixels` > 0) or dilation: the vertical pass works on whole rows, so it
+    /// vectorises.
+    mutating func runningWindowErode(pixels: Int) {
         let r = abs(pixels), k = 2 * abs(pixels) + 1
         // Growing is a min filter of the negated mask (exact: min(−a, −b) = −max(a, b); zero padding stays zero).
         if pixels < 0 { scale(by: -1) }
@@ -88,13 +141,16 @@ extension AlphaMask {
                         for y in 0..<h {
                             for x in 0..<w { p[r + x] = v[y * w + x] }
                             var x = 0
-                            while x + 8 <= w {
+                            // The last group of eight overlaps the one before it (same values) rather than leave a
+                            // scalar tail: the coarse planes this blurs are a few groups wide.
+                            while w >= 8, x < w {
+                                let at = min(x, w - 8)
                                 var acc = SIMD8<Float>(repeating: 0)
                                 for j in 0..<taps {
-                                    acc += k[j] * raw.loadUnaligned(fromByteOffset: (x + j) * 4, as: SIMD8<Float>.self)
+                                    acc += k[j] * raw.loadUnaligned(fromByteOffset: (at + j) * 4, as: SIMD8<Float>.self)
                                 }
-                                UnsafeMutableRawPointer(t.baseAddress! + y * w + x).storeBytes(of: acc, as: SIMD8<Float>.self)
-                                x += 8
+                                UnsafeMutableRawPointer(t.baseAddress! + y * w + at).storeBytes(of: acc, as: SIMD8<Float>.self)
+                                x = at + 8
                             }
                             while x < w {
                                 var acc: Float = 0
@@ -108,13 +164,14 @@ extension AlphaMask {
                         for y in 0..<h {
                             let j0 = max(0, r - y), j1 = min(taps, h - y + r)
                             var x = 0
-                            while x + 8 <= w {
+                            while w >= 8, x < w {
+                                let at = min(x, w - 8)
                                 var acc = SIMD8<Float>(repeating: 0)
                                 for j in j0..<j1 {
-                                    acc += k[j] * tRaw.loadUnaligned(fromByteOffset: ((y + j - r) * w + x) * 4, as: SIMD8<Float>.self)
+                                    acc += k[j] * tRaw.loadUnaligned(fromByteOffset: ((y + j - r) * w + at) * 4, as: SIMD8<Float>.self)
                                 }
-                                UnsafeMutableRawPointer(v.baseAddress! + y * w + x).storeBytes(of: acc, as: SIMD8<Float>.self)
-                                x += 8
+                                UnsafeMutableRawPointer(v.baseAddress! + y * w + at).storeBytes(of: acc, as: SIMD8<Float>.self)
+                                x = at + 8
                             }
                             while x < w {
                                 var acc: Float = 0
@@ -130,7 +187,69 @@ extension AlphaMask {
     }
 
     /// Three box passes per axis approximating a Gaussian of `sigma`.
+    ///
+    /// Both axes run on tiles of 16 lines held as SIMD16 vectors (16 rows transposed for the horizontal passes, 16
+    /// columns as they lie for the vertical ones): each running sum advances 16 lines per step, and the three passes
+    /// ping-pong between two small buffers instead of copying the mask.
     mutating func boxGaussianBlur(sigma: Float, clamped: Bool = true) {
+        let radii = Self.boxRadii(sigma: sigma)
+        let (w, h) = (width, height)
+        let pad = radii.max()!
+        let lanes = 16
+        let length = max(w, h) + 2 * pad
+        // Two tiles of `length` vectors; what lies past a line's end must read as zero.
+        let tiles = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: 2 * length)
+        defer { tiles.deallocate() }
+        values.withUnsafeMutableBufferPointer { buffer in
+            let v = buffer.baseAddress!
+            // Horizontal: 16 rows at a time, transposed into the tile (lane k = row y0 + k).
+            tiles.initialize(repeating: .zero, count: 2 * length)
+            let tileIn = UnsafeMutableRawPointer(tiles + pad).assumingMemoryBound(to: Float.self)
+            for y0 in stride(from: 0, to: h, by: lanes) {
+                let n = min(lanes, h - y0)
+                if n < lanes { (tiles + pad).update(repeating: .zero, count: w) }
+                for k in 0..<n {
+                    let row = v + (y0 + k) * w
+                    for x in 0..<w { tileIn[x * lanes + k] = row[x] }
+                }
+                let tileOut = UnsafeRawPointer(Self.boxPasses(tiles, count: w, pad: pad, length: length, radii: radii) + pad)
+                    .assumingMemoryBound(to: Float.self)
+                for k in 0..<n {
+                    let row = v + (y0 + k) * w
+                    for x in 0..<w { row[x] = tileOut[x * lanes + k] }
+                }
+            }
+            // Vertical: 16 columns at a time, one vector per row.
+            tiles.update(repeating: .zero, count: 2 * length)
+            for x0 in stride(from: 0, to: w, by: lanes) {
+                let n = min(lanes, w - x0)
+                for y in 0..<h {
+                    if n == lanes {
+                        tiles[pad + y] = UnsafeRawPointer(v + y * w + x0).loadUnaligned(as: SIMD16<Float>.self)
+                    } else {
+                        var s = SIMD16<Float>.zero
+                        for k in 0..<n { s[k] = v[y * w + x0 + k] }
+                        tiles[pad + y] = s
+                    }
+                }
+                let out = Self.boxPasses(tiles, count: h, pad: pad, length: length, radii: radii) + pad
+                for y in 0..<h {
+                    if n == lanes {
+                        UnsafeMutableRawPointer(v + y * w + x0).storeBytes(of: out[y], as: SIMD16<Float>.self)
+                    } else {
+                        for k in 0..<n { v[y * w + x0 + k] = out[y][k] }
+                    }
+                }
+            }
+            // Running sums drift by a few ulps; keep a blurred 0…1 mask within 0…1.
+            if clamped {
+                for i in 0..<(w * h) { v[i] = Swift.min(Swift.max(v[i], 0), 1) }
+            }
+        }
+    }
+
+    /// Box radii of three passes whose variances add up to σ² (Kovesi's "boxes for Gauss").
+    static func boxRadii(sigma: Float) -> [Int] {
         let passes = 3
         let ideal = (12 * sigma * sigma / Float(passes) + 1).squareRoot()
         var lower = Int(ideal)
@@ -139,47 +258,28 @@ extension AlphaMask {
         let wl = Float(lower)
         let lowerCount = Int(((12 * sigma * sigma - Float(passes) * wl * wl - 4 * Float(passes) * wl - 3 * Float(passes))
             / (-4 * wl - 4)).rounded())
-        let radii = (0..<passes).map { ($0 < lowerCount ? lower : upper) / 2 }
-        let (w, h) = (width, height)
-        let maxRadius = radii.max()!
-        let line = UnsafeMutablePointer<Float>.allocate(capacity: max(w, h) + 2 * maxRadius + 1)
-        let rows = UnsafeMutablePointer<Float>.allocate(capacity: w * h)
-        let acc = UnsafeMutablePointer<Float>.allocate(capacity: w)
-        defer { line.deallocate(); rows.deallocate(); acc.deallocate() }
-        values.withUnsafeMutableBufferPointer { buffer in
-            let v = buffer.baseAddress!
-            for r in radii {
-                let scale = 1 / Float(2 * r + 1)
-                // Horizontal: running sum along each zero-padded row.
-                line.initialize(repeating: 0, count: w + 2 * r + 1)
-                for y in 0..<h {
-                    let row = v + y * w
-                    (line + r).update(from: row, count: w)
-                    var sum: Float = 0
-                    for i in 0..<(2 * r) { sum += line[i] }
-                    for x in 0..<w {
-                        sum += line[x + 2 * r]
-                        row[x] = sum * scale
-                        sum -= line[x]
-                    }
-                }
-                // Vertical: a running sum of whole rows (vectorises along x).
-                rows.update(from: v, count: w * h)
-                acc.initialize(repeating: 0, count: w)
-                for y in 0..<min(r, h) { for x in 0..<w { acc[x] += rows[y * w + x] } }
-                for y in 0..<h {
-                    if y + r < h { let add = rows + (y + r) * w; for x in 0..<w { acc[x] += add[x] } }
-                    let out = v + y * w
-                    // Running sums drift by a few ulps; keep a blurred 0…1 mask within 0…1.
-                    if clamped {
-                        for x in 0..<w { out[x] = Swift.min(Swift.max(acc[x] * scale, 0), 1) }
-                    } else {
-                        for x in 0..<w { out[x] = acc[x] * scale }
-                    }
-                    if y - r >= 0 { let sub = rows + (y - r) * w; for x in 0..<w { acc[x] -= sub[x] } }
-                }
+        return (0..<passes).map { ($0 < lowerCount ? lower : upper) / 2 }
+    }
+
+    /// Runs the box passes of `radii` along the `count` vectors at `tiles + pad` (zero around them), ping-ponging
+    /// with the second tile at `tiles + length`; returns the tile holding the result.
+    @inline(__always)
+    private static func boxPasses(_ tiles: UnsafeMutablePointer<SIMD16<Float>>, count: Int, pad: Int, length: Int,
+                                  radii: [Int]) -> UnsafeMutablePointer<SIMD16<Float>> {
+        var source = tiles, destination = tiles + length
+        for r in radii {
+            let scale = 1 / Float(2 * r + 1)
+            let a = source + pad, b = destination + pad
+            var sum = SIMD16<Float>.zero
+            for i in -r..<r { sum += a[i] }
+            for x in 0..<count {
+                sum += a[x + r]
+                b[x] = sum * scale
+                sum -= a[x - r]
             }
+            swap(&source, &destination)
         }
+        return source
     }
 
     /// Fades the mask linearly to zero over the outer `pixels` rows and columns (no hard edge at a crop border).
@@ -196,4 +296,17 @@ extension AlphaMask {
             }
         }
     }
+}
+
+/// Which extreme a square filter keeps (a protocol so the filter is specialised per extreme: no branch per pixel).
+private protocol Extremum {
+    static func pick(_ a: Float, _ b: Float) -> Float
+}
+
+private enum Minimum: Extremum {
+    @inline(__always) static func pick(_ a: Float, _ b: Float) -> Float { b < a ? b : a }
+}
+
+private enum Maximum: Extremum {
+    @inline(__always) static func pick(_ a: Float, _ b: Float) -> Float { b > a ? b : a }
 }

@@ -1,7 +1,7 @@
 /// The bilinear sampler shared by every warp (alignment, paste-back, mesh triangles).
 ///
-/// Works on raw buffers so that hot loops stay free of bounds checks and allocations. Coordinates are
-/// pixel-centre coordinates (pixel (i, j) at (i, j)).
+/// Works on raw buffers so that hot loops stay free of bounds checks and allocations; inlinable, so the warps and
+/// pastes of other modules inline it too. Coordinates are pixel-centre coordinates (pixel (i, j) at (i, j)).
 @usableFromInline
 package enum Bilinear {
     /// Four source offsets (in pixels, row-major) and their weights.
@@ -9,10 +9,16 @@ package enum Bilinear {
     package struct Taps {
         @usableFromInline var o00: Int, o10: Int, o01: Int, o11: Int
         @usableFromInline var w00: Float, w10: Float, w01: Float, w11: Float
+
+        @inlinable
+        init(o00: Int, o10: Int, o01: Int, o11: Int, w00: Float, w10: Float, w01: Float, w11: Float) {
+            (self.o00, self.o10, self.o01, self.o11) = (o00, o10, o01, o11)
+            (self.w00, self.w10, self.w01, self.w11) = (w00, w10, w01, w11)
+        }
     }
 
     /// Taps with the coordinate clamped into the image (edge pixels repeat).
-    @inline(__always) @usableFromInline
+    @inlinable @inline(__always)
     package static func clamped(_ x: Float, _ y: Float, width: Int, height: Int) -> Taps {
         let cx = min(max(x, 0), Float(width - 1)), cy = min(max(y, 0), Float(height - 1))
         let x0 = Int(cx), y0 = Int(cy)
@@ -25,7 +31,7 @@ package enum Bilinear {
     }
 
     /// Taps where everything outside the image reads as zero; nil when the point is fully outside.
-    @inline(__always) @usableFromInline
+    @inlinable @inline(__always)
     package static func zeroPadded(_ x: Float, _ y: Float, width: Int, height: Int) -> Taps? {
         guard x > -1, y > -1, x < Float(width), y < Float(height) else { return nil }
         let fxFloor = x.rounded(.down), fyFloor = y.rounded(.down)
@@ -41,19 +47,24 @@ package enum Bilinear {
     }
 
     /// Interpolated value of a one-channel float buffer.
-    @inline(__always) @usableFromInline
+    @inlinable @inline(__always)
     package static func sample(_ p: UnsafePointer<Float>, _ t: Taps) -> Float {
         p[t.o00] * t.w00 + p[t.o10] * t.w10 + p[t.o01] * t.w01 + p[t.o11] * t.w11
     }
 
     /// Interpolated (r, g, b) of a packed RGB buffer, as floats 0…255.
-    @inline(__always) @usableFromInline
+    @inlinable @inline(__always)
     package static func sampleRGB(_ p: UnsafePointer<UInt8>, _ t: Taps) -> SIMD4<Float> {
         @inline(__always) func px(_ o: Int) -> SIMD4<Float> {
             let q = p + 3 * o
             return SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0)
         }
-        return px(t.o00) * t.w00 + px(t.o10) * t.w10 + px(t.o01) * t.w01 + px(t.o11) * t.w11
+        // `+=` (the same sums in the same order): Imaging's internal `PyramidValue.+` may not appear in inlinable code.
+        var sum = px(t.o00) * t.w00
+        sum += px(t.o10) * t.w10
+        sum += px(t.o01) * t.w01
+        sum += px(t.o11) * t.w11
+        return sum
     }
 
     /// Interpolated (r, g, b) of a packed RGB float buffer.
@@ -64,11 +75,18 @@ package enum Bilinear {
     }
 
     /// Rounds a 0…255 float colour into three bytes.
-    @inline(__always) @usableFromInline
+    @inlinable @inline(__always)
     package static func store(_ c: SIMD4<Float>, to q: UnsafeMutablePointer<UInt8>) {
-        // Scalar clamps: the generic SIMD `clamped` does not inline here.
-        q[0] = UInt8(truncatingIfNeeded: Int(Swift.min(Swift.max(c.x + 0.5, 0), 255)))
-        q[1] = UInt8(truncatingIfNeeded: Int(Swift.min(Swift.max(c.y + 0.5, 0), 255)))
-        q[2] = UInt8(truncatingIfNeeded: Int(Swift.min(Swift.max(c.z + 0.5, 0), 255)))
+        q[0] = byte(c.x)
+        q[1] = byte(c.y)
+        q[2] = byte(c.z)
+    }
+
+    /// ⌊v + 0.5⌋ clamped to 0…255, without the trapping conversion's range check: the truncated value plus 2²³
+    /// holds the integer in its low mantissa bits. (Scalar clamps: the generic SIMD `clamped` does not inline here.)
+    @inlinable @inline(__always)
+    static func byte(_ v: Float) -> UInt8 {
+        let t = Swift.min(Swift.max(v + 0.5, 0), 255).rounded(.towardZero)
+        return UInt8(truncatingIfNeeded: (t + 8_388_608).bitPattern)
     }
 }

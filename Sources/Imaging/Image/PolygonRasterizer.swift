@@ -24,8 +24,11 @@ public enum PolygonRasterizer {
         var crossings: [Float] = []
         crossings.reserveCapacity(polygon.count)
         mask.values.withUnsafeMutableBufferPointer { out in
+            // Only the columns the last row's spans touched are cleared and merged (a face is a fraction of the width).
+            var lo = width, hi = -1
             for y in top...bottom {
-                for i in row.indices { row[i] = 0 }
+                if lo <= hi { for i in lo...hi { row[i] = 0 } }
+                (lo, hi) = (width, -1)
                 var touched = false
                 for s in 0..<subRows {
                     let sy = Float(y) - 0.5 + (Float(s) + 0.5) * share
@@ -41,29 +44,32 @@ public enum PolygonRasterizer {
                     crossings.sort()
                     var k = 0
                     while k + 1 < crossings.count {
-                        addSpan(crossings[k] + 0.5, crossings[k + 1] + 0.5, weight: share, to: &row)
+                        if let span = addSpan(crossings[k] + 0.5, crossings[k + 1] + 0.5, weight: share, to: &row) {
+                            (lo, hi) = (min(lo, span.first), max(hi, span.last))
+                        }
                         touched = true
                         k += 2
                     }
                 }
-                guard touched else { continue }
+                guard touched, lo <= hi else { continue }
                 let base = y * width
-                for x in 0..<width where row[x] > 0 { out[base + x] = min(1, out[base + x] + row[x]) }
+                for x in lo...hi where row[x] > 0 { out[base + x] = min(1, out[base + x] + row[x]) }
             }
         }
     }
 
-    /// Adds `weight` × the overlap of [a, b) with each pixel [i, i + 1).
-    private static func addSpan(_ a: Float, _ b: Float, weight: Float, to row: inout [Float]) {
+    /// Adds `weight` × the overlap of [a, b) with each pixel [i, i + 1); returns the first and last pixel touched.
+    private static func addSpan(_ a: Float, _ b: Float, weight: Float, to row: inout [Float]) -> (first: Int, last: Int)? {
         let lo = max(a, 0), hi = min(b, Float(row.count))
-        guard hi > lo else { return }
+        guard hi > lo else { return nil }
         let i0 = Int(lo), i1 = Int(hi)
         if i0 == i1 {
             row[i0] += (hi - lo) * weight
-            return
+            return (i0, i0)
         }
         row[i0] += (Float(i0 + 1) - lo) * weight
         if i0 + 1 < i1 { for i in (i0 + 1)..<i1 { row[i] += weight } }
         if i1 < row.count { row[i1] += (hi - Float(i1)) * weight }
+        return (i0, min(i1, row.count - 1))
     }
 }

@@ -29,8 +29,12 @@ public enum PyramidBlend {
     /// The blended pyramid below the finest band: R₁ (blended bands 1…n collapsed) and G₁ (the difference's second
     /// Gaussian level).
     public struct Bands {
-        let blended: Level<SIMD4<Float>>
-        let image: Level<SIMD4<Float>>
+        /// Per pixel of the second level: G₁ in lanes 0–3, R₁ in lanes 4–7 (one bilinear sample serves both).
+        let levels: [SIMD8<Float>]
+        /// Size of the second level.
+        let coarseWidth: Int, coarseHeight: Int
+        /// Bilinear taps of the second level under each column and row of the finest.
+        let columns: [AxisTap], rows: [AxisTap]
         /// Size of the finest level.
         public let width: Int, height: Int
 
@@ -60,20 +64,51 @@ public enum PyramidBlend {
             var result = images[n]
             for i in result.values.indices { result.values[i] *= masks[n].values[i] }
             for k in stride(from: n - 1, through: 0, by: -1) {
-                let (fine, m) = (images[k], masks[k])
-                var values = fine.values
-                let (coarseResult, coarseImage) = (result, images[k + 1])
-                for y in 0..<fine.height {
-                    for x in 0..<fine.width {
-                        let i = y * fine.width + x
-                        let t = Level<Float>.taps(x: x, y: y, coarseWidth: coarseImage.width, coarseHeight: coarseImage.height)
-                        values[i] = m.values[i] * (fine.values[i] - coarseImage.sample(t)) + coarseResult.sample(t)
+                result = Self.collapse(images[k], mask: masks[k], coarseImage: images[k + 1], coarseResult: result)
+            }
+            let image = images[0]
+            (coarseWidth, coarseHeight) = (image.width, image.height)
+            self.levels = (0..<image.values.count).map { i in
+                SIMD8(lowHalf: image.values[i], highHalf: result.values[i])
+            }
+            columns = AxisTap.taps(fine: w, coarse: image.width)
+            rows = AxisTap.taps(fine: h, coarse: image.height)
+        }
+
+        /// R_k = M_k·(G_k − up(G_k+1)) + up(R_k+1), with the coarse levels' taps tabulated per column and row.
+        private static func collapse(_ fine: Level<SIMD4<Float>>, mask: Level<Float>, coarseImage: Level<SIMD4<Float>>,
+                                     coarseResult: Level<SIMD4<Float>>) -> Level<SIMD4<Float>> {
+            let (fw, fh, cw) = (fine.width, fine.height, coarseImage.width)
+            let columns = AxisTap.taps(fine: fw, coarse: cw), rows = AxisTap.taps(fine: fh, coarse: coarseImage.height)
+            var values = [SIMD4<Float>](repeating: .zero, count: fw * fh)
+            values.withUnsafeMutableBufferPointer { out in
+                fine.values.withUnsafeBufferPointer { f in
+                    mask.values.withUnsafeBufferPointer { m in
+                        coarseImage.values.withUnsafeBufferPointer { g in
+                            coarseResult.values.withUnsafeBufferPointer { r in
+                                for y in 0..<fh {
+                                    let row = rows[y]
+                                    for x in 0..<fw {
+                                        let i = y * fw + x
+                                        let c = columns[x]
+                                        let up = sample(g.baseAddress!, width: cw, column: c, row: row)
+                                        out[i] = m[i] * (f[i] - up) + sample(r.baseAddress!, width: cw, column: c, row: row)
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
-                result = Level(values: values, width: fine.width, height: fine.height)
             }
-            blended = result
-            image = images[0]
+            return Level(values: values, width: fw, height: fh)
+        }
+
+        /// Bilinear sample of a coarse level at the taps `column`, `row`.
+        @inline(__always)
+        static func sample<V: PyramidValue>(_ p: UnsafePointer<V>, width: Int, column c: AxisTap, row r: AxisTap) -> V {
+            let top = p[r.i0 * width + c.i0].scaled(1 - c.t) + p[r.i0 * width + c.i1].scaled(c.t)
+            let bottom = p[r.i1 * width + c.i0].scaled(1 - c.t) + p[r.i1 * width + c.i1].scaled(c.t)
+            return top.scaled(1 - r.t) + bottom.scaled(r.t)
         }
 
         /// The full-resolution blended difference of the images these bands were made from.
@@ -81,11 +116,12 @@ public enum PyramidBlend {
             var out = [SIMD4<Float>](repeating: .zero, count: width * height)
             over.pixels.withUnsafeBufferPointer { o in
                 under.pixels.withUnsafeBufferPointer { u in
-                    for y in 0..<height {
-                        for x in 0..<width {
-                            let i = y * width + x
-                            out[i] = blend(difference: pixelDifference(o.baseAddress!, u.baseAddress!, i),
-                                           mask: mask.values[i], x: x, y: y)
+                    mask.values.withUnsafeBufferPointer { m in
+                        out.withUnsafeMutableBufferPointer { d in
+                            for y in 0..<height {
+                                blendRow(y, columns: 0, through: width - 1, over: o.baseAddress!, under: u.baseAddress!,
+                                         mask: m.baseAddress!, into: d.baseAddress! + y * width)
+                            }
                         }
                     }
                 }
@@ -94,10 +130,43 @@ public enum PyramidBlend {
         }
 
         /// The full-resolution blend at (x, y) from this pixel's `difference` and `mask`.
-        @inline(__always)
         public func blend(difference: SIMD4<Float>, mask: Float, x: Int, y: Int) -> SIMD4<Float> {
-            let t = Level<Float>.taps(x: x, y: y, coarseWidth: image.width, coarseHeight: image.height)
-            return mask * (difference - image.sample(t)) + blended.sample(t)
+            levels.withUnsafeBufferPointer { p in
+                let s = Self.sample(p.baseAddress!, width: coarseWidth, column: columns[x], row: rows[y])
+                return mask * (difference - s.lowHalf) + s.highHalf
+            }
+        }
+
+        /// Row `y` of the full-resolution blend from column `x0` through `x1` into `out[0…x1 − x0]`, from the finest
+        /// level's images (packed RGB, this size) and mask.
+        package func blendRow(_ y: Int, columns x0: Int, through x1: Int, over: UnsafePointer<UInt8>,
+                              under: UnsafePointer<UInt8>, mask: UnsafePointer<Float>,
+                              into out: UnsafeMutablePointer<SIMD4<Float>>) {
+            guard x0 <= x1 else { return }
+            let row = rows[y]
+            levels.withUnsafeBufferPointer { p in
+                columns.withUnsafeBufferPointer { c in
+                    for x in x0...x1 {
+                        let i = y * width + x
+                        let s = Self.sample(p.baseAddress!, width: coarseWidth, column: c[x], row: row)
+                        out[x - x0] = mask[i] * (pixelDifference(over, under, i) - s.lowHalf) + s.highHalf
+                    }
+                }
+            }
+        }
+    }
+
+    /// Bilinear taps of a coarser level along one axis (pixel centres aligned: fine i ↦ coarse (i + 0.5)/2 − 0.5,
+    /// clamped).
+    struct AxisTap {
+        let i0: Int, i1: Int, t: Float
+
+        static func taps(fine: Int, coarse: Int) -> [AxisTap] {
+            (0..<fine).map { i in
+                let s = min(max((Float(i) + 0.5) * 0.5 - 0.5, 0), Float(coarse - 1))
+                let i0 = Int(s)
+                return AxisTap(i0: i0, i1: min(i0 + 1, coarse - 1), t: s - Float(i0))
+            }
         }
     }
 
@@ -105,27 +174,6 @@ public enum PyramidBlend {
     struct Level<V: PyramidValue> {
         var values: [V]
         let width: Int, height: Int
-
-        /// Bilinear taps of the coarser level under fine pixel (x, y) (pixel centres aligned: fine x ↦ coarse
-        /// (x + 0.5)/2 − 0.5, clamped).
-        struct Taps { let i00: Int, i10: Int, i01: Int, i11: Int, tx: Float, ty: Float }
-
-        @inline(__always)
-        static func taps(x: Int, y: Int, coarseWidth cw: Int, coarseHeight ch: Int) -> Taps {
-            let sx = min(max((Float(x) + 0.5) * 0.5 - 0.5, 0), Float(cw - 1))
-            let sy = min(max((Float(y) + 0.5) * 0.5 - 0.5, 0), Float(ch - 1))
-            let x0 = Int(sx), y0 = Int(sy)
-            let x1 = min(x0 + 1, cw - 1), y1 = min(y0 + 1, ch - 1)
-            return Taps(i00: y0 * cw + x0, i10: y0 * cw + x1, i01: y1 * cw + x0, i11: y1 * cw + x1,
-                        tx: sx - Float(x0), ty: sy - Float(y0))
-        }
-
-        @inline(__always)
-        func sample(_ t: Level<Float>.Taps) -> V {
-            let top = values[t.i00].scaled(1 - t.tx) + values[t.i10].scaled(t.tx)
-            let bottom = values[t.i01].scaled(1 - t.tx) + values[t.i11].scaled(t.tx)
-            return top.scaled(1 - t.ty) + bottom.scaled(t.ty)
-        }
 
         /// The half-size level of a `width`×`height` image read through `value(index)`: 2×2 averages (an odd last
         /// row or column averages what it has).
@@ -165,4 +213,8 @@ extension Float: PyramidValue {
 
 extension SIMD4: PyramidValue where Scalar == Float {
     @inline(__always) func scaled(_ k: Float) -> SIMD4<Float> { self * k }
+}
+
+extension SIMD8: PyramidValue where Scalar == Float {
+    @inline(__always) func scaled(_ k: Float) -> SIMD8<Float> { self * k }
 }

@@ -60,18 +60,21 @@ enum FacePaste {
         let ya = max(0, -offset.y), yb = min(h - 1, frame.height - 1 - offset.y)
         guard xa <= xb, ya <= yb else { return }
         let frameWidth = frame.width
+        // One row of the blend at a time (the bands' taps are tabulated per row and column).
+        let row = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: xb - xa + 1)
+        defer { row.deallocate() }
         face.pixels.withUnsafeBufferPointer { o in
             under.pixels.withUnsafeBufferPointer { u in
                 mask.values.withUnsafeBufferPointer { m in
                     frame.pixels.withUnsafeMutableBufferPointer { out in
                         for y in ya...yb {
+                            bands.blendRow(y, columns: xa, through: xb, over: o.baseAddress!, under: u.baseAddress!,
+                                           mask: m.baseAddress!, into: row)
                             let dst = out.baseAddress! + 3 * ((y + offset.y) * frameWidth + offset.x)
                             for x in xa...xb {
-                                let i = y * w + x
-                                let k = keep(x, y, i)
+                                let k = keep(x, y, y * w + x)
                                 guard k > 0 else { continue }
-                                let v = bands.blend(difference: PyramidBlend.pixelDifference(o.baseAddress!, u.baseAddress!, i),
-                                                    mask: m[i], x: x, y: y) * k
+                                let v = row[x - xa] * k
                                 guard largest(v) >= significant else { continue }
                                 let q = dst + 3 * x
                                 Bilinear.store(SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0) + v, to: q)
