@@ -30,7 +30,8 @@ struct ConvInputGradient {
     }
 
     /// Like the forward pass, the batch is split over two threads unless the kernel is OpenBLAS's (threaded itself).
-    init(geometry: WindowGeometry, inChannels: Int, outChannels: Int, threads: Int) {
+    /// `precision` bf16: bf16 products where ``Conv2D/converting(to:)`` allows the transposed shape.
+    init(geometry: WindowGeometry, inChannels: Int, outChannels: Int, threads: Int, precision: Precision = .fp32) {
         precondition(Self.applies(to: geometry))
         let k = geometry.kernelHeight
         kernelSize = k
@@ -49,11 +50,9 @@ struct ConvInputGradient {
         let whole = kernel(batch: geometry.batch)
         slices = !whole.usesBLAS && threads > 1 && geometry.batch % 2 == 0 ? 2 : 1
         sliceBatch = geometry.batch / slices
-        self.kernel = slices == 1 ? whole : kernel(batch: sliceBatch)
+        self.kernel = (slices == 1 ? whole : kernel(batch: sliceBatch)).converting(to: precision)
         flipped = AlignedBuffer(count: k * k * inChannels * outChannels)
-        let pixels = sliceBatch * geometry.outHeight * geometry.outWidth
-        let padded = sliceBatch * (geometry.outHeight + k - 1) * (geometry.outWidth + k - 1) * outChannels
-        scratchPerSlice = self.kernel.isPointwise ? 0 : max(padded, pixels * k * k * outChannels)
+        scratchPerSlice = self.kernel.scratchFloats
     }
 
     /// Repacks the kernels from the forward weights `[kh, kw, Cin, Cout]` (they change every step).

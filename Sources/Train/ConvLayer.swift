@@ -57,18 +57,23 @@ final class ConvLayer: Module {
         sliceGeometry.batch = sliceBatch
         var conv = Conv2D(geometry: sliceGeometry, inChannels: inChannels, outChannels: outChannels,
                           weights: [Float](repeating: 0, count: k * outChannels), bias: nil, activation: .none)
-        // Training needs the im2col patches for the weight gradient; inference may index a padded copy.
-        if context.training { conv = conv.materializingPatches() }
         // The runtime fuses a residual only before an activation is attached.
         if residual { conv = conv.fusingResidual(channels: outChannels)! }
         if activation != .identity { conv = conv.fusingActivation(activation.runtime) }
+        if context.training {
+            // The weight gradient needs the im2col patches: fp32 gathers them during the forward GEMM; the bf16
+            // GEMM multiplies from a padded copy, so the patches are gathered again in the backward pass.
+            let converted = conv.converting(to: context.precision)
+            conv = converted.isBFloat16 ? converted : conv.materializingPatches()
+        }
         self.kernel = conv
         let pixels = batch * geometry.outHeight * geometry.outWidth
         output = AlignedBuffer(count: pixels * outChannels)
         patches = AlignedBuffer(count: self.kernel.isPointwise ? 0 : pixels * k)
         let needsInputGradient = context.training && inputGradient
         inputGradientConv = needsInputGradient && ConvInputGradient.applies(to: geometry)
-            ? ConvInputGradient(geometry: geometry, inChannels: inChannels, outChannels: outChannels, threads: threads)
+            ? ConvInputGradient(geometry: geometry, inChannels: inChannels, outChannels: outChannels, threads: threads,
+                                precision: context.precision)
             : nil
         patchGradient = needsInputGradient && inputGradientConv == nil && !self.kernel.isPointwise ? context.scratch : nil
         scratch = context.scratch
@@ -81,6 +86,8 @@ final class ConvLayer: Module {
     }
 
     var parameters: [Parameter] { [weight, bias] }
+    /// Whether the forward pass multiplies in bf16 (`precision` bf16 and a shape the bf16 tiles take).
+    var multipliesInBFloat16: Bool { kernel.isBFloat16 }
     var inputCount: Int { geometry.inHeight * geometry.inWidth * inChannels }
     var outputCount: Int { geometry.outHeight * geometry.outWidth * outChannels }
     var outputPixelsPerSample: Int { geometry.outHeight * geometry.outWidth }
@@ -100,13 +107,16 @@ final class ConvLayer: Module {
         savedResidual = residual
         let inStride = sliceBatch * inputCount, outStride = sliceBatch * outputCount
         let patchStride = sliceBatch * outputPixelsPerSample * patchSize
-        let out = output.baseAddress, scratch = patches.baseAddress
+        let out = output.baseAddress
+        // The bf16 kernel's scratch (padded copy, bf16 input) is transient; the fp32 one leaves the patches.
+        let scratchStride = kernel.isBFloat16 ? kernel.scratchFloats : patchStride
+        let scratch = kernel.isBFloat16 ? self.scratch.floats(slices * scratchStride) : patches.baseAddress
         forEachSlice(slices, threads: threads) { s in
             withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 2) { operands in
                 operands[0] = input + s * inStride
                 operands[1] = residual.map { $0 + s * outStride } ?? input
                 kernel.run(inputs: UnsafeBufferPointer(operands), output: out + s * outStride,
-                           scratch: scratch + s * patchStride, threads: slices > 1 ? 1 : threads)
+                           scratch: scratch + s * scratchStride, threads: slices > 1 ? 1 : threads)
             }
         }
         return out
@@ -124,6 +134,7 @@ final class ConvLayer: Module {
         // dZ = dY · f'(Z), computed from the output (both activations are monotonic).
         activation.backward(output: output.baseAddress, gradient: outputGradient, count: pixels * cout)
         addColumnSums(outputGradient, rows: pixels, columns: cout, into: bias.gradient.baseAddress)
+        if kernel.isBFloat16 && !kernel.isPointwise { gatherPatches() }
         let cols = kernel.isPointwise ? savedInput! : UnsafePointer(patches.baseAddress)
         #if FACELIVE_AVX512
         WeightGradientGEMM.accumulate(
@@ -145,6 +156,16 @@ final class ConvLayer: Module {
                   b: weight.value.baseAddress, ldb: cout, beta: 0, c: target, ldc: k)
         if patchGradient != nil { col2im(target, into: inputGradient.baseAddress) }
         return inputGradient.baseAddress
+    }
+
+    /// The forward input's im2col patches into ``patches``, batch slices in parallel (the bf16 forward pass did
+    /// not leave them).
+    private func gatherPatches() {
+        let input = savedInput!, inStride = sliceBatch * inputCount
+        let patchStride = sliceBatch * outputPixelsPerSample * patchSize, patches = patches.baseAddress
+        forEachSlice(slices, threads: threads) { s in
+            kernel.gatherPatches(input + s * inStride, into: patches + s * patchStride)
+        }
     }
 
     /// The adjoint of im2col: adds every patch row back onto the input positions it was gathered from.
