@@ -39,12 +39,13 @@ def onnxruntime_median(path, threads, iterations):
                          else (np.arange(n) % 251 / 251).astype(np.float32).reshape(shape))
     for _ in range(max(3, iterations // 10)):
         session.run(None, feeds)
-    times = []
+    times, cpu = [], []
     for _ in range(iterations):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         session.run(None, feeds)
         times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
+        cpu.append((time.process_time() - start_cpu) * 1e3)
+    return statistics.median(times), statistics.median(cpu)
 
 
 def facelive_median(binary, path, threads, iterations, precision):
@@ -52,7 +53,7 @@ def facelive_median(binary, path, threads, iterations, precision):
                           "--precision", precision],
                          check=True, capture_output=True, text=True).stdout
     line = json.loads(next(l for l in out.splitlines() if l.startswith("{")))
-    return line["median_ms"], line["gflop"]
+    return line["median_ms"], line.get("cpu_median_ms", float("nan")), line["gflop"]
 
 
 def main():
@@ -70,28 +71,39 @@ def main():
     models = sorted(glob.glob(os.path.join(args.models, "*.dfm")))
     threads = [int(t) for t in args.threads.split(",")]
     results = {}  # (model, threads) -> list of (ours, theirs)
+    cpu = {}  # (model, threads) -> list of (ours, theirs): CPU time per face, all threads
     gflop = {}
+    load_start = os.getloadavg()[0]
     for r in range(args.rounds):
         for t in threads:
             for m in models:
-                theirs = onnxruntime_median(m, t, args.iterations)
-                ours, gflop[m] = facelive_median(args.binary, m, t, args.iterations, args.precision)
+                theirs, theirs_cpu = onnxruntime_median(m, t, args.iterations)
+                ours, ours_cpu, gflop[m] = facelive_median(args.binary, m, t, args.iterations, args.precision)
                 results.setdefault((m, t), []).append((ours, theirs))
-                print(f"round {r + 1}/{args.rounds}, {t} thread(s), {os.path.basename(m)}: facelive {ours:.1f} ms, "
-                      f"onnxruntime {theirs:.1f} ms", file=sys.stderr)
+                cpu.setdefault((m, t), []).append((ours_cpu, theirs_cpu))
+                print(f"round {r + 1}/{args.rounds}, {t} thread(s), {os.path.basename(m)}: facelive {ours:.1f} ms "
+                      f"(CPU {ours_cpu:.1f}), onnxruntime {theirs:.1f} ms (CPU {theirs_cpu:.1f}), "
+                      f"load {os.getloadavg()[0]:.1f}", file=sys.stderr)
 
     import onnxruntime as ort
     print(f"{args.rounds} rounds × {args.iterations} runs per model, runtime and thread count; facelive {args.precision}, onnxruntime "
-          f"{ort.__version__}; load average at end {os.getloadavg()[0]:.2f}")
-    print("| model | GFLOP/face | threads | facelive (ms) | onnxruntime (ms) | ratio (median of rounds) |")
-    print("|---|---|---|---|---|---|")
+          f"{ort.__version__}; load average {load_start:.2f} at start, {os.getloadavg()[0]:.2f} at end")
+    print("CPU: median CPU time per face over all threads (onnxruntime's pool spins while it waits, so at 2 threads its "
+          "CPU time overstates its work); on a loaded machine the 1-thread CPU ratio is the steadier figure")
+    print("| model | GFLOP/face | threads | facelive (ms) | onnxruntime (ms) | ratio (median of rounds) "
+          "| facelive CPU (ms) | onnxruntime CPU (ms) | CPU ratio |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for m in models:
         for t in threads:
             rows = results[(m, t)]
             ours = statistics.median(o for o, _ in rows)
             theirs = statistics.median(x for _, x in rows)
             ratio = statistics.median(o / x for o, x in rows)
-            print(f"| {os.path.basename(m)} | {gflop[m]:.1f} | {t} | {ours:.1f} | {theirs:.1f} | {ratio:.2f}× |")
+            c = cpu[(m, t)]
+            ours_cpu, theirs_cpu = statistics.median(o for o, _ in c), statistics.median(x for _, x in c)
+            cpu_ratio = statistics.median(o / x for o, x in c)
+            print(f"| {os.path.basename(m)} | {gflop[m]:.1f} | {t} | {ours:.1f} | {theirs:.1f} | {ratio:.2f}× "
+                  f"| {ours_cpu:.1f} | {theirs_cpu:.1f} | {cpu_ratio:.2f}× |")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 // Re-exports the FFmpeg macros Swift cannot import (function-like or compound-literal macros).
 #pragma once
 #include <errno.h>
+#include <malloc.h>  // mallopt: see Stream's HeapPolicy
 #include <libavformat/avformat.h>
 #include <libavcodec/avcodec.h>
 #include <libavdevice/avdevice.h>

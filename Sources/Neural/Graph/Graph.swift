@@ -26,11 +26,9 @@ public struct Graph: Sendable {
     let outputs: [Int]
     let plan: BufferPlan
 
-    /// Optimises (absorbs channel pads, fuses residuals, activations and expansions, drops dead nodes) and plans
-    /// buffers.
+    /// Optimises (absorbs channel pads, fuses residuals, activations and expansions, drops dead nodes, batches the
+    /// calls of a shared conv) and plans buffers.
     init(shapes: [TensorShape], names: [String], nodes: [Node], inputs: [Int], outputs: [Int]) {
-        self.shapes = shapes
-        self.names = names
         self.inputs = inputs
         self.outputs = outputs
         var optimizer = GraphOptimizer(nodes: nodes, outputs: Set(outputs))
@@ -38,8 +36,12 @@ public struct Graph: Sendable {
         optimizer.fuseResiduals()
         optimizer.fuseActivations()
         optimizer.fuseExpansions()
-        self.nodes = optimizer.liveNodes
-        plan = BufferPlan(shapes: shapes, nodes: self.nodes, inputs: inputs, outputs: outputs)
+        var batching = SharedConvBatching(nodes: optimizer.liveNodes, shapes: shapes, names: names)
+        batching.run()
+        self.shapes = batching.shapes
+        self.names = batching.names
+        self.nodes = batching.nodes
+        plan = BufferPlan(shapes: self.shapes, nodes: self.nodes, inputs: inputs, outputs: outputs)
     }
 
     /// Already optimised nodes (kernels swapped for equivalents), planned afresh: their scratch may differ.

@@ -40,6 +40,13 @@ struct ActivationFunction: Sendable {
 
     var isIdentity: Bool { kind == .identity }
 
+    /// Whether `other` computes the same function (same kind and slopes).
+    func isSame(as other: ActivationFunction) -> Bool {
+        guard kind == other.kind else { return false }
+        guard let alpha, let b = other.alpha else { return alpha == nil && other.alpha == nil }
+        return alpha === b || alpha.array == b.array
+    }
+
     /// Per-channel values zero-padded to a whole number of 8-lane vectors, so a kernel's last (partial) vector of
     /// channels may read them.
     static func padded(_ values: [Float]) -> AlignedBuffer {

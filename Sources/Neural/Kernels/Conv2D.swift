@@ -4,7 +4,7 @@
 /// Most layers use ``PackedGEMM`` (epilogue fused); single-pixel ones OpenBLAS (``prefersBLAS``).
 /// The epilogue adds the bias, optionally a residual (a following ADD fused in), then the activation.
 package struct Conv2D: ActivationFusing {
-    let geometry: WindowGeometry
+    private(set) var geometry: WindowGeometry
     let inChannels: Int
     let outChannels: Int
     /// Columns of the packed weights: `outChannels` for BLAS, rounded up to 8 for ``PackedGEMM``.
@@ -51,24 +51,43 @@ package struct Conv2D: ActivationFusing {
         paddedWidth = (g.outWidth - 1) * g.strideX + g.kernelWidth
         let gathered = !(g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideX == 1 && g.strideY == 1)
             && !blas
-        var rows: [Int] = [], columns: [Int] = []
+        var columns: [Int] = []
         if gathered {
-            for n in 0..<g.batch {
-                for oy in 0..<g.outHeight {
-                    for ox in 0..<g.outWidth {
-                        rows.append(((n * paddedHeight + oy * g.strideY) * paddedWidth + ox * g.strideX) * inChannels)
-                    }
-                }
-            }
             for ky in 0..<g.kernelHeight {
                 for kx in 0..<g.kernelWidth {
                     for ci in 0..<inChannels { columns.append((ky * paddedWidth + kx) * inChannels + ci) }
                 }
             }
         }
-        rowOffsets = rows
+        rowOffsets = []
         columnOffsets = columns
+        if gathered { rowOffsets = windowCorners() }
         weights.withUnsafeBufferPointer { w in packWeights { i, o in w[o * k + i] } }
+    }
+
+    /// Where each output pixel's window starts in the zero-padded input copy (``rowOffsets``).
+    private func windowCorners() -> [Int] {
+        let g = geometry
+        var rows: [Int] = []
+        rows.reserveCapacity(g.batch * g.outHeight * g.outWidth)
+        for n in 0..<g.batch {
+            for oy in 0..<g.outHeight {
+                for ox in 0..<g.outWidth {
+                    rows.append(((n * paddedHeight + oy * g.strideY) * paddedWidth + ox * g.strideX) * inChannels)
+                }
+            }
+        }
+        return rows
+    }
+
+    /// This conv over a batch of `batch` images, sharing its packed weights (and bf16 panels): one GEMM whose rows
+    /// are every image's pixels streams the weights once for all of them.
+    package func batched(_ batch: Int) -> Conv2D {
+        precondition(batch >= 1 && residualChannels == 0)
+        var copy = self
+        copy.geometry.batch = batch
+        if isGathered { copy.rowOffsets = copy.windowCorners() }
+        return copy
     }
 
     /// Stores the weights `value(i, o)` (patch element `i`, output channel `o`) in ``weights``'s layout.

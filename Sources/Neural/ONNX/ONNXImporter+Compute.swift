@@ -52,9 +52,18 @@ extension ONNXImporter {
         }
         let kernel: any Kernel
         if group == 1 {
-            // ONNX OIHW → the runtime's OHWI.
-            kernel = Conv2D(geometry: g, inChannels: cin, outChannels: cout, weights: w.transposed([0, 2, 3, 1]).floats,
-                            bias: bias, activation: .none)
+            // A network called twice (LIAE's decoder) reuses its convs' weights: one packed copy, which also lets
+            // the graph batch the two calls (``GraphOptimizer/batchSharedConvs(shapes:names:)``).
+            let weightsName = site.inputName(1) ?? ""
+            if let shared = sharedConvs[weightsName], shared.kernel.geometry == g, shared.bias == bias {
+                kernel = shared.kernel
+            } else {
+                // ONNX OIHW → the runtime's OHWI.
+                let conv = Conv2D(geometry: g, inChannels: cin, outChannels: cout, weights: w.transposed([0, 2, 3, 1]).floats,
+                                  bias: bias, activation: .none)
+                sharedConvs[weightsName] = (conv, bias)
+                kernel = conv
+            }
         } else if group == cin && cout == cin {
             // Depthwise: [C, 1, kh, kw] → [1, kh, kw, C].
             kernel = DepthwiseConv2D(geometry: g, channels: cin, weights: w.transposed([1, 2, 3, 0]).floats, bias: bias, activation: .none)

@@ -51,6 +51,8 @@ struct ONNXImporter {
     var producers: [String: Int] = [:]
     /// Spatial zero pads left for the convolutions that read them: value name → (unpadded input, [t, l, b, r]).
     var deferredPads: [String: (input: LiveTensor, pads: [Int])] = [:]
+    /// Convolutions built so far by weights name, with the bias they were given, to share their packed weights.
+    var sharedConvs: [String: (kernel: Conv2D, bias: [Float]?)] = [:]
     /// Relayouts already emitted: (value id, perm) → the transposed activation.
     private var relayouts: [String: LiveTensor] = [:]
 

