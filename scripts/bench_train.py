@@ -126,6 +126,8 @@ def main():
     ap.add_argument("--preset", default="live"); ap.add_argument("--arch", default="df")
     ap.add_argument("--batch", type=int, default=8); ap.add_argument("--iterations", type=int, default=10)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--precision", default="fp32", choices=["fp32", "bf16"],
+                    help="facelive's convolution arithmetic (bf16: bf16 products, fp32 sums); PyTorch stays fp32")
     ap.add_argument("--rounds", type=int, default=3, help="alternate the two sides this many times; report the best and median")
     ap.add_argument("--binary", default=os.path.join(os.path.dirname(__file__), "..", ".build", "release", "facelive"))
     a = ap.parse_args()
@@ -135,7 +137,8 @@ def main():
     # Alternating rounds: on a shared machine, load changes over minutes; both sides see the same conditions.
     for _ in range(a.rounds):
         out = subprocess.run([a.binary, "bench-train", "--preset", a.preset, "--arch", a.arch, "--batch", str(a.batch),
-                              "--iterations", str(a.iterations), "--threads", str(a.threads)],
+                              "--iterations", str(a.iterations), "--threads", str(a.threads),
+                              "--precision", a.precision],
                              check=True, capture_output=True, text=True, env=env).stdout
         swift = json.loads(out)
         swift_times.append(swift["secondsPerIteration"])
@@ -144,7 +147,7 @@ def main():
     assert torch_params == swift["parameters"], f"parameter counts differ: torch {torch_params}, swift {swift['parameters']}"
     import statistics, torch
     print(f"{a.preset}/{a.arch} {cfg['res']}px batch {a.batch}x2, {a.threads} threads, {swift['parameters']/1e6:.2f} M params, "
-          f"{swift['flopsPerFace']/1e9:.2f} GFLOP/face, {a.rounds} rounds x {a.iterations} iterations")
+          f"{swift['flopsPerFace']/1e9:.2f} GFLOP/face, {a.rounds} rounds x {a.iterations} iterations, facelive {a.precision}")
     for name, ts in (("facelive", swift_times), (f"PyTorch {torch.__version__}", torch_times)):
         print(f"  {name:24s}: best {min(ts)*1000:8.1f} ms/iter, median {statistics.median(ts)*1000:8.1f}  "
               f"(rounds: {', '.join(f'{t*1000:.0f}' for t in ts)})")

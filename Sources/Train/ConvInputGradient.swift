@@ -7,7 +7,9 @@ import Neural
 /// register-blocked GEMM with implicit im2col — instead of `dCols = dZ·Wᵀ` (a `P × K` matrix: 450 MB for the
 /// `quality` decoder's 128² layers) followed by col2im.
 struct ConvInputGradient {
-    private let kernels: [Conv2D]
+    /// One batch slice's kernel, shared by the slices (it is stateless).
+    private let kernel: Conv2D
+    private let slices: Int
     private let sliceBatch: Int
     private let inputCount: Int, outputCount: Int
     private let kernelSize: Int, inChannels: Int, outChannels: Int
@@ -15,7 +17,9 @@ struct ConvInputGradient {
     /// Floats of scratch one slice's kernel needs (padded copy or patches).
     private let scratchPerSlice: Int
     /// Floats of scratch ``run(outputGradient:into:scratch:)`` needs.
-    var scratchCount: Int { scratchPerSlice * kernels.count }
+    var scratchCount: Int { scratchPerSlice * slices }
+    /// The flipped weights `[kh, kw, Cout, Cin]`, repacked from there every step.
+    private let flipped: AlignedBuffer
 
     /// Whether `geometry` is one this applies to: stride 1, odd square kernel, "same" padding.
     static func applies(to geometry: WindowGeometry) -> Bool {
@@ -26,7 +30,8 @@ struct ConvInputGradient {
     }
 
     /// Like the forward pass, the batch is split over two threads unless the kernel is OpenBLAS's (threaded itself).
-    init(geometry: WindowGeometry, inChannels: Int, outChannels: Int, threads: Int) {
+    /// `precision` bf16: bf16 products where ``Conv2D/converting(to:)`` allows the transposed shape.
+    init(geometry: WindowGeometry, inChannels: Int, outChannels: Int, threads: Int, precision: Precision = .fp32) {
         precondition(Self.applies(to: geometry))
         let k = geometry.kernelHeight
         kernelSize = k
@@ -43,36 +48,37 @@ struct ConvInputGradient {
                           bias: nil, activation: .none)
         }
         let whole = kernel(batch: geometry.batch)
-        let slices = !whole.usesBLAS && threads > 1 && geometry.batch % 2 == 0 ? 2 : 1
+        slices = !whole.usesBLAS && threads > 1 && geometry.batch % 2 == 0 ? 2 : 1
         sliceBatch = geometry.batch / slices
-        kernels = slices == 1 ? [whole] : (0..<slices).map { _ in kernel(batch: geometry.batch / slices) }
-        let pixels = sliceBatch * geometry.outHeight * geometry.outWidth
-        let padded = sliceBatch * (geometry.outHeight + k - 1) * (geometry.outWidth + k - 1) * outChannels
-        scratchPerSlice = kernels[0].isPointwise ? 0 : max(padded, pixels * k * k * outChannels)
+        self.kernel = (slices == 1 ? whole : kernel(batch: sliceBatch)).converting(to: precision)
+        flipped = AlignedBuffer(count: k * k * inChannels * outChannels)
+        scratchPerSlice = self.kernel.scratchFloats
     }
 
     /// Repacks the kernels from the forward weights `[kh, kw, Cin, Cout]` (they change every step).
     func load(weights: UnsafePointer<Float>) {
-        let k = kernelSize, cin = inChannels, cout = outChannels
-        // Patch element i of the transposed conv is (ky, kx, co); its output channel is ci.
-        for conv in kernels {
-            conv.packWeights { i, ci in
-                let co = i % cout, tap = i / cout
-                let ky = tap / k, kx = tap % k
-                return weights[(((k - 1 - ky) * k + (k - 1 - kx)) * cin + ci) * cout + co]
+        let taps = kernelSize * kernelSize, cin = inChannels, cout = outChannels
+        // Patch element (tap, co) of the transposed conv, output channel ci, is W[taps − 1 − tap][ci][co]:
+        // transpose each tap's [Cin × Cout] block into row-major [(tap, co) × ci] order, then pack that.
+        let f = flipped.baseAddress
+        for tap in 0..<taps {
+            let src = weights + (taps - 1 - tap) * cin * cout, dst = f + tap * cout * cin
+            for ci in 0..<cin {
+                for co in 0..<cout { dst[co * cin + ci] = src[ci * cout + co] }
             }
         }
+        kernel.packWeights(rowMajor: f)
     }
 
     /// `inputGradient = conv(outputGradient, W')`, batch slices in parallel.
     func run(outputGradient: UnsafePointer<Float>, into inputGradient: UnsafeMutablePointer<Float>,
              scratch: UnsafeMutablePointer<Float>) {
         let inStride = sliceBatch * outputCount, outStride = sliceBatch * inputCount
-        forEachSlice(kernels.count, threads: threads) { s in
+        forEachSlice(slices, threads: threads) { s in
             withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 1) { operands in
                 operands[0] = outputGradient + s * inStride
-                kernels[s].run(inputs: UnsafeBufferPointer(operands), output: inputGradient + s * outStride,
-                               scratch: scratch + s * scratchPerSlice, threads: kernels.count > 1 ? 1 : threads)
+                kernel.run(inputs: UnsafeBufferPointer(operands), output: inputGradient + s * outStride,
+                           scratch: scratch + s * scratchPerSlice, threads: slices > 1 ? 1 : threads)
             }
         }
     }

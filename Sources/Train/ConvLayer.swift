@@ -11,9 +11,11 @@ final class ConvLayer: Module {
     let geometry: WindowGeometry
     let inChannels: Int, outChannels: Int
     let batch: Int
-    /// One runtime kernel per batch slice: the register-blocked GEMM of thin layers is single-threaded, so
-    /// training splits the batch over threads; wide layers run as one OpenBLAS call.
-    private let kernels: [Conv2D]
+    /// The runtime kernel for one batch slice: the register-blocked GEMM of thin layers runs a slice per thread
+    /// (the kernel is stateless, so all slices share it and its weights are packed once per pass); wide layers
+    /// run as one OpenBLAS call.
+    private let kernel: Conv2D
+    private let slices: Int
     private let sliceBatch: Int
     private let threads: Int
     private let output: AlignedBuffer
@@ -49,30 +51,31 @@ final class ConvLayer: Module {
         let k = kernel * kernel * inChannels
         let probe = Conv2D(geometry: geometry, inChannels: inChannels, outChannels: outChannels,
                            weights: [Float](repeating: 0, count: k * outChannels), bias: nil, activation: activation.runtime)
-        let slices = !probe.usesBLAS && threads > 1 && batch % 2 == 0 ? 2 : 1
+        slices = !probe.usesBLAS && threads > 1 && batch % 2 == 0 ? 2 : 1
         sliceBatch = batch / slices
         var sliceGeometry = geometry
         sliceGeometry.batch = sliceBatch
-        var kernels = [Conv2D]()
-        for _ in 0..<slices {
-            var conv = Conv2D(geometry: sliceGeometry, inChannels: inChannels, outChannels: outChannels,
-                              weights: [Float](repeating: 0, count: k * outChannels), bias: nil, activation: .none)
-            // Training needs the im2col patches for the weight gradient; inference may index a padded copy.
-            if context.training { conv = conv.materializingPatches() }
-            // The runtime fuses a residual only before an activation is attached.
-            if residual { conv = conv.fusingResidual(channels: outChannels)! }
-            if activation != .identity { conv = conv.fusingActivation(activation.runtime) }
-            kernels.append(conv)
+        var conv = Conv2D(geometry: sliceGeometry, inChannels: inChannels, outChannels: outChannels,
+                          weights: [Float](repeating: 0, count: k * outChannels), bias: nil, activation: .none)
+        // The runtime fuses a residual only before an activation is attached.
+        if residual { conv = conv.fusingResidual(channels: outChannels)! }
+        if activation != .identity { conv = conv.fusingActivation(activation.runtime) }
+        if context.training {
+            // The weight gradient needs the im2col patches: fp32 gathers them during the forward GEMM; the bf16
+            // GEMM multiplies from a padded copy, so the patches are gathered again in the backward pass.
+            let converted = conv.converting(to: context.precision)
+            conv = converted.isBFloat16 ? converted : conv.materializingPatches()
         }
-        self.kernels = kernels
+        self.kernel = conv
         let pixels = batch * geometry.outHeight * geometry.outWidth
         output = AlignedBuffer(count: pixels * outChannels)
-        patches = AlignedBuffer(count: kernels[0].isPointwise ? 0 : pixels * k)
+        patches = AlignedBuffer(count: self.kernel.isPointwise ? 0 : pixels * k)
         let needsInputGradient = context.training && inputGradient
         inputGradientConv = needsInputGradient && ConvInputGradient.applies(to: geometry)
-            ? ConvInputGradient(geometry: geometry, inChannels: inChannels, outChannels: outChannels, threads: threads)
+            ? ConvInputGradient(geometry: geometry, inChannels: inChannels, outChannels: outChannels, threads: threads,
+                                precision: context.precision)
             : nil
-        patchGradient = needsInputGradient && inputGradientConv == nil && !kernels[0].isPointwise ? context.scratch : nil
+        patchGradient = needsInputGradient && inputGradientConv == nil && !self.kernel.isPointwise ? context.scratch : nil
         scratch = context.scratch
         self.inputGradient = needsInputGradient ? AlignedBuffer(count: batch * height * width * inChannels) : nil
     }
@@ -83,6 +86,8 @@ final class ConvLayer: Module {
     }
 
     var parameters: [Parameter] { [weight, bias] }
+    /// Whether the forward pass multiplies in bf16 (`precision` bf16 and a shape the bf16 tiles take).
+    var multipliesInBFloat16: Bool { kernel.isBFloat16 }
     var inputCount: Int { geometry.inHeight * geometry.inWidth * inChannels }
     var outputCount: Int { geometry.outHeight * geometry.outWidth * outChannels }
     var outputPixelsPerSample: Int { geometry.outHeight * geometry.outWidth }
@@ -102,25 +107,25 @@ final class ConvLayer: Module {
         savedResidual = residual
         let inStride = sliceBatch * inputCount, outStride = sliceBatch * outputCount
         let patchStride = sliceBatch * outputPixelsPerSample * patchSize
-        let out = output.baseAddress, scratch = patches.baseAddress
-        forEachSlice(kernels.count, threads: threads) { s in
+        let out = output.baseAddress
+        // The bf16 kernel's scratch (padded copy, bf16 input) is transient; the fp32 one leaves the patches.
+        let scratchStride = kernel.isBFloat16 ? kernel.scratchFloats : patchStride
+        let scratch = kernel.isBFloat16 ? self.scratch.floats(slices * scratchStride) : patches.baseAddress
+        forEachSlice(slices, threads: threads) { s in
             withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 2) { operands in
                 operands[0] = input + s * inStride
                 operands[1] = residual.map { $0 + s * outStride } ?? input
-                kernels[s].run(inputs: UnsafeBufferPointer(operands), output: out + s * outStride,
-                               scratch: scratch + s * patchStride, threads: kernels.count > 1 ? 1 : threads)
+                kernel.run(inputs: UnsafeBufferPointer(operands), output: out + s * outStride,
+                           scratch: scratch + s * scratchStride, threads: slices > 1 ? 1 : threads)
             }
         }
         return out
     }
 
-    /// Copies `[K × Cout]` weights and bias into each kernel's packed storage.
+    /// Copies `[K × Cout]` weights and bias into the kernel's packed storage.
     private func loadWeightsIntoKernels() {
-        let cout = outChannels, w = UnsafePointer(weight.value.baseAddress)
-        for conv in kernels {
-            conv.packWeights { i, o in w[i * cout + o] }
-            conv.bias.baseAddress.update(from: bias.value.baseAddress, count: cout)
-        }
+        kernel.packWeights(rowMajor: weight.value.baseAddress)
+        kernel.bias.baseAddress.update(from: bias.value.baseAddress, count: outChannels)
     }
 
     func backward(_ outputGradient: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
@@ -129,7 +134,8 @@ final class ConvLayer: Module {
         // dZ = dY · f'(Z), computed from the output (both activations are monotonic).
         activation.backward(output: output.baseAddress, gradient: outputGradient, count: pixels * cout)
         addColumnSums(outputGradient, rows: pixels, columns: cout, into: bias.gradient.baseAddress)
-        let cols = kernels[0].isPointwise ? savedInput! : UnsafePointer(patches.baseAddress)
+        if kernel.isBFloat16 && !kernel.isPointwise { gatherPatches() }
+        let cols = kernel.isPointwise ? savedInput! : UnsafePointer(patches.baseAddress)
         #if FACELIVE_AVX512
         WeightGradientGEMM.accumulate(
             a: cols, lda: k, dz: outputGradient, pixels: pixels, k: k, outChannels: cout, into: weight.gradient.baseAddress,
@@ -150,6 +156,16 @@ final class ConvLayer: Module {
                   b: weight.value.baseAddress, ldb: cout, beta: 0, c: target, ldc: k)
         if patchGradient != nil { col2im(target, into: inputGradient.baseAddress) }
         return inputGradient.baseAddress
+    }
+
+    /// The forward input's im2col patches into ``patches``, batch slices in parallel (the bf16 forward pass did
+    /// not leave them).
+    private func gatherPatches() {
+        let input = savedInput!, inStride = sliceBatch * inputCount
+        let patchStride = sliceBatch * outputPixelsPerSample * patchSize, patches = patches.baseAddress
+        forEachSlice(slices, threads: threads) { s in
+            kernel.gatherPatches(input + s * inStride, into: patches + s * patchStride)
+        }
     }
 
     /// The adjoint of im2col: adds every patch row back onto the input positions it was gathered from.

@@ -8,14 +8,18 @@ public struct ModuleContext: Sendable {
     public var training: Bool
     /// Threads for the Swift kernels (GEMMs use OpenBLAS's own thread count).
     public var threads: Int
+    /// How training convolutions multiply (bf16: products in bf16, sums and weights in fp32, where the CPU and the
+    /// layer's shape allow; see ``Conv2D/converting(to:)``).
+    public var precision: Precision
     /// Transient backward-pass storage shared by the modules built with this context (patch gradients are
     /// needed only inside one layer's backward pass, and layers run one at a time).
     let scratch: SharedScratch
 
-    public init(batch: Int, training: Bool, threads: Int = 2) {
+    public init(batch: Int, training: Bool, threads: Int = 2, precision: Precision = .fp32) {
         self.batch = batch
         self.training = training
         self.threads = max(1, threads)
+        self.precision = precision
         scratch = SharedScratch()
     }
 

@@ -36,11 +36,12 @@ extension SwapTrainingModel {
 }
 
 /// Builds the training model for `config`.
-func makeTrainingModel(_ config: SwapModelConfig, batch: Int, threads: Int, linearActivations: Bool = false) -> any SwapTrainingModel {
+func makeTrainingModel(_ config: SwapModelConfig, batch: Int, threads: Int, precision: Precision = .fp32,
+                       linearActivations: Bool = false) -> any SwapTrainingModel {
     let builder = SwapNetworkBuilder(config: config, linearActivations: linearActivations)
     switch config.architecture {
-    case .df: return DFModel(builder: builder, batch: batch, threads: threads)
-    case .liae: return LIAEModel(builder: builder, batch: batch, threads: threads)
+    case .df: return DFModel(builder: builder, batch: batch, threads: threads, precision: precision)
+    case .liae: return LIAEModel(builder: builder, batch: batch, threads: threads, precision: precision)
     }
 }
 
@@ -56,10 +57,10 @@ final class DFModel: SwapTrainingModel {
     private let codeGradient: AlignedBuffer
     private var code: UnsafeMutablePointer<Float>?
 
-    init(builder: SwapNetworkBuilder, batch: Int, threads: Int) {
+    init(builder: SwapNetworkBuilder, batch: Int, threads: Int, precision: Precision) {
         config = builder.config
         self.batch = batch
-        let both = ModuleContext(batch: 2 * batch, training: true, threads: threads)
+        let both = ModuleContext(batch: 2 * batch, training: true, threads: threads, precision: precision)
         let one = both.with(batch: batch)
         encoder = builder.encoder(context: both)
         inter = builder.inter(name: "inter", context: both)
@@ -114,10 +115,10 @@ final class LIAEModel: SwapTrainingModel {
     private let bGradient: AlignedBuffer
     private var ab: UnsafeMutablePointer<Float>?
 
-    init(builder: SwapNetworkBuilder, batch: Int, threads: Int) {
+    init(builder: SwapNetworkBuilder, batch: Int, threads: Int, precision: Precision) {
         config = builder.config
         self.batch = batch
-        let both = ModuleContext(batch: 2 * batch, training: true, threads: threads)
+        let both = ModuleContext(batch: 2 * batch, training: true, threads: threads, precision: precision)
         encoder = builder.encoder(context: both)
         interAB = builder.inter(name: "inter_AB", context: both)
         interB = builder.inter(name: "inter_B", context: both.with(batch: batch))

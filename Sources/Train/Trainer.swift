@@ -53,7 +53,7 @@ public final class Trainer {
         self.data = data
         scorer = ReconstructionSSIM(resolution: options.config.resolution)
         NeuralRuntime.setBLASThreadCount(options.threads)
-        model = makeTrainingModel(options.config, batch: options.batch, threads: options.threads)
+        model = makeTrainingModel(options.config, batch: options.batch, threads: options.threads, precision: options.precision)
         optimizer = AdamOptimizer(parameters: model.parameters, settings: .init(learningRate: options.learningRate))
         loss = SwapLoss(resolution: options.config.resolution, batch: options.batch, threads: options.threads,
                         priorityWeight: options.eyesMouthPriority ? SwapLoss.eyesAndMouthWeight : 0)

@@ -1,4 +1,5 @@
 import Foundation
+import Neural
 import Stream
 import Swap
 
@@ -13,7 +14,8 @@ public enum TrainingBenchmark {
 
     /// Times `iterations` training steps (after `warmup`) on one fixed random batch of `batch` faces per identity,
     /// then single-face inference; best of the per-step times is not used — the mean is.
-    public static func run(config: SwapModelConfig, batch: Int, iterations: Int, warmup: Int = 2, threads: Int) throws -> Result {
+    public static func run(config: SwapModelConfig, batch: Int, iterations: Int, warmup: Int = 2, threads: Int,
+                           precision: Precision = .fp32) throws -> Result {
         var random = RandomSource(seed: 3)
         let r = config.resolution
         func face() -> FaceSample {
@@ -27,6 +29,7 @@ public enum TrainingBenchmark {
                                       config: config)
         options.batch = batch
         options.threads = threads
+        options.precision = precision
         defer { try? FileManager.default.removeItem(at: options.lossLogPath) }
         let trainer = try Trainer(options: options, data: data)
         let fixed = TrainingBatch(iteration: 0, data: data, batch: batch, seed: 1, augmentation: AugmentationSettings())

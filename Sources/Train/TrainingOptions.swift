@@ -1,4 +1,5 @@
 import Foundation
+import Neural
 import Swap
 
 /// What `facelive train` asks of a ``Trainer``.
@@ -21,6 +22,9 @@ public struct TrainingOptions: Sendable {
     public var previewEvery = 500
     public var checkpointSeconds: Double = 300
     public var threads = 2
+    /// bf16 products with fp32 sums and fp32 master weights in the convolutions (fp32 on CPUs without
+    /// AVX512_BF16); the model file and optimiser state stay fp32.
+    public var precision: Precision = .fp32
     /// Stop once both held-out reconstruction SSIMs reach this (checked every `previewEvery` iterations).
     public var untilSSIM: Double?
     /// Ramp the learning rate up linearly over this many iterations (0: none), as DeepFaceLab's users do to keep

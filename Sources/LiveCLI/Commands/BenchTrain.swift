@@ -14,6 +14,7 @@ struct BenchTrain: ParsableCommand {
     @Option(help: "Faces per identity per iteration.") var batch = 8
     @Option(help: "Timed iterations.") var iterations = 10
     @Option(help: "Threads.") var threads = 2
+    @Option(help: ArgumentHelp("Arithmetic of the convolutions: fp32, or bf16 (bf16 products, fp32 sums and weights; on CPUs with AVX512_BF16, fp32 elsewhere).", valueName: "P")) var precision: Precision = .fp32
 
     func validate() throws {
         try OptionRange.check(batch, "--batch", TrainingOptions.batchRange)
@@ -27,7 +28,8 @@ struct BenchTrain: ParsableCommand {
         }
         NeuralRuntime.setBLASThreadCount(threads)
         let config = SwapModelConfig.preset(p, architecture: architecture)
-        let result = try TrainingBenchmark.run(config: config, batch: batch, iterations: iterations, threads: threads)
+        let result = try TrainingBenchmark.run(config: config, batch: batch, iterations: iterations, threads: threads,
+                                                precision: precision)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try Terminal.printOutput(String(decoding: try encoder.encode(result), as: UTF8.self))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Neural
 import Swap
 import Train
 
@@ -49,6 +50,9 @@ struct Train: ParsableCommand {
 
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp("Arithmetic of the convolutions: fp32, or bf16 (bf16 products, fp32 sums and weights; on CPUs with AVX512_BF16, fp32 elsewhere).", valueName: "P"))
+    var precision: Precision = .fp32
 
     @Option(name: .customLong("until-ssim"), help: ArgumentHelp(
         "Stop once the held-out reconstruction SSIM (src→src and dst→dst on faces kept out of training, measured every --preview-every) reaches this.",
@@ -135,6 +139,7 @@ struct Train: ParsableCommand {
         options.previewEvery = previewEvery
         options.checkpointSeconds = checkpointMinutes * 60
         options.threads = threads
+        options.precision = precision
         options.untilSSIM = untilSSIM
         options.warmupIterations = warmup
         options.eyesMouthPriority = eyesMouthPriority

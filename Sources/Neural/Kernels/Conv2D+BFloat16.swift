@@ -8,13 +8,15 @@ public enum Precision: String, Sendable, CaseIterable {
 /// A convolution's weights for the bf16 path: bf16 products with fp32 sums through AVX512_BF16's `vdpbf16ps`
 /// (32 multiply-adds per instruction where an fp32 FMA does 16). Each step of a tile takes a pair of consecutive
 /// patch elements, so the panels (``GEMMPanels`` order) hold `[k/2 × width × 2]` bf16 weights, and the input is
-/// rounded to bf16 once per run. Immutable after `init` (hence `@unchecked Sendable`).
+/// rounded to bf16 once per run. Changed only by ``update(from:)``, between runs (hence `@unchecked Sendable`).
 final class BFloat16Panels: @unchecked Sendable {
     /// Panel layout as ``GEMMPanels``: the panel at column `col` starts at element `col · k`.
     let weights: UnsafeMutablePointer<UInt16>
     /// Where patch-element pair `p` is, in pairs from a row's start (`columnOffsets[2p] / 2`).
     let pairOffsets: UnsafeMutablePointer<Int32>
     let pairs: Int
+    private let k: Int, nPadded: Int
+    private let staging: UnsafeMutablePointer<Float>
 
     /// Whether this CPU has the instruction.
     static let isSupported = facelive_has_avx512_bf16() != 0
@@ -27,24 +29,42 @@ final class BFloat16Panels: @unchecked Sendable {
     /// From fp32 panels `packed` (`k × nPadded`) and the patch elements' offsets (nil: dense rows, `i`).
     init(packed: UnsafePointer<Float>, k: Int, nPadded: Int, columnOffsets: [Int]?) {
         pairs = k / 2
+        self.k = k
+        self.nPadded = nPadded
+        staging = .allocate(capacity: Self.stagingPairs * 2 * GEMMPanels.Shape.three.width)
         weights = .allocate(capacity: k * nPadded)
         pairOffsets = .allocate(capacity: max(1, pairs))
         for p in 0..<pairs { pairOffsets[p] = Int32((columnOffsets?[2 * p] ?? 2 * p) / 2) }
-        let interleaved = UnsafeMutablePointer<Float>.allocate(capacity: k * nPadded)
-        defer { interleaved.deallocate() }
-        GEMMPanels.forEach(nPadded: nPadded) { col, shape in
-            let w = shape.width, panel = packed + col * k, out = interleaved + col * k
-            for p in 0..<pairs {
-                for j in 0..<w {
-                    out[(p * w + j) * 2] = panel[2 * p * w + j]
-                    out[(p * w + j) * 2 + 1] = panel[(2 * p + 1) * w + j]
-                }
-            }
-        }
-        Self.round(interleaved, into: weights, count: k * nPadded)
+        update(from: packed)
     }
 
+    /// Re-derives the bf16 weights from changed fp32 panels (training repacks every step; same shape). Pairs go
+    /// through a small staging buffer, so nothing is allocated per call.
+    func update(from packed: UnsafePointer<Float>) {
+        let k = self.k, pairs = self.pairs, block = Self.stagingPairs, staging = self.staging
+        GEMMPanels.forEach(nPadded: nPadded) { col, shape in
+            let w = shape.width, panel = packed + col * k, out = weights + col * k
+            var p0 = 0
+            while p0 < pairs {
+                let count = min(block, pairs - p0)
+                for p in p0..<(p0 + count) {
+                    let dst = staging + (p - p0) * w * 2
+                    for j in 0..<w {
+                        dst[2 * j] = panel[2 * p * w + j]
+                        dst[2 * j + 1] = panel[(2 * p + 1) * w + j]
+                    }
+                }
+                Self.round(staging, into: out + p0 * w * 2, count: count * w * 2)
+                p0 += count
+            }
+        }
+    }
+
+    /// Pairs of weights per staging block, for the widest (48-column) panel.
+    private static let stagingPairs = 64
+
     deinit {
+        staging.deallocate()
         weights.deallocate()
         pairOffsets.deallocate()
     }
@@ -65,6 +85,9 @@ extension Conv2D {
         return self
         #endif
     }
+
+    /// Whether this conv multiplies in bf16 (``converting(to:)`` took).
+    package var isBFloat16: Bool { bfloat16 != nil }
 
     /// Floats of scratch the bf16 copy of the (padded) input takes, after the fp32 scratch.
     var bfloat16ScratchCount: Int {

@@ -102,6 +102,14 @@ package struct Conv2D: ActivationFusing {
         }
     }
 
+    /// ``packWeights(_:)`` from row-major `[K × Cout]` weights, specialised here (a closure from another module
+    /// costs a call per weight; trainers repack every step).
+    package func packWeights(rowMajor w: UnsafePointer<Float>) {
+        let n = outChannels
+        packWeights { i, o in w[i * n + o] }
+        bfloat16?.update(from: weights.baseAddress)
+    }
+
     var label: String {
         "Conv2D \(geometry.label) \(inChannels)→\(outChannels)" + (residualChannels > 0 ? " +res\(residualChannels)" : "")
             + activation.applier.label + (usesBLAS ? " BLAS" : isGathered ? " gathered" : "")
@@ -113,6 +121,8 @@ package struct Conv2D: ActivationFusing {
     }
     var isGathered: Bool { !rowOffsets.isEmpty }
     var scratchCount: Int { gemmScratchCount + bfloat16ScratchCount }
+    /// Floats of scratch ``run(inputs:output:scratch:threads:)`` needs.
+    package var scratchFloats: Int { scratchCount }
     /// Floats of scratch the fp32 path needs: the padded input copy or the patches.
     var gemmScratchCount: Int {
         if isPointwise { return 0 }
@@ -216,6 +226,12 @@ package struct Conv2D: ActivationFusing {
                      input + ((n * g.inHeight + y) * g.inWidth) * cin, count: cols * cin)
             }
         }
+    }
+
+    /// The im2col patches `[P × K]` of `input`, for a trainer whose forward pass multiplied from a padded copy
+    /// (the bf16 path) but whose weight gradient needs them.
+    package func gatherPatches(_ input: UnsafePointer<Float>, into patches: UnsafeMutablePointer<Float>) {
+        im2col(input, into: patches)
     }
 
     /// Gathers each output pixel's receptive field into one row; zero where the window hangs over the border.
