@@ -21,7 +21,7 @@ struct Facelive: ParsableCommand {
             Terminal.printError("Error: \(problem)")
             Foundation.exit(1)
         }
-        HeapPolicy.returnLargeBlocksToTheSystem()
+        HeapPolicy.configure()
         FFmpegLog.configure(verbose: false)  // commands with --verbose raise it; nothing leaks before that
         signal(SIGPIPE, SIG_IGN)  // a closed stdout is an error the writer reports, not a silent death
         let arguments = CommandLineArguments.joiningNegativeValues(Array(CommandLine.arguments.dropFirst()))
