@@ -85,7 +85,7 @@ package enum Bilinear {
     /// ⌊v + 0.5⌋ clamped to 0…255, without the trapping conversion's range check: the truncated value plus 2²³
     /// holds the integer in its low mantissa bits. (Scalar clamps: the generic SIMD `clamped` does not inline here.)
     @inlinable @inline(__always)
-    static func byte(_ v: Float) -> UInt8 {
+    package static func byte(_ v: Float) -> UInt8 {
         let t = Swift.min(Swift.max(v + 0.5, 0), 255).rounded(.towardZero)
         return UInt8(truncatingIfNeeded: (t + 8_388_608).bitPattern)
     }

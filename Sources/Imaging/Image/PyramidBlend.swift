@@ -129,14 +129,6 @@ public enum PyramidBlend {
             return out
         }
 
-        /// The full-resolution blend at (x, y) from this pixel's `difference` and `mask`.
-        public func blend(difference: SIMD4<Float>, mask: Float, x: Int, y: Int) -> SIMD4<Float> {
-            levels.withUnsafeBufferPointer { p in
-                let s = Self.sample(p.baseAddress!, width: coarseWidth, column: columns[x], row: rows[y])
-                return mask * (difference - s.lowHalf) + s.highHalf
-            }
-        }
-
         /// Row `y` of the full-resolution blend from column `x0` through `x1` into `out[0…x1 − x0]`, from the finest
         /// level's images (packed RGB, this size) and mask.
         package func blendRow(_ y: Int, columns x0: Int, through x1: Int, over: UnsafePointer<UInt8>,

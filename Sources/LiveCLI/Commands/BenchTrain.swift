@@ -14,7 +14,7 @@ struct BenchTrain: ParsableCommand {
     @Option(help: "Faces per identity per iteration.") var batch = 8
     @Option(help: "Timed iterations.") var iterations = 10
     @Option(help: "Threads.") var threads = 2
-    @Option(help: ArgumentHelp("Arithmetic of the convolutions: fp32, or bf16 (bf16 products, fp32 sums and weights; on CPUs with AVX512_BF16, fp32 elsewhere).", valueName: "P")) var precision: Precision = .fp32
+    @Option(help: Precision.trainingHelp) var precision: Precision = .fp32
 
     func validate() throws {
         try OptionRange.check(batch, "--batch", TrainingOptions.batchRange)

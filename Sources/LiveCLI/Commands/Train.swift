@@ -51,7 +51,7 @@ struct Train: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("Arithmetic of the convolutions: fp32, or bf16 (bf16 products, fp32 sums and weights; on CPUs with AVX512_BF16, fp32 elsewhere).", valueName: "P"))
+    @Option(help: Precision.trainingHelp)
     var precision: Precision = .fp32
 
     @Option(name: .customLong("until-ssim"), help: ArgumentHelp(

@@ -91,4 +91,9 @@ extension FaceSwapPipeline {
 }
 
 extension SwapDirection: ExpressibleByArgument {}
-extension Precision: ExpressibleByArgument {}
+extension Precision: ExpressibleByArgument {
+    /// `--precision` of `train` and `bench-train`.
+    static let trainingHelp = ArgumentHelp(
+        "Arithmetic of the convolutions: fp32, or bf16 (bf16 products, fp32 sums and weights; on CPUs with AVX512_BF16, fp32 elsewhere).",
+        valueName: "P")
+}

@@ -90,7 +90,8 @@ package struct Conv2D: ActivationFusing {
         return copy
     }
 
-    /// Stores the weights `value(i, o)` (patch element `i`, output channel `o`) in ``weights``'s layout.
+    /// Stores the weights `value(i, o)` (patch element `i`, output channel `o`) in ``weights``'s layout, and
+    /// re-derives the bf16 panels from them when the conv has some.
     package func packWeights(_ value: (Int, Int) -> Float) {
         let k = patchSize
         if usesBLAS {
@@ -100,6 +101,7 @@ package struct Conv2D: ActivationFusing {
         } else {
             GEMMPanels.pack(k: k, n: outChannels, into: weights.baseAddress, value: value)
         }
+        bfloat16?.update(from: weights.baseAddress)
     }
 
     /// ``packWeights(_:)`` from row-major `[K × Cout]` weights, specialised here (a closure from another module
@@ -107,7 +109,6 @@ package struct Conv2D: ActivationFusing {
     package func packWeights(rowMajor w: UnsafePointer<Float>) {
         let n = outChannels
         packWeights { i, o in w[i * n + o] }
-        bfloat16?.update(from: weights.baseAddress)
     }
 
     var label: String {

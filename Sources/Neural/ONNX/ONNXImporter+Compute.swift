@@ -53,15 +53,15 @@ extension ONNXImporter {
         let kernel: any Kernel
         if group == 1 {
             // A network called twice (LIAE's decoder) reuses its convs' weights: one packed copy, which also lets
-            // the graph batch the two calls (``GraphOptimizer/batchSharedConvs(shapes:names:)``).
-            let weightsName = site.inputName(1) ?? ""
-            if let shared = sharedConvs[weightsName], shared.kernel.geometry == g, shared.bias == bias {
+            // the graph batch the two calls (``SharedConvBatching``).
+            let weightsName = site.inputName(1)
+            if let weightsName, let shared = sharedConvs[weightsName], shared.kernel.geometry == g, shared.bias == bias {
                 kernel = shared.kernel
             } else {
                 // ONNX OIHW → the runtime's OHWI.
                 let conv = Conv2D(geometry: g, inChannels: cin, outChannels: cout, weights: w.transposed([0, 2, 3, 1]).floats,
                                   bias: bias, activation: .none)
-                sharedConvs[weightsName] = (conv, bias)
+                if let weightsName { sharedConvs[weightsName] = (conv, bias) }
                 kernel = conv
             }
         } else if group == cin && cout == cin {

@@ -30,7 +30,7 @@ extension LabColor {
                         bb = bb * gain.z + offset.z
                         let (r2, g2, b2) = Self.rgb(l, a, bb)
                         for k in 0..<n where m[base + k] > threshold {
-                            q[3 * k] = Self.byte(r2[k]); q[3 * k + 1] = Self.byte(g2[k]); q[3 * k + 2] = Self.byte(b2[k])
+                            q[3 * k] = Bilinear.byte(r2[k]); q[3 * k + 1] = Bilinear.byte(g2[k]); q[3 * k + 2] = Bilinear.byte(b2[k])
                         }
                         x += 8
                     }
@@ -93,7 +93,4 @@ extension LabColor {
         y = (2 * y + v / (y * y)) * (1 / 3)
         return y
     }
-
-    @inline(__always)
-    static func byte(_ v: Float) -> UInt8 { UInt8(truncatingIfNeeded: Int(Swift.min(Swift.max(v + 0.5, 0), 255))) }
 }

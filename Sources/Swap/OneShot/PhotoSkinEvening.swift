@@ -84,7 +84,7 @@ struct PhotoSkinEvening: Sendable, Equatable {
             features.erode(pixels: -max(1, Int((margin * faceWidth).rounded())))
             skin.cut(features)
         }
-        let around = Self.normalised(luma, weight: skin, sigma: chromaScale * faceWidth)
+        let around = Self.normalised([luma], weight: skin, sigma: chromaScale * faceWidth)[0]
         for i in skin.values.indices where skin.values[i] > 0 {
             let ratio = luma[i] / max(around[i], 1)
             skin.values[i] *= min(max((ratio - featureDarkness) / 0.1, 0), 1)
@@ -96,10 +96,10 @@ struct PhotoSkinEvening: Sendable, Equatable {
         skin.multiply(by: hard)
 
         // Luma: finest detail and shading whole, the band between them damped.
-        let shading = Self.normalised(luma, weight: skin, sigma: scale * faceWidth)
+        let shading = Self.normalised([luma], weight: skin, sigma: scale * faceWidth)[0]
         var fine = AlphaMask(width: w, height: h, values: luma)
         fine.gaussianBlur(sigma: fineSigma, clamped: false)
-        let tone = (0..<3).map { k in Self.normalised(chroma.map { $0[k] }, weight: skin, sigma: chromaScale * faceWidth) }
+        let tone = Self.normalised((0..<3).map { k in chroma.map { $0[k] } }, weight: skin, sigma: chromaScale * faceWidth)
 
         var out = photo
         for y in 0..<h {
@@ -119,14 +119,16 @@ struct PhotoSkinEvening: Sendable, Equatable {
         return out
     }
 
-    /// Normalised convolution: the Gaussian average of `values` over `weight`; the value itself where the weight
-    /// around is negligible.
-    private static func normalised(_ values: [Float], weight: AlphaMask, sigma: Float) -> [Float] {
-        var sums = AlphaMask(width: weight.width, height: weight.height,
-                             values: zip(values, weight.values).map { $0 * $1 })
+    /// Normalised convolution of each plane: the Gaussian average of its values over `weight` (blurred once for
+    /// all planes); the value itself where the weight around is negligible.
+    private static func normalised(_ planes: [[Float]], weight: AlphaMask, sigma: Float) -> [[Float]] {
         var mass = weight
-        sums.gaussianBlur(sigma: sigma, clamped: false)
         mass.gaussianBlur(sigma: sigma, clamped: false)
-        return values.indices.map { i in mass.values[i] > 1e-3 ? sums.values[i] / mass.values[i] : values[i] }
+        return planes.map { values in
+            var sums = AlphaMask(width: weight.width, height: weight.height,
+                                 values: zip(values, weight.values).map { $0 * $1 })
+            sums.gaussianBlur(sigma: sigma, clamped: false)
+            return values.indices.map { i in mass.values[i] > 1e-3 ? sums.values[i] / mass.values[i] : values[i] }
+        }
     }
 }
