@@ -3,7 +3,7 @@
 //
 //   swift build -c release --product neural-bench
 //   .build/release/neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile]
-//   .build/release/neural-bench --onnx FILE.dfm [--threads N] [--precision fp32|bf16] [--iterations N] [--profile]   (scripts/bench_dfm.py)
+//   .build/release/neural-bench --onnx FILE.dfm [--threads N] [--precision fp32|bf16] [--iterations N] [--profile] [--profile-steps]   (scripts/bench_dfm.py)
 //   .build/release/neural-bench --hands VIDEO [--frames N]   # hand work per frame of a real clip (see the end)
 import Face
 import Foundation
@@ -13,6 +13,7 @@ import Stream
 var golden: String?
 var iterations = 300
 var profile = false
+var profileSteps = false
 var only: String?
 var onnx: String?
 var threads = 1
@@ -25,6 +26,7 @@ while let arg = arguments.popFirst() {
     case "--golden": golden = arguments.popFirst()
     case "--iterations": iterations = Int(arguments.popFirst() ?? "") ?? iterations
     case "--profile": profile = true
+    case "--profile-steps": profileSteps = true
     case "--model": only = arguments.popFirst()
     case "--onnx": onnx = arguments.popFirst()
     case "--threads": threads = Int(arguments.popFirst() ?? "") ?? threads
@@ -32,7 +34,7 @@ while let arg = arguments.popFirst() {
     case "--hands": handsVideo = arguments.popFirst()
     case "--frames": handFrames = Int(arguments.popFirst() ?? "") ?? handFrames
     default:
-        FileHandle.standardError.write(Data("usage: neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile] | --onnx FILE.dfm [--threads N] [--precision fp32|bf16] | --hands VIDEO [--frames N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: neural-bench [--golden DIR] [--iterations N] [--model NAME] [--profile] | --onnx FILE.dfm [--threads N] [--precision fp32|bf16] [--profile-steps] | --hands VIDEO [--frames N]\n".utf8))
         exit(2)
     }
 }
@@ -50,7 +52,7 @@ func cpuNow() -> UInt64 {
 
 /// Median time of `executor.run()` over `iterations` runs after a warm-up, in milliseconds; `cpu`: the median
 /// CPU time per run (all threads), which time slices lost to other processes on a loaded machine do not inflate.
-func medianMilliseconds(_ executor: GraphExecutor, iterations: Int) -> (median: Double, p10: Double, p90: Double, cpu: Double) {
+func medianMilliseconds(_ executor: GraphExecutor, iterations: Int) -> (median: Double, p10: Double, p90: Double, cpu: Double, cpuMin: Double) {
     for _ in 0..<max(3, iterations / 10) { executor.run() }
     var times: [Double] = [], cpu: [Double] = []
     for _ in 0..<iterations {
@@ -61,7 +63,7 @@ func medianMilliseconds(_ executor: GraphExecutor, iterations: Int) -> (median: 
     }
     times.sort()
     cpu.sort()
-    return (times[times.count / 2], times[times.count / 10], times[times.count * 9 / 10], cpu[cpu.count / 2])
+    return (times[times.count / 2], times[times.count / 10], times[times.count * 9 / 10], cpu[cpu.count / 2], cpu[0])
 }
 
 // A DeepFaceLive model: one face through the imported ONNX graph (morph bound at 0.75 for AMP models).
@@ -77,7 +79,15 @@ if let onnx {
         for _ in 0..<5 { for r in executor.runProfiled() { totals[String(r.kernel.prefix(40)), default: 0] += r.milliseconds / 5 } }
         for (label, ms) in totals.sorted(by: { $0.value > $1.value }).prefix(25) { print(String(format: "  %8.2f ms  ", ms) + label) }
     }
-    print(#"{"model": "\#(onnx)", "threads": \#(threads), "median_ms": \#(t.median), "p10_ms": \#(t.p10), "p90_ms": \#(t.p90), "cpu_median_ms": \#(t.cpu), "gflop": \#(Double(graph.flopsPerRun) / 1e9), "kernels": \#(graph.kernelCount)}"#)
+    if profileSteps {
+        // Every step in graph order, the median of 5 profiled runs: for matching layers with onnxruntime's profile.
+        let runs = (0..<5).map { _ in executor.runProfiled() }
+        for (i, step) in runs[0].enumerated() {
+            let ms = runs.map { $0[i].milliseconds }.sorted()[2]
+            print(String(format: "step %3d %8.2f ms  ", i, ms) + step.kernel)
+        }
+    }
+    print(#"{"model": "\#(onnx)", "threads": \#(threads), "median_ms": \#(t.median), "p10_ms": \#(t.p10), "p90_ms": \#(t.p90), "cpu_median_ms": \#(t.cpu), "cpu_min_ms": \#(t.cpuMin), "gflop": \#(Double(graph.flopsPerRun) / 1e9), "kernels": \#(graph.kernelCount)}"#)
     exit(0)
 }
 

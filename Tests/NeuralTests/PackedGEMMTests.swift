@@ -11,8 +11,9 @@ import Testing
     }
 
     @Test(arguments: [
-        Case(size: 7, cin: 300, cout: 100, kernel: 3),  // 1 MB of weights: depth blocks, columns split, partial tiles
-        Case(size: 24, cin: 32, cout: 64, kernel: 3),  // 576 rows: rows split over the threads
+        Case(size: 7, cin: 300, cout: 100, kernel: 3),  // 1 MB of weights: depth blocks, columns split, 7-row tiles
+        Case(size: 28, cin: 96, cout: 24, kernel: 3),  // 784 rows: 7-row tiles, six row items, padded copy split
+        Case(size: 24, cin: 32, cout: 64, kernel: 3),  // 576 rows: 6-row tiles, rows split over the threads
         Case(size: 45, cin: 40, cout: 56, kernel: 1),  // pointwise (dense rows), partial row block and column tail
     ])
     func blockedAndThreadedMatchDirect(_ c: Case) {
@@ -58,5 +59,27 @@ import Testing
             }
         }
         return output.array
+    }
+
+    /// The dense layers' matrix-vector product (``MatrixVector``), rows split over threads, against a direct sum;
+    /// row and depth counts that leave tails (not multiples of 4 rows or 16 lanes).
+    @Test func matrixVectorMatchesDirect() {
+        let n = 1_031, k = 4_103
+        let w = TensorOpsTests.random(n * k, seed: 31), x = TensorOpsTests.random(k, seed: 32)
+        let weights = AlignedBuffer(w), input = AlignedBuffer(x)
+        var results: [[Float]] = []
+        for threads in [1, 2] {
+            let y = AlignedBuffer(count: n)
+            MatrixVector.multiply(n: n, k: k, w: weights.baseAddress, x: input.baseAddress, y: y.baseAddress, threads: threads)
+            results.append(y.array)
+        }
+        #expect(results[0] == results[1], "one thread and two differ")
+        var worst: Double = 0
+        for r in 0..<n {
+            var sum = 0.0
+            for i in 0..<k { sum += Double(w[r * k + i]) * Double(x[i]) }
+            worst = max(worst, abs(Double(results[0][r]) - sum))
+        }
+        #expect(worst <= 1e-3, "max |Δ| \(worst)")
     }
 }

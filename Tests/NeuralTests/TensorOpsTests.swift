@@ -239,6 +239,21 @@ import TestSupport
         #expect(Self.run(DepthToSpace(input: [1, 2, 3, 8], block: 2), [d], outputCount: d.count) == shuffled)
     }
 
+    /// Depth-to-space on a tensor large enough to split over threads (batch 2, both channel orders).
+    @Test func largeDepthToSpace() {
+        let (n, h, w, c, b) = (2, 12, 10, 1_024, 2)
+        let oc = c / (b * b)
+        let d = Self.random(n * h * w * c, seed: 17)
+        for order in [DepthToSpace.Order.depthColumnRow, .columnRowDepth] {
+            var expected = [Float](repeating: 0, count: d.count)
+            for image in 0..<n { for y in 0..<h { for x in 0..<w { for i in 0..<b { for j in 0..<b { for ch in 0..<oc {
+                let source = order == .depthColumnRow ? (i * b + j) * oc + ch : ch * b * b + i * b + j
+                expected[(((image * h + y) * b + i) * w * b + x * b + j) * oc + ch] = d[((image * h + y) * w + x) * c + source]
+            } } } } } }
+            #expect(Self.run(DepthToSpace(input: [n, h, w, c], block: b, order: order), [d], outputCount: d.count) == expected)
+        }
+    }
+
     @Test(arguments: [3, 1])  // 1 row: sgemv
     func fullyConnected(m: Int) {
         let (k, n) = (17, 11)

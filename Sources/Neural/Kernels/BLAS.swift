@@ -21,11 +21,4 @@ package enum BLAS {
     static func sgemvRow(n: Int, k: Int, x: UnsafePointer<Float>, b: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
         cblas_sgemv(CblasRowMajor, CblasTrans, blasint(k), blasint(n), 1, b, blasint(n), x, 1, 0, y, 1)
     }
-
-    /// `y[n] = W[n×k] · x[k]` for row-major `W` (a one-row GEMM against transposed weights): streams `W` once,
-    /// where `sgemm` with m = 1 packs it first (the 310 MB dense layers of a full-size DFM model).
-    @inline(__always)
-    static func sgemv(n: Int, k: Int, w: UnsafePointer<Float>, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, blasint(n), blasint(k), 1, w, blasint(k), x, 1, 0, y, 1)
-    }
 }

@@ -107,7 +107,7 @@ extension Conv2D {
         let residual = rc > 0 ? inputs[1] : nil
         let halves = UnsafeMutableRawPointer(scratch + scratchCount - bfloat16ScratchCount).assumingMemoryBound(to: UInt16.self)
         if isGathered {
-            padCopy(inputs[0], into: scratch)
+            padCopy(inputs[0], into: scratch, threads: threads)
             BFloat16Panels.round(scratch, into: halves, count: g.batch * paddedHeight * paddedWidth * inChannels)
         } else {
             BFloat16Panels.round(inputs[0], into: halves, count: g.batch * g.inHeight * g.inWidth * inChannels)

@@ -18,10 +18,13 @@ package struct DepthToSpace: Kernel {
         let b = block
         let oc = inChannels / (b * b)
         let ow = width * b
-        for n in 0..<batch {
-            for y in 0..<height {
+        let rows = batch * height
+        let parts = rows * width * inChannels >= Conv2D.parallelCopyFloats ? min(NeuralRuntime.threadCount, rows) : 1
+        Parallel.forEach(parts) { part in
+            for row in Parallel.share(rows, part, of: parts) {
+                let (n, y) = row.quotientAndRemainder(dividingBy: height)
                 for x in 0..<width {
-                    let src = inputs[0] + ((n * height + y) * width + x) * inChannels
+                    let src = inputs[0] + (row * width + x) * inChannels
                     if order == .columnRowDepth {
                         for i in 0..<b {
                             for j in 0..<b {

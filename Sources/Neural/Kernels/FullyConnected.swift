@@ -19,7 +19,8 @@ package struct FullyConnected: ActivationFusing {
 
     package func run(inputs: UnsafeBufferPointer<UnsafePointer<Float>>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         if rows == 1 {
-            BLAS.sgemv(n: outFeatures, k: inFeatures, w: weights.baseAddress, x: inputs[0], y: output)
+            MatrixVector.multiply(n: outFeatures, k: inFeatures, w: weights.baseAddress, x: inputs[0], y: output,
+                                  threads: NeuralRuntime.threadCount)
         } else {
             BLAS.sgemm(m: rows, n: outFeatures, k: inFeatures, a: inputs[0], lda: inFeatures,
                        b: weights.baseAddress, ldb: inFeatures, transposeB: true, c: output, ldc: outFeatures)

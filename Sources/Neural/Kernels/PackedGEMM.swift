@@ -44,7 +44,7 @@ struct PackedGEMM<A: GEMMRows> {
         }
         let block = GEMMPanels.rowBlock(nPadded: nPadded)
         let fullRows = m - m % block
-        let whole = TileSpan(ks: 0..<k, rows: block, accumulates: false)
+        let whole = TileSpan(ks: 0..<k, rows: block, height: block, accumulates: false)
         var row = 0
         while row < fullRows {
             GEMMPanels.forEach(nPadded: nPadded) { col, shape in tile(shape, row, col, whole) }
@@ -74,14 +74,33 @@ struct PackedGEMM<A: GEMMRows> {
     /// order, so the result is bit for bit the same.
     private func runBlocked(threads: Int) {
         let sweep = BlockedSweep(m: m, nPadded: nPadded, depth: k, depthBlock: Self.depthBlock,
-                                 rowBlock: GEMMPanels.rowBlock(nPadded: nPadded), rowChunk: Self.rowChunk)
+                                 rowBlock: blockedRowBlock, rowChunk: Self.rowChunk)
         sweep.run(threads: threads, tile: { shape, row, col, span in tile(shape, row, col, span) },
                   epilogue: { row, rows in epilogue(row, rows) })
+    }
+
+    /// Rows per register tile of the blocked path: 7 where they divide the rows (every DeepFaceLab resolution,
+    /// see PackedGEMM+SevenRows.swift), else as the unblocked path.
+    private var blockedRowBlock: Int {
+        #if FACELIVE_AVX512
+        m % 7 == 0 ? 7 : GEMMPanels.rowBlock(nPadded: nPadded)
+        #else
+        GEMMPanels.rowBlock(nPadded: nPadded)
+        #endif
     }
 
     @inline(__always)
     private func tile(_ shape: GEMMPanels.Shape, _ row: Int, _ col: Int, _ span: TileSpan) {
         #if FACELIVE_AVX512
+        if span.height == 7 {
+            switch shape {
+            case .three: tile7x3(SIMD16<Float>.self, row, col, span)
+            case .two: tile7x2(SIMD16<Float>.self, row, col, span)
+            case .one: tile7x1(SIMD16<Float>.self, row, col, span)
+            case .half: tile7x1(SIMD8<Float>.self, row, col, span)
+            }
+            return
+        }
         // 32 zmm registers: 6 rows × 48 columns (18 accumulators) when the width allows, else 6 × 32 plus a
         // 16- and an 8-wide tail. Measured on Sapphire Rapids: 1.6–1.9× the 8-lane tiles' GFLOP/s.
         switch shape {
@@ -242,13 +261,13 @@ struct PackedGEMM<A: GEMMRows> {
 
     /// Row `i` of the tile at `row`; rows past `span.rows` repeat the last valid one (computed, never stored).
     @inline(__always)
-    private func rowPointer(_ row: Int, _ i: Int, _ span: TileSpan) -> UnsafePointer<Float> {
+    func rowPointer(_ row: Int, _ i: Int, _ span: TileSpan) -> UnsafePointer<Float> {
         a.row(row + min(i, span.rows - 1))
     }
 
     /// An accumulator's starting value: the bias, or what an earlier span of k left in C.
     @inline(__always)
-    private func initial<V: SIMD>(_: V.Type, _ row: Int, _ i: Int, _ col: Int, _ span: TileSpan) -> V where V.Scalar == Float {
+    func initial<V: SIMD>(_: V.Type, _ row: Int, _ i: Int, _ col: Int, _ span: TileSpan) -> V where V.Scalar == Float {
         guard span.accumulates else { return V.load(bias + col) }
         let p = c + (row + min(i, span.rows - 1)) * n + col
         if col + V.scalarCount <= n { return V.load(p) }
@@ -259,7 +278,7 @@ struct PackedGEMM<A: GEMMRows> {
 
     /// Stores row `i` of the tile at `row` unless it lies past `span.rows`.
     @inline(__always)
-    private func finish<V: SIMD>(_ v: V, _ row: Int, _ i: Int, _ col: Int, _ span: TileSpan) where V.Scalar == Float {
+    func finish<V: SIMD>(_ v: V, _ row: Int, _ i: Int, _ col: Int, _ span: TileSpan) where V.Scalar == Float {
         if i < span.rows { finish(v, row + i, col) }
     }
 
@@ -324,27 +343,38 @@ struct BlockedSweep {
     func run(threads: Int, tile: (GEMMPanels.Shape, Int, Int, TileSpan) -> Void, epilogue: (Int, Int) -> Void) {
         let block = rowBlock
         let rowBlocks = (m + block - 1) / block
-        var panels = 0
-        GEMMPanels.forEach(nPadded: nPadded) { _, _ in panels += 1 }
+        var panels: [(col: Int, shape: GEMMPanels.Shape)] = []
+        GEMMPanels.forEach(nPadded: nPadded) { col, shape in panels.append((col, shape)) }
         let splitsColumns = nPadded >= m
-        let parts = max(1, min(threads, splitsColumns ? panels : rowBlocks))
         let chunkBlocks = max(1, rowChunk / block)
-        Parallel.forEach(parts) { part in
-            let myPanels = splitsColumns ? Parallel.share(panels, part, of: parts) : 0..<panels
-            let myBlocks = splitsColumns ? 0..<rowBlocks : Parallel.share(rowBlocks, part, of: parts)
+        // Work items, claimed in turn by the threads: when `B` is the larger operand, single panels (each panel's
+        // weights streamed once in all), else equal runs of row blocks of at most a chunk each (each streams its own
+        // pass over `B`), a multiple of the thread count. A thread that starts late or is preempted (a shared
+        // machine) leaves items to the others instead of making everyone wait, and unequal panel widths even out.
+        let items: Int
+        if threads <= 1 {
+            items = 1
+        } else if splitsColumns {
+            items = panels.count
+        } else {
+            let chunks = (rowBlocks + chunkBlocks - 1) / chunkBlocks
+            items = min(rowBlocks, (chunks + threads - 1) / threads * threads)
+        }
+        panels.withUnsafeBufferPointer { panels in
+        Parallel.forEach(items) { item in
+            let myPanels = splitsColumns && items > 1 ? item..<(item + 1) : 0..<panels.count
+            let myBlocks = splitsColumns ? 0..<rowBlocks : Parallel.share(rowBlocks, item, of: items)
             var chunk = myBlocks.lowerBound
             while chunk < myBlocks.upperBound {
                 let chunkEnd = min(myBlocks.upperBound, chunk + chunkBlocks)
                 var d0 = 0
                 while d0 < depth {
                     let ks = d0..<min(depth, d0 + depthBlock)
-                    var index = 0
-                    GEMMPanels.forEach(nPadded: nPadded) { col, shape in
-                        defer { index += 1 }
-                        guard myPanels.contains(index) else { return }
+                    for index in myPanels {
+                        let (col, shape) = panels[index]
                         for rowBlock in chunk..<chunkEnd {
                             let row = rowBlock * block
-                            tile(shape, row, col, TileSpan(ks: ks, rows: min(block, m - row), accumulates: d0 > 0))
+                            tile(shape, row, col, TileSpan(ks: ks, rows: min(block, m - row), height: block, accumulates: d0 > 0))
                         }
                     }
                     d0 = ks.upperBound
@@ -353,8 +383,9 @@ struct BlockedSweep {
                 chunk = chunkEnd
             }
         }
+        }
         if splitsColumns {
-            let rowParts = min(parts, rowBlocks)
+            let rowParts = min(threads, rowBlocks)
             Parallel.forEach(rowParts) { part in
                 let blocks = Parallel.share(rowBlocks, part, of: rowParts)
                 epilogue(blocks.lowerBound * block, min(m, blocks.upperBound * block) - blocks.lowerBound * block)
@@ -363,11 +394,13 @@ struct BlockedSweep {
     }
 }
 
-/// What one register tile covers: rows `row…row + rows − 1` of its block (rows past `rows` repeat the last one and
-/// are not stored), patch elements `ks`, starting from the bias or, when `accumulates`, from what `C` holds.
+/// What one register tile covers: rows `row…row + rows − 1` of its block of `height` rows (rows past `rows` repeat
+/// the last one and are not stored), patch elements `ks`, starting from the bias or, when `accumulates`, from what
+/// `C` holds.
 struct TileSpan {
     let ks: Range<Int>
     let rows: Int
+    let height: Int
     let accumulates: Bool
 }
 
