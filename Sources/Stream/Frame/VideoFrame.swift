@@ -68,8 +68,23 @@ public final class VideoFrame: @unchecked Sendable {
     /// Replaces the picture (must keep ``size``).
     public func setImage(_ image: RGBImage) {
         precondition(image.width == size.width && image.height == size.height, "a stage changed the frame size")
+        if let old = rgb.take() { converter.buffers.recycle(old.pixels) }
         rgb = image
         decoded = nil
+    }
+
+    /// A copy of the picture to edit and hand back with ``setImage(_:)``, in a reused buffer.
+    public func imageCopy() throws(StreamError) -> RGBImage {
+        let original = try image
+        var pixels = converter.buffers.take(count: original.pixels.count)
+        pixels.withUnsafeMutableBufferPointer { copy in
+            original.pixels.withUnsafeBufferPointer { copy.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+        }
+        return RGBImage(width: original.width, height: original.height, pixels: pixels)
+    }
+
+    deinit {
+        if let rgb { converter.buffers.recycle(rgb.pixels) }
     }
 
     /// Edits the picture in place without copying it.

@@ -107,7 +107,7 @@ public final class FaceSwapStage: FrameProcessor {
         let original = try frame.image
         // Hands (or other occluders) found on this frame stay in front of every face.
         let occluders = occludes ? frame[attachment: FaceOcclusion.self]?.masks ?? [] : []
-        var output = original
+        var output = try frame.imageCopy()
         var shown: (aligned: RGBImage, swapped: RGBImage)?
         let stageImages = wantsStageImages()
         for face in analysis.faces {
