@@ -55,9 +55,7 @@ import Testing
         let expected = try #require(try reference.nextFrame()).image
         #expect(secondImage == expected, "a reused buffer holds exactly the new picture")
 
-        let copy = try second.imageCopy()
-        #expect(copy == secondImage)
-        second.setImage(copy)
+        second.setImage(RGBImage(width: secondImage.width, height: secondImage.height))
         #expect(converter.buffers.idleCount == 1, "the replaced picture went back to the pool")
     }
 }

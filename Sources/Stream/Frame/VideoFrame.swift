@@ -73,16 +73,6 @@ public final class VideoFrame: @unchecked Sendable {
         decoded = nil
     }
 
-    /// A copy of the picture to edit and hand back with ``setImage(_:)``, in a reused buffer.
-    public func imageCopy() throws(StreamError) -> RGBImage {
-        let original = try image
-        var pixels = converter.buffers.take(count: original.pixels.count)
-        pixels.withUnsafeMutableBufferPointer { copy in
-            original.pixels.withUnsafeBufferPointer { copy.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
-        }
-        return RGBImage(width: original.width, height: original.height, pixels: pixels)
-    }
-
     deinit {
         if let rgb { converter.buffers.recycle(rgb.pixels) }
     }
