@@ -1,3 +1,4 @@
+import CBFloat16
 import Neural
 
 /// The weight gradient of a convolution or dense layer, `dW[K × Cout] += Aᵀ · dZ` with `A` the `[P × K]` patches
@@ -8,14 +9,26 @@ import Neural
 /// accumulators. Pixels go in blocks whose gradient columns are first packed six channels to a row, so every
 /// broadcast is sequential; each thread reduces its share of the pixels into its own `dWᵀ`, and the shares are
 /// summed and transposed into `dW` at the end. OpenBLAS's `sgemm` with `A` transposed ran at about half the speed.
+///
+/// `bfloat16`: the same tiles on `vdpbf16ps` (bf16 products, fp32 sums, twice the products per instruction). The
+/// reduction runs over pixels, so each step takes a pixel pair: the block's gradient is rounded into pixel pairs,
+/// and each 48-column tile of patches is rounded and interleaved into pixel pairs once before the channel tiles
+/// sweep it. Only with ``supportsBFloat16``.
 enum WeightGradientGEMM {
     static let tileRows = 6
     static let pixelBlock = 256
 
-    /// Scratch floats for `threads` threads.
+    /// Whether this CPU runs the bf16 tiles (AVX512_BF16).
+    static let supportsBFloat16 = facelive_has_avx512_bf16() != 0
+
+    /// Scratch floats for `threads` threads (either precision).
     static func scratchCount(k: Int, outChannels: Int, threads: Int) -> Int {
-        let rows = paddedRows(outChannels)
-        return threads * (rows * (k - k % 16) + pixelBlock * rows)
+        threads * perThreadScratch(k16: k - k % 16, rows: paddedRows(outChannels))
+    }
+
+    /// dWᵀ, the packed gradient block, and (bf16) one column tile of pixel-paired patches: 48 bf16 pairs a pair.
+    private static func perThreadScratch(k16: Int, rows: Int) -> Int {
+        rows * k16 + pixelBlock * rows + pixelBlock * 48
     }
 
     static func paddedRows(_ outChannels: Int) -> Int { (outChannels + tileRows - 1) / tileRows * tileRows }
@@ -23,9 +36,10 @@ enum WeightGradientGEMM {
     /// `dw[k][co] += Σ_p a[p·lda + k] · dz[p·cout + co]`.
     static func accumulate(a: UnsafePointer<Float>, lda: Int, dz: UnsafePointer<Float>, pixels: Int, k: Int,
                            outChannels cout: Int, into dw: UnsafeMutablePointer<Float>, threads: Int,
-                           scratch: UnsafeMutablePointer<Float>) {
+                           bfloat16: Bool = false, scratch: UnsafeMutablePointer<Float>) {
+        precondition(!bfloat16 || supportsBFloat16, "bf16 weight gradients need AVX512_BF16")
         let k16 = k - k % 16, rows = paddedRows(cout)
-        let perThread = rows * k16 + pixelBlock * rows
+        let perThread = perThreadScratch(k16: k16, rows: rows)
         let parts = max(1, min(threads, pixels / pixelBlock))
         let share = (pixels + parts - 1) / parts
         forEachSlice(parts, threads: threads) { t in
@@ -35,6 +49,12 @@ enum WeightGradientGEMM {
             let end = min(pixels, p0 + share)
             while p0 < end {
                 let count = min(pixelBlock, end - p0)
+                if bfloat16 {
+                    accumulateBFloat16(a + p0 * lda, lda: lda, dz: dz + p0 * cout, pixels: count, outChannels: cout,
+                                       rows: rows, k16: k16, into: transposed, scratch: packed)
+                    p0 += count
+                    continue
+                }
                 pack(dz + p0 * cout, pixels: count, outChannels: cout, rows: rows, into: packed)
                 // Column tiles outside: one tile's patch columns (pixelBlock × 48 floats) stay in L1/L2 while every
                 // channel tile passes over them; the whole block of patches (up to 2.4 MB) would not.
@@ -69,6 +89,28 @@ enum WeightGradientGEMM {
                     for p in 0..<pixels { axpy(a[p * lda + i], dz + p * cout, dw + i * cout, count: cout) }
                 }
             }
+        }
+    }
+
+    /// One block of pixels into `transposed` (`dWᵀ`, row stride `k16`) on the bf16 tiles.
+    private static func accumulateBFloat16(_ a: UnsafePointer<Float>, lda: Int, dz: UnsafePointer<Float>, pixels: Int,
+                                           outChannels cout: Int, rows: Int, k16: Int,
+                                           into transposed: UnsafeMutablePointer<Float>,
+                                           scratch: UnsafeMutablePointer<Float>) {
+        let pairs = (pixels + 1) / 2
+        let raw = UnsafeMutableRawPointer(scratch)
+        let gradient = raw.bindMemory(to: UInt32.self, capacity: rows * pairs)
+        let patches = (raw + rows * pairs * 4).bindMemory(to: UInt16.self, capacity: pairs * 96)
+        facelive_bf16_pack_gradient_pairs(dz, cout, pixels, rows, gradient)
+        var col = 0
+        while col < k16 {
+            let width = min(48, k16 - col)
+            facelive_bf16_pack_pixel_pairs(a + col, lda, pixels, width, patches)
+            for tileRow in stride(from: 0, to: rows, by: tileRows) {
+                facelive_bf16_gradient_tile(Int32(width / 16), gradient + tileRow * pairs, patches, pairs,
+                                            transposed + tileRow * k16 + col, k16)
+            }
+            col += width
         }
     }
 
