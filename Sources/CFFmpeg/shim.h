@@ -4,7 +4,7 @@
 #include <malloc.h>  // mallopt: see Stream's HeapPolicy
 #include <libavformat/avformat.h>
 #include <libavcodec/avcodec.h>
-#include <libavdevice/avdevice.h>
+#include <libavdevice/avdevice.h>  // for its version; the library is loaded on demand (Stream's DeviceLibrary)
 #include <libavutil/display.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/opt.h>

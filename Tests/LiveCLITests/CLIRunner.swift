@@ -22,12 +22,17 @@ struct CLIRunner {
         .deletingLastPathComponent()
     static let shared = repoRoot.deletingLastPathComponent().appendingPathComponent("shared")
 
-    /// Runs facelive with `arguments`; `whileRunning` gets the process (e.g. to send a signal).
+    /// Runs facelive with `arguments` (and `environment` added to the test's own); `whileRunning` gets the
+    /// process (e.g. to send a signal).
     @discardableResult
-    static func run(_ arguments: [String], whileRunning: ((Process) -> Void)? = nil) throws -> Result {
+    static func run(_ arguments: [String], environment: [String: String] = [:],
+                    whileRunning: ((Process) -> Void)? = nil) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

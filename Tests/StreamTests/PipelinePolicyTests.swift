@@ -141,6 +141,17 @@ struct PipelinePolicyTests {
         return (report.frames, most.withLock { $0 })
     }
 
+    @Test("the default byte budget keeps one 8K frame in flight, a few 4K ones, and leaves 1080p to the stage count")
+    func byteBudgetBySize() {
+        func slots(_ width: Int, _ height: Int) -> Int {
+            InFlightLimit(bytes: Pipeline.defaultQueueBytes, frameBytes: width * height * 3, minimum: 1,
+                          maximum: Pipeline.framesInFlight(stages: 4)).slots
+        }
+        #expect(slots(7680, 4320) == 1)
+        #expect(slots(3840, 2160) >= 4)
+        #expect(slots(1920, 1080) == Pipeline.framesInFlight(stages: 4))
+    }
+
     @Test("x264 is told to keep fewer pictures where its usual ones would pass the memory budget")
     func x264Footprint() {
         let budget = EncoderSettings().memoryBudget

@@ -46,4 +46,31 @@ import TestSupport
         #expect(try frame.image != image, "the face was merged into the frame")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("p.png").path))
     }
+
+    @Test("faces are merged into the frame's own picture, not a copy, as if merged one after another into the original")
+    func mergesInPlace() throws {
+        let landmarks = [TestFaces.landmarks(center: SIMD2(200, 240), scale: 7),
+                         TestFaces.landmarks(center: SIMD2(450, 230), scale: 6, rotation: -0.2)]
+        let faces = landmarks.enumerated().map { i, l in
+            TrackedFace(id: i, box: BoundingBox(bounding: l.points2D), landmarks: l, rawLandmarks: l, age: 0)
+        }
+        // The frame alone holds its picture (a second holder would force a copy on write).
+        let frame = VideoFrame(image: TestImages.texture(width: 640, height: 480, phase: 5), index: 0, fps: 30)
+        frame[attachment: FaceAnalysis.self] = FaceAnalysis(faces: faces, detected: true)
+        let address = { () throws -> UInt? in try frame.image.pixels.withUnsafeBufferPointer { $0.baseAddress.map { UInt(bitPattern: $0) } } }
+        let before = try address()
+        try Self.stage().process(frame)
+        #expect(try address() == before, "merged in place")
+
+        var expected = TestImages.texture(width: 640, height: 480, phase: 5)
+        let records = try #require(frame[attachment: FrameSwapRecord.self]?.faces)
+        #expect(records.count == 2 && records.allSatisfy { $0.swapped != nil })
+        let merger = FaceMerger(options: .init())
+        for record in records {
+            var track = GlassesTrack()
+            merger.merge(record.swapped!, landmarks: record.landmarks, into: &expected, glasses: &track)
+        }
+        #expect(try frame.image == expected)
+        #expect(expected != TestImages.texture(width: 640, height: 480, phase: 5), "both faces changed the picture")
+    }
 }

@@ -50,14 +50,11 @@ final class InputContext: @unchecked Sendable {
     /// Seconds a network read may wait for data (nil: forever).
     let stallTimeout: Double?
 
-    private static let registerDevices: Void = avdevice_register_all()
-
     /// Opens `location`. `format` forces a demuxer (`-f`); `options` go to the demuxer/protocol (`video_size`…).
     /// A network input that sends nothing for `stallTimeout` seconds (nil: no limit) fails with
     /// ``StreamError/inputStalled(_:seconds:)``; other inputs ignore it.
     init(_ location: InputLocation, name: String, format: String? = nil, options: [String: String] = [:],
          stallTimeout: Double? = SourceOptions.defaultStallTimeout) throws(StreamError) {
-        _ = Self.registerDevices
         self.location = location
         self.name = name
         if case .url = location { self.stallTimeout = stallTimeout } else { self.stallTimeout = nil }
@@ -75,7 +72,7 @@ final class InputContext: @unchecked Sendable {
         let formatName = format ?? impliedFormat
         var inputFormat: UnsafePointer<AVInputFormat>?
         if let formatName {
-            guard let found = av_find_input_format(formatName) else {
+            guard let found = DeviceLibrary.inputFormat(formatName) else {
                 throw .cannotOpenInput(name, reason: "unknown input format '\(formatName)'")
             }
             inputFormat = found

@@ -23,6 +23,8 @@ public final class PixelConverter: Sendable {
     private let pool = Mutex(ScalerPool())
     /// Disables the libyuv fast path (for benchmarking swscale against it).
     public let useLibyuv: Bool
+    /// Where the frames' RGB pictures come from and go back to.
+    public let buffers = FrameBufferPool()
 
     public init(useLibyuv: Bool = true) {
         self.useLibyuv = useLibyuv
@@ -30,7 +32,8 @@ public final class PixelConverter: Sendable {
 
     /// Decoded frame (any format, any size) → packed RGB at `size`.
     func rgbImage(from frame: AVFrameBox, size: FrameSize) throws(StreamError) -> RGBImage {
-        var image = RGBImage(width: size.width, height: size.height)
+        var image = RGBImage(width: size.width, height: size.height,
+                             pixels: buffers.take(count: size.width * size.height * 3))
         let src = frame.pointer
         let format = frame.pixelFormat
         let fullRange = Self.isFullRange(src)

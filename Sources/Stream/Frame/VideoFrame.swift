@@ -68,8 +68,13 @@ public final class VideoFrame: @unchecked Sendable {
     /// Replaces the picture (must keep ``size``).
     public func setImage(_ image: RGBImage) {
         precondition(image.width == size.width && image.height == size.height, "a stage changed the frame size")
+        if let old = rgb.take() { converter.buffers.recycle(old.pixels) }
         rgb = image
         decoded = nil
+    }
+
+    deinit {
+        if let rgb { converter.buffers.recycle(rgb.pixels) }
     }
 
     /// Edits the picture in place without copying it.

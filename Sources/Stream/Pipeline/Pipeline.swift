@@ -49,8 +49,10 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     /// Bytes the frames between decoder and output may take by default (counted as RGB, their largest form):
-    /// two 8K frames (one being worked on while the next waits); below 4K the queues are the limit.
-    public static let defaultQueueBytes = 210 << 20
+    /// one 8K frame (100 MB), two at 5K, five at 4K; below that the stage count is the limit. One 8K frame at a
+    /// time keeps an 8K run under 1 GB (1092 → 998 MB) at the cost of some overlap between decoder, stages and
+    /// encoder (docs/BENCHMARKS.md, "Memory").
+    public static let defaultQueueBytes = 128 << 20
 
     /// - Parameters:
     ///   - maxFrames: stop after this many frames from the source.

@@ -37,7 +37,7 @@ public final class MediaSink: FrameSink {
         name = path
         staged = NamedPath("-o", path).localPath.map(StagedFile.init)
         let url = path == "-" ? "pipe:1" : staged?.path ?? path
-        if let format = settings.format, av_guess_format(format, nil, nil) == nil {
+        if let format = settings.format, !DeviceLibrary.hasOutputFormat(format) {
             throw .unknownOutputFormat("\(path) (-f \(format))")
         }
         if path == "-" && settings.format == nil {

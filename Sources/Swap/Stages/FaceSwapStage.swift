@@ -104,18 +104,50 @@ public final class FaceSwapStage: FrameProcessor {
         var records: [FaceSwapRecord] = []
         defer { frame[attachment: FrameSwapRecord.self] = FrameSwapRecord(faces: records) }
         guard !analysis.faces.isEmpty, !bypass else { return }
-        let original = try frame.image
+        let stageImages = wantsStageImages()
+        let showing = preview != nil || stageImages
+        // Every face is swapped from the untouched picture first, then all are merged into the frame in place: the
+        // picture is not copied (6 MB a frame at 1080p, 100 MB at 8K) unless the preview or the panel shows it.
+        let shown = try swapFaces(analysis.faces, of: frame, into: &records, keeping: showing)
         // Hands (or other occluders) found on this frame stay in front of every face.
         let occluders = occludes ? frame[attachment: FaceOcclusion.self]?.masks ?? [] : []
-        var output = original
-        var shown: (aligned: RGBImage, swapped: RGBImage)?
-        let stageImages = wantsStageImages()
-        for face in analysis.faces {
+        try frame.modifyImage { output in
+            for record in records {
+                guard let swapped = record.swapped else { continue }
+                var track = glasses[record.trackID] ?? GlassesTrack()
+                frame.measure("merge") {
+                    merger.merge(swapped, landmarks: record.landmarks, occluders: occluders, into: &output, glasses: &track)
+                }
+                glasses.store(track, for: record.trackID)
+                mergedFaces += 1
+                if track.present { glassesKept += 1 }
+                if let e = track.evidence { glassesEvidence.add(Double(e)) }
+            }
+        }
+        guard let shown else { return }
+        if stageImages {
+            frame[attachment: FaceStageImages.self] = FaceStageImages(source: shown.original, aligned: shown.aligned,
+                                                                      swapped: shown.swapped)
+        }
+        if let preview {
+            try preview.write([("source", shown.original), ("aligned", shown.aligned), ("swapped", shown.swapped),
+                               ("merged", try frame.image)])
+            self.preview = nil
+        }
+    }
+
+    /// Aligns (when needed), swaps and smooths each face from the frame's picture as decoded, one record per face.
+    /// With `keeping`, returns the picture and the first swapped face's crops for the preview and the panel.
+    private func swapFaces(_ faces: [TrackedFace], of frame: VideoFrame, into records: inout [FaceSwapRecord],
+                           keeping: Bool) throws -> (original: RGBImage, aligned: RGBImage, swapped: RGBImage)? {
+        let original = try frame.image
+        var shown: (original: RGBImage, aligned: RGBImage, swapped: RGBImage)?
+        for face in faces {
             guard let landmarks = face.landmarks else { continue }
             let pose = HeadPose(landmarks: landmarks)
             var record = FaceSwapRecord(trackID: face.id, landmarks: landmarks, pose: pose)
             defer { records.append(record) }
-            let aligned = swapperAligns || (shown == nil && (preview != nil || stageImages))
+            let aligned = swapperAligns || (shown == nil && keeping)
                 ? try frame.measure("align") { () throws(FaceAlignerError) in try aligner.align(original, landmarks: landmarks, pose: pose) }
                 : nil
             record.aligned = aligned
@@ -126,23 +158,9 @@ public final class FaceSwapStage: FrameProcessor {
             flicker.record(target: swapperAligns ? aligned : nil, swapped: raw, smoothed: smoothed, trackID: face.id)
             let swapped = smoothed ?? raw
             record.swapped = swapped
-            var track = glasses[face.id] ?? GlassesTrack()
-            frame.measure("merge") { merger.merge(swapped, landmarks: landmarks, occluders: occluders, into: &output, glasses: &track) }
-            glasses.store(track, for: face.id)
-            mergedFaces += 1
-            if track.present { glassesKept += 1 }
-            if let e = track.evidence { glassesEvidence.add(Double(e)) }
-            if shown == nil, preview != nil || stageImages, let aligned { shown = (aligned.image, swapped.image) }
+            if shown == nil, keeping, let aligned { shown = (original, aligned.image, swapped.image) }
         }
-        frame.setImage(output)
-        if stageImages, let shown {
-            frame[attachment: FaceStageImages.self] = FaceStageImages(source: original, aligned: shown.aligned,
-                                                                      swapped: shown.swapped)
-        }
-        if let shown, let preview {
-            try preview.write([("source", original), ("aligned", shown.aligned), ("swapped", shown.swapped), ("merged", output)])
-            self.preview = nil
-        }
+        return shown
     }
 }
 
