@@ -82,7 +82,7 @@ let package = Package(
             swiftSettings: kernelFlags + optimizedInDebug
         ),
         .target(name: "Swap", dependencies: ["Stream", "Imaging", "Neural", "Face"], swiftSettings: kernelFlags + optimizedInDebug),
-        .target(name: "Train", dependencies: ["Stream", "Imaging", "Neural", "Face", "Swap"],
+        .target(name: "Train", dependencies: ["Stream", "Imaging", "Neural", "Face", "Swap", "CBFloat16"],
                 swiftSettings: kernelFlags + optimizedInDebug),
         // The live control panel (`run --control`): an HTTP server on its own threads, and the page it serves.
         .target(

@@ -67,6 +67,53 @@ BF16 void facelive_bf16_tile(int vectors, const uint32_t *const rows[6], const i
     default: tile(3, rows, offsets, pairs, panel, bias, out, accumulate, store_rows); break;
     }
 }
+BF16 void facelive_bf16_pack_pixel_pairs(const float *a, long lda, long pixels, long columns, long width,
+                                         uint16_t *dst) {
+    const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
+                                                23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    for (long p = 0; p < pixels; p += 2) {
+        const float *first = a + p * lda, *second = first + lda;
+        const int paired = p + 1 < pixels;
+        for (long j = 0; j < width; j += 16) {
+            // Masked loads: zeros past `columns` and for a missing second row (and no read there).
+            const long valid = columns - j;
+            const __mmask16 mask = valid >= 16 ? 0xFFFF : valid <= 0 ? 0 : (__mmask16)((1u << valid) - 1);
+            // [first j..j+15 | second j..j+15] in bf16, then interleaved into 16 (first, second) pairs.
+            __m512bh both = _mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(paired ? mask : 0, second + j),
+                                                _mm512_maskz_loadu_ps(mask, first + j));
+            _mm512_storeu_si512(dst + j * 2, _mm512_permutexvar_epi16(interleave, (__m512i)both));
+        }
+        dst += width * 2;
+    }
+}
+
+static inline __attribute__((always_inline)) BF16 void gradient_tile(
+    const int vectors, const uint32_t *gradient, long ldg, const uint16_t *patches, long pairs, float *out, long ldo) {
+    __m512 acc[6][3];
+    for (int r = 0; r < 6; r++)
+        for (int v = 0; v < vectors; v++) acc[r][v] = _mm512_loadu_ps(out + r * ldo + 16 * v);
+    for (long p = 0; p < pairs; p++) {
+        __m512bh a[3];
+        for (int v = 0; v < vectors; v++) a[v] = (__m512bh)_mm512_loadu_si512(patches + 32 * v);
+        patches += 32 * vectors;
+        for (int r = 0; r < 6; r++) {
+            __m512bh broadcast = (__m512bh)_mm512_set1_epi32((int)gradient[r]);
+            for (int v = 0; v < vectors; v++) acc[r][v] = _mm512_dpbf16_ps(acc[r][v], broadcast, a[v]);
+        }
+        gradient += ldg;
+    }
+    for (int r = 0; r < 6; r++)
+        for (int v = 0; v < vectors; v++) _mm512_storeu_ps(out + r * ldo + 16 * v, acc[r][v]);
+}
+
+BF16 void facelive_bf16_gradient_tile(int vectors, const uint32_t *gradient, long ldg, const uint16_t *patches,
+                                      long pairs, float *out, long ldo) {
+    switch (vectors) {
+    case 1: gradient_tile(1, gradient, ldg, patches, pairs, out, ldo); break;
+    case 2: gradient_tile(2, gradient, ldg, patches, pairs, out, ldo); break;
+    default: gradient_tile(3, gradient, ldg, patches, pairs, out, ldo); break;
+    }
+}
 #else
 int facelive_has_avx512_bf16(void) { return 0; }
 void facelive_bf16_round(const float *src, uint16_t *dst, long count) { (void)src; (void)dst; (void)count; }
@@ -75,5 +122,13 @@ void facelive_bf16_tile(int vectors, const uint32_t *const rows[6], const int32_
                         int store_rows) {
     (void)vectors; (void)rows; (void)offsets; (void)pairs; (void)panel; (void)bias; (void)out; (void)accumulate;
     (void)store_rows;
+}
+void facelive_bf16_pack_pixel_pairs(const float *a, long lda, long pixels, long columns, long width,
+                                    uint16_t *dst) {
+    (void)a; (void)lda; (void)pixels; (void)columns; (void)width; (void)dst;
+}
+void facelive_bf16_gradient_tile(int vectors, const uint32_t *gradient, long ldg, const uint16_t *patches,
+                                 long pairs, float *out, long ldo) {
+    (void)vectors; (void)gradient; (void)ldg; (void)patches; (void)pairs; (void)out; (void)ldo;
 }
 #endif

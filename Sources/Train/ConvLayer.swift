@@ -2,7 +2,8 @@ import Neural
 /// A trainable 2-D convolution (NHWC, TensorFlow "same" padding) with a fused activation and optional residual.
 ///
 /// The forward pass is the inference runtime's ``Conv2D`` (im2col + GEMM + epilogue); the patches it gathers into
-/// scratch are kept for the weight gradient. Backward: `dW += colsᵀ·dZ`, `dCols = dZ·Wᵀ`, then col2im.
+/// scratch are kept for the weight gradient. Backward: `dW += colsᵀ·dZ`; dL/dInput as a convolution (stride 1) or
+/// `dCols = dZ·Wᵀ` on the packed kernels (``ConvPatchGradient``) then col2im.
 /// Weights are `[kh, kw, Cin, Cout]`, i.e. `[K × Cout]` in im2col's (ky, kx, ci) row order.
 final class ConvLayer: Module {
     let weight: Parameter
@@ -27,12 +28,17 @@ final class ConvLayer: Module {
     private let inputGradient: AlignedBuffer?
     /// dL/dInput as a convolution of dL/dZ (stride-1 layers); nil: `dZ·Wᵀ` and col2im.
     private let inputGradientConv: ConvInputGradient?
+    /// `dCols = dZ·Wᵀ` before col2im (the other layers with input gradients: strided ones).
+    private let patchGradientKernel: ConvPatchGradient?
     private var savedInput: UnsafePointer<Float>?
     private var savedResidual: UnsafePointer<Float>?
     let hasResidual: Bool
     /// Training changes the weights every step, so they are repacked every pass; inference packs them once.
     private let repacksEveryPass: Bool
     private var packed = false
+    /// `precision` bf16 on a CPU with the bf16 tiles: the weight gradient's products in bf16 too (every layer: its
+    /// shape constraints are the forward GEMM's, not this one's).
+    private let weightGradientInBFloat16: Bool
 
     /// `inputGradient: false` for a network's first layer (no one needs dL/dImage).
     init(name: String, height: Int, width: Int, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1,
@@ -67,6 +73,7 @@ final class ConvLayer: Module {
             conv = converted.isBFloat16 ? converted : conv.materializingPatches()
         }
         self.kernel = conv
+        weightGradientInBFloat16 = context.training && context.precision == .bf16 && WeightGradientGEMM.supportsBFloat16
         let pixels = batch * geometry.outHeight * geometry.outWidth
         output = AlignedBuffer(count: pixels * outChannels)
         patches = AlignedBuffer(count: self.kernel.isPointwise ? 0 : pixels * k)
@@ -76,6 +83,9 @@ final class ConvLayer: Module {
                                 precision: context.precision)
             : nil
         patchGradient = needsInputGradient && inputGradientConv == nil && !self.kernel.isPointwise ? context.scratch : nil
+        patchGradientKernel = patchGradient == nil ? nil
+            : ConvPatchGradient(batch: batch, pixelsPerSample: geometry.outHeight * geometry.outWidth, patchSize: k,
+                                outChannels: outChannels, threads: threads, precision: context.precision)
         scratch = context.scratch
         self.inputGradient = needsInputGradient ? AlignedBuffer(count: batch * height * width * inChannels) : nil
     }
@@ -139,7 +149,8 @@ final class ConvLayer: Module {
         #if FACELIVE_AVX512
         WeightGradientGEMM.accumulate(
             a: cols, lda: k, dz: outputGradient, pixels: pixels, k: k, outChannels: cout, into: weight.gradient.baseAddress,
-            threads: threads, scratch: scratch.floats(WeightGradientGEMM.scratchCount(k: k, outChannels: cout, threads: threads)))
+            threads: threads, bfloat16: weightGradientInBFloat16,
+            scratch: scratch.floats(WeightGradientGEMM.scratchCount(k: k, outChannels: cout, threads: threads)))
         #else
         BLAS.gemm(transposeA: true, m: k, n: cout, k: pixels, a: cols, lda: k,
                   b: outputGradient, ldb: cout, beta: 1, c: weight.gradient.baseAddress, ldc: cout)
@@ -151,10 +162,15 @@ final class ConvLayer: Module {
                                   scratch: scratch.floats(inputGradientConv.scratchCount))
             return inputGradient.baseAddress
         }
-        let target = patchGradient?.floats(pixels * k) ?? inputGradient.baseAddress
+        if let patchGradientKernel, let patchGradient {
+            let target = patchGradient.floats(pixels * k + patchGradientKernel.scratchCount)
+            patchGradientKernel.load(weights: weight.value.baseAddress)
+            patchGradientKernel.run(outputGradient: outputGradient, into: target, scratch: target + pixels * k)
+            col2im(target, into: inputGradient.baseAddress)
+            return inputGradient.baseAddress
+        }
         BLAS.gemm(transposeB: true, m: pixels, n: k, k: cout, a: outputGradient, lda: cout,
-                  b: weight.value.baseAddress, ldb: cout, beta: 0, c: target, ldc: k)
-        if patchGradient != nil { col2im(target, into: inputGradient.baseAddress) }
+                  b: weight.value.baseAddress, ldb: cout, beta: 0, c: inputGradient.baseAddress, ldc: k)
         return inputGradient.baseAddress
     }
 

@@ -52,7 +52,10 @@ public final class Trainer {
         self.options = options
         self.data = data
         scorer = ReconstructionSSIM(resolution: options.config.resolution)
-        NeuralRuntime.setBLASThreadCount(options.threads)
+        // OpenBLAS runs only the small dense layers of a step (the convolutions are on the packed kernels, split
+        // over `threads` by the layers themselves); with more threads its idle workers spin on `sched_yield` after
+        // every call and take the cores from the next layer's threads.
+        NeuralRuntime.setBLASThreadCount(1)
         model = makeTrainingModel(options.config, batch: options.batch, threads: options.threads, precision: options.precision)
         optimizer = AdamOptimizer(parameters: model.parameters, settings: .init(learningRate: options.learningRate))
         loss = SwapLoss(resolution: options.config.resolution, batch: options.batch, threads: options.threads,

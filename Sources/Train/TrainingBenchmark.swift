@@ -41,6 +41,8 @@ public enum TrainingBenchmark {
             perIteration = Date().timeIntervalSince(start) / Double(iterations)
         }
 
+        // Inference runs the runtime's graph, whose GEMMs take OpenBLAS's thread count (the trainer set it to 1).
+        NeuralRuntime.setBLASThreadCount(threads)
         let file = SwapModelFile.contents(config: config, parameters: trainer.model.parameters)
         let model = try TrainedSwapModel(file: file)
         let input = Array(fixed.input.prefix(r * r * 3))

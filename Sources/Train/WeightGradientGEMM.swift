@@ -1,3 +1,4 @@
+import CBFloat16
 import Neural
 
 /// The weight gradient of a convolution or dense layer, `dW[K × Cout] += Aᵀ · dZ` with `A` the `[P × K]` patches
@@ -8,14 +9,27 @@ import Neural
 /// accumulators. Pixels go in blocks whose gradient columns are first packed six channels to a row, so every
 /// broadcast is sequential; each thread reduces its share of the pixels into its own `dWᵀ`, and the shares are
 /// summed and transposed into `dW` at the end. OpenBLAS's `sgemm` with `A` transposed ran at about half the speed.
+///
+/// `bfloat16`: the same tiles on `vdpbf16ps` (bf16 products, fp32 sums, twice the products per instruction). The
+/// reduction runs over pixels, so each step takes a pixel pair: the block's gradient is rounded into pixel pairs,
+/// and each 48-column tile of patches is rounded and interleaved into pixel pairs once before the channel tiles
+/// sweep it. Only with ``supportsBFloat16``.
 enum WeightGradientGEMM {
     static let tileRows = 6
     static let pixelBlock = 256
 
-    /// Scratch floats for `threads` threads.
+    /// Whether this CPU runs the bf16 tiles (AVX512_BF16).
+    static let supportsBFloat16 = facelive_has_avx512_bf16() != 0
+
+    /// Scratch floats for `threads` threads (either precision).
     static func scratchCount(k: Int, outChannels: Int, threads: Int) -> Int {
-        let rows = paddedRows(outChannels)
-        return threads * (rows * (k - k % 16) + pixelBlock * rows)
+        threads * perThreadScratch(columns: (k + 15) / 16 * 16, rows: paddedRows(outChannels))
+    }
+
+    /// dWᵀ (`rows × columns`), the packed gradient block (bf16: pixel pairs of `rows` rounded up to 16 channels), and
+    /// (bf16) one column tile of pixel-paired patches, 48 bf16 pairs a pair.
+    private static func perThreadScratch(columns: Int, rows: Int) -> Int {
+        rows * columns + pixelBlock * (rows + 16) + pixelBlock * 48
     }
 
     static func paddedRows(_ outChannels: Int) -> Int { (outChannels + tileRows - 1) / tileRows * tileRows }
@@ -23,18 +37,28 @@ enum WeightGradientGEMM {
     /// `dw[k][co] += Σ_p a[p·lda + k] · dz[p·cout + co]`.
     static func accumulate(a: UnsafePointer<Float>, lda: Int, dz: UnsafePointer<Float>, pixels: Int, k: Int,
                            outChannels cout: Int, into dw: UnsafeMutablePointer<Float>, threads: Int,
-                           scratch: UnsafeMutablePointer<Float>) {
+                           bfloat16: Bool = false, scratch: UnsafeMutablePointer<Float>) {
+        precondition(!bfloat16 || supportsBFloat16, "bf16 weight gradients need AVX512_BF16")
         let k16 = k - k % 16, rows = paddedRows(cout)
-        let perThread = rows * k16 + pixelBlock * rows
+        // The bf16 tiles pack their patch columns, so the last partial vector is zero-padded there; fp32 reads the
+        // patches in place and does the columns past k16 separately.
+        let tiled = bfloat16 ? (k + 15) / 16 * 16 : k16
+        let perThread = perThreadScratch(columns: (k + 15) / 16 * 16, rows: rows)
         let parts = max(1, min(threads, pixels / pixelBlock))
         let share = (pixels + parts - 1) / parts
         forEachSlice(parts, threads: threads) { t in
-            let transposed = scratch + t * perThread, packed = transposed + rows * k16
-            transposed.update(repeating: 0, count: rows * k16)
+            let transposed = scratch + t * perThread, packed = transposed + rows * tiled
+            transposed.update(repeating: 0, count: rows * tiled)
             var p0 = t * share
             let end = min(pixels, p0 + share)
             while p0 < end {
                 let count = min(pixelBlock, end - p0)
+                if bfloat16 {
+                    accumulateBFloat16(a + p0 * lda, lda: lda, dz: dz + p0 * cout, pixels: count, k: k,
+                                       outChannels: cout, rows: rows, into: transposed, scratch: packed)
+                    p0 += count
+                    continue
+                }
                 pack(dz + p0 * cout, pixels: count, outChannels: cout, rows: rows, into: packed)
                 // Column tiles outside: one tile's patch columns (pixelBlock × 48 floats) stay in L1/L2 while every
                 // channel tile passes over them; the whole block of patches (up to 2.4 MB) would not.
@@ -52,23 +76,49 @@ enum WeightGradientGEMM {
                 p0 += count
             }
         }
-        // Sum the threads' dWᵀ into dW (columns past k16 are done below, straight into dW), 16 rows of dW at a time
-        // so the reads are contiguous and the written rows stay cached.
-        for i0 in stride(from: 0, to: k16, by: 16) {
+        // Sum the threads' dWᵀ into dW (fp32: columns past k16 are done below, straight into dW), 16 rows of dW at a
+        // time so the reads are contiguous and the written rows stay cached.
+        for i0 in stride(from: 0, to: tiled, by: 16) {
+            let valid = min(16, k - i0)
             for t in 0..<parts {
                 let share = scratch + t * perThread + i0
                 for co in 0..<cout {
-                    let column = share + co * k16
-                    for j in 0..<16 { dw[(i0 + j) * cout + co] += column[j] }
+                    let column = share + co * tiled
+                    for j in 0..<valid { dw[(i0 + j) * cout + co] += column[j] }
                 }
             }
         }
-        if k16 < k {
+        if tiled < k {
             forEachSlice(min(threads, k - k16), threads: threads) { s in
                 for i in stride(from: k16 + s, to: k, by: min(threads, k - k16)) {
                     for p in 0..<pixels { axpy(a[p * lda + i], dz + p * cout, dw + i * cout, count: cout) }
                 }
             }
+        }
+    }
+
+    /// One block of pixels into `transposed` (`dWᵀ`, row stride `k16`) on the bf16 tiles.
+    /// One block of pixels into `transposed` (`dWᵀ`, row stride `k` rounded up to 16) on the bf16 tiles.
+    private static func accumulateBFloat16(_ a: UnsafePointer<Float>, lda: Int, dz: UnsafePointer<Float>, pixels: Int,
+                                           k: Int, outChannels cout: Int, rows: Int,
+                                           into transposed: UnsafeMutablePointer<Float>,
+                                           scratch: UnsafeMutablePointer<Float>) {
+        let pairs = (pixels + 1) / 2, tiled = (k + 15) / 16 * 16, gradientStride = (rows + 15) / 16 * 16
+        let raw = UnsafeMutableRawPointer(scratch)
+        let gradient = raw.bindMemory(to: UInt32.self, capacity: pairs * gradientStride)
+        let patches = (raw + pairs * gradientStride * 4).bindMemory(to: UInt16.self, capacity: pairs * 96)
+        // Channels past `cout` (up to the padded rows) are zero, so those dWᵀ rows stay zero and are not read.
+        facelive_bf16_pack_pixel_pairs(dz, cout, pixels, cout, gradientStride,
+                                       UnsafeMutableRawPointer(gradient).assumingMemoryBound(to: UInt16.self))
+        var col = 0
+        while col < tiled {
+            let width = min(48, tiled - col)
+            facelive_bf16_pack_pixel_pairs(a + col, lda, pixels, min(width, k - col), width, patches)
+            for tileRow in stride(from: 0, to: rows, by: tileRows) {
+                facelive_bf16_gradient_tile(Int32(width / 16), gradient + tileRow, gradientStride, patches, pairs,
+                                            transposed + tileRow * tiled + col, tiled)
+            }
+            col += width
         }
     }
 

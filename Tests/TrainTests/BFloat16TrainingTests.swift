@@ -4,7 +4,7 @@ import Swap
 @testable import Neural
 
 /// `--precision bf16` training: bf16 products with fp32 sums (AVX512_BF16's `vdpbf16ps`) in the convolutions'
-/// forward pass and input gradients, fp32 weight gradients and master weights. Compared with the fp32 path on the
+/// forward pass, input and weight gradients, fp32 master weights. Compared with the fp32 path on the
 /// same weights and data, within tolerances a bf16 rounding (8 significant bits, relative error ≤ 2⁻⁹ per operand)
 /// allows; fp32 itself is checked against direct evaluation in ``ConvBackwardTests``.
 @Suite(.enabled(if: BFloat16Support.available, "needs a CPU with AVX512_BF16 (bf16 training falls back to fp32 there)"))
@@ -82,6 +82,33 @@ struct BFloat16TrainingTests {
             let error = Self.normError(bf16, fp32)
             #expect(error <= 3e-2, "\(name): gradient differs from fp32 by \(error) (relative L2)")
         }
+    }
+
+    /// The bf16 weight-gradient tiles against the fp32 ones on awkward shapes: an odd pixel count (the last pair
+    /// padded), patch columns past the last whole vector (fp32 tail), 16/32/48-column tiles, output channels that
+    /// fill no whole six-row tile, and accumulation onto an existing gradient.
+    @Test(arguments: [(pixels: 301, k: 75, cout: 24), (pixels: 600, k: 96, cout: 13), (pixels: 37, k: 32, cout: 7)])
+    func weightGradientMatchesFP32(_ shape: (pixels: Int, k: Int, cout: Int)) {
+        var random = RandomSource(seed: UInt64(shape.pixels))
+        let a = (0..<(shape.pixels * shape.k)).map { _ in random.uniform(-1, 1) }
+        let dz = (0..<(shape.pixels * shape.cout)).map { _ in random.uniform(-1, 1) }
+        let start = (0..<(shape.k * shape.cout)).map { _ in random.uniform(-1, 1) }
+        var results: [[Float]] = []
+        for bfloat16 in [false, true] {
+            let dw = AlignedBuffer(start)
+            let scratch = AlignedBuffer(count: WeightGradientGEMM.scratchCount(k: shape.k, outChannels: shape.cout, threads: 2))
+            a.withUnsafeBufferPointer { a in
+                dz.withUnsafeBufferPointer { dz in
+                    WeightGradientGEMM.accumulate(a: a.baseAddress!, lda: shape.k, dz: dz.baseAddress!, pixels: shape.pixels,
+                                                  k: shape.k, outChannels: shape.cout, into: dw.baseAddress, threads: 2,
+                                                  bfloat16: bfloat16, scratch: scratch.baseAddress)
+                }
+            }
+            results.append(dw.array)
+        }
+        // Sums of ~`pixels` products, each operand rounded to 8 significant bits.
+        #expect(Self.relativeError(results[1], results[0]) <= 1e-2)
+        #expect(results[1] != results[0], "the products were not rounded")
     }
 
     static func relativeError(_ a: [Float], _ b: [Float]) -> Double {

@@ -14,3 +14,15 @@ void facelive_bf16_round(const float *src, uint16_t *dst, long count);
 /// facelive_has_avx512_bf16().
 void facelive_bf16_tile(int vectors, const uint32_t *const rows[6], const int32_t *offsets, long pairs,
                         const uint16_t *panel, const float *bias, float *const out[6], int accumulate, int store_rows);
+
+/// Weight gradients in bf16: rows `p` and `p + 1` of `a` (`pixels × lda` floats), columns `0..<width` (a multiple of
+/// 16), rounded to bf16 and interleaved: dst[(p/2)·2·width + 2j + i] = a[(p + i)·lda + j], zero for j ≥ `columns`
+/// (not read there) and for the missing partner of an odd last row. Only when facelive_has_avx512_bf16().
+void facelive_bf16_pack_pixel_pairs(const float *a, long lda, long pixels, long columns, long width, uint16_t *dst);
+
+/// out[r·ldo + j] += Σ_q gradient[q·ldg + r] · patches[q][j] for r < 6 and j < 16·vectors (1–3 vectors) over `pairs`
+/// pixel pairs, bf16 products and fp32 sums: a tile of dWᵀ from two pixel-pair packings (gradient[q·ldg + r] holds
+/// channel r's gradient at pixels 2q and 2q + 1; patches[q] is `16·vectors` such pairs). Only when
+/// facelive_has_avx512_bf16().
+void facelive_bf16_gradient_tile(int vectors, const uint32_t *gradient, long ldg, const uint16_t *patches, long pairs,
+                                 float *out, long ldo);
