@@ -1,0 +1,21 @@
+import Imaging
+
+/// Normalised convolution: Gaussian averages of values over a weight (a masked blur that does not darken at the
+/// mask's edge).
+enum NormalisedConvolution {
+    /// The Gaussian average (σ `sigma` pixels) of each plane over `weight`, the weight blurred once for all planes;
+    /// `fallback(i, plane)` where the weight around is negligible (blurred weight ≤ `minimumMass`).
+    static func average(_ planes: [[Float]], weight: AlphaMask, sigma: Float, minimumMass: Float = 1e-3,
+                        fallback: (Int, [Float]) -> Float) -> [[Float]] {
+        var mass = weight
+        mass.gaussianBlur(sigma: sigma, clamped: false)
+        return planes.map { values in
+            var sums = AlphaMask(width: weight.width, height: weight.height,
+                                 values: zip(values, weight.values).map { $0 * $1 })
+            sums.gaussianBlur(sigma: sigma, clamped: false)
+            return values.indices.map { i in
+                mass.values[i] > minimumMass ? sums.values[i] / mass.values[i] : fallback(i, values)
+            }
+        }
+    }
+}
