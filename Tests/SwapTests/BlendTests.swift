@@ -187,6 +187,33 @@ extension RelightingTests {
     }
 }
 
+extension RelightingTests {
+    @Test func aMoustacheOverTheTargetsLipsDoesNotDarkenTheNewLips() {
+        let (w, h) = (320, 340)
+        let outer = FaceMeshTopology.outerLips.map { Self.points[$0] }
+        let inner = FaceMeshTopology.innerLips.map { Self.points[$0] }
+        let lips = PolygonRasterizer.fill(outer, width: w, height: h)
+        let top = outer.map(\.y).min()!, bottom = outer.map(\.y).max()!
+        var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
+        for y in 0..<h {
+            for x in 0..<w {
+                // A thick moustache over most of the lips (all but their lowest few pixels) and the skin above them.
+                let hair = Float(y) > top - 12 && Float(y) < bottom - 4 && (lips[x, y] > 0 || Float(y) <= top + 2)
+                target[x, y] = hair ? (40, 32, 28) : (200, 150, 120)
+                face[x, y] = lips[x, y] > 0 ? (185, 135, 125) : (190, 150, 130)
+            }
+        }
+        let before = face
+        Relighting(strength: 1).relightLips(&face, target: target, outer: outer, inner: inner,
+                                            region: PolygonRasterizer.fill(Self.oval, width: w, height: h),
+                                            faceWidth: BoundingBox(bounding: Self.oval).width)
+        // The upper lip (under the target's moustache) keeps about its own tone: no hair-dark band.
+        let p = (Self.points[0] + Self.points[FaceMeshTopology.upperInnerLip]) / 2
+        let (x, y) = (Int(p.x), Int(p.y))
+        #expect(Float(face[x, y].r) > 0.8 * Float(before[x, y].r), "upper lip \(face[x, y]) was \(before[x, y])")
+    }
+}
+
 @Suite struct GlassesDetectorTests {
     static let landmarks = TestFaces.landmarks(center: SIMD2(160, 170), scale: 11)
     static let points = landmarks.points2D
