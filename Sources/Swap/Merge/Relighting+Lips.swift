@@ -50,10 +50,13 @@ extension Relighting {
 
         func planes(_ image: RGBImage) -> [[Float]] {
             var out = [[Float]](repeating: [Float](repeating: 0, count: w * h), count: 3)
-            for y in 0..<h {
-                for x in 0..<w {
-                    let p = image[x0 + x, y0 + y]
-                    out[0][y * w + x] = Float(p.r); out[1][y * w + x] = Float(p.g); out[2][y * w + x] = Float(p.b)
+            image.pixels.withUnsafeBufferPointer { px in
+                for y in 0..<h {
+                    let row = px.baseAddress! + 3 * ((y0 + y) * image.width + x0)
+                    for x in 0..<w {
+                        out[0][y * w + x] = Float(row[3 * x]); out[1][y * w + x] = Float(row[3 * x + 1])
+                        out[2][y * w + x] = Float(row[3 * x + 2])
+                    }
                 }
             }
             return out
@@ -71,12 +74,11 @@ extension Relighting {
                 let out = max(0, Self.lipDark - luma[i] / skinLuma, luma[i] / lipLuma - Self.lipBright)
                 weight.values[i] *= exp(-(out * out) / (0.05 * 0.05))
             }
-            var mass = weight
-            mass.gaussianBlur(sigma: sigma, clamped: false)
-            let confidence = mass.values.indices.map { i in
+            let (shade, mass) = NormalisedConvolution.averageAndMass(rgb, weight: weight, sigma: sigma,
+                                                                     minimumMass: 0.05) { _, _ in -1 }
+            let confidence = (0..<(w * h)).map { i in
                 min(max(mass.values[i] / max(coreMass.values[i], 1e-3) * 2, 0), 1)
             }
-            let shade = NormalisedConvolution.average(rgb, weight: weight, sigma: sigma, minimumMass: 0.05) { _, _ in -1 }
             return (shade, confidence)
         }
         let t = shading(planes(target)), s = shading(planes(face))
