@@ -136,6 +136,84 @@ extension RelightingTests {
     }
 }
 
+extension RelightingTests {
+    @Test func paleLipsTakeTheTargetsLipColourAndKeepTheirTexture() {
+        let (w, h) = (320, 340)
+        let outer = FaceMeshTopology.outerLips.map { Self.points[$0] }
+        let inner = FaceMeshTopology.innerLips.map { Self.points[$0] }
+        var lips = PolygonRasterizer.fill(outer, width: w, height: h)
+        lips.cut(PolygonRasterizer.fill(inner, width: w, height: h))
+        let targetSkin = SIMD3<Float>(200, 150, 120), targetLip = SIMD3<Float>(170, 80, 80)
+        var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
+        for y in 0..<h {
+            for x in 0..<w {
+                let t = targetSkin + (targetLip - targetSkin) * lips[x, y]
+                target[x, y] = (UInt8(t.x), UInt8(t.y), UInt8(t.z))
+                // The photo's lips are barely darker than its skin, with a fine horizontal texture (±10 %).
+                let lip: Float = lips[x, y] > 0 ? (y % 2 == 0 ? 1.1 : 0.9) : 1
+                let f = (SIMD3<Float>(190, 150, 130) + (SIMD3<Float>(185, 135, 125) - SIMD3<Float>(190, 150, 130)) * lips[x, y]) * lip
+                face[x, y] = (UInt8(f.x.rounded()), UInt8(f.y.rounded()), UInt8(f.z.rounded()))
+            }
+        }
+        let before = face
+        let region = PolygonRasterizer.fill(Self.oval, width: w, height: h)
+        Relighting(strength: 1).relightLips(&face, target: target, outer: outer, inner: inner, region: region,
+                                            faceWidth: BoundingBox(bounding: Self.oval).width)
+        var core = lips
+        core.erode(pixels: 2)
+        var sum = SIMD3<Float>.zero, count: Float = 0
+        var stripes = (even: Float(0), odd: Float(0), n: Float(0))
+        for y in 0..<(h - 1) {
+            for x in 0..<w where core[x, y] > 0.99 && core[x, y + 1] > 0.99 {
+                let p = face[x, y], q = face[x, y + 1]
+                sum += SIMD3(Float(p.r), Float(p.g), Float(p.b))
+                count += 1
+                let (a, b) = (Float(p.r), Float(q.r))
+                if y % 2 == 0 { stripes.even += a; stripes.odd += b } else { stripes.even += b; stripes.odd += a }
+                stripes.n += 1
+            }
+        }
+        #expect(count > 50)
+        // The lips' mean colour is the target's lips' (within a few levels), no longer the photo's pale one.
+        let mean = sum / max(count, 1)
+        #expect(abs(mean.x - targetLip.x) < 6 && abs(mean.y - targetLip.y) < 6 && abs(mean.z - targetLip.z) < 6,
+                "lips \(mean) vs \(targetLip)")
+        // The photo's texture stays: the stripes' contrast (1.1 ÷ 0.9) survives the relighting.
+        let contrast = stripes.even / max(stripes.odd, 1)
+        #expect(contrast > 1.15 && contrast < 1.30, "stripe contrast \(contrast)")
+        // Skin away from the lips is not touched.
+        let nose = Self.points[1]
+        #expect(face[Int(nose.x), Int(nose.y)] == before[Int(nose.x), Int(nose.y)])
+    }
+}
+
+extension RelightingTests {
+    @Test func aMoustacheOverTheTargetsLipsDoesNotDarkenTheNewLips() {
+        let (w, h) = (320, 340)
+        let outer = FaceMeshTopology.outerLips.map { Self.points[$0] }
+        let inner = FaceMeshTopology.innerLips.map { Self.points[$0] }
+        let lips = PolygonRasterizer.fill(outer, width: w, height: h)
+        let top = outer.map(\.y).min()!, bottom = outer.map(\.y).max()!
+        var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
+        for y in 0..<h {
+            for x in 0..<w {
+                // A thick moustache over most of the lips (all but their lowest few pixels) and the skin above them.
+                let hair = Float(y) > top - 12 && Float(y) < bottom - 4 && (lips[x, y] > 0 || Float(y) <= top + 2)
+                target[x, y] = hair ? (40, 32, 28) : (200, 150, 120)
+                face[x, y] = lips[x, y] > 0 ? (185, 135, 125) : (190, 150, 130)
+            }
+        }
+        let before = face
+        Relighting(strength: 1).relightLips(&face, target: target, outer: outer, inner: inner,
+                                            region: PolygonRasterizer.fill(Self.oval, width: w, height: h),
+                                            faceWidth: BoundingBox(bounding: Self.oval).width)
+        // The upper lip (under the target's moustache) keeps about its own tone: no hair-dark band.
+        let p = (Self.points[0] + Self.points[FaceMeshTopology.upperInnerLip]) / 2
+        let (x, y) = (Int(p.x), Int(p.y))
+        #expect(Float(face[x, y].r) > 0.8 * Float(before[x, y].r), "upper lip \(face[x, y]) was \(before[x, y])")
+    }
+}
+
 @Suite struct GlassesDetectorTests {
     static let landmarks = TestFaces.landmarks(center: SIMD2(160, 170), scale: 11)
     static let points = landmarks.points2D

@@ -207,6 +207,9 @@ public struct FaceMerger: Sendable {
             options.relighting.apply(to: &face, target: original, weight: weight, region: region,
                                      features: FaceMeshTopology.featureRings.map { $0.map { points[$0] } },
                                      exclude: glassesKept, faceWidth: oval.width)
+            options.relighting.relightLips(&face, target: original, outer: FaceMeshTopology.outerLips.map { points[$0] },
+                                           inner: FaceMeshTopology.innerLips.map { points[$0] }, region: region,
+                                           faceWidth: oval.width)
         } else if options.colorTransfer != .none {
             if let kept { region.cut(kept) }
             options.colorTransfer.apply(to: &face, reference: original, mask: region)

@@ -24,6 +24,9 @@ public struct Relighting: Sendable, Equatable {
     public var minimumSigma: Float = 3
     /// The shading ratio is kept within 1/limit…limit per channel (a dark photo against a bright scene).
     public var limit: Float = 3
+    /// σ of the lips' own shading as a share of the face width (``relightLips``, at least 1 px); 0 = the lips take
+    /// the skin's shading and keep their own tone against it.
+    public var lipScale: Float = 0.006
 
     /// The default strength for trained models (`facelive` and `.dfm`): their decoder already paints the face in the
     /// target's tones, and at full strength the target's shading brings its own features back onto a model's

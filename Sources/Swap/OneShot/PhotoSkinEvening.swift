@@ -119,16 +119,8 @@ struct PhotoSkinEvening: Sendable, Equatable {
         return out
     }
 
-    /// Normalised convolution of each plane: the Gaussian average of its values over `weight` (blurred once for
-    /// all planes); the value itself where the weight around is negligible.
+    /// Normalised convolution of each plane: the value itself where the weight around is negligible.
     private static func normalised(_ planes: [[Float]], weight: AlphaMask, sigma: Float) -> [[Float]] {
-        var mass = weight
-        mass.gaussianBlur(sigma: sigma, clamped: false)
-        return planes.map { values in
-            var sums = AlphaMask(width: weight.width, height: weight.height,
-                                 values: zip(values, weight.values).map { $0 * $1 })
-            sums.gaussianBlur(sigma: sigma, clamped: false)
-            return values.indices.map { i in mass.values[i] > 1e-3 ? sums.values[i] / mass.values[i] : values[i] }
-        }
+        NormalisedConvolution.average(planes, weight: weight, sigma: sigma) { i, values in values[i] }
     }
 }
