@@ -2,9 +2,9 @@ import Synchronization
 
 /// Picture buffers handed back when a frame is done with them and reused for later frames' pictures.
 ///
-/// A 1080p RGB picture is 6 MB, and a frame needs one or two (decoded picture, merged copy). Allocated afresh
-/// each frame and freed on another thread, they leave the C heap fragmented; reusing the same few blocks keeps
-/// it flat (docs/BENCHMARKS.md, "Memory"). A buffer still shared with some other value when it comes back is
+/// A 1080p RGB picture is 6 MB, one per frame (stages edit it in place). Allocated afresh each frame and freed on
+/// another thread, such pictures leave the C heap fragmented; reusing the same few blocks keeps it flat
+/// (docs/BENCHMARKS.md, "Memory"). A buffer still shared with some other value when it comes back is
 /// safe: the array copies on write, as any array does.
 public final class FrameBufferPool: Sendable {
     private let idle = Mutex<[[UInt8]]>([])
