@@ -87,6 +87,32 @@ BF16 void facelive_bf16_pack_pixel_pairs(const float *a, long lda, long pixels, 
     }
 }
 
+BF16 void facelive_bf16_pack_gathered_pixel_pairs(const uint16_t *const *rows, const int32_t *offsets, long pixels,
+                                                  long columns, long width, uint16_t *dst) {
+    const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
+                                                23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    for (long p = 0; p < pixels; p += 2) {
+        const uint16_t *first = rows[p], *second = p + 1 < pixels ? rows[p + 1] : 0;
+        for (long j = 0; j < width; j += 16) {
+            if (j + 16 <= columns && offsets[j + 15] - offsets[j] == 15) {
+                // [first j..j+15 | second j..j+15], interleaved into 16 (first, second) pairs.
+                const __m256i a = _mm256_loadu_si256((const __m256i *)(first + offsets[j]));
+                const __m256i b = second ? _mm256_loadu_si256((const __m256i *)(second + offsets[j]))
+                                         : _mm256_setzero_si256();
+                const __m512i both = _mm512_inserti64x4(_mm512_castsi256_si512(a), b, 1);
+                _mm512_storeu_si512(dst + j * 2, _mm512_permutexvar_epi16(interleave, both));
+                continue;
+            }
+            for (long i = j; i < j + 16; i++) {
+                const int inside = i < columns;
+                dst[2 * i] = inside ? first[offsets[i]] : 0;
+                dst[2 * i + 1] = inside && second ? second[offsets[i]] : 0;
+            }
+        }
+        dst += width * 2;
+    }
+}
+
 static inline __attribute__((always_inline)) BF16 void gradient_tile(
     const int vectors, const uint32_t *gradient, long ldg, const uint16_t *patches, long pairs, float *out, long ldo) {
     __m512 acc[6][3];
@@ -114,8 +140,27 @@ BF16 void facelive_bf16_gradient_tile(int vectors, const uint32_t *gradient, lon
     default: gradient_tile(3, gradient, ldg, patches, pairs, out, ldo); break;
     }
 }
+__attribute__((target("avx512f"))) void facelive_add_transposed(const float *src, long lds, long rows, long cols,
+                                                                float *dst, long ldd) {
+    const __m512i lanes = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                                             _mm512_set1_epi32((int)lds));
+    for (long c = 0; c < cols; c += 16) {
+        const long valid = cols - c;
+        const __mmask16 mask = valid >= 16 ? 0xFFFF : (__mmask16)((1u << valid) - 1);
+        const float *column = src + c * lds;
+        for (long i = 0; i < rows; i++) {
+            const __m512 t = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask, lanes, column + i, 4);
+            float *out = dst + i * ldd + c;
+            _mm512_mask_storeu_ps(out, mask, _mm512_add_ps(_mm512_maskz_loadu_ps(mask, out), t));
+        }
+    }
+}
 #else
 int facelive_has_avx512_bf16(void) { return 0; }
+void facelive_add_transposed(const float *src, long lds, long rows, long cols, float *dst, long ldd) {
+    for (long i = 0; i < rows; i++)
+        for (long c = 0; c < cols; c++) dst[i * ldd + c] += src[c * lds + i];
+}
 void facelive_bf16_round(const float *src, uint16_t *dst, long count) { (void)src; (void)dst; (void)count; }
 void facelive_bf16_tile(int vectors, const uint32_t *const rows[6], const int32_t *offsets, long pairs,
                         const uint16_t *panel, const float *bias, float *const out[6], int accumulate,
@@ -126,6 +171,10 @@ void facelive_bf16_tile(int vectors, const uint32_t *const rows[6], const int32_
 void facelive_bf16_pack_pixel_pairs(const float *a, long lda, long pixels, long columns, long width,
                                     uint16_t *dst) {
     (void)a; (void)lda; (void)pixels; (void)columns; (void)width; (void)dst;
+}
+void facelive_bf16_pack_gathered_pixel_pairs(const uint16_t *const *rows, const int32_t *offsets, long pixels,
+                                             long columns, long width, uint16_t *dst) {
+    (void)rows; (void)offsets; (void)pixels; (void)columns; (void)width; (void)dst;
 }
 void facelive_bf16_gradient_tile(int vectors, const uint32_t *gradient, long ldg, const uint16_t *patches,
                                  long pairs, float *out, long ldo) {

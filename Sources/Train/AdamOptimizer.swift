@@ -38,12 +38,28 @@ public final class AdamOptimizer {
             let p = parameters[i]
             let w = p.value.baseAddress, g = p.gradient.baseAddress
             let m = firstMoments[i].baseAddress, v = secondMoments[i].baseAddress
-            for j in 0..<p.count {
+            // 16 lanes at a time, each the scalar tail's operations in the same order (same results, one pass).
+            typealias V = SIMD16<Float>
+            let b1 = V(repeating: s.beta1), c1 = V(repeating: 1 - s.beta1), b2 = V(repeating: s.beta2)
+            let c2 = V(repeating: 1 - s.beta2), r = V(repeating: rate), e = V(repeating: epsilon)
+            var j = 0
+            while j + 16 <= p.count {
+                let gj = V(loading: g + j)
+                let mj = b1 * V(loading: m + j) + c1 * gj
+                let vj = b2 * V(loading: v + j) + c2 * gj * gj
+                mj.store(into: m + j)
+                vj.store(into: v + j)
+                (V(loading: w + j) - r * mj / (vj.squareRoot() + e)).store(into: w + j)
+                V().store(into: g + j)
+                j += 16
+            }
+            while j < p.count {
                 let gj = g[j]
                 m[j] = s.beta1 * m[j] + (1 - s.beta1) * gj
                 v[j] = s.beta2 * v[j] + (1 - s.beta2) * gj * gj
                 w[j] -= rate * m[j] / (v[j].squareRoot() + epsilon)
                 g[j] = 0
+                j += 1
             }
         }
     }

@@ -10,16 +10,11 @@ struct ConvInputGradient {
     /// One batch slice's kernel, shared by the slices (it is stateless).
     private let kernel: Conv2D
     private let slices: Int
-    private let sliceBatch: Int
-    private let inputCount: Int, outputCount: Int
-    private let kernelSize: Int, inChannels: Int, outChannels: Int
     private let threads: Int
     /// Floats of scratch one slice's kernel needs (padded copy or patches).
     private let scratchPerSlice: Int
     /// Floats of scratch ``run(outputGradient:into:scratch:)`` needs.
     var scratchCount: Int { scratchPerSlice * slices }
-    /// The flipped weights `[kh, kw, Cout, Cin]`, repacked from there every step.
-    private let flipped: AlignedBuffer
 
     /// Whether `geometry` is one this applies to: stride 1, odd square kernel, "same" padding.
     static func applies(to geometry: WindowGeometry) -> Bool {
@@ -34,12 +29,7 @@ struct ConvInputGradient {
     init(geometry: WindowGeometry, inChannels: Int, outChannels: Int, threads: Int, precision: Precision = .fp32) {
         precondition(Self.applies(to: geometry))
         let k = geometry.kernelHeight
-        kernelSize = k
-        self.inChannels = inChannels
-        self.outChannels = outChannels
         self.threads = threads
-        inputCount = geometry.inHeight * geometry.inWidth * inChannels
-        outputCount = geometry.outHeight * geometry.outWidth * outChannels
         let zeros = [Float](repeating: 0, count: k * k * inChannels * outChannels)
         func kernel(batch: Int) -> Conv2D {
             let transposed = WindowGeometry(input: [batch, geometry.outHeight, geometry.outWidth, outChannels],
@@ -49,37 +39,20 @@ struct ConvInputGradient {
         }
         let whole = kernel(batch: geometry.batch)
         slices = !whole.usesBLAS && threads > 1 && geometry.batch % 2 == 0 ? 2 : 1
-        sliceBatch = geometry.batch / slices
-        self.kernel = (slices == 1 ? whole : kernel(batch: sliceBatch)).converting(to: precision)
-        flipped = AlignedBuffer(count: k * k * inChannels * outChannels)
+        self.kernel = (slices == 1 ? whole : kernel(batch: geometry.batch / slices)).converting(to: precision)
         scratchPerSlice = self.kernel.scratchFloats
     }
 
     /// Repacks the kernels from the forward weights `[kh, kw, Cin, Cout]` (they change every step).
     func load(weights: UnsafePointer<Float>) {
-        let taps = kernelSize * kernelSize, cin = inChannels, cout = outChannels
-        // Patch element (tap, co) of the transposed conv, output channel ci, is W[taps − 1 − tap][ci][co]:
-        // transpose each tap's [Cin × Cout] block into row-major [(tap, co) × ci] order, then pack that.
-        let f = flipped.baseAddress
-        for tap in 0..<taps {
-            let src = weights + (taps - 1 - tap) * cin * cout, dst = f + tap * cout * cin
-            for ci in 0..<cin {
-                for co in 0..<cout { dst[co * cin + ci] = src[ci * cout + co] }
-            }
-        }
-        kernel.packWeights(rowMajor: f)
+        // Patch element (tap, co) of the transposed conv, output channel ci, is W[taps − 1 − tap][ci][co].
+        kernel.packWeights(flippingTapsOf: weights, threads: threads)
     }
 
     /// `inputGradient = conv(outputGradient, W')`, batch slices in parallel.
     func run(outputGradient: UnsafePointer<Float>, into inputGradient: UnsafeMutablePointer<Float>,
              scratch: UnsafeMutablePointer<Float>) {
-        let inStride = sliceBatch * outputCount, outStride = sliceBatch * inputCount
-        forEachSlice(slices, threads: threads) { s in
-            withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 1) { operands in
-                operands[0] = outputGradient + s * inStride
-                kernel.run(inputs: UnsafeBufferPointer(operands), output: inputGradient + s * outStride,
-                           scratch: scratch + s * scratchPerSlice, threads: slices > 1 ? 1 : threads)
-            }
-        }
+        kernel.run(slices: slices, input: outputGradient, output: inputGradient, scratch: scratch,
+                   scratchStride: scratchPerSlice, threads: threads)
     }
 }

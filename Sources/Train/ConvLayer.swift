@@ -20,8 +20,12 @@ final class ConvLayer: Module {
     private let sliceBatch: Int
     private let threads: Int
     private let output: AlignedBuffer
-    /// im2col patches `[P × K]` (empty for 1×1 convolutions, whose patches are the input itself).
+    /// fp32: the im2col patches `[P × K]` the forward pass gathers (empty for 1×1 convolutions, whose patches are the
+    /// input itself). bf16: the forward kernel's scratch per slice, kept for the weight gradient, which reads its
+    /// patches from the rounded padded input there (``gatheredPatches``).
     private let patches: AlignedBuffer
+    /// The bf16 weight gradient's view of the rounded input in ``patches`` (bf16 gathered convolutions).
+    private let gatheredPatches: GatheredBFloat16Patches?
     /// Where `dCols` goes before col2im (shared; nil for 1×1 convolutions or without input gradients).
     private let patchGradient: SharedScratch?
     private let scratch: SharedScratch
@@ -68,7 +72,7 @@ final class ConvLayer: Module {
         if activation != .identity { conv = conv.fusingActivation(activation.runtime) }
         if context.training {
             // The weight gradient needs the im2col patches: fp32 gathers them during the forward GEMM; the bf16
-            // GEMM multiplies from a padded copy, so the patches are gathered again in the backward pass.
+            // GEMM multiplies from a rounded padded copy, which the weight gradient reads them from.
             let converted = conv.converting(to: context.precision)
             conv = converted.isBFloat16 ? converted : conv.materializingPatches()
         }
@@ -76,7 +80,12 @@ final class ConvLayer: Module {
         weightGradientInBFloat16 = context.training && context.precision == .bf16 && WeightGradientGEMM.supportsBFloat16
         let pixels = batch * geometry.outHeight * geometry.outWidth
         output = AlignedBuffer(count: pixels * outChannels)
-        patches = AlignedBuffer(count: self.kernel.isPointwise ? 0 : pixels * k)
+        patches = AlignedBuffer(count: self.kernel.isBFloat16 ? slices * self.kernel.scratchFloats
+                                    : self.kernel.isPointwise ? 0 : pixels * k)
+        // (A bf16 kernel implies the bf16 weight-gradient tiles: both need AVX512_BF16.)
+        gatheredPatches = self.kernel.isBFloat16 && !self.kernel.isPointwise
+            ? GatheredBFloat16Patches(kernel: self.kernel, scratch: patches.baseAddress, stride: self.kernel.scratchFloats)
+            : nil
         let needsInputGradient = context.training && inputGradient
         inputGradientConv = needsInputGradient && ConvInputGradient.applies(to: geometry)
             ? ConvInputGradient(geometry: geometry, inChannels: inChannels, outChannels: outChannels, threads: threads,
@@ -115,41 +124,31 @@ final class ConvLayer: Module {
         }
         savedInput = input
         savedResidual = residual
-        let inStride = sliceBatch * inputCount, outStride = sliceBatch * outputCount
-        let patchStride = sliceBatch * outputPixelsPerSample * patchSize
-        let out = output.baseAddress
-        // The bf16 kernel's scratch (padded copy, bf16 input) is transient; the fp32 one leaves the patches.
-        let scratchStride = kernel.isBFloat16 ? kernel.scratchFloats : patchStride
-        let scratch = kernel.isBFloat16 ? self.scratch.floats(slices * scratchStride) : patches.baseAddress
-        forEachSlice(slices, threads: threads) { s in
-            withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 2) { operands in
-                operands[0] = input + s * inStride
-                operands[1] = residual.map { $0 + s * outStride } ?? input
-                kernel.run(inputs: UnsafeBufferPointer(operands), output: out + s * outStride,
-                           scratch: scratch + s * scratchStride, threads: slices > 1 ? 1 : threads)
-            }
-        }
-        return out
+        // The bf16 kernel leaves its padded, rounded input in its scratch, the fp32 one the patches: both for the
+        // weight gradient.
+        let scratchStride = kernel.isBFloat16 ? kernel.scratchFloats : sliceBatch * outputPixelsPerSample * patchSize
+        kernel.run(slices: slices, input: input, residual: residual, output: output.baseAddress,
+                   scratch: patches.baseAddress, scratchStride: scratchStride, threads: threads)
+        return output.baseAddress
     }
 
     /// Copies `[K × Cout]` weights and bias into the kernel's packed storage.
     private func loadWeightsIntoKernels() {
-        kernel.packWeights(rowMajor: weight.value.baseAddress)
+        kernel.packWeights(rowMajor: weight.value.baseAddress, threads: threads)
         kernel.bias.baseAddress.update(from: bias.value.baseAddress, count: outChannels)
     }
 
     func backward(_ outputGradient: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
         let pixels = batch * outputPixelsPerSample
         let k = patchSize, cout = outChannels
-        // dZ = dY · f'(Z), computed from the output (both activations are monotonic).
-        activation.backward(output: output.baseAddress, gradient: outputGradient, count: pixels * cout)
-        addColumnSums(outputGradient, rows: pixels, columns: cout, into: bias.gradient.baseAddress)
-        if kernel.isBFloat16 && !kernel.isPointwise { gatherPatches() }
+        // dZ = dY · f'(Z), computed from the output (both activations are monotonic), and the bias gradient.
+        activation.backward(output: output.baseAddress, gradient: outputGradient, rows: pixels, columns: cout,
+                            summingInto: bias.gradient.baseAddress, threads: threads)
         let cols = kernel.isPointwise ? savedInput! : UnsafePointer(patches.baseAddress)
         #if FACELIVE_AVX512
         WeightGradientGEMM.accumulate(
-            a: cols, lda: k, dz: outputGradient, pixels: pixels, k: k, outChannels: cout, into: weight.gradient.baseAddress,
-            threads: threads, bfloat16: weightGradientInBFloat16,
+            gatheredPatches.map { .gathered($0) } ?? .rows(cols, lda: k), dz: outputGradient, pixels: pixels, k: k,
+            outChannels: cout, into: weight.gradient.baseAddress, threads: threads, bfloat16: weightGradientInBFloat16,
             scratch: scratch.floats(WeightGradientGEMM.scratchCount(k: k, outChannels: cout, threads: threads)))
         #else
         BLAS.gemm(transposeA: true, m: k, n: cout, k: pixels, a: cols, lda: k,
@@ -172,16 +171,6 @@ final class ConvLayer: Module {
         BLAS.gemm(transposeB: true, m: pixels, n: k, k: cout, a: outputGradient, lda: cout,
                   b: weight.value.baseAddress, ldb: cout, beta: 0, c: inputGradient.baseAddress, ldc: k)
         return inputGradient.baseAddress
-    }
-
-    /// The forward input's im2col patches into ``patches``, batch slices in parallel (the bf16 forward pass did
-    /// not leave them).
-    private func gatherPatches() {
-        let input = savedInput!, inStride = sliceBatch * inputCount
-        let patchStride = sliceBatch * outputPixelsPerSample * patchSize, patches = patches.baseAddress
-        forEachSlice(slices, threads: threads) { s in
-            kernel.gatherPatches(input + s * inStride, into: patches + s * patchStride)
-        }
     }
 
     /// The adjoint of im2col: adds every patch row back onto the input positions it was gathered from.

@@ -47,4 +47,38 @@ enum LayerActivation: Sendable, Equatable {
             while i < count { gradient[i] *= output[i] * (1 - output[i]); i += 1 }
         }
     }
+
+    /// ``backward(output:gradient:count:)`` over `rows × columns` and the column sums of the result added to `sums`
+    /// (a bias gradient), in one pass: with two threads or more and enough work, the threads take halves of the
+    /// columns (each column's sum in row order, as a single thread adds it), else halves of the rows for the
+    /// derivative and one thread for the sums.
+    func backward(output: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
+                  summingInto sums: UnsafeMutablePointer<Float>, threads: Int) {
+        let parallel = threads > 1 && rows * columns >= Self.parallelFloats
+        if parallel && columns >= 32 {
+            let half = (columns / 2 + 15) / 16 * 16
+            forEachSlice(2, threads: threads) { s in
+                let lo = s == 0 ? 0 : half, count = s == 0 ? half : columns - half
+                for r in 0..<rows {
+                    let row = r * columns + lo
+                    backward(output: output + row, gradient: gradient + row, count: count)
+                    accumulate(sums + lo, gradient + row, count: count)
+                }
+            }
+            return
+        }
+        if parallel {
+            forEachSlice(2, threads: threads) { s in
+                let part = Parallel.share(rows, s, of: 2)
+                let start = part.lowerBound * columns
+                backward(output: output + start, gradient: gradient + start, count: part.count * columns)
+            }
+        } else {
+            backward(output: output, gradient: gradient, count: rows * columns)
+        }
+        addColumnSums(gradient, rows: rows, columns: columns, into: sums)
+    }
+
+    /// Elements from which the backward pass is split over threads (a dispatch costs ~10 µs).
+    static var parallelFloats: Int { 1 << 16 }
 }

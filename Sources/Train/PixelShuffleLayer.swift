@@ -3,6 +3,7 @@ import Neural
 final class PixelShuffleLayer: Module {
     let height: Int, width: Int, inChannels: Int
     let batch: Int
+    private let threads: Int
     private let kernel: DepthToSpace
     private let output: AlignedBuffer
     private let inputGradient: AlignedBuffer?
@@ -14,6 +15,7 @@ final class PixelShuffleLayer: Module {
         self.width = width
         self.inChannels = inChannels
         batch = context.batch
+        threads = context.threads
         kernel = DepthToSpace(input: [batch, height, width, inChannels], block: Self.block)
         output = AlignedBuffer(count: batch * height * width * inChannels)
         inputGradient = context.training ? AlignedBuffer(count: batch * height * width * inChannels) : nil
@@ -37,14 +39,17 @@ final class PixelShuffleLayer: Module {
     func backward(_ outputGradient: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
         guard let inputGradient else { return nil }
         let b = Self.block, oc = inChannels / (b * b), ow = width * b
-        for n in 0..<batch {
-            for y in 0..<height {
-                for x in 0..<width {
-                    let dst = inputGradient.baseAddress + ((n * height + y) * width + x) * inChannels
-                    for i in 0..<b {
-                        for j in 0..<b {
-                            let src = outputGradient + ((n * height * b + y * b + i) * ow + x * b + j) * oc
-                            (dst + (i * b + j) * oc).update(from: src, count: oc)
+        let parts = min(threads, batch)
+        forEachSlice(parts, threads: threads) { part in
+            for n in Parallel.share(batch, part, of: parts) {
+                for y in 0..<height {
+                    for x in 0..<width {
+                        let dst = inputGradient.baseAddress + ((n * height + y) * width + x) * inChannels
+                        for i in 0..<b {
+                            for j in 0..<b {
+                                let src = outputGradient + ((n * height * b + y * b + i) * ow + x * b + j) * oc
+                                (dst + (i * b + j) * oc).update(from: src, count: oc)
+                            }
                         }
                     }
                 }

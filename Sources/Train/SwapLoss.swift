@@ -60,17 +60,19 @@ final class SwapLoss {
 final class SampleLoss {
     let resolution: Int
     private var dssim: DSSIM
-    private var maskedTarget: [Float]
-    private var maskedFace: [Float]
-    private var maskedGradient: [Float]
+    // Buffers, not arrays: a class's array elements are exclusivity-checked on every access (measured ≈ 2 % of a
+    // `live` step).
+    private let maskedTarget: AlignedBuffer
+    private let maskedFace: AlignedBuffer
+    private let maskedGradient: AlignedBuffer
 
     init(resolution: Int) {
         self.resolution = resolution
         dssim = DSSIM(size: resolution, windowSize: DSSIM.windowSize(forResolution: resolution))
         let count = resolution * resolution * 3
-        maskedTarget = [Float](repeating: 0, count: count)
-        maskedFace = maskedTarget
-        maskedGradient = maskedTarget
+        maskedTarget = AlignedBuffer(count: count)
+        maskedFace = AlignedBuffer(count: count)
+        maskedGradient = AlignedBuffer(count: count)
     }
 
     /// The loss times `scale`; writes `scale·∂L/∂face` and `scale·∂L/∂mask`.
@@ -79,6 +81,8 @@ final class SampleLoss {
                   faceGradient: UnsafeMutablePointer<Float>, maskGradient: UnsafeMutablePointer<Float>,
                   priority: UnsafePointer<Float>? = nil, priorityWeight: Float = 0) -> Double {
         let r2 = resolution * resolution, w = SwapLoss.weight
+        let maskedTarget = maskedTarget.baseAddress, maskedFace = maskedFace.baseAddress
+        let maskedGradient = maskedGradient.baseAddress
         for p in 0..<r2 {
             for c in 0..<3 {
                 maskedTarget[p * 3 + c] = target[p * 3 + c] * mask[p]
@@ -87,15 +91,9 @@ final class SampleLoss {
             }
         }
         var structural = 0.0
-        maskedTarget.withUnsafeBufferPointer { t in
-            maskedFace.withUnsafeBufferPointer { f in
-                maskedGradient.withUnsafeMutableBufferPointer { g in
-                    for c in 0..<3 {
-                        structural += dssim.evaluate(x: t.baseAddress! + c, y: f.baseAddress! + c, stride: 3,
-                                                     scale: w * scale / 3, gradient: g.baseAddress! + c)
-                    }
-                }
-            }
+        for c in 0..<3 {
+            structural += dssim.evaluate(x: maskedTarget + c, y: maskedFace + c, stride: 3, scale: w * scale / 3,
+                                         gradient: maskedGradient + c)
         }
         var squared = 0.0, maskSquared = 0.0
         let faceScale = 2 * w * scale / Float(r2 * 3), maskScale = 2 * w * scale / Float(r2)

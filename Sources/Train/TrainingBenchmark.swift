@@ -7,6 +7,8 @@ import Swap
 public enum TrainingBenchmark {
     public struct Result: Sendable, Codable {
         public var secondsPerIteration: Double
+        /// CPU time (user + system, all threads) per timed iteration: steadier than the wall time on a shared machine.
+        public var cpuSecondsPerIteration: Double
         public var inferenceMillisecondsPerFace: Double
         public var flopsPerFace: Int
         public var parameters: Int
@@ -33,12 +35,13 @@ public enum TrainingBenchmark {
         defer { try? FileManager.default.removeItem(at: options.lossLogPath) }
         let trainer = try Trainer(options: options, data: data)
         let fixed = TrainingBatch(iteration: 0, data: data, batch: batch, seed: 1, augmentation: AugmentationSettings())
-        var perIteration = 0.0
+        var perIteration = 0.0, cpuPerIteration = 0.0
         if iterations > 0 {
             for _ in 0..<warmup { _ = trainer.train(on: fixed) }
-            let start = Date()
+            let start = Date(), cpuStart = ResourceUsage.now().cpuSeconds
             for _ in 0..<iterations { _ = trainer.train(on: fixed) }
             perIteration = Date().timeIntervalSince(start) / Double(iterations)
+            cpuPerIteration = (ResourceUsage.now().cpuSeconds - cpuStart) / Double(iterations)
         }
 
         // Inference runs the runtime's graph, whose GEMMs take OpenBLAS's thread count (the trainer set it to 1).
@@ -53,7 +56,8 @@ public enum TrainingBenchmark {
             for _ in 0..<runs { _ = model.swap(p.baseAddress!) }
             return Date().timeIntervalSince(t) * 1000 / Double(runs)
         }
-        return Result(secondsPerIteration: perIteration, inferenceMillisecondsPerFace: millis,
+        return Result(secondsPerIteration: perIteration, cpuSecondsPerIteration: cpuPerIteration,
+                      inferenceMillisecondsPerFace: millis,
                       flopsPerFace: model.flopsPerFace, parameters: trainer.parameterCount)
     }
 }

@@ -34,11 +34,32 @@ enum WeightGradientGEMM {
 
     static func paddedRows(_ outChannels: Int) -> Int { (outChannels + tileRows - 1) / tileRows * tileRows }
 
+    /// Where the `[P × K]` left operand comes from.
+    enum Patches {
+        /// Row-major fp32 rows `lda` apart.
+        case rows(UnsafePointer<Float>, lda: Int)
+        /// Already rounded, read in place from a bf16 convolution's input (bf16 tiles only).
+        case gathered(GatheredBFloat16Patches)
+    }
+
     /// `dw[k][co] += Σ_p a[p·lda + k] · dz[p·cout + co]`.
     static func accumulate(a: UnsafePointer<Float>, lda: Int, dz: UnsafePointer<Float>, pixels: Int, k: Int,
                            outChannels cout: Int, into dw: UnsafeMutablePointer<Float>, threads: Int,
                            bfloat16: Bool = false, scratch: UnsafeMutablePointer<Float>) {
+        accumulate(.rows(a, lda: lda), dz: dz, pixels: pixels, k: k, outChannels: cout, into: dw, threads: threads,
+                   bfloat16: bfloat16, scratch: scratch)
+    }
+
+    /// `dw[k][co] += Σ_p patches[p][k] · dz[p·cout + co]`; gathered patches need `bfloat16`.
+    static func accumulate(_ patches: Patches, dz: UnsafePointer<Float>, pixels: Int, k: Int,
+                           outChannels cout: Int, into dw: UnsafeMutablePointer<Float>, threads: Int,
+                           bfloat16: Bool = false, scratch: UnsafeMutablePointer<Float>) {
         precondition(!bfloat16 || supportsBFloat16, "bf16 weight gradients need AVX512_BF16")
+        let a: UnsafePointer<Float>, lda: Int
+        switch patches {
+        case let .rows(rows, stride): (a, lda) = (rows, stride)
+        case .gathered: precondition(bfloat16, "gathered bf16 patches need the bf16 tiles"); (a, lda) = (dz, 0)
+        }
         let k16 = k - k % 16, rows = paddedRows(cout)
         // The bf16 tiles pack their patch columns, so the last partial vector is zero-padded there; fp32 reads the
         // patches in place and does the columns past k16 separately.
@@ -54,7 +75,7 @@ enum WeightGradientGEMM {
             while p0 < end {
                 let count = min(pixelBlock, end - p0)
                 if bfloat16 {
-                    accumulateBFloat16(a + p0 * lda, lda: lda, dz: dz + p0 * cout, pixels: count, k: k,
+                    accumulateBFloat16(patches, pixels: p0..<(p0 + count), dz: dz + p0 * cout, k: k,
                                        outChannels: cout, rows: rows, into: transposed, scratch: packed)
                     p0 += count
                     continue
@@ -76,16 +97,20 @@ enum WeightGradientGEMM {
                 p0 += count
             }
         }
-        // Sum the threads' dWᵀ into dW (fp32: columns past k16 are done below, straight into dW), 16 rows of dW at a
-        // time so the reads are contiguous and the written rows stay cached.
-        for i0 in stride(from: 0, to: tiled, by: 16) {
-            let valid = min(16, k - i0)
+        // Add the threads' dWᵀ into dW in thread order (fp32: columns past k16 are done below, straight into dW), the
+        // threads taking halves of dW's rows; each row of dW gathers its column of dWᵀ 16 channels at a time.
+        let summed = min(k, tiled), sums = min(threads, max(1, summed / 64))
+        forEachSlice(sums, threads: threads) { s in
+            let rows = Parallel.share(summed, s, of: sums)
             for t in 0..<parts {
-                let share = scratch + t * perThread + i0
-                for co in 0..<cout {
-                    let column = share + co * tiled
-                    for j in 0..<valid { dw[(i0 + j) * cout + co] += column[j] }
+                let share = UnsafePointer(scratch + t * perThread + rows.lowerBound)
+                #if FACELIVE_AVX512
+                facelive_add_transposed(share, tiled, rows.count, cout, dw + rows.lowerBound * cout, cout)
+                #else
+                for i in 0..<rows.count {
+                    for co in 0..<cout { dw[(rows.lowerBound + i) * cout + co] += share[co * tiled + i] }
                 }
+                #endif
             }
         }
         if tiled < k {
@@ -97,12 +122,13 @@ enum WeightGradientGEMM {
         }
     }
 
-    /// One block of pixels into `transposed` (`dWᵀ`, row stride `k16`) on the bf16 tiles.
-    /// One block of pixels into `transposed` (`dWᵀ`, row stride `k` rounded up to 16) on the bf16 tiles.
-    private static func accumulateBFloat16(_ a: UnsafePointer<Float>, lda: Int, dz: UnsafePointer<Float>, pixels: Int,
+    /// One block of pixels (`dz` its gradient) into `transposed` (`dWᵀ`, row stride `k` rounded up to 16) on the
+    /// bf16 tiles.
+    private static func accumulateBFloat16(_ source: Patches, pixels block: Range<Int>, dz: UnsafePointer<Float>,
                                            k: Int, outChannels cout: Int, rows: Int,
                                            into transposed: UnsafeMutablePointer<Float>,
                                            scratch: UnsafeMutablePointer<Float>) {
+        let pixels = block.count
         let pairs = (pixels + 1) / 2, tiled = (k + 15) / 16 * 16, gradientStride = (rows + 15) / 16 * 16
         let raw = UnsafeMutableRawPointer(scratch)
         let gradient = raw.bindMemory(to: UInt32.self, capacity: pairs * gradientStride)
@@ -110,15 +136,26 @@ enum WeightGradientGEMM {
         // Channels past `cout` (up to the padded rows) are zero, so those dWᵀ rows stay zero and are not read.
         facelive_bf16_pack_pixel_pairs(dz, cout, pixels, cout, gradientStride,
                                        UnsafeMutableRawPointer(gradient).assumingMemoryBound(to: UInt16.self))
-        var col = 0
-        while col < tiled {
-            let width = min(48, tiled - col)
-            facelive_bf16_pack_pixel_pairs(a + col, lda, pixels, min(width, k - col), width, patches)
-            for tileRow in stride(from: 0, to: rows, by: tileRows) {
-                facelive_bf16_gradient_tile(Int32(width / 16), gradient + tileRow, gradientStride, patches, pairs,
-                                            transposed + tileRow * tiled + col, tiled)
+        func sweep(_ pack: (_ column: Int, _ width: Int) -> Void) {
+            var col = 0
+            while col < tiled {
+                let width = min(48, tiled - col)
+                pack(col, width)
+                for tileRow in stride(from: 0, to: rows, by: tileRows) {
+                    facelive_bf16_gradient_tile(Int32(width / 16), gradient + tileRow, gradientStride, patches, pairs,
+                                                transposed + tileRow * tiled + col, tiled)
+                }
+                col += width
             }
-            col += width
+        }
+        switch source {
+        case let .rows(a, lda):
+            let a = a + block.lowerBound * lda
+            sweep { col, width in facelive_bf16_pack_pixel_pairs(a + col, lda, pixels, min(width, k - col), width, patches) }
+        case let .gathered(gathered):
+            gathered.withRows(block) { rowStarts in
+                sweep { col, width in gathered.pack(rows: rowStarts, count: pixels, column: col, width: width, into: patches) }
+            }
         }
     }
 

@@ -31,7 +31,7 @@ final class BFloat16Panels: @unchecked Sendable {
         pairs = k / 2
         self.k = k
         self.nPadded = nPadded
-        staging = .allocate(capacity: Self.stagingPairs * 2 * GEMMPanels.Shape.three.width)
+        staging = .allocate(capacity: Self.stagingFloats)
         weights = .allocate(capacity: k * nPadded)
         pairOffsets = .allocate(capacity: max(1, pairs))
         for p in 0..<pairs { pairOffsets[p] = Int32((columnOffsets?[2 * p] ?? 2 * p) / 2) }
@@ -41,27 +41,34 @@ final class BFloat16Panels: @unchecked Sendable {
     /// Re-derives the bf16 weights from changed fp32 panels (training repacks every step; same shape). Pairs go
     /// through a small staging buffer, so nothing is allocated per call.
     func update(from packed: UnsafePointer<Float>) {
-        let k = self.k, pairs = self.pairs, block = Self.stagingPairs, staging = self.staging
-        GEMMPanels.forEach(nPadded: nPadded) { col, shape in
-            let w = shape.width, panel = packed + col * k, out = weights + col * k
-            var p0 = 0
-            while p0 < pairs {
-                let count = min(block, pairs - p0)
-                for p in p0..<(p0 + count) {
-                    let dst = staging + (p - p0) * w * 2
-                    for j in 0..<w {
-                        dst[2 * j] = panel[2 * p * w + j]
-                        dst[2 * j + 1] = panel[(2 * p + 1) * w + j]
-                    }
+        GEMMPanels.forEach(nPadded: nPadded) { col, shape in update(col, shape, from: packed, staging: staging) }
+    }
+
+    /// ``update(from:)`` for the panel at column `col` only, through `staging` (``stagingFloats``; one per thread
+    /// when panels are updated concurrently).
+    func update(_ col: Int, _ shape: GEMMPanels.Shape, from packed: UnsafePointer<Float>,
+                staging: UnsafeMutablePointer<Float>) {
+        let k = self.k, pairs = self.pairs, block = Self.stagingPairs
+        let w = shape.width, panel = packed + col * k, out = weights + col * k
+        var p0 = 0
+        while p0 < pairs {
+            let count = min(block, pairs - p0)
+            for p in p0..<(p0 + count) {
+                let dst = staging + (p - p0) * w * 2
+                for j in 0..<w {
+                    dst[2 * j] = panel[2 * p * w + j]
+                    dst[2 * j + 1] = panel[(2 * p + 1) * w + j]
                 }
-                Self.round(staging, into: out + p0 * w * 2, count: count * w * 2)
-                p0 += count
             }
+            Self.round(staging, into: out + p0 * w * 2, count: count * w * 2)
+            p0 += count
         }
     }
 
     /// Pairs of weights per staging block, for the widest (48-column) panel.
     private static let stagingPairs = 64
+    /// Floats of one staging buffer.
+    static var stagingFloats: Int { stagingPairs * 2 * GEMMPanels.Shape.three.width }
 
     deinit {
         staging.deallocate()
@@ -96,6 +103,19 @@ extension Conv2D {
         let values = isGathered ? g.batch * paddedHeight * paddedWidth * inChannels : g.batch * g.inHeight * g.inWidth * inChannels
         return (values + 1) / 2
     }
+
+    /// The bf16 input (the zero-padded copy, for gathered convs) the last bf16 run left in `scratch`: element `i` of
+    /// output pixel `r`'s patch is at ``patchRowOffsets``[r] + ``patchColumnOffsets``[i]. A trainer's weight
+    /// gradient reads its patches there instead of gathering and rounding them again.
+    package func bfloat16Input(scratch: UnsafePointer<Float>) -> UnsafePointer<UInt16> {
+        precondition(bfloat16 != nil && isGathered)
+        return UnsafeRawPointer(scratch + scratchCount - bfloat16ScratchCount).assumingMemoryBound(to: UInt16.self)
+    }
+
+    /// Where each output pixel's window starts in the padded input (gathered convs).
+    package var patchRowOffsets: [Int] { rowOffsets }
+    /// Each patch element's offset from its window's start (gathered convs).
+    package var patchColumnOffsets: [Int] { columnOffsets }
 
     /// The bf16 path of ``run(inputs:output:scratch:threads:)``: the input (padded copy) rounded to bf16, the
     /// blocked sweep of ``PackedGEMM`` with bf16 tiles, then residual and activation.

@@ -105,11 +105,55 @@ package struct Conv2D: ActivationFusing {
     }
 
     /// ``packWeights(_:)`` from row-major `[K × Cout]` weights, specialised here (a closure from another module
-    /// costs a call per weight; trainers repack every step).
-    package func packWeights(rowMajor w: UnsafePointer<Float>) {
+    /// costs a call per weight; trainers repack every step), the panels split over up to `threads` threads.
+    package func packWeights(rowMajor w: UnsafePointer<Float>, threads: Int = 1) {
         let n = outChannels
-        packWeights { i, o in w[i * n + o] }
+        packWeights(threads: threads) { i, o in w[i * n + o] }
     }
+
+    /// ``packWeights(rowMajor:threads:)`` from the transposed matrix, `[Cout × K]` row-major.
+    package func packWeights(columnMajor w: UnsafePointer<Float>, threads: Int = 1) {
+        let k = patchSize
+        packWeights(threads: threads) { i, o in w[o * k + i] }
+    }
+
+    /// ``packWeights(rowMajor:threads:)`` from a convolution's weights `[kh, kw, Cout, Cin]`, i.e. this conv's with
+    /// its taps reversed and its channel axes swapped (`value(tap·Cin' + c, o) = w[((taps − 1 − tap)·Cout' + o)·Cin' +
+    /// c]` in this conv's terms): the transposed convolution that computes a stride-1 layer's input gradient, packed
+    /// without a transposed copy.
+    package func packWeights(flippingTapsOf w: UnsafePointer<Float>, threads: Int = 1) {
+        let taps = geometry.kernelHeight * geometry.kernelWidth, cin = inChannels, cout = outChannels
+        packWeights(threads: threads) { i, o in
+            let tap = i / cin, c = i - tap * cin
+            return w[((taps - 1 - tap) * cout + o) * cin + c]
+        }
+    }
+
+    /// ``packWeights(_:)`` with the panels (and their bf16 copies) split over up to `threads` threads.
+    @inline(__always)
+    private func packWeights(threads: Int, _ value: (Int, Int) -> Float) {
+        guard !usesBLAS, threads > 1, patchSize * packedColumns >= Self.parallelPackFloats else {
+            packWeights(value)
+            return
+        }
+        var panels: [(col: Int, shape: GEMMPanels.Shape)] = []
+        GEMMPanels.forEach(nPadded: packedColumns) { col, shape in panels.append((col, shape)) }
+        let k = patchSize, n = outChannels, parts = min(threads, panels.count)
+        panels.withUnsafeBufferPointer { panels in
+            Parallel.forEach(parts) { part in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: BFloat16Panels.stagingFloats) { staging in
+                    for index in Parallel.share(panels.count, part, of: parts) {
+                        let (col, shape) = panels[index]
+                        GEMMPanels.packPanel(col, shape, k: k, n: n, into: weights.baseAddress, value: value)
+                        bfloat16?.update(col, shape, from: weights.baseAddress, staging: staging.baseAddress!)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Packed weights from which repacking is split over threads (≈ 50 µs of work).
+    static var parallelPackFloats: Int { 1 << 15 }
 
     var label: String {
         "Conv2D \(geometry.label) \(inChannels)→\(outChannels)" + (residualChannels > 0 ? " +res\(residualChannels)" : "")
@@ -241,12 +285,6 @@ package struct Conv2D: ActivationFusing {
 
     /// Floats from which copies split over threads (256 KB: a dispatch costs ~10 µs, the copy ~25 µs).
     static var parallelCopyFloats: Int { 1 << 16 }
-
-    /// The im2col patches `[P × K]` of `input`, for a trainer whose forward pass multiplied from a padded copy
-    /// (the bf16 path) but whose weight gradient needs them.
-    package func gatherPatches(_ input: UnsafePointer<Float>, into patches: UnsafeMutablePointer<Float>) {
-        im2col(input, into: patches)
-    }
 
     /// Gathers each output pixel's receptive field into one row; zero where the window hangs over the border.
     /// In NHWC a run of valid kernel columns is one contiguous span, so each (pixel, kernel row) is one copy.

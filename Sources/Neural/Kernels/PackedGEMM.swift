@@ -482,12 +482,17 @@ enum GEMMPanels {
     /// floats), zeros past `n`.
     @inline(__always)
     static func pack(k: Int, n: Int, into packed: UnsafeMutablePointer<Float>, value: (Int, Int) -> Float) {
-        forEach(nPadded: paddedColumns(n)) { col, shape in
-            let w = shape.width
-            let panel = packed + col * k
-            for i in 0..<k {
-                for j in 0..<w { panel[i * w + j] = col + j < n ? value(i, col + j) : 0 }
-            }
+        forEach(nPadded: paddedColumns(n)) { col, shape in packPanel(col, shape, k: k, n: n, into: packed, value: value) }
+    }
+
+    /// The panel of the tile at column `col` (see ``pack(k:n:into:value:)``).
+    @inline(__always)
+    static func packPanel(_ col: Int, _ shape: Shape, k: Int, n: Int, into packed: UnsafeMutablePointer<Float>,
+                          value: (Int, Int) -> Float) {
+        let w = shape.width
+        let panel = packed + col * k
+        for i in 0..<k {
+            for j in 0..<w { panel[i * w + j] = col + j < n ? value(i, col + j) : 0 }
         }
     }
 }
