@@ -107,45 +107,50 @@ package struct Conv2D: ActivationFusing {
     /// ``packWeights(_:)`` from row-major `[K × Cout]` weights, specialised here (a closure from another module
     /// costs a call per weight; trainers repack every step), the panels split over up to `threads` threads.
     package func packWeights(rowMajor w: UnsafePointer<Float>, threads: Int = 1) {
-        let n = outChannels
-        packWeights(threads: threads) { i, o in w[i * n + o] }
+        packWeights(threads: threads, RowMajorWeights(w: w, n: outChannels))
     }
 
     /// ``packWeights(rowMajor:threads:)`` from the transposed matrix, `[Cout × K]` row-major.
     package func packWeights(columnMajor w: UnsafePointer<Float>, threads: Int = 1) {
-        let k = patchSize
-        packWeights(threads: threads) { i, o in w[o * k + i] }
+        packWeights(threads: threads, ColumnMajorWeights(w: w, k: patchSize))
     }
 
     /// ``packWeights(rowMajor:threads:)`` from a convolution's weights `[kh, kw, Cout, Cin]`, i.e. this conv's with
-    /// its taps reversed and its channel axes swapped (`value(tap·Cin' + c, o) = w[((taps − 1 − tap)·Cout' + o)·Cin' +
-    /// c]` in this conv's terms): the transposed convolution that computes a stride-1 layer's input gradient, packed
-    /// without a transposed copy.
+    /// its taps reversed and its channel axes swapped (`value(tap·Cin + c, o) = w[((taps − 1 − tap)·Cout + o)·Cin +
+    /// c]`): the transposed convolution that computes a stride-1 layer's input gradient, packed without a
+    /// transposed copy.
     package func packWeights(flippingTapsOf w: UnsafePointer<Float>, threads: Int = 1) {
-        let taps = geometry.kernelHeight * geometry.kernelWidth, cin = inChannels, cout = outChannels
-        packWeights(threads: threads) { i, o in
-            let tap = i / cin, c = i - tap * cin
-            return w[((taps - 1 - tap) * cout + o) * cin + c]
-        }
+        packWeights(threads: threads, FlippedTapWeights(w: w, taps: geometry.kernelHeight * geometry.kernelWidth,
+                                                        inChannels: inChannels, outChannels: outChannels))
     }
 
-    /// ``packWeights(_:)`` with the panels (and their bf16 copies) split over up to `threads` threads.
+    /// ``packWeights(_:)`` from `source`, the panels (and their bf16 copies) split over up to `threads` threads. A
+    /// concrete source type rather than a closure: the closure would be called through a thunk per weight once it
+    /// crosses the dispatch.
     @inline(__always)
-    private func packWeights(threads: Int, _ value: (Int, Int) -> Float) {
-        guard !usesBLAS, threads > 1, patchSize * packedColumns >= Self.parallelPackFloats else {
-            packWeights(value)
+    private func packWeights<Source: WeightSource>(threads: Int, _ source: Source) {
+        guard !usesBLAS else {
+            packWeights { i, o in source.value(i, o) }
+            return
+        }
+        let k = patchSize, n = outChannels, packed = weights.baseAddress
+        guard threads > 1, k * packedColumns >= Self.parallelPackFloats else {
+            GEMMPanels.forEach(nPadded: packedColumns) { col, shape in
+                GEMMPanels.packPanel(col, shape, k: k, n: n, into: packed, value: source.value)
+            }
+            bfloat16?.update(from: packed)
             return
         }
         var panels: [(col: Int, shape: GEMMPanels.Shape)] = []
         GEMMPanels.forEach(nPadded: packedColumns) { col, shape in panels.append((col, shape)) }
-        let k = patchSize, n = outChannels, parts = min(threads, panels.count)
+        let parts = min(threads, panels.count)
         panels.withUnsafeBufferPointer { panels in
             Parallel.forEach(parts) { part in
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: BFloat16Panels.stagingFloats) { staging in
                     for index in Parallel.share(panels.count, part, of: parts) {
                         let (col, shape) = panels[index]
-                        GEMMPanels.packPanel(col, shape, k: k, n: n, into: weights.baseAddress, value: value)
-                        bfloat16?.update(col, shape, from: weights.baseAddress, staging: staging.baseAddress!)
+                        GEMMPanels.packPanel(col, shape, k: k, n: n, into: packed, value: source.value)
+                        bfloat16?.update(col, shape, from: packed, staging: staging.baseAddress!)
                     }
                 }
             }
