@@ -68,6 +68,21 @@ struct BadInvocationTests {
         #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(expected), "\(result.stderr)")
     }
 
+    @Test("run refuses --model-mouth without a facelive model, and with --keep-mouth", arguments: [
+        (["--model-mouth"], "--model-mouth needs --model FILE.safetensors"),
+        (["--model-mouth", "--model", "/nonexistent.dfm"], "--model-mouth needs --model FILE.safetensors"),
+        (["--model-mouth", "--keep-mouth", "--model", "/nonexistent.safetensors"], "give --keep-mouth or --model-mouth, not both"),
+    ])
+    func runMouthOptions(_ arguments: [String], _ expected: String) throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("o.mp4").path
+        let result = try CLIRunner.run(["run", "-i", Self.clip, "-o", out] + arguments)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(expected), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test("stdout closed, its reader gone, or full: one line naming stdout, no trap", arguments: [
         "\"$F\" detect -i CLIP --json - | head -c 10 >/dev/null",
         "\"$F\" convert -i CLIP -o OUT --json | true",

@@ -32,6 +32,10 @@ import TestSupport
         #expect(swapped.image.width == config.resolution && swapped.image.height == config.resolution)
         #expect(swapped.mask?.values.count == config.resolution * config.resolution)
         #expect(swapped.toFrame == aligned.alignedToImage)
+        // The target's mouth opening is kept unless the model is to paint it.
+        #expect(swapped.keptParts == [.mouth])
+        let ownMouth = try ModelSwapper(contentsOf: url.path, keepsTargetMouth: false)
+        #expect(try #require(try ownMouth.swap(FaceSwapInput(frame: frame, landmarks: landmarks, aligned: aligned))).keptParts.isEmpty)
         // Same crop, same answer as the model itself.
         let direct = try TrainedSwapModel(contentsOf: url).swap(aligned.image.pixels.map { Float($0) / 255 })
         let fromSwapper = swapped.image.pixels.map { Float($0) / 255 }

@@ -26,7 +26,7 @@ struct SwapOptions: ParsableArguments {
     @Option(help: "Face opacity 0…1.")
     var opacity: Float = 1
 
-    @Flag(name: .customLong("keep-mouth"), help: "Keep the original mouth interior (teeth, tongue).")
+    @Flag(name: .customLong("keep-mouth"), help: "Keep the original mouth interior (teeth, tongue); a facelive model keeps it unless --model-mouth.")
     var keepMouth = false
 
     @Flag(name: .customLong("keep-eyes"), help: "Keep the original eye openings (the one-shot swap always does).")

@@ -21,9 +21,13 @@ struct SwapperOptions: ParsableArguments {
     @Option(name: .customLong("swap-direction"), help: "Override the model's direction: dst_to_src (default for a swap) or src_to_dst.")
     var swapDirection: SwapDirection?
 
+    @Flag(name: .customLong("model-mouth"), help: "Let a facelive model paint the mouth opening too (default: the target's teeth and tongue are kept, since a young model draws the same mouth in every frame).")
+    var modelMouth = false
+
     func validate() throws {
         if face != nil && model != nil { throw ValidationError("give --face or --model, not both") }
         if swapDirection != nil && model == nil { throw ValidationError("--swap-direction needs --model") }
+        if modelMouth && (model.map(isDFM) ?? true) { throw ValidationError("--model-mouth needs --model FILE.safetensors") }
         try morph.check(model: model, needs: "--model FILE.dfm")
         if precision != .fp32 && !(model.map(isDFM) ?? false) { throw ValidationError("--precision needs --model FILE.dfm") }
         if let model, isDFM(model), swapDirection != nil { throw ValidationError("--swap-direction is for facelive models, not .dfm") }
@@ -37,16 +41,17 @@ struct SwapperOptions: ParsableArguments {
     /// The new face for the pipeline; a model is loaded here, so a bad model fails before the input opens.
     func newFace() throws -> FaceSwapPipeline.NewFace {
         if let model {
-            return .swapper(try Self.modelSwapper(model, morph: morph.morph, direction: swapDirection, precision: precision))
+            return .swapper(try Self.modelSwapper(model, morph: morph.morph, direction: swapDirection, precision: precision,
+                                                  keepsTargetMouth: !modelMouth))
         }
         return .photo(path: face)
     }
 
     /// A facelive model (safetensors) or a DeepFaceLive model (.dfm, ONNX) as a swapper.
     static func modelSwapper(_ path: String, morph: Float? = nil, direction: SwapDirection? = nil,
-                             precision: Precision = .fp32) throws -> any FaceSwapper {
+                             precision: Precision = .fp32, keepsTargetMouth: Bool = true) throws -> any FaceSwapper {
         isDFM(path) ? try DFMSwapper(contentsOf: path, morph: morph, precision: precision)
-            : try ModelSwapper(contentsOf: path, direction: direction)
+            : try ModelSwapper(contentsOf: path, direction: direction, keepsTargetMouth: keepsTargetMouth)
     }
 }
 
@@ -72,6 +77,7 @@ extension FaceSwapPipeline {
     /// (a trained model) refuses alignment flags that contradict it.
     static func from(tracking: FaceTrackingOptions, alignment: AlignmentOptions, swapper: SwapperOptions,
                      swap: SwapOptions, label: String?) throws -> (pipeline: FaceSwapPipeline, newFace: NewFace) {
+        if swapper.modelMouth && swap.keepMouth { throw ValidationError("give --keep-mouth or --model-mouth, not both") }
         var pipeline = try tracking.pipeline(defaultMaxFaces: 1)
         let newFace = try swapper.newFace()
         if case .swapper(let given) = newFace, let fixed = given.alignment {
