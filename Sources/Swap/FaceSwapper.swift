@@ -40,13 +40,25 @@ public struct SwappedFace: Sendable {
     /// Parts the swap does not replace: the merger shows the target there, cut with a narrow feather (the wide
     /// feather of the face border would let the swap's version show through).
     public var keptParts: FaceParts
+    /// Where the new face's features are (frame pixels) when the swapper moved them off the target's landmarks (the
+    /// mesh swap's source proportions); nil = on the target's. The merger places kept parts and lip and feature
+    /// masks there.
+    public var landmarks: FaceLandmarks?
+    /// The target moved to ``landmarks`` (swap space, same size as `image`): what the merger keeps and relights
+    /// from, so kept eyes and mouth sit in the new face's openings. nil = the frame itself.
+    public var target: RGBImage?
 
-    public init(image: RGBImage, mask: AlphaMask?, toFrame: AffineTransform2D, keptParts: FaceParts = []) {
+    public init(image: RGBImage, mask: AlphaMask?, toFrame: AffineTransform2D, keptParts: FaceParts = [],
+                landmarks: FaceLandmarks? = nil, target: RGBImage? = nil) {
         precondition(mask == nil || (mask!.width == image.width && mask!.height == image.height), "mask size differs")
+        precondition(target == nil || (target!.width == image.width && target!.height == image.height),
+                     "target size differs")
         self.image = image
         self.mask = mask
         self.toFrame = toFrame
         self.keptParts = keptParts
+        self.landmarks = landmarks
+        self.target = target
     }
 }
 

@@ -136,29 +136,60 @@ extension RelightingTests {
     }
 }
 
-extension RelightingTests {
-    @Test func paleLipsTakeTheTargetsLipColourAndKeepTheirTexture() {
-        let (w, h) = (320, 340)
-        let outer = FaceMeshTopology.outerLips.map { Self.points[$0] }
-        let inner = FaceMeshTopology.innerLips.map { Self.points[$0] }
-        var lips = PolygonRasterizer.fill(outer, width: w, height: h)
-        lips.cut(PolygonRasterizer.fill(inner, width: w, height: h))
-        let targetSkin = SIMD3<Float>(200, 150, 120), targetLip = SIMD3<Float>(170, 80, 80)
-        var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
-        for y in 0..<h {
-            for x in 0..<w {
-                let t = targetSkin + (targetLip - targetSkin) * lips[x, y]
-                target[x, y] = (UInt8(t.x), UInt8(t.y), UInt8(t.z))
-                // The photo's lips are barely darker than its skin, with a fine horizontal texture (±10 %).
-                let lip: Float = lips[x, y] > 0 ? (y % 2 == 0 ? 1.1 : 0.9) : 1
-                let f = (SIMD3<Float>(190, 150, 130) + (SIMD3<Float>(185, 135, 125) - SIMD3<Float>(190, 150, 130)) * lips[x, y]) * lip
-                face[x, y] = (UInt8(f.x.rounded()), UInt8(f.y.rounded()), UInt8(f.z.rounded()))
+/// What both lip tests build on ``RelightingTests/points``: the lip rings, the lips and their band, and the two
+/// images painted per pixel; `relight` runs the lip step as the merger does.
+struct LipFixture {
+    static let (width, height) = (320, 340)
+    static let outer = FaceMeshTopology.outerLips.map { RelightingTests.points[$0] }
+    static let inner = FaceMeshTopology.innerLips.map { RelightingTests.points[$0] }
+    /// Inside the outer lip ring.
+    static let lips = PolygonRasterizer.fill(outer, width: width, height: height)
+    /// The lip band: inside the outer ring, outside the inner one.
+    static let band: AlphaMask = {
+        var band = lips
+        band.cut(PolygonRasterizer.fill(inner, width: width, height: height))
+        return band
+    }()
+
+    var target = RGBImage(width: LipFixture.width, height: LipFixture.height)
+    var face = RGBImage(width: LipFixture.width, height: LipFixture.height)
+
+    /// Paints both images: `paint(x, y)` gives the (target, face) pixel.
+    init(paint: (Int, Int) -> (target: (UInt8, UInt8, UInt8), face: (UInt8, UInt8, UInt8))) {
+        for y in 0..<Self.height {
+            for x in 0..<Self.width {
+                let (t, f) = paint(x, y)
+                target[x, y] = t
+                face[x, y] = f
             }
         }
-        let before = face
-        let region = PolygonRasterizer.fill(Self.oval, width: w, height: h)
-        Relighting(strength: 1).relightLips(&face, target: target, outer: outer, inner: inner, region: region,
-                                            faceWidth: BoundingBox(bounding: Self.oval).width)
+    }
+
+    /// The face after the lip step, over the face oval.
+    func relit() -> RGBImage {
+        var face = face
+        Relighting(strength: 1).relightLips(
+            &face, target: target, outer: Self.outer, inner: Self.inner,
+            region: PolygonRasterizer.fill(RelightingTests.oval, width: Self.width, height: Self.height),
+            faceWidth: BoundingBox(bounding: RelightingTests.oval).width)
+        return face
+    }
+}
+
+extension RelightingTests {
+    @Test func paleLipsTakeTheTargetsLipColourAndKeepTheirTexture() {
+        let (w, h) = (LipFixture.width, LipFixture.height)
+        let lips = LipFixture.band
+        let targetSkin = SIMD3<Float>(200, 150, 120), targetLip = SIMD3<Float>(170, 80, 80)
+        let fixture = LipFixture { x, y in
+            let t = targetSkin + (targetLip - targetSkin) * lips[x, y]
+            // The photo's lips are barely darker than its skin, with a fine horizontal texture (±10 %).
+            let lip: Float = lips[x, y] > 0 ? (y % 2 == 0 ? 1.1 : 0.9) : 1
+            let f = (SIMD3<Float>(190, 150, 130) + (SIMD3<Float>(185, 135, 125) - SIMD3<Float>(190, 150, 130)) * lips[x, y]) * lip
+            return ((UInt8(t.x), UInt8(t.y), UInt8(t.z)), (UInt8(f.x.rounded()), UInt8(f.y.rounded()), UInt8(f.z.rounded())))
+        }
+        let before = fixture.face
+        let face = fixture.relit()
         var core = lips
         core.erode(pixels: 2)
         var sum = SIMD3<Float>.zero, count: Float = 0
@@ -185,28 +216,17 @@ extension RelightingTests {
         let nose = Self.points[1]
         #expect(face[Int(nose.x), Int(nose.y)] == before[Int(nose.x), Int(nose.y)])
     }
-}
 
-extension RelightingTests {
     @Test func aMoustacheOverTheTargetsLipsDoesNotDarkenTheNewLips() {
-        let (w, h) = (320, 340)
-        let outer = FaceMeshTopology.outerLips.map { Self.points[$0] }
-        let inner = FaceMeshTopology.innerLips.map { Self.points[$0] }
-        let lips = PolygonRasterizer.fill(outer, width: w, height: h)
-        let top = outer.map(\.y).min()!, bottom = outer.map(\.y).max()!
-        var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
-        for y in 0..<h {
-            for x in 0..<w {
-                // A thick moustache over most of the lips (all but their lowest few pixels) and the skin above them.
-                let hair = Float(y) > top - 12 && Float(y) < bottom - 4 && (lips[x, y] > 0 || Float(y) <= top + 2)
-                target[x, y] = hair ? (40, 32, 28) : (200, 150, 120)
-                face[x, y] = lips[x, y] > 0 ? (185, 135, 125) : (190, 150, 130)
-            }
+        let lips = LipFixture.lips
+        let top = LipFixture.outer.map(\.y).min()!, bottom = LipFixture.outer.map(\.y).max()!
+        let fixture = LipFixture { x, y in
+            // A thick moustache over most of the lips (all but their lowest few pixels) and the skin above them.
+            let hair = Float(y) > top - 12 && Float(y) < bottom - 4 && (lips[x, y] > 0 || Float(y) <= top + 2)
+            return (hair ? (40, 32, 28) : (200, 150, 120), lips[x, y] > 0 ? (185, 135, 125) : (190, 150, 130))
         }
-        let before = face
-        Relighting(strength: 1).relightLips(&face, target: target, outer: outer, inner: inner,
-                                            region: PolygonRasterizer.fill(Self.oval, width: w, height: h),
-                                            faceWidth: BoundingBox(bounding: Self.oval).width)
+        let before = fixture.face
+        let face = fixture.relit()
         // The upper lip (under the target's moustache) keeps about its own tone: no hair-dark band.
         let p = (Self.points[0] + Self.points[FaceMeshTopology.upperInnerLip]) / 2
         let (x, y) = (Int(p.x), Int(p.y))

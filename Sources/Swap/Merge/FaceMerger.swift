@@ -78,7 +78,7 @@ public struct FaceMerger: Sendable {
     public func mask(for swap: SwappedFace, landmarks: FaceLandmarks, occluders: [PlacedMask] = []) -> AlphaMask {
         let (w, h) = (swap.image.width, swap.image.height)
         guard let toSpace = swap.toFrame.inverted() else { return AlphaMask(width: w, height: h) }
-        let points = landmarks.points2D.map { toSpace.apply($0) }
+        let points = (swap.landmarks ?? landmarks).points2D.map { toSpace.apply($0) }
         var mask = outline(for: swap, points: points)
         if let holes = keptHoles(for: swap, points: points) { mask.cut(holes) }
         // After the face's own feather: an occluder keeps its own (narrow) edge.
@@ -179,7 +179,10 @@ public struct FaceMerger: Sendable {
     public func merge(_ swap: SwappedFace, landmarks: FaceLandmarks, occluders: [PlacedMask] = [],
                       into frame: inout RGBImage, glasses: inout GlassesTrack) {
         guard let toSpace = swap.toFrame.inverted() else { return }
-        let points = landmarks.points2D.map { toSpace.apply($0) }
+        // The new face's features (moved off the target's by a mesh swap) place the kept openings and the lip and
+        // feature masks; the target's own landmarks find its glasses in the frame.
+        let points = (swap.landmarks ?? landmarks).points2D.map { toSpace.apply($0) }
+        let framePoints = swap.landmarks == nil ? points : landmarks.points2D.map { toSpace.apply($0) }
         var mask = outline(for: swap, points: points)
         // Hands in front leave the face's mask before any band is built, so no coarse band carries the face over
         // them; they are also kept as the target's after the blend, with their own narrow edge.
@@ -188,10 +191,16 @@ public struct FaceMerger: Sendable {
         guard mask.support(above: 1 / 255) != nil else { return }
         var face = swap.image
         let original = ImageWarper.warp(frame, width: face.width, height: face.height, outputToSource: swap.toFrame)
+        // The target as the new face's features lay it out: light, lips and kept openings come from there.
+        let target = swap.target ?? original
         // What stays the target's, cut with a narrow feather after the blend (in a multi-band blend a hole would
         // let the target's dark eye sockets into the coarse bands: a halo around each eye).
-        var kept = keptHoles(for: swap, points: points)
-        let glassesKept = keptGlasses(in: original, points: points, track: &glasses)
+        let holes = keptHoles(for: swap, points: points)
+        // Openings moved off the frame's are painted into the face from the moved target after the relighting, so
+        // the blend carries them like the rest of the face; otherwise they are cut from the blend.
+        let paintedHoles = swap.target == nil ? nil : holes
+        var kept = paintedHoles == nil ? holes : nil
+        let glassesKept = keptGlasses(in: original, points: framePoints, track: &glasses)
         for extra in [glassesKept, occluded].compactMap({ $0 }) {
             if kept == nil { kept = extra } else { kept!.values.withUnsafeMutableBufferPointer { k in
                 for i in k.indices { k[i] = max(k[i], extra.values[i]) }
@@ -204,16 +213,18 @@ public struct FaceMerger: Sendable {
         if options.relighting.strength > 0, points.count == FaceMeshTopology.pointCount {
             let oval = BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] })
             let weight = options.useSwapMask ? swap.mask ?? mask : mask
-            options.relighting.apply(to: &face, target: original, weight: weight, region: region,
+            options.relighting.apply(to: &face, target: target, weight: weight, region: region,
                                      features: FaceMeshTopology.featureRings.map { $0.map { points[$0] } },
                                      exclude: glassesKept, faceWidth: oval.width)
-            options.relighting.relightLips(&face, target: original, outer: FaceMeshTopology.outerLips.map { points[$0] },
+            options.relighting.relightLips(&face, target: target, outer: FaceMeshTopology.outerLips.map { points[$0] },
                                            inner: FaceMeshTopology.innerLips.map { points[$0] }, region: region,
                                            faceWidth: oval.width)
         } else if options.colorTransfer != .none {
             if let kept { region.cut(kept) }
-            options.colorTransfer.apply(to: &face, reference: original, mask: region)
+            if let paintedHoles { region.cut(paintedHoles) }
+            options.colorTransfer.apply(to: &face, reference: target, mask: region)
         }
+        if let paintedHoles { face.mix(target, weight: paintedHoles) }
         switch options.blend {
         case .alpha:
             if let kept { mask.cut(kept) }
@@ -251,6 +262,26 @@ extension AlphaMask {
         values.withUnsafeMutableBufferPointer { m in
             other.values.withUnsafeBufferPointer { o in
                 for i in m.indices { m[i] *= 1 - o[i] }
+            }
+        }
+    }
+}
+
+extension RGBImage {
+    /// `self·(1 − w) + other·w` per pixel, with `weight` (0…1) of the same size.
+    mutating func mix(_ other: RGBImage, weight: AlphaMask) {
+        precondition(other.width == width && other.height == height && weight.width == width && weight.height == height,
+                     "image sizes differ")
+        pixels.withUnsafeMutableBufferPointer { p in
+            other.pixels.withUnsafeBufferPointer { o in
+                weight.values.withUnsafeBufferPointer { m in
+                    for i in m.indices where m[i] > 0 {
+                        let a = min(m[i], 1)
+                        for c in 3 * i..<3 * i + 3 {
+                            p[c] = UInt8((Float(p[c]) + (Float(o[c]) - Float(p[c])) * a).rounded())
+                        }
+                    }
+                }
             }
         }
     }

@@ -5,7 +5,9 @@ import Stream
 
 /// One-shot face swap by mesh warping: the photo's face texture is cut into the canonical triangles and each
 /// triangle is laid onto the target's current triangle. Expressions and head motion follow the target (its
-/// landmarks place the triangles, its eyes and mouth opening stay); identity (shape and texture) follows the photo.
+/// landmarks place the triangles, its eyes and mouth opening stay); the photo gives the texture. With
+/// ``Options/identityShape`` the triangles go where the photo's own proportions put them in the target's pose and
+/// expression (``IdentityShape``), and the target's kept eyes and mouth are moved there with them.
 ///
 /// Only the skin inside ``SkinOutline`` is offered to the merger (no hair, no background from the photo); the rest
 /// of the swap box holds the frame itself, so the merger's feather never fades into anything but the target.
@@ -24,6 +26,10 @@ public struct MeshSwapper: FaceSwapper {
         public var feather: Float = 0.035
         /// How a photo's skin is evened out when it is loaded (``fromPhoto``).
         var skinEvening = PhotoSkinEvening()
+        /// How much of the photo's facial proportions the new face takes (0 = the target's geometry, 1 = the
+        /// photo's; ``IdentityShape``). Off by default: on its own it moved a face recogniser's verdict on one clip
+        /// of three, and at 1 it cost one clip's mouth gain (docs/BENCHMARKS.md, "Session 8, look6").
+        public var identityShape: Float = 0
 
         public init() {}
     }
@@ -31,6 +37,8 @@ public struct MeshSwapper: FaceSwapper {
     public let source: RGBImage
     public let sourceLandmarks: [SIMD2<Float>]
     public var options: Options
+    private let identity: IdentityShape
+    private let neutrals = NeutralFaces()
 
     /// - Parameters:
     ///   - source: the identity photo.
@@ -41,6 +49,7 @@ public struct MeshSwapper: FaceSwapper {
         }
         self.source = source
         self.sourceLandmarks = sourceLandmarks.points2D
+        self.identity = IdentityShape(source: sourceLandmarks.points)
         self.options = options
     }
 
@@ -55,12 +64,13 @@ public struct MeshSwapper: FaceSwapper {
     }
 
     public func swap(_ input: FaceSwapInput) throws -> SwappedFace? {
-        let target = input.landmarks.points2D
-        guard target.count == FaceMeshTopology.pointCount else {
-            throw MeshSwapperError.wrongLandmarkCount(target.count)
+        guard input.landmarks.points.count == FaceMeshTopology.pointCount else {
+            throw MeshSwapperError.wrongLandmarkCount(input.landmarks.points.count)
         }
         let weight = strength(yaw: input.pose?.yaw ?? 0)
         guard weight > 0 else { return nil }
+        let target = input.landmarks.points2D
+        let placed = place(input)
         let oval = BoundingBox(bounding: FaceMeshTopology.faceOval.map { target[$0] })
         let m = Float(options.margin)
         let x0 = max(0, Int((oval.x - m).rounded(.down))), y0 = max(0, Int((oval.y - m).rounded(.down)))
@@ -68,8 +78,18 @@ public struct MeshSwapper: FaceSwapper {
         let y1 = min(input.frame.height - 1, Int((oval.y + oval.height + m).rounded(.up)))
         guard x0 < x1, y0 < y1 else { return nil }
         let origin = SIMD2(Float(x0), Float(y0))
-        let local = target.map { $0 - origin }
+        let local = placed.map { $0 - origin }
         var image = input.frame.cropped(x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1)
+        // The target moved with the new face's features: its eyes and mouth, kept by the merger, then sit in the
+        // new face's openings (nil when nothing moved).
+        var moved: RGBImage?
+        if zip(placed, target).contains(where: { max(abs($0.x - $1.x), abs($0.y - $1.y)) > 0.1 }) {
+            let crop = image
+            moved = crop
+            TriangleWarp.warp(crop, sourcePoints: target.map { $0 - origin }, triangles: FaceMeshTriangulation.triangles,
+                              targetPoints: local, into: &moved!,
+                              clip: AlphaMask(width: crop.width, height: crop.height, value: 1))
+        }
         var mask = PolygonRasterizer.fill(options.outline.polygon(on: local), width: image.width, height: image.height)
         // Only the outline gets the photo: the merger's feather reaches past it and must find the frame there.
         TriangleWarp.warp(source, sourcePoints: sourceLandmarks, triangles: FaceMeshTriangulation.triangles,
@@ -84,8 +104,20 @@ public struct MeshSwapper: FaceSwapper {
             mask.zero(where: painted)
         }
         mask.scale(by: weight)
+        let landmarks = moved == nil ? nil : FaceLandmarks(
+            points: zip(placed, input.landmarks.points).map { SIMD3($0.x, $0.y, $1.z) }, presence: input.landmarks.presence)
         return SwappedFace(image: image, mask: mask, toFrame: AffineTransform2D(translation: origin),
-                           keptParts: [.eyes, .mouth])
+                           keptParts: [.eyes, .mouth], landmarks: landmarks, target: moved)
+    }
+
+    /// The landmarks (frame pixels) the photo's triangles are laid on: the target's, moved to the photo's
+    /// proportions (``IdentityShape``) against the target's neutral face (its running mean while tracked).
+    func place(_ input: FaceSwapInput) -> [SIMD2<Float>] {
+        let strength = min(max(options.identityShape, 0), 1)
+        guard strength > 0 else { return input.landmarks.points2D }
+        let canonical = IdentityShape.canonical(input.landmarks.points)
+        let neutral = input.trackID.map { neutrals.update(canonical, trackID: $0) } ?? canonical
+        return identity.landmarks(target: input.landmarks.points, neutral: neutral, strength: strength)
     }
 }
 
