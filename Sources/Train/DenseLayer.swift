@@ -7,6 +7,7 @@ final class DenseLayer: Module {
     let bias: Parameter
     let inFeatures: Int, outFeatures: Int
     let batch: Int
+    private let threads: Int
     private let kernel: FullyConnected
     private let output: AlignedBuffer
     private let inputGradient: AlignedBuffer?
@@ -16,6 +17,7 @@ final class DenseLayer: Module {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         batch = context.batch
+        threads = context.threads
         kernel = FullyConnected(rows: batch, inFeatures: inFeatures, outFeatures: outFeatures,
                                 weights: [Float](repeating: 0, count: inFeatures * outFeatures),
                                 bias: [Float](repeating: 0, count: outFeatures), activation: .none)
@@ -45,11 +47,20 @@ final class DenseLayer: Module {
 
     func backward(_ outputGradient: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
         addColumnSums(outputGradient, rows: batch, columns: outFeatures, into: bias.gradient.baseAddress)
-        BLAS.gemm(transposeA: true, m: outFeatures, n: inFeatures, k: batch, a: outputGradient, lda: outFeatures,
-                  b: savedInput!, ldb: inFeatures, beta: 1, c: weight.gradient.baseAddress, ldc: inFeatures)
-        guard let inputGradient else { return nil }
-        BLAS.gemm(m: batch, n: inFeatures, k: outFeatures, a: outputGradient, lda: outFeatures,
-                  b: weight.value.baseAddress, ldb: inFeatures, beta: 0, c: inputGradient.baseAddress, ldc: inFeatures)
-        return inputGradient.baseAddress
+        // Both products split by input features (columns of dW and dX) over the threads: every element is the same
+        // dot product either way, and the second thread would otherwise wait out the dense layers.
+        let input = savedInput!, half = (inFeatures / 2 + 15) / 16 * 16
+        let parts = threads > 1 && inFeatures >= 256 ? 2 : 1
+        forEachSlice(parts, threads: threads) { s in
+            let columns = parts == 1 ? 0..<inFeatures : s == 0 ? 0..<half : half..<inFeatures
+            let c0 = columns.lowerBound
+            BLAS.gemm(transposeA: true, m: outFeatures, n: columns.count, k: batch, a: outputGradient, lda: outFeatures,
+                      b: input + c0, ldb: inFeatures, beta: 1, c: weight.gradient.baseAddress + c0, ldc: inFeatures)
+            guard let inputGradient else { return }
+            BLAS.gemm(m: batch, n: columns.count, k: outFeatures, a: outputGradient, lda: outFeatures,
+                      b: weight.value.baseAddress + c0, ldb: inFeatures, beta: 0, c: inputGradient.baseAddress + c0,
+                      ldc: inFeatures)
+        }
+        return inputGradient?.baseAddress
     }
 }

@@ -11,6 +11,8 @@ public final class Trainer {
     public private(set) var iteration = 0
     let model: any SwapTrainingModel
     let optimizer: AdamOptimizer
+    /// The second thread of a step's two-way loops, kept awake between them (two threads only).
+    private let workers: WorkerPair?
     private let loss: SwapLoss
     private let data: TrainingData
     private var loader: BatchLoader?
@@ -56,6 +58,7 @@ public final class Trainer {
         // over `threads` by the layers themselves); with more threads its idle workers spin on `sched_yield` after
         // every call and take the cores from the next layer's threads.
         NeuralRuntime.setBLASThreadCount(1)
+        workers = options.threads == 2 ? WorkerPair() : nil
         model = makeTrainingModel(options.config, batch: options.batch, threads: options.threads, precision: options.precision)
         optimizer = AdamOptimizer(parameters: model.parameters, settings: .init(learningRate: options.learningRate))
         loss = SwapLoss(resolution: options.config.resolution, batch: options.batch, threads: options.threads,
@@ -107,6 +110,11 @@ public final class Trainer {
     }
 
     func train(on batch: TrainingBatch) -> LossValues {
+        guard let workers else { return trainStep(on: batch) }
+        return workers.withInstalled { trainStep(on: batch) }
+    }
+
+    private func trainStep(on batch: TrainingBatch) -> LossValues {
         let reconstruction = batch.input.withUnsafeBufferPointer { model.forward($0.baseAddress!) }
         let losses = batch.priority.withUnsafeBufferPointer { priority in
             loss.evaluate(reconstruction, target: batch.target, mask: batch.mask, priority: priority.baseAddress)

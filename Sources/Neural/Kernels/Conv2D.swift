@@ -136,24 +136,39 @@ package struct Conv2D: ActivationFusing {
         let k = patchSize, n = outChannels, packed = weights.baseAddress
         guard threads > 1, k * packedColumns >= Self.parallelPackFloats else {
             GEMMPanels.forEach(nPadded: packedColumns) { col, shape in
-                GEMMPanels.packPanel(col, shape, k: k, n: n, into: packed, value: source.value)
+                Self.packPanel(col, shape, k: k, n: n, into: packed, source)
             }
             bfloat16?.update(from: packed)
             return
         }
-        var panels: [(col: Int, shape: GEMMPanels.Shape)] = []
-        GEMMPanels.forEach(nPadded: packedColumns) { col, shape in panels.append((col, shape)) }
-        let parts = min(threads, panels.count)
-        panels.withUnsafeBufferPointer { panels in
-            Parallel.forEach(parts) { part in
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: BFloat16Panels.stagingFloats) { staging in
-                    for index in Parallel.share(panels.count, part, of: parts) {
-                        let (col, shape) = panels[index]
-                        GEMMPanels.packPanel(col, shape, k: k, n: n, into: packed, value: source.value)
-                        bfloat16?.update(col, shape, from: packed, staging: staging.baseAddress!)
-                    }
+        // Panels counted, then enumerated again in each part (no list: training repacks every step).
+        var panelCount = 0
+        GEMMPanels.forEach(nPadded: packedColumns) { _, _ in panelCount += 1 }
+        let parts = min(threads, panelCount)
+        Parallel.forEach(parts) { part in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: BFloat16Panels.stagingFloats) { staging in
+                let mine = Parallel.share(panelCount, part, of: parts)
+                var index = 0
+                GEMMPanels.forEach(nPadded: packedColumns) { col, shape in
+                    defer { index += 1 }
+                    guard mine.contains(index) else { return }
+                    Self.packPanel(col, shape, k: k, n: n, into: packed, source)
+                    bfloat16?.update(col, shape, from: packed, staging: staging.baseAddress!)
                 }
             }
+        }
+    }
+
+    /// ``GEMMPanels/packPanel(_:_:k:n:into:value:)`` (the same values) a panel row at a time from `source`.
+    @inline(__always)
+    private static func packPanel<Source: WeightSource>(_ col: Int, _ shape: GEMMPanels.Shape, k: Int, n: Int,
+                                                        into packed: UnsafeMutablePointer<Float>, _ source: Source) {
+        let w = shape.width, inside = max(0, min(w, n - col))
+        let panel = packed + col * k
+        for i in 0..<k {
+            let row = panel + i * w
+            source.copy(row: i, from: col, count: inside, into: row)
+            if inside < w { (row + inside).update(repeating: 0, count: w - inside) }
         }
     }
 

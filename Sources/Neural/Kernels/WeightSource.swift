@@ -2,6 +2,14 @@
 /// keeps its weights in, each a concrete type so the packing loops compile to plain loads.
 protocol WeightSource {
     func value(_ i: Int, _ o: Int) -> Float
+    /// `value(i, o + j)` for `j` in `0..<count` into `out`.
+    func copy(row i: Int, from o: Int, count: Int, into out: UnsafeMutablePointer<Float>)
+}
+
+extension WeightSource {
+    @inline(__always) func copy(row i: Int, from o: Int, count: Int, into out: UnsafeMutablePointer<Float>) {
+        for j in 0..<count { out[j] = value(i, o + j) }
+    }
 }
 
 /// Row-major `[K × n]`.
@@ -9,6 +17,10 @@ struct RowMajorWeights: WeightSource {
     let w: UnsafePointer<Float>
     let n: Int
     @inline(__always) func value(_ i: Int, _ o: Int) -> Float { w[i * n + o] }
+    /// A contiguous run of the row (the packing's panel rows are runs of 16–48 output channels).
+    @inline(__always) func copy(row i: Int, from o: Int, count: Int, into out: UnsafeMutablePointer<Float>) {
+        out.update(from: w + i * n + o, count: count)
+    }
 }
 
 /// Column-major, i.e. row-major `[n × k]`.
