@@ -200,7 +200,8 @@ public struct FaceMerger: Sendable {
         // the blend carries them like the rest of the face; otherwise they are cut from the blend.
         let paintedHoles = swap.target == nil ? nil : holes
         var kept = paintedHoles == nil ? holes : nil
-        let glassesKept = keptGlasses(in: original, points: framePoints, track: &glasses)
+        let glassesKept = keptGlasses(in: original, points: framePoints, framePixel: 1 / swap.toFrame.scale,
+                                      track: &glasses)
         for extra in [glassesKept, occluded].compactMap({ $0 }) {
             if kept == nil { kept = extra } else { kept!.values.withUnsafeMutableBufferPointer { k in
                 for i in k.indices { k[i] = max(k[i], extra.values[i]) }
@@ -237,21 +238,19 @@ public struct FaceMerger: Sendable {
         }
     }
 
-    /// The target's glasses to keep (swap space, 0…1), or nil.
-    private func keptGlasses(in original: RGBImage, points: [SIMD2<Float>], track: inout GlassesTrack) -> AlphaMask? {
+    /// The target's glasses to keep (swap space, 0…1), or nil; `framePixel`: swap pixels per frame pixel.
+    private func keptGlasses(in original: RGBImage, points: [SIMD2<Float>], framePixel: Float,
+                             track: inout GlassesTrack) -> AlphaMask? {
         guard options.keepGlasses != .off, options.keepGlasses == .on || track.shouldLook(),
               let found = GlassesDetector.detect(in: original, points: points) else { return nil }
         track.observe(found.evidence)
         guard options.keepGlasses == .on || track.present else { return nil }
-        var lines = found.lines
-        // Brows are the new face's; the eye openings are kept (or not) by their own masks.
-        var brows = AlphaMask(width: lines.width, height: lines.height)
-        for ring in [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing] {
-            PolygonRasterizer.fill(ring.map { points[$0] }, into: &brows)
-        }
-        lines.cut(brows)
-        lines.erode(pixels: -1)
-        lines.gaussianBlur(sigma: 1)
+        // The frames only: what is seen through the lenses is the new face's.
+        var lines = GlassesDetector.frames(of: found.lines, points: points)
+        // Grown and feathered by about a frame pixel: in a trained model's small crop one swap pixel covers several
+        // frame pixels, and a margin of swap pixels would keep a band of the target's face round each frame line.
+        if framePixel >= 0.5 { lines.erode(pixels: -Int(framePixel.rounded())) }
+        if framePixel >= 0.3 { lines.gaussianBlur(sigma: framePixel) }
         return lines
     }
 }

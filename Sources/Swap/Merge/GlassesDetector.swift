@@ -22,16 +22,12 @@ enum GlassesDetector {
 
     /// Thin dark structures of `image` in the eye band (0…1 per pixel, 0 outside the band), plus the bridge evidence.
     static func detect(in image: RGBImage, points: [SIMD2<Float>]) -> (lines: AlphaMask, evidence: Float)? {
-        guard points.count == FaceMeshTopology.pointCount else { return nil }
+        guard let axis = EyeAxis(points) else { return nil }
         let (w, h) = (image.width, image.height)
-        let a = points[FaceMeshTopology.rightEyeOuter], b = points[FaceMeshTopology.leftEyeOuter]
-        let d = ((b - a) * (b - a)).sum().squareRoot()
-        guard d > 8 else { return nil }
-        let u = (b - a) / d, v = SIMD2(-u.y, u.x)
-        let centre = (a + b) / 2
+        let (centre, u, v, d) = (axis.centre, axis.u, axis.v, axis.d)
         // Band: the eye line ± 0.45 d (brows to cheekbones), a quarter of d past each corner.
         let corners = [SIMD2<Float>(-0.75, -0.45), SIMD2(0.75, -0.45), SIMD2(0.75, 0.45), SIMD2(-0.75, 0.45)]
-            .map { centre + d * ($0.x * u + $0.y * v) }
+            .map { axis.point($0.x, $0.y) }
         let box = BoundingBox(bounding: corners)
         let x0 = max(0, Int(box.x.rounded(.down))), y0 = max(0, Int(box.y.rounded(.down)))
         let x1 = min(w - 1, Int((box.x + box.width).rounded(.up))), y1 = min(h - 1, Int((box.y + box.height).rounded(.up)))

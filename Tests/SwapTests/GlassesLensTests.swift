@@ -1,0 +1,145 @@
+import Foundation
+import Stream
+import Testing
+@testable import Face
+@testable import Imaging
+import TestSupport
+@testable import Swap
+
+/// Glasses drawn on a real face (the committed astronaut, aligned as a swap sees it): the kept mask must hold the
+/// frame lines and leave the eyes behind the lenses to the new face.
+@Suite struct GlassesLensTests {
+    /// The astronaut's face aligned by the default aligner, with FaceMesh's points in that space.
+    static let face: AlignedFace = {
+        let image = try! TestResources.image("astronaut_public_domain.png")
+        let detector = try! FaceDetector(model: .fullRange, graph: TestResources.graphs[.fullRangeDetector]!)
+        let detection = detector.detect(in: image).first!
+        let landmarker = try! FaceLandmarker(graph: TestResources.graphs[.landmarks]!)
+        let marks = landmarker.landmarks(in: image, roi: FaceLandmarker.roi(from: detection))!
+        return try! FaceAligner().align(image, landmarks: marks)
+    }()
+    static var points: [SIMD2<Float>] { face.landmarks }
+
+    /// Where the drawn glasses are, per pixel: 1 on a frame line (two elliptic rims round the eyes, a bridge
+    /// between them, a temple from each outer side), 0 elsewhere; and a lens's interior (well inside a rim).
+    struct Glasses {
+        let axis: EyeAxis
+        let eyes: [SIMD2<Float>]
+        /// Rim half-axes along and across the eye line, in eye distances.
+        let along: Float = 0.26, across: Float = 0.19
+
+        init() {
+            axis = EyeAxis(GlassesLensTests.points)!
+            eyes = [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { ring in
+                ring.map { GlassesLensTests.points[$0] }.reduce(SIMD2<Float>.zero, +) / Float(ring.count)
+            }
+        }
+
+        /// Distance (pixels) from `p` to the rim round eye `e`, signed (negative inside), approximately.
+        func rimDistance(_ p: SIMD2<Float>, eye e: Int) -> Float {
+            let q = p - eyes[e]
+            let (s, t) = ((q * axis.u).sum() / (along * axis.d), (q * axis.v).sum() / (across * axis.d))
+            return ((s * s + t * t).squareRoot() - 1) * across * axis.d
+        }
+
+        /// Whether `p` is on a frame line (within `halfWidth` pixels of its centre).
+        func onFrame(_ p: SIMD2<Float>, halfWidth: Float = 1.5) -> Bool {
+            for e in 0..<2 where abs(rimDistance(p, eye: e)) < halfWidth { return true }
+            // The bridge joins the rims' inner sides a little above the eyes; the temples leave their outer sides.
+            let q = p - axis.centre
+            let (s, t) = ((q * axis.u).sum(), (q * axis.v).sum())
+            let height = -0.08 * axis.d
+            let eyeOffset = abs(((eyes[1] - axis.centre) * axis.u).sum())
+            let (inner, outer) = (eyeOffset - along * axis.d, eyeOffset + along * axis.d)
+            if abs(t - height) < halfWidth, abs(s) < inner + 1 { return true }
+            if abs(t - height) < halfWidth, abs(s) > outer - 1, abs(s) < outer + 0.2 * axis.d { return true }
+            return false
+        }
+
+        /// Whether `p` is inside a lens, at least `margin` pixels from its rim.
+        func inLens(_ p: SIMD2<Float>, margin: Float) -> Bool {
+            (0..<2).contains { rimDistance(p, eye: $0) < -margin }
+        }
+    }
+
+    /// Frame colours: dark plastic, light metal.
+    static let frameColours: [UInt8] = [42, 235]
+
+    /// The aligned face with thin frames of grey level `level` drawn on it.
+    static func withGlasses(_ glasses: Glasses, level: UInt8 = 42) -> RGBImage {
+        var image = face.image
+        for y in 0..<image.height {
+            for x in 0..<image.width where glasses.onFrame(SIMD2(Float(x), Float(y))) {
+                image[x, y] = (level, level, level)
+            }
+        }
+        return image
+    }
+
+    @Test("the kept mask holds the frame lines, not the eyes and lids seen through the lenses",
+          arguments: frameColours)
+    func framesKeptLensesNot(level: UInt8) throws {
+        let glasses = Glasses()
+        let image = Self.withGlasses(glasses, level: level)
+        let found = try #require(GlassesDetector.detect(in: image, points: Self.points))
+        #expect(found.evidence > GlassesDetector.presentAbove)
+        let kept = GlassesDetector.frames(of: found.lines, points: Self.points)
+        let lines = found.lines
+        var frame = (kept: 0, all: 0), lensLines = (kept: Float(0), all: Float(0))
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                let p = SIMD2(Float(x), Float(y))
+                if glasses.onFrame(p, halfWidth: 0.7) {
+                    frame.all += 1
+                    if kept[x, y] > 0.5 { frame.kept += 1 }
+                }
+                // Inside a lens, clear of the rim's own edge (a pixel or two of skin beside a rim is kept with it).
+                if glasses.inLens(p, margin: 0.05 * glasses.axis.d) {
+                    lensLines.all += lines[x, y]
+                    lensLines.kept += kept[x, y]
+                }
+            }
+        }
+        // The test bites: the lenses hold thin structures the detector finds (lashes, lid lines, the iris).
+        #expect(lensLines.all > 20, "line strength inside the lenses \(lensLines.all)")
+        // The rim traces come within a pixel or two of the drawn rims; kept before this test: all of the lenses' lines.
+        #expect(lensLines.kept < 0.05 * lensLines.all, "kept inside the lenses \(lensLines.kept) of \(lensLines.all)")
+        #expect(Float(frame.kept) > 0.8 * Float(frame.all), "frame pixels kept \(frame.kept) of \(frame.all)")
+    }
+
+    @Test("without glasses the real face gives no evidence of any")
+    func noGlassesNoEvidence() throws {
+        let found = try #require(GlassesDetector.detect(in: Self.face.image, points: Self.points))
+        #expect(found.evidence < GlassesDetector.absentBelow)
+    }
+
+    @Test("merged with glasses on: the frame stays the target's, the new face shows through the lens")
+    func newFaceThroughTheLens() throws {
+        let glasses = Glasses()
+        let frame = Self.withGlasses(glasses)
+        var flat = RGBImage(width: frame.width, height: frame.height)
+        for y in 0..<flat.height { for x in 0..<flat.width { flat[x, y] = (230, 60, 60) } }
+        let swap = SwappedFace(image: flat, mask: nil, toFrame: AffineTransform2D(translation: .zero))
+        var options = FaceMerger.Options()
+        options.keepGlasses = .on
+        options.relighting.strength = 0
+        options.colorTransfer = .none
+        options.blend = .alpha
+        var out = frame
+        FaceMerger(options: options).merge(swap, landmarks: FaceLandmarks(points: Self.face.landmarks.map { SIMD3($0, 0) },
+                                                                          presence: 1), into: &out)
+        var frameError = 0.0, n = 0
+        for y in 0..<out.height {
+            for x in 0..<out.width where glasses.onFrame(SIMD2(Float(x), Float(y)), halfWidth: 0.5) {
+                frameError += abs(Double(out[x, y].g) - Double(frame[x, y].g))
+                n += 1
+            }
+        }
+        #expect(frameError / Double(max(n, 1)) < 20, "frame pixels changed by \(frameError / Double(max(n, 1))) levels")
+        // The eyes' centres (the iris) are the new face's red, not the astronaut's eye.
+        for eye in glasses.eyes {
+            let p = out[Int(eye.x.rounded()), Int(eye.y.rounded())]
+            #expect(p.r > 200 && p.g < 90, "iris pixel \(p)")
+        }
+    }
+}
