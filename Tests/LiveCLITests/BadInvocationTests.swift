@@ -35,6 +35,10 @@ struct BadInvocationTests {
         (["bench", "--duration", "nan"], "--duration must be between"),
         (["bench", "--duration", "inf"], "--duration must be between"),
         (["bench", "--duration", "1e300"], "--duration must be between"),
+        (["run", "--identity-shape", "nan"], "--identity-shape must be between 0 and 1"),
+        (["run", "--identity-shape", "inf"], "--identity-shape must be between 0 and 1"),
+        (["run", "--identity-shape", "1.5"], "--identity-shape must be between 0 and 1 (got 1.5)"),
+        (["run", "--identity-shape", "-0.1"], "--identity-shape must be between 0 and 1"),
     ])
     func refusedNumbers(_ arguments: [String], _ expected: String) throws {
         let dir = try CLIRunner.temporaryDirectory()

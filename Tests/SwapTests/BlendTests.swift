@@ -279,3 +279,128 @@ extension RelightingTests {
         #expect(!track.present)
     }
 }
+
+/// The relighting's zones: the target's fine shading at the border and the lips, a coarse one inside.
+extension RelightingTests {
+    static let faceWidth = BoundingBox(bounding: oval).width
+
+    /// A brightness factor: 1 + `depth` × a Gaussian of σ `sigma` px centred on `centre`.
+    static func bump(_ x: Int, _ y: Int, at centre: SIMD2<Float>, depth: Float, sigma: Float) -> Float {
+        let d = SIMD2(Float(x), Float(y)) - centre
+        return 1 + depth * exp(-(d * d).sum() / (2 * sigma * sigma))
+    }
+
+    /// `colour` × `factor`, rounded to bytes.
+    static func pixel(_ colour: SIMD3<Float>, _ factor: Float) -> (UInt8, UInt8, UInt8) {
+        let c = (colour * factor).rounded(.toNearestOrEven).clamped(lowerBound: .zero, upperBound: SIMD3(repeating: 255))
+        return (UInt8(c.x), UInt8(c.y), UInt8(c.z))
+    }
+
+    /// The merger's call on the test face: warm target with the given modelling, grey photo face with its own.
+    static func relit(_ relighting: Relighting, targetFactor: (Int, Int) -> Float, faceFactor: (Int, Int) -> Float) -> RGBImage {
+        let (w, h) = (320, 340)
+        var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
+        for y in 0..<h {
+            for x in 0..<w {
+                target[x, y] = pixel(SIMD3(190, 140, 110), targetFactor(x, y))
+                face[x, y] = pixel(SIMD3(150, 150, 150), faceFactor(x, y))
+            }
+        }
+        let region = PolygonRasterizer.fill(oval, width: w, height: h)
+        var weight = region
+        weight.erode(pixels: Int((0.035 * faceWidth).rounded()))
+        weight.gaussianBlur(sigma: 0.035 * faceWidth)
+        relighting.apply(to: &face, target: target, weight: weight, region: region,
+                         features: FaceMeshTopology.featureRings.map { $0.map { points[$0] } },
+                         mouth: FaceMeshTopology.outerLips.map { points[$0] }, exclude: nil, faceWidth: faceWidth)
+        return face
+    }
+
+    /// How much of a modelling bump (`depth`, at `centre`) shows in the output: log of the output with it ÷ the
+    /// output without, over log(1 + depth) (1 = kept in full, 0 = gone).
+    static func share(_ with: RGBImage, _ without: RGBImage, at centre: SIMD2<Float>, depth: Float) -> Float {
+        let (x, y) = (Int(centre.x.rounded()), Int(centre.y.rounded()))
+        let a = with[x, y], b = without[x, y]
+        let ratio = (Float(a.r) + Float(a.g) + Float(a.b)) / (Float(b.r) + Float(b.g) + Float(b.b))
+        return log(ratio) / log(1 + depth)
+    }
+
+    /// Between the nose and each eye: inside the face, away from its border and lips.
+    static var interiorPoints: (right: SIMD2<Float>, left: SIMD2<Float>) {
+        func centre(_ ring: [Int]) -> SIMD2<Float> { ring.map { points[$0] }.reduce(.zero, +) / Float(ring.count) }
+        let nose = points[FaceMeshTopology.noseTip]
+        return ((nose + centre(FaceMeshTopology.rightEye)) / 2, (nose + centre(FaceMeshTopology.leftEye)) / 2)
+    }
+
+    @Test func theInteriorKeepsTheNewFacesModellingNotTheTargets() {
+        // Mid-scale modelling (σ 5 % of the face width, between the fine and the interior's shading scale): a
+        // highlight on the photo's face beside its nose, a hollow on the target's face on the other side.
+        let sigma = 0.05 * Self.faceWidth
+        let (right, left) = Self.interiorPoints
+        let highlight: (Int, Int) -> Float = { Self.bump($0, $1, at: left, depth: 0.3, sigma: sigma) }
+        let hollow: (Int, Int) -> Float = { Self.bump($0, $1, at: right, depth: -0.3, sigma: sigma) }
+        let flat: (Int, Int) -> Float = { _, _ in 1 }
+        func shares(_ relighting: Relighting) -> (own: Float, target: Float) {
+            let base = Self.relit(relighting, targetFactor: flat, faceFactor: flat)
+            let own = Self.share(Self.relit(relighting, targetFactor: flat, faceFactor: highlight), base, at: left, depth: 0.3)
+            let target = Self.share(Self.relit(relighting, targetFactor: hollow, faceFactor: flat), base, at: right, depth: -0.3)
+            return (own, target)
+        }
+        let zoned = shares(Relighting(strength: 1))
+        #expect(zoned.own > 0.75, "the photo's highlight kept \(zoned.own)")
+        #expect(zoned.target < 0.3, "the target's hollow printed \(zoned.target)")
+        // One fine shading everywhere (as before): the photo's modelling goes, the target's comes.
+        var fineOnly = Relighting(strength: 1)
+        fineOnly.interiorScale = 0
+        let fine = shares(fineOnly)
+        #expect(fine.own < 0.5, "fine only: the photo's highlight kept \(fine.own)")
+        #expect(fine.target > 0.45, "fine only: the target's hollow printed \(fine.target)")
+    }
+
+    @Test func theBorderKeepsTheTargetsFineShading() {
+        // The same hollow just inside the face's widest point (where `facelive score` compares the new skin with the
+        // skin around it): printed there as with the fine shading alone.
+        let sigma = 0.05 * Self.faceWidth
+        let side = Self.oval.min { $0.x < $1.x }! + SIMD2(0.07 * Self.faceWidth, 0)
+        let flat: (Int, Int) -> Float = { _, _ in 1 }
+        let hollow: (Int, Int) -> Float = { Self.bump($0, $1, at: side, depth: -0.3, sigma: sigma) }
+        var fineOnly = Relighting(strength: 1)
+        fineOnly.interiorScale = 0
+        func printed(_ relighting: Relighting) -> Float {
+            Self.share(Self.relit(relighting, targetFactor: hollow, faceFactor: flat),
+                       Self.relit(relighting, targetFactor: flat, faceFactor: flat), at: side, depth: -0.3)
+        }
+        let zoned = printed(Relighting(strength: 1)), fine = printed(fineOnly)
+        #expect(zoned > 0.5 && abs(zoned - fine) < 0.05, "the target's hollow printed \(zoned), fine only \(fine)")
+    }
+
+    @Test func theZoneMapIsFineAtTheBorderAndLipsCoarseInsideAndSmooth() {
+        let step = Float(Relighting.step)
+        let (lw, lh) = (320 / Relighting.step, 340 / Relighting.step)
+        var weight = PolygonRasterizer.fill(Self.oval.map { ($0 + 0.5) / step - 0.5 }, width: lw, height: lh)
+        weight.gaussianBlur(sigma: 0.035 * Self.faceWidth / step)
+        let fine = Relighting(strength: 1).fineShare(
+            weight: weight, mouth: FaceMeshTopology.outerLips.map { (Self.points[$0] + 0.5) / step - 0.5 },
+            faceWidth: Self.faceWidth / step)
+        func at(_ p: SIMD2<Float>) -> Float { fine[Int(p.y / step) * lw + Int(p.x / step)] }
+        let (right, left) = Self.interiorPoints
+        for p in [right, left, Self.points[FaceMeshTopology.noseTip]] { #expect(at(p) < 0.05, "inside at \(p): \(at(p))") }
+        let lips = FaceMeshTopology.outerLips.map { Self.points[$0] }.reduce(.zero, +) / Float(FaceMeshTopology.outerLips.count)
+        let lipFoot = Self.points[17] + SIMD2(0, 0.02 * Self.faceWidth)
+        #expect(at(lipFoot) > 0.75, "just below the lips: \(at(lipFoot))")
+        for p in [lips, Self.oval.min { $0.x < $1.x }! + SIMD2(0.04 * Self.faceWidth, 0)] {
+            #expect(at(p) > 0.95, "fine at \(p): \(at(p))")
+        }
+        // No step: the two shadings meet over several cells (here a cell is 2.4 % of the face width; a hard edge
+        // would change by 1 from one cell to the next).
+        var jump: Float = 0
+        for y in 0..<(lh - 1) {
+            for x in 0..<(lw - 1) {
+                let c = y * lw + x
+                jump = max(jump, abs(fine[c + 1] - fine[c]), abs(fine[c + lw] - fine[c]))
+            }
+        }
+        let perPercent = jump / (step / Self.faceWidth * 100)
+        #expect(perPercent < 0.3, "largest change per 1 % of the face width \(perPercent)")
+    }
+}

@@ -13,6 +13,9 @@ struct SwapperOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A model trained with 'facelive train' (safetensors), or a DeepFaceLive model (.dfm, ONNX).", valueName: "MODEL"))
     var model: String?
 
+    @Option(name: .customLong("identity-shape"), help: ArgumentHelp("How much of the photo's facial proportions the one-shot swap lays on the target, 0 (the target's geometry, default) to 1 (the photo's eye spacing, nose and mouth placement).", valueName: "S"))
+    var identityShape: Float?
+
     @OptionGroup var morph: MorphOption
 
     @Option(help: ArgumentHelp("Arithmetic of a .dfm model's convolutions: fp32, or bf16 (bf16 products, fp32 sums; ~1.7× faster on CPUs with AVX512_BF16, fp32 elsewhere).", valueName: "P"))
@@ -27,6 +30,10 @@ struct SwapperOptions: ParsableArguments {
     func validate() throws {
         if face != nil && model != nil { throw ValidationError("give --face or --model, not both") }
         if swapDirection != nil && model == nil { throw ValidationError("--swap-direction needs --model") }
+        if let identityShape {
+            if model != nil { throw ValidationError("--identity-shape is for the one-shot swap (--face), not --model") }
+            try OptionRange.check(identityShape, "--identity-shape", 0...1)
+        }
         if modelMouth && (model.map(isDFM) ?? true) { throw ValidationError("--model-mouth needs --model FILE.safetensors") }
         try morph.check(model: model, needs: "--model FILE.dfm")
         if precision != .fp32 && !(model.map(isDFM) ?? false) { throw ValidationError("--precision needs --model FILE.dfm") }
@@ -90,6 +97,7 @@ extension FaceSwapPipeline {
         swap.apply(to: &settings)
         pipeline.liveSettings = settings
         pipeline.occlusion = swap.occlusionShape
+        if let shape = swapper.identityShape { pipeline.oneShot.identityShape = shape }
         pipeline.previewPath = swap.preview
         pipeline.label = label
         return (pipeline, newFace)

@@ -11,6 +11,10 @@ import Stream
 /// plain low-pass ratio would wash out. Each pixel is multiplied by target shading ÷ swap shading per channel: a
 /// greyscale or tinted photo takes the target's colours; features stay as dark as they were against the skin.
 ///
+/// Two shading scales: the fine one (`scale`) in a band along the face's border and around the lips, where the merge
+/// is judged against the target; inside the face a coarse one (`interiorScale`), so the new face keeps its own
+/// modelling (nose, eye sockets, cheeks) instead of taking the target's face shape from its light (``fineShare``).
+///
 /// The shading is estimated on a grid `step` times coarser than the swap (it is smooth by construction), so the cost
 /// is one pass to gather, small blurs, and one multiply per pixel.
 public struct Relighting: Sendable, Equatable {
@@ -27,6 +31,14 @@ public struct Relighting: Sendable, Equatable {
     /// σ of the lips' own shading as a share of the face width (``relightLips``, at least 1 px); 0 = the lips take
     /// the skin's shading and keep their own tone against it.
     public var lipScale: Float = 0.006
+    /// σ of the interior's shading as a share of the face width (0 = the fine `scale` everywhere): inside the face,
+    /// away from its border and lips, the new face keeps its own modelling below this scale (``fineShare``).
+    public var interiorScale: Float = 0.12
+    /// Width of the border band that keeps the fine shading, as a share of the face width: fine up to one band
+    /// inside the edge of the swap's weight, the interior's shading from two.
+    public var borderBand: Float = 0.06
+    /// How far around the lips the fine shading reaches (σ as a share of the face width; ≈ 2σ to the interior's).
+    public var mouthReach: Float = 0.06
 
     /// The default strength for trained models (`facelive` and `.dfm`): their decoder already paints the face in the
     /// target's tones, and at full strength the target's shading brings its own features back onto a model's
@@ -45,10 +57,11 @@ public struct Relighting: Sendable, Equatable {
     ///
     /// - Parameters:
     ///   - features: polygons (swap-space pixels) left out of both shadings.
+    ///   - mouth: the outer lip ring (swap-space pixels): the fine shading reaches around it (``fineShare``).
     ///   - exclude: swap-space pixels (0…1) left out of the target's shading (e.g. its glasses).
     ///   - faceWidth: width of the face in swap-space pixels.
     func apply(to face: inout RGBImage, target: RGBImage, weight: AlphaMask, region: AlphaMask,
-               features: [[SIMD2<Float>]], exclude: AlphaMask?, faceWidth: Float) {
+               features: [[SIMD2<Float>]], mouth: [SIMD2<Float>] = [], exclude: AlphaMask?, faceWidth: Float) {
         guard strength > 0, faceWidth > 1 else { return }
         let (w, h) = (face.width, face.height)
         let step = Self.step
@@ -79,13 +92,61 @@ public struct Relighting: Sendable, Equatable {
                 }
             }
         }
-        var planes = (0..<6).map { p in AlphaMask(width: lw, height: lh, values: cells.map { $0[p] }) }
-        var weightT = AlphaMask(width: lw, height: lh, values: cells.map { $0[6] })
-        var weightS = AlphaMask(width: lw, height: lh, values: cells.map { $0[7] })
-        // Features out of both estimates, one coarse cell wider than their outline.
+        let gathered = Cells(planes: (0..<6).map { p in AlphaMask(width: lw, height: lh, values: cells.map { $0[p] }) },
+                             weightT: AlphaMask(width: lw, height: lh, values: cells.map { $0[6] }),
+                             weightS: AlphaMask(width: lw, height: lh, values: cells.map { $0[7] }))
+        let fineSigma = max(scale * faceWidth, minimumSigma)
+        var ratio = ratios(gathered, features: features, cellSize: Float(step), sigma: fineSigma)
+        // Inside the face the target's fine shading carries its face shape (its identity): there the shading is a
+        // coarse one, estimated on a grid twice as coarse, and blended in by a smooth map of the face's zones.
+        let coarseSigma = interiorScale * faceWidth
+        if interiorScale > 0, coarseSigma > fineSigma {
+            let toCell = 1 / Float(step)
+            let fine = fineShare(weight: gathered.weightS, mouth: mouth.map { ($0 + 0.5) * toCell - 0.5 },
+                                 faceWidth: faceWidth * toCell)
+            if fine.contains(where: { $0 < 0.999 }) {
+                let half = gathered.halved()
+                let coarse = Self.upsample(ratios(half, features: features, cellSize: Float(2 * step), sigma: coarseSigma),
+                                           width: half.weightS.width, height: half.weightS.height, to: lw, lh)
+                // A product of powers: the blend of the two shadings' ratios.
+                for c in 0..<(lw * lh) where fine[c] < 0.999 {
+                    let f = fine[c]
+                    for k in 3 * c..<3 * c + 3 { ratio[k] = exp(f * log(ratio[k]) + (1 - f) * log(coarse[k])) }
+                }
+            }
+        }
+        Self.multiply(&face, by: ratio, width: lw, height: lh, region: region)
+    }
+
+    /// The gathered cells: weighted target and face colour sums (3 + 3 planes) and their weights.
+    struct Cells {
+        var planes: [AlphaMask]
+        var weightT: AlphaMask
+        var weightS: AlphaMask
+
+        /// Cells twice as large (means of 2 × 2).
+        func halved() -> Cells {
+            func half(_ m: AlphaMask) -> AlphaMask {
+                let (w, h) = ((m.width + 1) / 2, (m.height + 1) / 2)
+                var out = AlphaMask(width: w, height: h)
+                for y in 0..<m.height {
+                    for x in 0..<m.width { out.values[(y / 2) * w + x / 2] += 0.25 * m.values[y * m.width + x] }
+                }
+                return out
+            }
+            return Cells(planes: planes.map(half), weightT: half(weightT), weightS: half(weightS))
+        }
+    }
+
+    /// Ratio planes (target shading ÷ face shading)^strength, R G B interleaved per cell, for shadings with σ
+    /// `sigma` swap-space pixels on cells of `cellSize` pixels; `features` (swap-space polygons) left out.
+    private func ratios(_ cells: Cells, features: [[SIMD2<Float>]], cellSize: Float, sigma: Float) -> [Float] {
+        var planes = cells.planes, weightT = cells.weightT, weightS = cells.weightS
+        let (lw, lh) = (weightS.width, weightS.height)
+        // Features out of both estimates, one cell wider than their outline.
         var holes = AlphaMask(width: lw, height: lh)
-        let toCoarse = 1 / Float(step)
-        for ring in features { PolygonRasterizer.fill(ring.map { ($0 + 0.5) * toCoarse - 0.5 }, into: &holes) }
+        let toCell = 1 / cellSize
+        for ring in features { PolygonRasterizer.fill(ring.map { ($0 + 0.5) * toCell - 0.5 }, into: &holes) }
         holes.erode(pixels: -1)
         for c in holes.values.indices where holes.values[c] > 0 {
             let keep = 1 - holes.values[c]
@@ -93,7 +154,7 @@ public struct Relighting: Sendable, Equatable {
             weightT.values[c] *= keep
             weightS.values[c] *= keep
         }
-        let sigma = max(scale * faceWidth, minimumSigma) * toCoarse
+        let sigma = sigma * toCell
         // Two passes: the second leaves out cells far from the first pass's shading (a brow or lip line the
         // landmarks missed, a mole, a shadow edge), which would otherwise print a pale or dark blotch.
         var target = Shading(planes: Array(planes[0..<3]), weight: weightT)
@@ -108,8 +169,7 @@ public struct Relighting: Sendable, Equatable {
         source.estimate(sigma: sigma, weights: source.typicalSkinWeights(dark: 0.8, bright: 1.3), linear: true)
         target.estimate(sigma: sigma, weights: target.typicalSkinWeights(dark: 0.45, bright: 1.6))
         target.reweight(sigma: sigma, linear: true)
-        // Ratio planes (target shading ÷ face shading)^strength; the whole face's ratio where either has no skin
-        // nearby.
+        // The whole face's ratio where either has no skin nearby.
         let overall = (target.mean + 1e-3) / (source.mean + 1e-3)
         var ratio = [Float](repeating: 1, count: 3 * lw * lh)
         let (low, high) = (1 / limit, limit)
@@ -121,7 +181,27 @@ public struct Relighting: Sendable, Equatable {
                 ratio[3 * c + k] = min(max(v, low), high)
             }
         }
-        Self.multiply(&face, by: ratio, width: lw, height: lh, region: region)
+        return ratio
+    }
+
+    /// `coarse` (ratio planes on cells twice as large, `cw` × `ch`) bilinearly interpolated onto `lw` × `lh` cells.
+    private static func upsample(_ coarse: [Float], width cw: Int, height ch: Int, to lw: Int, _ lh: Int) -> [Float] {
+        var out = [Float](repeating: 1, count: 3 * lw * lh)
+        for y in 0..<lh {
+            let fy = min(max((Float(y) + 0.5) / 2 - 0.5, 0), Float(ch - 1))
+            let y0 = Int(fy), y1 = min(y0 + 1, ch - 1), ty = fy - Float(y0)
+            for x in 0..<lw {
+                let fx = min(max((Float(x) + 0.5) / 2 - 0.5, 0), Float(cw - 1))
+                let x0 = Int(fx), x1 = min(x0 + 1, cw - 1), tx = fx - Float(x0)
+                for k in 0..<3 {
+                    @inline(__always) func at(_ xx: Int, _ yy: Int) -> Float { coarse[3 * (yy * cw + xx) + k] }
+                    let top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * tx
+                    let bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * tx
+                    out[3 * (y * lw + x) + k] = top + (bottom - top) * ty
+                }
+            }
+        }
+        return out
     }
 
     /// `face` × the coarse ratio planes, bilinearly interpolated, where `region` > 1/255.

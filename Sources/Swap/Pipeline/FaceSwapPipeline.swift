@@ -22,6 +22,8 @@ public struct FaceSwapPipeline: Sendable {
     /// flicker is measured. A swapper with an ``FaceSwapper/alignment`` of its own uses that instead.
     public var alignment = FaceAlignment()
     public var merger = FaceMerger.Options()
+    /// How a photo's new face is laid on the target (the one-shot swap).
+    public var oneShot = MeshSwapper.Options()
     /// How tracked hands are cut out of every face so they stay in front; nil = no hand tracking.
     public var occlusion: HandShape? = HandShape()
     /// Temporal smoothing of the swapped faces; nil = off.
@@ -107,7 +109,7 @@ public struct FaceSwapPipeline: Sendable {
         switch newFace {
         case .photo(let path):
             let photo = try path ?? locator.url(forFile: "astronaut_public_domain.png").path
-            return try MeshSwapper.fromPhoto(photo, landmarker: landmarker, locator: locator)
+            return try MeshSwapper.fromPhoto(photo, landmarker: landmarker, locator: locator, options: oneShot)
         case .swapper(let given):
             return given
         }
