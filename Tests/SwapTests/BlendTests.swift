@@ -297,13 +297,15 @@ extension RelightingTests {
     }
 
     /// The merger's call on the test face: warm target with the given modelling, grey photo face with its own.
-    static func relit(_ relighting: Relighting, targetFactor: (Int, Int) -> Float, faceFactor: (Int, Int) -> Float) -> RGBImage {
+    /// `faceTint` multiplies the photo's grey per channel (a ruddy cheek).
+    static func relit(_ relighting: Relighting, targetFactor: (Int, Int) -> Float, faceFactor: (Int, Int) -> Float,
+                      faceTint: (Int, Int) -> SIMD3<Float> = { _, _ in SIMD3(repeating: 1) }) -> RGBImage {
         let (w, h) = (320, 340)
         var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
         for y in 0..<h {
             for x in 0..<w {
                 target[x, y] = pixel(SIMD3(190, 140, 110), targetFactor(x, y))
-                face[x, y] = pixel(SIMD3(150, 150, 150), faceFactor(x, y))
+                face[x, y] = pixel(SIMD3(150, 150, 150) * faceTint(x, y), faceFactor(x, y))
             }
         }
         let region = PolygonRasterizer.fill(oval, width: w, height: h)
@@ -355,6 +357,28 @@ extension RelightingTests {
         let fine = shares(fineOnly)
         #expect(fine.own < 0.5, "fine only: the photo's highlight kept \(fine.own)")
         #expect(fine.target > 0.45, "fine only: the target's hollow printed \(fine.target)")
+    }
+
+    @Test func theInteriorTakesTheTargetsColourNotThePhotosTints() {
+        // A ruddy patch on the photo's cheek (red up, green and blue down, brightness about the same) at the
+        // mid-scale the interior's coarse shading would keep: its brightness is the photo's own, its colour the
+        // target's camera's, so the patch fades to the skin around it.
+        let sigma = 0.05 * Self.faceWidth
+        let (_, left) = Self.interiorPoints
+        let flat: (Int, Int) -> Float = { _, _ in 1 }
+        let ruddy: (Int, Int) -> SIMD3<Float> = { x, y in
+            let b = Self.bump(x, y, at: left, depth: 1, sigma: sigma) - 1  // 0…1, 1 at the centre
+            return SIMD3(1 + 0.25 * b, 1 - 0.15 * b, 1 - 0.15 * b)
+        }
+        func redness(_ image: RGBImage) -> Float {
+            let p = image[Int(left.x.rounded()), Int(left.y.rounded())]
+            return Float(p.r) / (Float(p.g) + 1)
+        }
+        let relighting = Relighting(strength: 1)
+        let base = redness(Self.relit(relighting, targetFactor: flat, faceFactor: flat))
+        let tinted = redness(Self.relit(relighting, targetFactor: flat, faceFactor: flat, faceTint: ruddy))
+        let photoStep = (1.25 / 0.85) - 1  // the patch's red ÷ green over the skin's, less 1
+        #expect((tinted / base - 1) < 0.3 * Float(photoStep), "the photo's ruddy patch kept: \(tinted / base - 1) of \(photoStep)")
     }
 
     @Test func theBorderKeepsTheTargetsFineShading() {

@@ -13,7 +13,8 @@ import Stream
 ///
 /// Two shading scales: the fine one (`scale`) in a band along the face's border and around the lips, where the merge
 /// is judged against the target; inside the face a coarse one (`interiorScale`), so the new face keeps its own
-/// modelling (nose, eye sockets, cheeks) instead of taking the target's face shape from its light (``fineShare``).
+/// modelling (nose, eye sockets, cheeks) instead of taking the target's face shape from its light (``fineShare``);
+/// there only the brightness is the coarse shading's, the colour stays the fine one's.
 ///
 /// The shading is estimated on a grid `step` times coarser than the swap (it is smooth by construction), so the cost
 /// is one pass to gather, small blurs, and one multiply per pixel.
@@ -108,10 +109,15 @@ public struct Relighting: Sendable, Equatable {
                 let half = gathered.halved()
                 let coarse = Self.upsample(ratios(half, features: features, cellSize: Float(2 * step), sigma: coarseSigma),
                                            width: half.weightS.width, height: half.weightS.height, to: lw, lh)
-                // A product of powers: the blend of the two shadings' ratios.
+                // Only the brightness is blended (a product of powers); the colour stays the fine shading's. Face
+                // shape lives in the brightness, while a coarse colour keeps the photo's own mid-scale tints (a
+                // ruddy cheek, a sun-tanned nose) on a face the target's camera saw evenly.
                 for c in 0..<(lw * lh) where fine[c] < 0.999 {
                     let f = fine[c]
-                    for k in 3 * c..<3 * c + 3 { ratio[k] = exp(f * log(ratio[k]) + (1 - f) * log(coarse[k])) }
+                    let logFine = SIMD3(log(ratio[3 * c]), log(ratio[3 * c + 1]), log(ratio[3 * c + 2]))
+                    let logCoarse = SIMD3(log(coarse[3 * c]), log(coarse[3 * c + 1]), log(coarse[3 * c + 2]))
+                    let brightness = (1 - f) * (logCoarse.sum() - logFine.sum()) / 3
+                    for k in 0..<3 { ratio[3 * c + k] = exp(logFine[k] + brightness) }
                 }
             }
         }
