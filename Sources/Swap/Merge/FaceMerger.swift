@@ -203,9 +203,7 @@ public struct FaceMerger: Sendable {
         let glassesKept = keptGlasses(in: original, points: framePoints, framePixel: 1 / swap.toFrame.scale,
                                       track: &glasses)
         for extra in [glassesKept, occluded].compactMap({ $0 }) {
-            if kept == nil { kept = extra } else { kept!.values.withUnsafeMutableBufferPointer { k in
-                for i in k.indices { k[i] = max(k[i], extra.values[i]) }
-            } }
+            if kept == nil { kept = extra } else { kept!.formUnion(extra) }
         }
         // Recolour only what the swapper drew: where its own mask is zero the swap may hold the frame itself
         // (the mesh swap does, under the feather's tail), which must stay as it is.
@@ -262,6 +260,16 @@ extension AlphaMask {
         values.withUnsafeMutableBufferPointer { m in
             other.values.withUnsafeBufferPointer { o in
                 for i in m.indices { m[i] *= 1 - o[i] }
+            }
+        }
+    }
+
+    /// The larger of the two masks per pixel (adds `other` to what the mask covers).
+    mutating func formUnion(_ other: AlphaMask) {
+        precondition(other.width == width && other.height == height, "mask sizes differ")
+        values.withUnsafeMutableBufferPointer { m in
+            other.values.withUnsafeBufferPointer { o in
+                for i in m.indices { m[i] = max(m[i], o[i]) }
             }
         }
     }

@@ -55,9 +55,7 @@ extension GlassesDetector {
             PolygonRasterizer.fill(rim.outline(offset: -band), into: &inside)
             var outer = PolygonRasterizer.fill(rim.outline(offset: band), width: w, height: h)
             outer.cut(inside)
-            rims.values.withUnsafeMutableBufferPointer { r in
-                for i in r.indices { r[i] = max(r[i], outer.values[i]) }
-            }
+            rims.formUnion(outer)
         }
         // A rim running through a brow stays.
         brows.cut(rims)
