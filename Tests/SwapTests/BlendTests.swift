@@ -314,7 +314,9 @@ extension RelightingTests {
         weight.gaussianBlur(sigma: 0.035 * faceWidth)
         relighting.apply(to: &face, target: target, weight: weight, region: region,
                          features: FaceMeshTopology.featureRings.map { $0.map { points[$0] } },
-                         mouth: FaceMeshTopology.outerLips.map { points[$0] }, exclude: nil, faceWidth: faceWidth)
+                         mouth: FaceMeshTopology.outerLips.map { points[$0] },
+                         brows: [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing].map { $0.map { points[$0] } },
+                         exclude: nil, faceWidth: faceWidth)
         return face
     }
 
@@ -381,21 +383,44 @@ extension RelightingTests {
         #expect((tinted / base - 1) < 0.3 * Float(photoStep), "the photo's ruddy patch kept: \(tinted / base - 1) of \(photoStep)")
     }
 
-    @Test func theBorderKeepsTheTargetsFineShading() {
-        // The same hollow just inside the face's widest point (where `facelive score` compares the new skin with the
-        // skin around it): printed there as with the fine shading alone.
+    /// How much of a hollow of the target's (σ 5 % of the face width) at `point` the relit face prints, with
+    /// `relighting` and with the fine shading alone.
+    static func printedHollow(at point: SIMD2<Float>, _ relighting: Relighting) -> (printed: Float, fineOnly: Float) {
         let sigma = 0.05 * Self.faceWidth
-        let side = Self.oval.min { $0.x < $1.x }! + SIMD2(0.07 * Self.faceWidth, 0)
         let flat: (Int, Int) -> Float = { _, _ in 1 }
-        let hollow: (Int, Int) -> Float = { Self.bump($0, $1, at: side, depth: -0.3, sigma: sigma) }
-        var fineOnly = Relighting(strength: 1)
-        fineOnly.interiorScale = 0
+        let hollow: (Int, Int) -> Float = { Self.bump($0, $1, at: point, depth: -0.3, sigma: sigma) }
         func printed(_ relighting: Relighting) -> Float {
             Self.share(Self.relit(relighting, targetFactor: hollow, faceFactor: flat),
-                       Self.relit(relighting, targetFactor: flat, faceFactor: flat), at: side, depth: -0.3)
+                       Self.relit(relighting, targetFactor: flat, faceFactor: flat), at: point, depth: -0.3)
         }
-        let zoned = printed(Relighting(strength: 1)), fine = printed(fineOnly)
-        #expect(zoned > 0.5 && abs(zoned - fine) < 0.05, "the target's hollow printed \(zoned), fine only \(fine)")
+        var fineOnly = relighting
+        fineOnly.interiorScale = 0
+        return (printed(relighting), printed(fineOnly))
+    }
+
+    @Test func theCheeksBorderTakesTheTargetsLightNotItsFaceShape() {
+        // A hollow just inside the face's widest point (a cheekbone's shadow: the target's face shape, at the depth
+        // where `facelive score` compares the new skin with the skin around it). The band follows the target's
+        // brightness averaged along the border, so a local hollow mostly goes; the make-up falloff of
+        // `shadingHoldsUpToTheBorderOfTheFace`, the same all along the side, stays.
+        let side = Self.oval.min { $0.x < $1.x }! + SIMD2(0.07 * Self.faceWidth, 0)
+        let smoothed = Self.printedHollow(at: side, Relighting(strength: 1))
+        #expect(smoothed.fineOnly > 0.5, "fine only: the target's hollow printed \(smoothed.fineOnly)")
+        #expect(smoothed.printed < 0.6 * smoothed.fineOnly, "the target's hollow printed \(smoothed.printed)")
+        // Without the averaging the band is the fine shading's, as the zones alone made it.
+        var unsmoothed = Relighting(strength: 1)
+        unsmoothed.borderSmoothing = 0
+        let fine = Self.printedHollow(at: side, unsmoothed)
+        #expect(abs(fine.printed - fine.fineOnly) < 0.05, "unsmoothed \(fine.printed), fine only \(fine.fineOnly)")
+    }
+
+    @Test func theForeheadsBorderKeepsTheTargetsFineShading() {
+        // The cut crosses the forehead's skin, where any step would show: a hollow just below the top of the swap
+        // prints as with the fine shading alone.
+        let top = Self.oval.min { $0.y < $1.y }! + SIMD2(0, 0.07 * Self.faceWidth)
+        let forehead = Self.printedHollow(at: top, Relighting(strength: 1))
+        #expect(forehead.printed > 0.5 && abs(forehead.printed - forehead.fineOnly) < 0.05,
+                "the target's hollow printed \(forehead.printed), fine only \(forehead.fineOnly)")
     }
 
     @Test func theZoneMapIsFineAtTheBorderAndLipsCoarseInsideAndSmooth() {

@@ -215,6 +215,8 @@ public struct FaceMerger: Sendable {
             options.relighting.apply(to: &face, target: target, weight: weight, region: region,
                                      features: FaceMeshTopology.featureRings.map { $0.map { points[$0] } },
                                      mouth: FaceMeshTopology.outerLips.map { points[$0] },
+                                     brows: [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing]
+                                         .map { $0.map { points[$0] } },
                                      exclude: glassesKept, faceWidth: oval.width)
             options.relighting.relightLips(&face, target: target, outer: FaceMeshTopology.outerLips.map { points[$0] },
                                            inner: FaceMeshTopology.innerLips.map { points[$0] }, region: region,

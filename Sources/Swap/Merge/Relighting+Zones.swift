@@ -40,4 +40,72 @@ extension Relighting {
         let (interior, lips) = zones(weight: weight, mouth: mouth, faceWidth: faceWidth)
         return interior.indices.map { 1 - interior[$0] * (1 - lips[$0]) }
     }
+
+    /// Per cell, the log brightness to add to the fine shading's ratio: all of `difference` (coarse minus fine
+    /// log brightness) inside the face, none over the lips, and in the border band only its deviation from its
+    /// own average along the border (σ ``borderSmoothing``), so the band's mean brightness stays the target's fine
+    /// one while its modelling there becomes the coarse shading's. Above the brows the band keeps the fine shading
+    /// (``foreheadShare``). With `borderSmoothing` 0 this is the zones' blend alone (fine in the band).
+    ///
+    /// All arguments are in cells (`weight`: the swap's weight per cell).
+    func brightnessShift(_ difference: [Float], weight: AlphaMask, mouth: [SIMD2<Float>], brows: [[SIMD2<Float>]],
+                         faceWidth: Float) -> [Float] {
+        let (interior, lips) = zones(weight: weight, mouth: mouth, faceWidth: faceWidth)
+        // What the band leaves of `difference`: all of it (the fine shading) or its average along the band.
+        var band = difference
+        if borderSmoothing > 0 {
+            // Averaged along the border, not across it: normalised convolutions over the band's cells in a few
+            // depth layers (the weight blurred as for the zones: 0.5 at the edge, 0.84 one band inside), each cell
+            // reading the layers at its own depth. A face darkening towards its edge keeps its falloff.
+            var depth = weight
+            depth.gaussianBlur(sigma: max(borderBand * faceWidth, 0.5))
+            let layers: [Float] = [0.55, 0.7, 0.85]
+            func membership(_ v: Float, _ k: Int) -> Float {
+                let below = k == 0 ? -Float.infinity : layers[k - 1], above = k == layers.count - 1 ? Float.infinity : layers[k + 1]
+                if v <= layers[k] { return v <= below ? 0 : (k == 0 ? 1 : (v - below) / (layers[k] - below)) }
+                return v >= above ? 0 : (k == layers.count - 1 ? 1 : (above - v) / (above - layers[k]))
+            }
+            var average = [Float](repeating: 0, count: band.count)
+            let sigma = max(borderSmoothing * faceWidth, 0.5)
+            for k in layers.indices {
+                var sum = AlphaMask(width: weight.width, height: weight.height), mass = sum
+                for c in band.indices {
+                    let w = membership(depth.values[c], k) * (1 - interior[c]) * min(weight.values[c], 1)
+                    sum.values[c] = w * difference[c]
+                    mass.values[c] = w
+                }
+                sum.gaussianBlur(sigma: sigma)
+                mass.gaussianBlur(sigma: sigma)
+                for c in band.indices where mass.values[c] > 1e-4 {
+                    average[c] += membership(depth.values[c], k) * sum.values[c] / mass.values[c]
+                }
+            }
+            let forehead = foreheadShare(width: weight.width, height: weight.height, brows: brows, mouth: mouth,
+                                         faceWidth: faceWidth)
+            for c in band.indices {
+                band[c] = forehead[c] * difference[c] + (1 - forehead[c]) * average[c]
+            }
+        }
+        return band.indices.map { c in (1 - lips[c]) * (difference[c] - (1 - interior[c]) * band[c]) }
+    }
+
+    /// Per cell, 0 below the brows' centre line rising to 1 at ``foreheadReach`` above it (measured along the
+    /// mouth → brows direction, so a tilted head tilts the line); all 0 without brows or mouth.
+    func foreheadShare(width: Int, height: Int, brows: [[SIMD2<Float>]], mouth: [SIMD2<Float>],
+                       faceWidth: Float) -> [Float] {
+        func centre(_ ring: [SIMD2<Float>]) -> SIMD2<Float> { ring.reduce(.zero, +) / Float(ring.count) }
+        let rings = brows.filter { !$0.isEmpty }
+        guard foreheadReach > 0, !rings.isEmpty, !mouth.isEmpty else {
+            return [Float](repeating: 0, count: width * height)
+        }
+        let line = rings.map(centre).reduce(.zero, +) / Float(rings.count)
+        var up = line - centre(mouth)
+        up /= max((up * up).sum().squareRoot(), 1e-6)
+        let reach = max(foreheadReach * faceWidth, 1e-3)
+        return (0..<(width * height)).map { c in
+            let p = SIMD2(Float(c % width), Float(c / width))
+            let t = min(max(((p - line) * up).sum() / reach, 0), 1)
+            return t * t * (3 - 2 * t)
+        }
+    }
 }

@@ -13,8 +13,10 @@ import Stream
 ///
 /// Two shading scales: the fine one (`scale`) in a band along the face's border and around the lips, where the merge
 /// is judged against the target; inside the face a coarse one (`interiorScale`), so the new face keeps its own
-/// modelling (nose, eye sockets, cheeks) instead of taking the target's face shape from its light (``fineShare``);
-/// there only the brightness is the coarse shading's, the colour stays the fine one's.
+/// modelling (nose, eye sockets, cheeks) instead of taking the target's face shape from its light (``zones``);
+/// there only the brightness is the coarse shading's, the colour stays the fine one's. Along the cheeks and jaw the
+/// band's brightness is the fine shading's averaged along the border (``borderSmoothing``): the colour at the
+/// border is the target's, its face shape in light is not.
 ///
 /// The shading is estimated on a grid `step` times coarser than the swap (it is smooth by construction), so the cost
 /// is one pass to gather, small blurs, and one multiply per pixel.
@@ -40,6 +42,14 @@ public struct Relighting: Sendable, Equatable {
     public var borderBand: Float = 0.06
     /// How far around the lips the fine shading reaches (σ as a share of the face width; ≈ 2σ to the interior's).
     public var mouthReach: Float = 0.06
+    /// σ along the border, as a share of the face width, over which the border band's brightness follows the
+    /// target: the band takes the target's brightness averaged at this scale (its light and the falloff of its
+    /// make-up, which the colour at the border needs), not its modelling there (cheekbones, jaw: its face shape).
+    /// 0 = the fine shading all along the band.
+    public var borderSmoothing: Float = 0.15
+    /// Over the forehead the band keeps the fine shading: the cut runs across skin there, where a step would show.
+    /// It fades in from the brows over this distance (share of the face width) up the face.
+    public var foreheadReach: Float = 0.1
 
     /// The default strength for trained models (`facelive` and `.dfm`): their decoder already paints the face in the
     /// target's tones, and at full strength the target's shading brings its own features back onto a model's
@@ -58,11 +68,14 @@ public struct Relighting: Sendable, Equatable {
     ///
     /// - Parameters:
     ///   - features: polygons (swap-space pixels) left out of both shadings.
-    ///   - mouth: the outer lip ring (swap-space pixels): the fine shading reaches around it (``fineShare``).
+    ///   - mouth: the outer lip ring (swap-space pixels): the fine shading reaches around it (``zones``).
+    ///   - brows: the two eyebrow rings (swap-space pixels): above them the border keeps the fine shading
+    ///     (``brightnessShift``).
     ///   - exclude: swap-space pixels (0…1) left out of the target's shading (e.g. its glasses).
     ///   - faceWidth: width of the face in swap-space pixels.
     func apply(to face: inout RGBImage, target: RGBImage, weight: AlphaMask, region: AlphaMask,
-               features: [[SIMD2<Float>]], mouth: [SIMD2<Float>] = [], exclude: AlphaMask?, faceWidth: Float) {
+               features: [[SIMD2<Float>]], mouth: [SIMD2<Float>] = [], brows: [[SIMD2<Float>]] = [],
+               exclude: AlphaMask?, faceWidth: Float) {
         guard strength > 0, faceWidth > 1 else { return }
         let (w, h) = (face.width, face.height)
         let step = Self.step
@@ -103,22 +116,24 @@ public struct Relighting: Sendable, Equatable {
         let coarseSigma = interiorScale * faceWidth
         if interiorScale > 0, coarseSigma > fineSigma {
             let toCell = 1 / Float(step)
-            let fine = fineShare(weight: gathered.weightS, mouth: mouth.map { ($0 + 0.5) * toCell - 0.5 },
-                                 faceWidth: faceWidth * toCell)
-            if fine.contains(where: { $0 < 0.999 }) {
-                let half = gathered.halved()
-                let coarse = Self.upsample(ratios(half, features: features, cellSize: Float(2 * step), sigma: coarseSigma),
-                                           width: half.weightS.width, height: half.weightS.height, to: lw, lh)
-                // Only the brightness is blended (a product of powers); the colour stays the fine shading's. Face
-                // shape lives in the brightness, while a coarse colour keeps the photo's own mid-scale tints (a
-                // ruddy cheek, a sun-tanned nose) on a face the target's camera saw evenly.
-                for c in 0..<(lw * lh) where fine[c] < 0.999 {
-                    let f = fine[c]
-                    let logFine = SIMD3(log(ratio[3 * c]), log(ratio[3 * c + 1]), log(ratio[3 * c + 2]))
-                    let logCoarse = SIMD3(log(coarse[3 * c]), log(coarse[3 * c + 1]), log(coarse[3 * c + 2]))
-                    let brightness = (1 - f) * (logCoarse.sum() - logFine.sum()) / 3
-                    for k in 0..<3 { ratio[3 * c + k] = exp(logFine[k] + brightness) }
-                }
+            let half = gathered.halved()
+            let coarse = Self.upsample(ratios(half, features: features, cellSize: Float(2 * step), sigma: coarseSigma),
+                                       width: half.weightS.width, height: half.weightS.height, to: lw, lh)
+            // Only the brightness moves (a product of powers); the colour stays the fine shading's. Face shape lives
+            // in the brightness, while a coarse colour keeps the photo's own mid-scale tints (a ruddy cheek, a
+            // sun-tanned nose) on a face the target's camera saw evenly.
+            let difference = (0..<(lw * lh)).map { c -> Float in
+                let o = 3 * c
+                let product = (coarse[o] / ratio[o]) * (coarse[o + 1] / ratio[o + 1]) * (coarse[o + 2] / ratio[o + 2])
+                return log(product) / 3
+            }
+            let shift = brightnessShift(difference, weight: gathered.weightS,
+                                        mouth: mouth.map { ($0 + 0.5) * toCell - 0.5 },
+                                        brows: brows.map { $0.map { ($0 + 0.5) * toCell - 0.5 } },
+                                        faceWidth: faceWidth * toCell)
+            for c in 0..<(lw * lh) where shift[c] != 0 {
+                let gain = exp(shift[c])
+                for k in 0..<3 { ratio[3 * c + k] *= gain }
             }
         }
         Self.multiply(&face, by: ratio, width: lw, height: lh, region: region)
