@@ -26,6 +26,8 @@ public struct MeshSwapper: FaceSwapper {
         public var feather: Float = 0.035
         /// How a photo's skin is evened out when it is loaded (``fromPhoto``).
         var skinEvening = PhotoSkinEvening()
+        /// How the photo's own hair over its face is found (left out of the swap: the target's forehead stays).
+        var hair = PhotoHair()
         /// How much of the photo's facial proportions the new face takes (0 = the target's geometry, 1 = the
         /// photo's; ``IdentityShape``). Off by default: on its own it moved a face recogniser's verdict on one clip
         /// of three, and at 1 it cost one clip's mouth gain (docs/BENCHMARKS.md, "Session 8, look6").
@@ -37,6 +39,8 @@ public struct MeshSwapper: FaceSwapper {
     public let source: RGBImage
     public let sourceLandmarks: [SIMD2<Float>]
     public var options: Options
+    /// The photo's skin inside its face oval (0 under its own hair, ``PhotoHair``); nil when no hair covers it.
+    let sourceSkin: AlphaMask?
     private let identity: IdentityShape
     private let neutrals = NeutralFaces()
 
@@ -50,6 +54,7 @@ public struct MeshSwapper: FaceSwapper {
         self.source = source
         self.sourceLandmarks = sourceLandmarks.points2D
         self.identity = IdentityShape(source: sourceLandmarks.points)
+        self.sourceSkin = options.hair.skin(of: source, landmarks: sourceLandmarks.points2D, outline: options.outline)
         self.options = options
     }
 
@@ -91,18 +96,30 @@ public struct MeshSwapper: FaceSwapper {
                               clip: AlphaMask(width: crop.width, height: crop.height, value: 1))
         }
         var mask = PolygonRasterizer.fill(options.outline.polygon(on: local), width: image.width, height: image.height)
+        // Where the photo's own hair covers its face the photo is not drawn and the target's face stays; the cut has
+        // the hair mask's own narrow feather, so the outline's feather does not pull back from it.
+        var paint = mask, hairCut: AlphaMask?
+        if let sourceSkin {
+            var skin = AlphaMask(width: image.width, height: image.height)
+            TriangleWarp.warp(sourceSkin, sourcePoints: sourceLandmarks, triangles: FaceMeshTriangulation.triangles,
+                              targetPoints: local, into: &skin, clip: mask)
+            // Drawn where the skin is at least half; the weight rises from 0 there, so no frame pixel gets one.
+            for i in skin.values.indices { skin.values[i] = min(max(2 * skin.values[i] - 1, 0), 1) }
+            paint.zero(where: skin)
+            hairCut = skin
+        }
         // Only the outline gets the photo: the merger's feather reaches past it and must find the frame there.
         TriangleWarp.warp(source, sourcePoints: sourceLandmarks, triangles: FaceMeshTriangulation.triangles,
-                          targetPoints: local, into: &image, clip: mask)
+                          targetPoints: local, into: &image, clip: paint)
         let sigma = options.feather * oval.width
         if sigma > 0.5 {
             // Eroding by σ first keeps most of the ramp inside the outline, where the photo is; the tail outside
             // is cut off.
-            let painted = mask
             mask.erode(pixels: Int(sigma.rounded()))
             mask.gaussianBlur(sigma: sigma)
-            mask.zero(where: painted)
         }
+        mask.zero(where: paint)
+        if let hairCut { mask.multiply(by: hairCut) }
         mask.scale(by: weight)
         let landmarks = moved == nil ? nil : FaceLandmarks(
             points: zip(placed, input.landmarks.points).map { SIMD3($0.x, $0.y, $1.z) }, presence: input.landmarks.presence)

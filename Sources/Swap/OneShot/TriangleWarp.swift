@@ -12,47 +12,79 @@ enum TriangleWarp {
         into image: inout RGBImage, clip: AlphaMask
     ) {
         precondition(clip.width == image.width && clip.height == image.height, "clip size differs from image")
-        let (w, h) = (image.width, image.height)
         let (sw, sh) = (source.width, source.height)
+        let (w, h) = (image.width, image.height)
         source.pixels.withUnsafeBufferPointer { srcBuf in
-          clip.values.withUnsafeBufferPointer { clipBuf in
             image.pixels.withUnsafeMutableBufferPointer { dstBuf in
-                let src = srcBuf.baseAddress!, dst = dstBuf.baseAddress!, inside = clipBuf.baseAddress!
-                for t in triangles {
-                    let (p0, p1, p2) = (targetPoints[t.x], targetPoints[t.y], targetPoints[t.z])
-                    let area = cross(p1 - p0, p2 - p0)
-                    guard area > 1e-3,
-                          let m = AffineTransform2D(
-                            mapping: (p0, p1, p2), to: (sourcePoints[t.x], sourcePoints[t.y], sourcePoints[t.z]))
-                    else { continue }
-                    let lo = pointwiseMin(p0, pointwiseMin(p1, p2)), hi = pointwiseMax(p0, pointwiseMax(p1, p2))
-                    let xa = max(0, Int(lo.x.rounded(.up))), xb = min(w - 1, Int(hi.x.rounded(.down)))
-                    let ya = max(0, Int(lo.y.rounded(.up))), yb = min(h - 1, Int(hi.y.rounded(.down)))
-                    guard xa <= xb, ya <= yb else { continue }
-                    let edges = (Edge(p1, p2), Edge(p2, p0), Edge(p0, p1))
-                    for y in ya...yb {
-                        let py = Float(y)
-                        // The row's span from the three edge lines, one pixel wider; the exact rule decides the ends.
-                        var left = Float(xa), right = Float(xb)
-                        edges.0.clip(row: py, left: &left, right: &right)
-                        edges.1.clip(row: py, left: &left, right: &right)
-                        edges.2.clip(row: py, left: &left, right: &right)
-                        let x0 = max(xa, Int(left.rounded(.down)) - 1), x1 = min(xb, Int(right.rounded(.up)) + 1)
-                        guard x0 <= x1 else { continue }
-                        var s = m.apply(SIMD2(Float(x0), py))
-                        let step = SIMD2(m.a, m.c)
-                        var q = dst + 3 * (y * w + x0)
-                        for x in x0...x1 {
-                            defer { s += step; q += 3 }
-                            let p = SIMD2(Float(x), py)
-                            guard inside[y * w + x] > 0, edges.0.covers(p), edges.1.covers(p), edges.2.covers(p)
-                            else { continue }
-                            Bilinear.store(Bilinear.sampleRGB(src, Bilinear.clamped(s.x, s.y, width: sw, height: sh)), to: q)
-                        }
+                let src = srcBuf.baseAddress!, dst = dstBuf.baseAddress!
+                cover(sourcePoints: sourcePoints, triangles: triangles, targetPoints: targetPoints, width: w, height: h,
+                      clip: clip) { i, s in
+                    Bilinear.store(Bilinear.sampleRGB(src, Bilinear.clamped(s.x, s.y, width: sw, height: sh)), to: dst + 3 * i)
+                }
+            }
+        }
+    }
+
+    /// The same warp for a mask: `source` (0…1) sampled bilinearly into `mask` where `clip` is positive.
+    static func warp(
+        _ source: AlphaMask, sourcePoints: [SIMD2<Float>], triangles: [SIMD3<Int>], targetPoints: [SIMD2<Float>],
+        into mask: inout AlphaMask, clip: AlphaMask
+    ) {
+        precondition(clip.width == mask.width && clip.height == mask.height, "clip size differs from mask")
+        let (sw, sh) = (source.width, source.height)
+        let (w, h) = (mask.width, mask.height)
+        source.values.withUnsafeBufferPointer { srcBuf in
+            mask.values.withUnsafeMutableBufferPointer { dstBuf in
+                let src = srcBuf.baseAddress!, dst = dstBuf.baseAddress!
+                cover(sourcePoints: sourcePoints, triangles: triangles, targetPoints: targetPoints, width: w, height: h,
+                      clip: clip) { i, s in
+                    dst[i] = Bilinear.sample(src, Bilinear.clamped(s.x, s.y, width: sw, height: sh))
+                }
+            }
+        }
+    }
+
+    /// Calls `paint(index, sourcePoint)` for every pixel of a `width` × `height` destination covered by a target
+    /// triangle (facing the viewer) where `clip` is positive, with the point it maps to in the source.
+    @inline(__always)
+    private static func cover(
+        sourcePoints: [SIMD2<Float>], triangles: [SIMD3<Int>], targetPoints: [SIMD2<Float>], width w: Int,
+        height h: Int, clip: AlphaMask, paint: (Int, SIMD2<Float>) -> Void
+    ) {
+        clip.values.withUnsafeBufferPointer { clipBuf in
+            let inside = clipBuf.baseAddress!
+            for t in triangles {
+                let (p0, p1, p2) = (targetPoints[t.x], targetPoints[t.y], targetPoints[t.z])
+                let area = cross(p1 - p0, p2 - p0)
+                guard area > 1e-3,
+                      let m = AffineTransform2D(
+                        mapping: (p0, p1, p2), to: (sourcePoints[t.x], sourcePoints[t.y], sourcePoints[t.z]))
+                else { continue }
+                let lo = pointwiseMin(p0, pointwiseMin(p1, p2)), hi = pointwiseMax(p0, pointwiseMax(p1, p2))
+                let xa = max(0, Int(lo.x.rounded(.up))), xb = min(w - 1, Int(hi.x.rounded(.down)))
+                let ya = max(0, Int(lo.y.rounded(.up))), yb = min(h - 1, Int(hi.y.rounded(.down)))
+                guard xa <= xb, ya <= yb else { continue }
+                let edges = (Edge(p1, p2), Edge(p2, p0), Edge(p0, p1))
+                for y in ya...yb {
+                    let py = Float(y)
+                    // The row's span from the three edge lines, one pixel wider; the exact rule decides the ends.
+                    var left = Float(xa), right = Float(xb)
+                    edges.0.clip(row: py, left: &left, right: &right)
+                    edges.1.clip(row: py, left: &left, right: &right)
+                    edges.2.clip(row: py, left: &left, right: &right)
+                    let x0 = max(xa, Int(left.rounded(.down)) - 1), x1 = min(xb, Int(right.rounded(.up)) + 1)
+                    guard x0 <= x1 else { continue }
+                    var s = m.apply(SIMD2(Float(x0), py))
+                    let step = SIMD2(m.a, m.c)
+                    for x in x0...x1 {
+                        defer { s += step }
+                        let p = SIMD2(Float(x), py)
+                        guard inside[y * w + x] > 0, edges.0.covers(p), edges.1.covers(p), edges.2.covers(p)
+                        else { continue }
+                        paint(y * w + x, s)
                     }
                 }
             }
-          }
         }
     }
 

@@ -1,0 +1,143 @@
+import Face
+import Imaging
+import Stream
+
+/// Where an identity photo's own hair (a fringe over the forehead and brows, locks at the temples) or a hat covers
+/// the skin the one-shot swap takes from it: found once, when the photo is loaded.
+///
+/// The swap lays the photo's face inside ``SkinOutline`` onto the target; a fringe inside that outline would be
+/// painted onto the target's forehead as a band of hair. Like a source-face mask in DeepFaceLab (XSeg), the hair is
+/// left out: there the target's own forehead and brows stay.
+///
+/// Hair is what is not like the photo's cheek skin (far darker, or another colour) and reaches the face oval's
+/// border through more of the same: brows, moles and eye shadows are unlike skin too, but skin lies between them
+/// and the hairline. Only the part above the brows' centre line is searched.
+struct PhotoHair: Sendable, Equatable {
+    /// Luma below this share of the cheek skin's is not skin.
+    var darkness: Float = 0.75
+    /// Chroma distance (RGB ÷ luma, Euclidean) from the cheek skin's beyond which a pixel is not skin (blond or
+    /// grey hair as light as the skin).
+    var chromaDistance: Float = 0.2
+    /// Radius of the closing that joins strands and highlights into one region, as a share of the face width.
+    var closing: Float = 0.012
+    /// Growth of the brow outlines kept out of the hair, as a share of the face width.
+    var browMargin: Float = 0.025
+    /// Feather of the cut (Gaussian σ), as a share of the face width.
+    var feather: Float = 0.03
+    /// Below this share of the swapped outline's area no hair is reported: wisps at the hairline, which the
+    /// relighting already leaves out of the shading, while a cut there would move the swap's upper edge (measured:
+    /// the shipped photo's 1.4 % cost identity and colour at the border; a fringe like portrait_s1's covers 4.5 %).
+    var minimumShare: Float = 0.025
+
+    /// The photo's usable skin inside the face oval, photo-sized (1 = skin, 0 = hair, soft between), or nil when
+    /// the hair covers less than ``minimumShare`` of `outline`. The whole oval is searched, so the mask holds for
+    /// any outline inside it.
+    ///
+    /// - Parameters:
+    ///   - photo: the identity photo.
+    ///   - landmarks: its face's 468 landmarks (photo pixels).
+    ///   - outline: the region the swap takes from the photo.
+    func skin(of photo: RGBImage, landmarks: [SIMD2<Float>], outline: SkinOutline) -> AlphaMask? {
+        guard landmarks.count == FaceMeshTopology.pointCount else { return nil }
+        let (w, h) = (photo.width, photo.height)
+        let polygon = FaceMeshTopology.faceOval.map { landmarks[$0] }
+        let box = BoundingBox(bounding: polygon)
+        let faceWidth = box.width
+        guard faceWidth > 8 else { return nil }
+        let inside = PolygonRasterizer.fill(polygon, width: w, height: h)
+        let area = inside.values.reduce(0, +)
+        guard area > 0, let reference = cheekSkin(photo, landmarks: landmarks, faceWidth: faceWidth) else { return nil }
+
+        // Above the brows' centre line (along the face's own up direction), unlike the cheek skin. Lower down, lid
+        // shadows and eye make-up would join a fringe round the ends of the brows.
+        func centre(_ ring: [Int]) -> SIMD2<Float> { ring.map { landmarks[$0] }.reduce(.zero, +) / Float(ring.count) }
+        let browLine = (centre(FaceMeshTopology.rightEyebrowRing) + centre(FaceMeshTopology.leftEyebrowRing)) / 2
+        var up = browLine - centre(FaceMeshTopology.outerLips)
+        up /= max((up * up).sum().squareRoot(), 1e-6)
+        let x0 = max(0, Int(box.x.rounded(.down))), x1 = min(w - 1, Int((box.x + box.width).rounded(.up)))
+        let y0 = max(0, Int(box.y.rounded(.down))), y1 = min(h - 1, Int((box.y + box.height).rounded(.up)))
+        guard x0 < x1, y0 < y1 else { return nil }
+        var unlike = AlphaMask(width: w, height: h)
+        for y in y0...y1 {
+            for x in x0...x1 where inside.values[y * w + x] > 0 {
+                guard ((SIMD2(Float(x), Float(y)) - browLine) * up).sum() > 0 else { continue }
+                let p = photo[x, y]
+                let rgb = SIMD3(Float(p.r), Float(p.g), Float(p.b))
+                let luma = rgb.sum() / 3
+                let chroma = luma > 1 ? rgb / luma : .one
+                let d = chroma - reference.chroma
+                if luma < darkness * reference.luma || (d * d).sum().squareRoot() > chromaDistance {
+                    unlike.values[y * w + x] = 1
+                }
+            }
+        }
+        let radius = max(1, Int((closing * faceWidth).rounded()))
+        unlike.erode(pixels: -radius)
+        unlike.erode(pixels: radius)
+        unlike.multiply(by: inside)
+        // The brows are the photo's even where a fringe touches them (then they are hair in the brows' shape):
+        // without this, hair reaching a brow would take the brow with it.
+        var brows = AlphaMask(width: w, height: h)
+        for ring in [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing] {
+            PolygonRasterizer.fill(ring.map { landmarks[$0] }, into: &brows)
+        }
+        brows.erode(pixels: -max(1, Int((browMargin * faceWidth).rounded())))
+        unlike.cut(brows)
+
+        // Keep what reaches the oval's border (the hairline) through unlike pixels.
+        var edge = inside
+        edge.erode(pixels: 2)
+        var hair = AlphaMask(width: w, height: h)
+        var stack = [Int]()
+        for y in y0...y1 {
+            for x in x0...x1 {
+                let i = y * w + x
+                if unlike.values[i] > 0, edge.values[i] == 0 { hair.values[i] = 1; stack.append(i) }
+            }
+        }
+        while let i = stack.popLast() {
+            let (x, y) = (i % w, i / w)
+            for (nx, ny) in [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)] where nx >= 0 && ny >= 0 && nx < w && ny < h {
+                let j = ny * w + nx
+                if unlike.values[j] > 0, hair.values[j] == 0 { hair.values[j] = 1; stack.append(j) }
+            }
+        }
+        let swapped = PolygonRasterizer.fill(outline.polygon(on: landmarks), width: w, height: h)
+        var covered: Float = 0, swappedArea: Float = 0
+        for i in swapped.values.indices where swapped.values[i] > 0 {
+            swappedArea += 1
+            covered += hair.values[i]
+        }
+        guard swappedArea > 0, covered >= minimumShare * swappedArea else { return nil }
+        hair.gaussianBlur(sigma: max(feather * faceWidth, 0.5))
+        return AlphaMask(width: w, height: h, values: hair.values.map { 1 - min($0 * 2, 1) })
+    }
+
+    /// The photo's cheek skin: median luma and mean chroma of discs on both cheeks (between the eyes' outer
+    /// corners and the mouth's corners), or nil when they hold nothing.
+    private func cheekSkin(_ photo: RGBImage, landmarks: [SIMD2<Float>], faceWidth: Float)
+        -> (luma: Float, chroma: SIMD3<Float>)? {
+        let radius = 0.06 * faceWidth
+        var lumas = [Float](), chroma = SIMD3<Float>.zero
+        for (eye, mouth) in [(FaceMeshTopology.rightEyeOuter, FaceMeshTopology.mouthRight),
+                             (FaceMeshTopology.leftEyeOuter, FaceMeshTopology.mouthLeft)] {
+            let c = (landmarks[eye] + landmarks[mouth]) / 2
+            let r = Int(radius.rounded(.up))
+            for y in (Int(c.y) - r)...(Int(c.y) + r) where y >= 0 && y < photo.height {
+                for x in (Int(c.x) - r)...(Int(c.x) + r) where x >= 0 && x < photo.width {
+                    let d = SIMD2(Float(x), Float(y)) - c
+                    guard (d * d).sum() <= radius * radius else { continue }
+                    let p = photo[x, y]
+                    let rgb = SIMD3(Float(p.r), Float(p.g), Float(p.b))
+                    let luma = rgb.sum() / 3
+                    guard luma > 1 else { continue }
+                    lumas.append(luma)
+                    chroma += rgb / luma
+                }
+            }
+        }
+        guard !lumas.isEmpty else { return nil }
+        lumas.sort()
+        return (lumas[lumas.count / 2], chroma / Float(lumas.count))
+    }
+}
