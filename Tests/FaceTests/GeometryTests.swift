@@ -276,3 +276,16 @@ import TestSupport
         }
     }
 }
+
+/// The mesh's left–right pairing.
+@Suite struct FaceMeshMirrorTests {
+    @Test func mirroringPairsTheSidesAndKeepsTheMidline() {
+        let m = FaceMeshTopology.mirrored
+        #expect(m.count == FaceMeshTopology.pointCount)
+        #expect(m.indices.allSatisfy { m[m[$0]] == $0 }, "not an involution")
+        #expect(m[FaceMeshTopology.noseTip] == FaceMeshTopology.noseTip)
+        #expect(m[FaceMeshTopology.rightEyeOuter] == FaceMeshTopology.leftEyeOuter)
+        #expect(m[FaceMeshTopology.mouthRight] == FaceMeshTopology.mouthLeft)
+        #expect(Set(FaceMeshTopology.rightEye.map { m[$0] }) == Set(FaceMeshTopology.leftEye))
+    }
+}

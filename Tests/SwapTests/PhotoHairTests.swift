@@ -9,13 +9,8 @@ import TestSupport
 /// A fringe over the identity photo's forehead is left out of the one-shot swap; brows, skin and a photo without a
 /// fringe are not touched. On the committed astronaut, with a fringe painted on for the second test.
 @Suite struct PhotoHairTests {
-    static let photo = try! TestResources.image("astronaut_public_domain.png")
-    static let landmarks: FaceLandmarks = {
-        let detector = try! FaceDetector(model: .fullRange, graph: TestResources.graphs[.fullRangeDetector]!)
-        let detection = detector.detect(in: photo).first!
-        let landmarker = try! FaceLandmarker(graph: TestResources.graphs[.landmarks]!)
-        return landmarker.landmarks(in: photo, roi: FaceLandmarker.roi(from: detection))!
-    }()
+    static let photo = AstronautPhoto.image
+    static let landmarks = AstronautPhoto.landmarks
     static var points: [SIMD2<Float>] { landmarks.points2D }
 
     static func centre(_ ring: [Int]) -> SIMD2<Float> { ring.map { points[$0] }.reduce(.zero, +) / Float(ring.count) }
@@ -25,56 +20,80 @@ import TestSupport
     }
 
     static var faceWidth: Float { BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] }).width }
-    /// A point in the fringe: 7 % of the face width above `p`.
-    static func inFringe(_ p: SIMD2<Float>) -> SIMD2<Float> { p - SIMD2(0, 0.07 * faceWidth) }
+    /// The photo's cheek colour (where its skin is sampled).
+    static var cheek: (UInt8, UInt8, UInt8) {
+        let p = (points[FaceMeshTopology.rightEyeOuter] + points[FaceMeshTopology.mouthRight]) / 2
+        return photo[Int(p.x), Int(p.y)]
+    }
 
-    /// The photo with a brown, streaked fringe over the whole forehead down to 4 % of the face width above the
-    /// brows (as cut straight across as a real fringe).
-    static let fringed: RGBImage = {
+    /// The photo with a brown, streaked fringe over the forehead down to `bottom` above the brows' centre line
+    /// (share of the face width; cut straight across, as a real fringe), and with `skinFrom` the forehead below it
+    /// down to there painted the cheeks' colour (her own hair comes close to her brows).
+    static func fringed(bottom: Float, skinFrom: Float? = nil) -> RGBImage {
         var image = photo
-        let bottom = browLine.y - 0.04 * faceWidth
         let oval = PolygonRasterizer.fill(FaceMeshTopology.faceOval.map { points[$0] }, width: image.width, height: image.height)
-        for y in 0..<image.height where Float(y) < bottom {
+        for y in 0..<image.height {
+            let height = (browLine.y - Float(y)) / faceWidth
             for x in 0..<image.width where oval.values[y * image.width + x] > 0 {
-                let streak = UInt8(20 * ((x / 3) % 2))
-                image[x, y] = (95 + streak, 62 + streak, 38)
+                if height > bottom {
+                    let streak = UInt8(20 * ((x / 3) % 2))
+                    image[x, y] = (95 + streak, 62 + streak, 38)
+                } else if let skinFrom, height > skinFrom {
+                    image[x, y] = cheek
+                }
             }
         }
         return image
-    }()
+    }
+
+    /// A fringe down to just above the brows.
+    static let low = fringed(bottom: 0.04)
 
     @Test func theShippedPhotoHasNoFringeToCut() {
         // Her hair only touches the top of the oval: below the share worth a cut.
-        #expect(PhotoHair().skin(of: Self.photo, landmarks: Self.points, outline: SkinOutline()) == nil)
+        let found = PhotoHair().skin(of: Self.photo, landmarks: Self.points, outline: SkinOutline())
+        #expect(found == nil, "a fringe found on the shipped photo")
     }
 
-    @Test func aFringeIsLeftOutAndTheBrowsAndSkinStay() throws {
-        let skin = try #require(PhotoHair().skin(of: Self.fringed, landmarks: Self.points, outline: SkinOutline()))
+    @Test func aFringeIsLeftOutAndTheSkinBelowStays() throws {
+        let found = PhotoHair().skin(of: Self.low, landmarks: Self.points, outline: SkinOutline())
+        let skin = try #require(found, "no fringe found")
         func at(_ p: SIMD2<Float>) -> Float { skin.values[Int(p.y.rounded()) * skin.width + Int(p.x.rounded())] }
         // In the fringe, above each brow and midway between them.
         for p in [Self.centre(FaceMeshTopology.rightEyebrowRing), Self.centre(FaceMeshTopology.leftEyebrowRing), Self.browLine] {
-            let q = Self.inFringe(p)
+            let q = p - SIMD2(0, 0.07 * Self.faceWidth)
             #expect(at(q) < 0.1, "fringe at \(q): \(at(q))")
         }
-        // The brows themselves (4 % of the face width below the fringe: within its feather), the cheeks, the nose
-        // and the eyes are the photo's.
-        for p in [Self.centre(FaceMeshTopology.rightEyebrowRing), Self.centre(FaceMeshTopology.leftEyebrowRing)] {
-            #expect(at(p) > 0.8, "brow at \(p): \(at(p))")
-        }
+        // The cheeks, the nose and the eyes are the photo's.
         for p in [Self.points[FaceMeshTopology.noseTip], Self.centre(FaceMeshTopology.rightEye),
-                  Self.centre(FaceMeshTopology.leftEye), Self.points[FaceMeshTopology.rightCheek] * 0.7 + Self.points[FaceMeshTopology.noseTip] * 0.3] {
+                  Self.centre(FaceMeshTopology.leftEye),
+                  Self.points[FaceMeshTopology.rightCheek] * 0.7 + Self.points[FaceMeshTopology.noseTip] * 0.3] {
             #expect(at(p) > 0.99, "skin at \(p): \(at(p))")
+        }
+    }
+
+    @Test func browsWithSkinAboveThemStay() throws {
+        // A higher fringe, forehead skin between it and the brows: the fringe goes, the brows stay.
+        let photo = Self.fringed(bottom: 0.1, skinFrom: 0.035)
+        // (An outline over the whole forehead: the default one ends below this fringe.)
+        let found = PhotoHair().skin(of: photo, landmarks: Self.points, outline: SkinOutline(foreheadFraction: 1))
+        let skin = try #require(found, "no fringe found")
+        func at(_ p: SIMD2<Float>) -> Float { skin.values[Int(p.y.rounded()) * skin.width + Int(p.x.rounded())] }
+        for p in [Self.centre(FaceMeshTopology.rightEyebrowRing), Self.centre(FaceMeshTopology.leftEyebrowRing)] {
+            #expect(at(p) > 0.9, "brow at \(p): \(at(p))")
+            let q = p - SIMD2(0, 0.13 * Self.faceWidth)
+            #expect(at(q) < 0.1, "fringe at \(q): \(at(q))")
         }
     }
 
     @Test func theSwapDoesNotPaintTheFringe() throws {
         // The fringed photo laid on the unpainted one's own landmarks (the frame is the photo itself): where the
         // fringe is, the swap's weight is 0 and its pixels are the frame's.
-        let swapper = try MeshSwapper(source: Self.fringed, sourceLandmarks: Self.landmarks)
+        let swapper = try MeshSwapper(source: Self.low, sourceLandmarks: Self.landmarks)
         let swap = try #require(try swapper.swap(FaceSwapInput(frame: Self.photo, landmarks: Self.landmarks)))
         let mask = try #require(swap.mask)
         // Just inside the fringe, low enough that the outline's forehead strip (30 % of the forehead) swaps it.
-        let q = Self.browLine - SIMD2(0, 0.045 * Self.faceWidth) - swap.toFrame.apply(.zero)
+        let q = Self.browLine - SIMD2(0, 0.05 * Self.faceWidth) - swap.toFrame.apply(.zero)
         let (x, y) = (Int(q.x.rounded()), Int(q.y.rounded()))
         #expect(mask.values[y * mask.width + x] < 0.05, "weight in the fringe \(mask.values[y * mask.width + x])")
         let frame = Self.photo[x + Int(swap.toFrame.apply(.zero).x), y + Int(swap.toFrame.apply(.zero).y)]

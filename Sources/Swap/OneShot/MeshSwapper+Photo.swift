@@ -37,8 +37,10 @@ extension MeshSwapper {
             // leaves lids, lips and brows sharp.
             // Then the skin's own blotches and tint (freckles, ruddy cheeks) go, which the relighting would keep as
             // detail (``PhotoSkinEvening``).
+            // The photo's own side light goes too (``PhotoSideLight``): the relighting keeps its mid-scale shading.
             let filtered = photo.bilateralFiltered(radius: 2, spatialSigma: 1.5, rangeSigma: 6)
-            let texture = options.skinEvening.apply(to: filtered, landmarks: landmarks.points2D)
+            let evenlyLit = options.sideLight.apply(to: filtered, landmarks: landmarks.points2D)
+            let texture = options.skinEvening.apply(to: evenlyLit, landmarks: landmarks.points2D)
             return try MeshSwapper(source: texture, sourceLandmarks: landmarks, options: options)
         }
         throw SwapSetupError.noFaceInPhoto(path)

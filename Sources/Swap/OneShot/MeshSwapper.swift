@@ -24,6 +24,8 @@ public struct MeshSwapper: FaceSwapper {
         /// Feather inside the outline: Gaussian σ as a share of the face-oval width. It scales with the face (the
         /// merger's feather is in pixels) and hides lighting differences at the cut across the forehead.
         public var feather: Float = 0.035
+        /// How a photo's side light is taken out when it is loaded (``fromPhoto``).
+        var sideLight = PhotoSideLight()
         /// How a photo's skin is evened out when it is loaded (``fromPhoto``).
         var skinEvening = PhotoSkinEvening()
         /// How the photo's own hair over its face is found (left out of the swap: the target's forehead stays).

@@ -22,6 +22,8 @@ struct PhotoHair: Sendable, Equatable {
     var closing: Float = 0.012
     /// Growth of the brow outlines kept out of the hair, as a share of the face width.
     var browMargin: Float = 0.025
+    /// Share of hair just above a brow from which the brow counts as under a fringe.
+    var underFringe: Float = 0.7
     /// Feather of the cut (Gaussian σ), as a share of the face width.
     var feather: Float = 0.03
     /// Below this share of the swapped outline's area no hair is reported: wisps at the hairline, which the
@@ -75,13 +77,25 @@ struct PhotoHair: Sendable, Equatable {
         unlike.erode(pixels: -radius)
         unlike.erode(pixels: radius)
         unlike.multiply(by: inside)
-        // The brows are the photo's even where a fringe touches them (then they are hair in the brows' shape):
-        // without this, hair reaching a brow would take the brow with it.
+        // A brow with skin above it is the photo's, even where a lock of hair touches it: without this, hair
+        // reaching a brow would take the brow with it. A brow under a fringe (hair all along just above it) is
+        // hair in the brow's shape, and goes with the fringe.
         var brows = AlphaMask(width: w, height: h)
+        let lift = up * (browMargin + 0.02) * faceWidth
         for ring in [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing] {
-            PolygonRasterizer.fill(ring.map { landmarks[$0] }, into: &brows)
+            let brow = ring.map { landmarks[$0] }
+            var above = PolygonRasterizer.fill(brow.map { $0 + lift }, width: w, height: h)
+            var grown = PolygonRasterizer.fill(brow, width: w, height: h)
+            grown.erode(pixels: -max(1, Int((browMargin * faceWidth).rounded())))
+            above.cut(grown)
+            var hairAbove: Float = 0, total: Float = 0
+            for i in above.values.indices where above.values[i] > 0 {
+                total += 1
+                hairAbove += unlike.values[i]
+            }
+            if total > 0, hairAbove >= underFringe * total { continue }
+            brows.formUnion(grown)
         }
-        brows.erode(pixels: -max(1, Int((browMargin * faceWidth).rounded())))
         unlike.cut(brows)
 
         // Keep what reaches the oval's border (the hairline) through unlike pixels.
