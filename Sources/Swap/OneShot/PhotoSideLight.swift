@@ -31,18 +31,9 @@ struct PhotoSideLight: Sendable, Equatable {
 
     /// `photo` with the side light of the face at `landmarks` (468 points, photo pixels) taken out.
     func apply(to photo: RGBImage, landmarks: [SIMD2<Float>]) -> RGBImage {
-        guard landmarks.count == FaceMeshTopology.pointCount else { return photo }
-        let oval = BoundingBox(bounding: FaceMeshTopology.faceOval.map { landmarks[$0] })
-        let faceWidth = oval.width
-        guard faceWidth > 8 else { return photo }
-        let pad = 3 * scale * faceWidth
-        let x0 = max(0, Int((oval.x - pad).rounded(.down))), y0 = max(0, Int((oval.y - pad).rounded(.down)))
-        let x1 = min(photo.width - 1, Int((oval.x + oval.width + pad).rounded(.up)))
-        let y1 = min(photo.height - 1, Int((oval.y + oval.height + pad).rounded(.up)))
-        guard x0 < x1, y0 < y1 else { return photo }
-        let (w, h) = (x1 - x0 + 1, y1 - y0 + 1)
-        let origin = SIMD2(Float(x0), Float(y0))
-        let local = landmarks.map { $0 - origin }
+        // Work in the oval's box with room for the widest window.
+        guard let box = PhotoFaceBox(photo: photo, landmarks: landmarks, margin: 3 * scale) else { return photo }
+        let (x0, y0, w, h, faceWidth, local) = (box.x0, box.y0, box.width, box.height, box.faceWidth, box.local)
         let crop = photo.cropped(x: x0, y: y0, width: w, height: h)
 
         // The face mirrored onto itself: each triangle filled from its mirror triangle.
