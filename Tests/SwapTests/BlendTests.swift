@@ -350,11 +350,15 @@ extension RelightingTests {
             let target = Self.share(Self.relit(relighting, targetFactor: hollow, faceFactor: flat), base, at: right, depth: -0.3)
             return (own, target)
         }
-        let zoned = shares(Relighting(strength: 1))
+        // (The synthetic target has no detail at all, against which any photo counts as hard-lit: the toning is
+        // tested on its own, ``aHardLitPhotosShadowsAreTonedDownToTheScenes``.)
+        var untoned = Relighting(strength: 1)
+        untoned.minimumContrast = 1
+        let zoned = shares(untoned)
         #expect(zoned.own > 0.75, "the photo's highlight kept \(zoned.own)")
         #expect(zoned.target < 0.3, "the target's hollow printed \(zoned.target)")
         // One fine shading everywhere (as before): the photo's modelling goes, the target's comes.
-        var fineOnly = Relighting(strength: 1)
+        var fineOnly = untoned
         fineOnly.interiorScale = 0
         let fine = shares(fineOnly)
         #expect(fine.own < 0.5, "fine only: the photo's highlight kept \(fine.own)")
@@ -451,5 +455,28 @@ extension RelightingTests {
         }
         let perPercent = jump / (step / Self.faceWidth * 100)
         #expect(perPercent < 0.3, "largest change per 1 % of the face width \(perPercent)")
+    }
+}
+
+/// A photo lit harder than the scene: its skin's detail is toned down to the target's.
+extension RelightingTests {
+    @Test func aHardLitPhotosShadowsAreTonedDownToTheScenes() {
+        // Small deep shadows (σ 2 % of the face width, 60 % darker: under a nose, a lip, in a dimple) on the photo,
+        // a flat target: the shadows keep less than their full depth, a photo without them is unchanged.
+        let sigma = 0.02 * Self.faceWidth
+        let (right, left) = Self.interiorPoints
+        let shadows: (Int, Int) -> Float = { x, y in
+            Self.bump(x, y, at: right, depth: -0.6, sigma: sigma) * Self.bump(x, y, at: left, depth: -0.6, sigma: sigma)
+        }
+        let flat: (Int, Int) -> Float = { _, _ in 1 }
+        func kept(_ relighting: Relighting) -> Float {
+            Self.share(Self.relit(relighting, targetFactor: flat, faceFactor: shadows),
+                       Self.relit(relighting, targetFactor: flat, faceFactor: flat), at: right, depth: -0.6)
+        }
+        var asItWas = Relighting(strength: 1)
+        asItWas.minimumContrast = 1
+        let full = kept(asItWas), toned = kept(Relighting(strength: 1))
+        #expect(full > 0.9, "without toning the shadow keeps \(full)")
+        #expect(toned < 0.75 * full, "toned down, the shadow keeps \(toned) (\(full) without)")
     }
 }

@@ -42,6 +42,9 @@ public struct Relighting: Sendable, Equatable {
     public var borderBand: Float = 0.06
     /// How far around the lips the fine shading reaches (σ as a share of the face width; ≈ 2σ to the interior's).
     public var mouthReach: Float = 0.06
+    /// Lowest power the new face's detail is raised to when the photo is lit harder than the scene (its skin's
+    /// detail spread over the target's; 1 = never changed).
+    public var minimumContrast: Float = 0.5
     /// σ along the border, as a share of the face width, over which the border band's brightness follows the
     /// target: the band takes the target's brightness averaged at this scale (its light and the falloff of its
     /// make-up, which the colour at the border needs), not its modelling there (cheekbones, jaw: its face shape).
@@ -110,14 +113,15 @@ public struct Relighting: Sendable, Equatable {
                              weightT: AlphaMask(width: lw, height: lh, values: cells.map { $0[6] }),
                              weightS: AlphaMask(width: lw, height: lh, values: cells.map { $0[7] }))
         let fineSigma = max(scale * faceWidth, minimumSigma)
-        var ratio = ratios(gathered, features: features, cellSize: Float(step), sigma: fineSigma)
+        let fine = ratios(gathered, features: features, cellSize: Float(step), sigma: fineSigma)
+        var ratio = fine.ratio
         // Inside the face the target's fine shading carries its face shape (its identity): there the shading is a
         // coarse one, estimated on a grid twice as coarse, and blended in by a smooth map of the face's zones.
         let coarseSigma = interiorScale * faceWidth
         if interiorScale > 0, coarseSigma > fineSigma {
             let toCell = 1 / Float(step)
             let half = gathered.halved()
-            let coarse = Self.upsample(ratios(half, features: features, cellSize: Float(2 * step), sigma: coarseSigma),
+            let coarse = Self.upsample(ratios(half, features: features, cellSize: Float(2 * step), sigma: coarseSigma).ratio,
                                        width: half.weightS.width, height: half.weightS.height, to: lw, lh)
             // Only the brightness moves (a product of powers); the colour stays the fine shading's. Face shape lives
             // in the brightness, while a coarse colour keeps the photo's own mid-scale tints (a ruddy cheek, a
@@ -136,7 +140,19 @@ public struct Relighting: Sendable, Equatable {
                 for k in 0..<3 { ratio[3 * c + k] *= gain }
             }
         }
-        Self.multiply(&face, by: ratio, width: lw, height: lh, region: region)
+        var detail: Detail?
+        if fine.contrast < 0.999 {
+            // The lips keep their contrast (their own step follows, and a landmarker reads their opening there).
+            var lips = AlphaMask(width: w, height: h)
+            if mouth.count >= 3 {
+                PolygonRasterizer.fill(mouth, into: &lips)
+                let reach = max(lipScale * faceWidth, 1)
+                lips.erode(pixels: -Int(reach.rounded(.up)))
+                lips.gaussianBlur(sigma: reach)
+            }
+            detail = Detail(shade: fine.faceShade, power: fine.contrast, keep: lips)
+        }
+        Self.multiply(&face, by: ratio, width: lw, height: lh, region: region, detail: detail)
     }
 
     /// The gathered cells: weighted target and face colour sums (3 + 3 planes) and their weights.
@@ -161,7 +177,7 @@ public struct Relighting: Sendable, Equatable {
 
     /// Ratio planes (target shading ÷ face shading)^strength, R G B interleaved per cell, for shadings with σ
     /// `sigma` swap-space pixels on cells of `cellSize` pixels; `features` (swap-space polygons) left out.
-    private func ratios(_ cells: Cells, features: [[SIMD2<Float>]], cellSize: Float, sigma: Float) -> [Float] {
+    private func ratios(_ cells: Cells, features: [[SIMD2<Float>]], cellSize: Float, sigma: Float) -> Estimate {
         var planes = cells.planes, weightT = cells.weightT, weightS = cells.weightS
         let (lw, lh) = (weightS.width, weightS.height)
         // Features out of both estimates, one cell wider than their outline.
@@ -194,15 +210,52 @@ public struct Relighting: Sendable, Equatable {
         let overall = (target.mean + 1e-3) / (source.mean + 1e-3)
         var ratio = [Float](repeating: 1, count: 3 * lw * lh)
         let (low, high) = (1 / limit, limit)
+        var faceShade = [Float](repeating: 0, count: lw * lh)
         for c in 0..<(lw * lh) {
             var r = overall
-            if let t = target.shade(c), let s = source.shade(c) { r = (t + 1e-3) / (s + 1e-3) }
+            if let t = target.shade(c), let s = source.shade(c) {
+                r = (t + 1e-3) / (s + 1e-3)
+                faceShade[c] = s.sum() / 3
+            }
             for k in 0..<3 {
                 let v = strength == 1 ? r[k] : pow(r[k], strength)
                 ratio[3 * c + k] = min(max(v, low), high)
             }
         }
-        return ratio
+        // A photo lit harder than the scene (deep shadows under the nose and lip, a studio's contrast) keeps its
+        // contrast as detail; it is brought down to the target's own.
+        var contrast: Float = 1
+        if let t = Self.detailSpread(planes[0..<3], weight: weightT, shading: target),
+           let f = Self.detailSpread(planes[3..<6], weight: weightS, shading: source), f > t {
+            contrast = max(minimumContrast, pow(t / f, strength))
+        }
+        return Estimate(ratio: ratio, faceShade: faceShade, contrast: contrast)
+    }
+
+    /// A shading estimate's result: the ratio planes (R G B per cell), the face's shading luma per cell (0…1, 0 where
+    /// it has none) and the power its detail is raised to (1 = as it is).
+    struct Estimate {
+        var ratio: [Float]
+        var faceShade: [Float]
+        var contrast: Float
+    }
+
+    /// Standard deviation of log(cell luma ÷ shading luma) over the full skin cells: how much the skin's detail
+    /// (shadows, blemishes, texture coarser than a cell) departs from its shading; nil with too few cells.
+    private static func detailSpread(_ planes: ArraySlice<AlphaMask>, weight: AlphaMask, shading: Shading) -> Float? {
+        let full = 0.5 * (weight.values.max() ?? 0)
+        guard full > 0 else { return nil }
+        var sum: Float = 0, squares: Float = 0, n: Float = 0
+        for c in weight.values.indices where weight.values[c] >= full {
+            guard let shade = shading.shade(c) else { continue }
+            let luma = planes.reduce(0) { $0 + $1.values[c] } / weight.values[c]
+            let d = log(max(luma, 1e-3) / max(shade.sum(), 1e-3))
+            sum += d
+            squares += d * d
+            n += 1
+        }
+        guard n >= 16 else { return nil }
+        return max(squares / n - (sum / n) * (sum / n), 0).squareRoot()
     }
 
     /// `coarse` (ratio planes on cells twice as large, `cw` × `ch`) bilinearly interpolated onto `lw` × `lh` cells.
@@ -226,8 +279,16 @@ public struct Relighting: Sendable, Equatable {
     }
 
     /// `face` × the coarse ratio planes, bilinearly interpolated, where `region` > 1/255.
+    /// How the new face's detail is toned down: the face's shading luma per cell (0…1), the power, and where
+    /// (0…1 per pixel) the detail is kept as it is.
+    struct Detail {
+        var shade: [Float]
+        var power: Float
+        var keep: AlphaMask
+    }
+
     private static func multiply(_ face: inout RGBImage, by ratio: [Float], width lw: Int, height lh: Int,
-                                 region: AlphaMask) {
+                                 region: AlphaMask, detail: Detail? = nil) {
         let (w, h) = (face.width, face.height)
         let inverse = 1 / Float(step)
         let threshold: Float = 1 / 255
@@ -246,8 +307,17 @@ public struct Relighting: Sendable, Equatable {
                             }
                             let top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * tx
                             let bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * tx
-                            let gain = top + (bottom - top) * ty
+                            var gain = top + (bottom - top) * ty
                             let q = px.baseAddress! + 3 * (y * w + x)
+                            if let detail {
+                                // (luma ÷ shading)^(power − 1): the detail raised to `power`.
+                                @inline(__always) func s(_ xx: Int, _ yy: Int) -> Float { detail.shade[yy * lw + xx] }
+                                let shadeTop = s(x0, y0) + (s(x1, y0) - s(x0, y0)) * tx
+                                let shade = 255 * (shadeTop + (s(x0, y1) + (s(x1, y1) - s(x0, y1)) * tx - shadeTop) * ty)
+                                let luma = (Float(q[0]) + Float(q[1]) + Float(q[2])) / 3
+                                let power = 1 + (detail.power - 1) * (1 - detail.keep.values[y * w + x])
+                                if shade > 1, power < 1 { gain *= pow(max(luma, 1) / shade, power - 1) }
+                            }
                             let v = SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0) * gain
                             Bilinear.store(v, to: q)
                         }
