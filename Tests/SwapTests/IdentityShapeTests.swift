@@ -24,6 +24,9 @@ import Stream
     static func swapper(photo: RGBImage = TestImages.texture(width: 400, height: 400, phase: 1)) throws -> MeshSwapper {
         var options = MeshSwapper.Options()
         options.identityShape = 1
+        // A texture, not a face: none of it is the photo's hair (``PhotoHair`` would take its brow line for a
+        // fringe's edge).
+        options.hair.minimumShare = .infinity
         return try MeshSwapper(source: photo, sourceLandmarks: Self.photo, options: options)
     }
 
