@@ -45,6 +45,10 @@ public struct Relighting: Sendable, Equatable {
     /// Lowest power the new face's detail is raised to when the photo is lit harder than the scene (its skin's
     /// detail spread over the target's; 1 = never changed).
     public var minimumContrast: Float = 0.5
+    /// How far round the lips (grown, and the feather's σ, as a share of the face width) the detail keeps its
+    /// contrast: the shadows at the mouth's corners and under the lower lip mark its opening for a landmarker
+    /// (at 0.006, talk_dpe's mouth gain fell 0.93 → 0.90).
+    public var lipContrastReach: Float = 0.04
     /// σ along the border, as a share of the face width, over which the border band's brightness follows the
     /// target: the band takes the target's brightness averaged at this scale (its light and the falloff of its
     /// make-up, which the colour at the border needs), not its modelling there (cheekbones, jaw: its face shape).
@@ -146,7 +150,7 @@ public struct Relighting: Sendable, Equatable {
             var lips = AlphaMask(width: w, height: h)
             if mouth.count >= 3 {
                 PolygonRasterizer.fill(mouth, into: &lips)
-                let reach = max(lipScale * faceWidth, 1)
+                let reach = max(lipContrastReach * faceWidth, 1)
                 lips.erode(pixels: -Int(reach.rounded(.up)))
                 lips.gaussianBlur(sigma: reach)
             }
