@@ -47,9 +47,13 @@ public struct SwappedFace: Sendable {
     /// The target moved to ``landmarks`` (swap space, same size as `image`): what the merger keeps and relights
     /// from, so kept eyes and mouth sit in the new face's openings. nil = the frame itself.
     public var target: RGBImage?
+    /// Whether the new face was taken under other light than the target's (a photo): the merger then tones its
+    /// detail down to the target's when it is harsher (``Relighting/minimumContrast``). A trained decoder paints
+    /// faces in its training footage's look already (toning one moved a recogniser towards the target).
+    public var fromOtherLight: Bool
 
     public init(image: RGBImage, mask: AlphaMask?, toFrame: AffineTransform2D, keptParts: FaceParts = [],
-                landmarks: FaceLandmarks? = nil, target: RGBImage? = nil) {
+                landmarks: FaceLandmarks? = nil, target: RGBImage? = nil, fromOtherLight: Bool = false) {
         precondition(mask == nil || (mask!.width == image.width && mask!.height == image.height), "mask size differs")
         precondition(target == nil || (target!.width == image.width && target!.height == image.height),
                      "target size differs")
@@ -59,6 +63,7 @@ public struct SwappedFace: Sendable {
         self.keptParts = keptParts
         self.landmarks = landmarks
         self.target = target
+        self.fromOtherLight = fromOtherLight
     }
 }
 

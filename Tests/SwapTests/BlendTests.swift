@@ -299,7 +299,8 @@ extension RelightingTests {
     /// The merger's call on the test face: warm target with the given modelling, grey photo face with its own.
     /// `faceTint` multiplies the photo's grey per channel (a ruddy cheek).
     static func relit(_ relighting: Relighting, targetFactor: (Int, Int) -> Float, faceFactor: (Int, Int) -> Float,
-                      faceTint: (Int, Int) -> SIMD3<Float> = { _, _ in SIMD3(repeating: 1) }) -> RGBImage {
+                      faceTint: (Int, Int) -> SIMD3<Float> = { _, _ in SIMD3(repeating: 1) },
+                      tonesDetail: Bool = true) -> RGBImage {
         let (w, h) = (320, 340)
         var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
         for y in 0..<h {
@@ -316,7 +317,7 @@ extension RelightingTests {
                          features: FaceMeshTopology.featureRings.map { $0.map { points[$0] } },
                          mouth: FaceMeshTopology.outerLips.map { points[$0] },
                          brows: [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing].map { $0.map { points[$0] } },
-                         exclude: nil, faceWidth: faceWidth)
+                         exclude: nil, faceWidth: faceWidth, tonesDetail: tonesDetail)
         return face
     }
 
@@ -469,14 +470,18 @@ extension RelightingTests {
             Self.bump(x, y, at: right, depth: -0.6, sigma: sigma) * Self.bump(x, y, at: left, depth: -0.6, sigma: sigma)
         }
         let flat: (Int, Int) -> Float = { _, _ in 1 }
-        func kept(_ relighting: Relighting) -> Float {
-            Self.share(Self.relit(relighting, targetFactor: flat, faceFactor: shadows),
-                       Self.relit(relighting, targetFactor: flat, faceFactor: flat), at: right, depth: -0.6)
+        func kept(_ relighting: Relighting, tonesDetail: Bool = true) -> Float {
+            Self.share(Self.relit(relighting, targetFactor: flat, faceFactor: shadows, tonesDetail: tonesDetail),
+                       Self.relit(relighting, targetFactor: flat, faceFactor: flat, tonesDetail: tonesDetail),
+                       at: right, depth: -0.6)
         }
         var asItWas = Relighting(strength: 1)
         asItWas.minimumContrast = 1
         let full = kept(asItWas), toned = kept(Relighting(strength: 1))
         #expect(full > 0.9, "without toning the shadow keeps \(full)")
         #expect(toned < 0.75 * full, "toned down, the shadow keeps \(toned) (\(full) without)")
+        // A face not taken under other light (a trained decoder's) is left as it is.
+        let decoded = kept(Relighting(strength: 1), tonesDetail: false)
+        #expect(abs(decoded - full) < 0.01, "a decoder's face keeps \(decoded), \(full) untoned")
     }
 }

@@ -80,9 +80,10 @@ public struct Relighting: Sendable, Equatable {
     ///     (``brightnessShift``).
     ///   - exclude: swap-space pixels (0…1) left out of the target's shading (e.g. its glasses).
     ///   - faceWidth: width of the face in swap-space pixels.
+    ///   - tonesDetail: whether a face harsher than the target has its detail toned down (``minimumContrast``).
     func apply(to face: inout RGBImage, target: RGBImage, weight: AlphaMask, region: AlphaMask,
                features: [[SIMD2<Float>]], mouth: [SIMD2<Float>] = [], brows: [[SIMD2<Float>]] = [],
-               exclude: AlphaMask?, faceWidth: Float) {
+               exclude: AlphaMask?, faceWidth: Float, tonesDetail: Bool = true) {
         guard strength > 0, faceWidth > 1 else { return }
         let (w, h) = (face.width, face.height)
         let step = Self.step
@@ -145,7 +146,7 @@ public struct Relighting: Sendable, Equatable {
             }
         }
         var detail: Detail?
-        if fine.contrast < 0.999 {
+        if tonesDetail, fine.contrast < 0.999 {
             // The lips keep their contrast (their own step follows, and a landmarker reads their opening there).
             var lips = AlphaMask(width: w, height: h)
             if mouth.count >= 3 {

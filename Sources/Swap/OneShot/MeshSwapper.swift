@@ -126,7 +126,7 @@ public struct MeshSwapper: FaceSwapper {
         let landmarks = moved == nil ? nil : FaceLandmarks(
             points: zip(placed, input.landmarks.points).map { SIMD3($0.x, $0.y, $1.z) }, presence: input.landmarks.presence)
         return SwappedFace(image: image, mask: mask, toFrame: AffineTransform2D(translation: origin),
-                           keptParts: [.eyes, .mouth], landmarks: landmarks, target: moved)
+                           keptParts: [.eyes, .mouth], landmarks: landmarks, target: moved, fromOtherLight: true)
     }
 
     /// The landmarks (frame pixels) the photo's triangles are laid on: the target's, moved to the photo's
