@@ -433,9 +433,11 @@ extension RelightingTests {
         let (lw, lh) = (320 / Relighting.step, 340 / Relighting.step)
         var weight = PolygonRasterizer.fill(Self.oval.map { ($0 + 0.5) / step - 0.5 }, width: lw, height: lh)
         weight.gaussianBlur(sigma: 0.035 * Self.faceWidth / step)
-        let fine = Relighting(strength: 1).fineShare(
+        // The fine shading's share from the zones alone: 1 at the border and the lips, 0 inside.
+        let zones = Relighting(strength: 1).zones(
             weight: weight, mouth: FaceMeshTopology.outerLips.map { (Self.points[$0] + 0.5) / step - 0.5 },
             faceWidth: Self.faceWidth / step)
+        let fine = zones.interior.indices.map { 1 - zones.interior[$0] * (1 - zones.lips[$0]) }
         func at(_ p: SIMD2<Float>) -> Float { fine[Int(p.y / step) * lw + Int(p.x / step)] }
         let (right, left) = Self.interiorPoints
         for p in [right, left, Self.points[FaceMeshTopology.noseTip]] { #expect(at(p) < 0.05, "inside at \(p): \(at(p))") }

@@ -46,6 +46,12 @@ import TestSupport
         return image
     }
 
+    /// The skin mask's value at photo point `p`.
+    static func value(of skin: PhotoHair.Skin, at p: SIMD2<Float>) -> Float {
+        let q = p - (points[0] - skin.landmarks[0])
+        return skin.mask.values[Int(q.y.rounded()) * skin.mask.width + Int(q.x.rounded())]
+    }
+
     /// A fringe down to just above the brows.
     static let low = fringed(bottom: 0.04)
 
@@ -58,7 +64,7 @@ import TestSupport
     @Test func aFringeIsLeftOutAndTheSkinBelowStays() throws {
         let found = PhotoHair().skin(of: Self.low, landmarks: Self.points, outline: SkinOutline())
         let skin = try #require(found, "no fringe found")
-        func at(_ p: SIMD2<Float>) -> Float { skin.values[Int(p.y.rounded()) * skin.width + Int(p.x.rounded())] }
+        func at(_ p: SIMD2<Float>) -> Float { Self.value(of: skin, at: p) }
         // In the fringe, above each brow and midway between them.
         for p in [Self.centre(FaceMeshTopology.rightEyebrowRing), Self.centre(FaceMeshTopology.leftEyebrowRing), Self.browLine] {
             let q = p - SIMD2(0, 0.07 * Self.faceWidth)
@@ -78,7 +84,7 @@ import TestSupport
         // (An outline over the whole forehead: the default one ends below this fringe.)
         let found = PhotoHair().skin(of: photo, landmarks: Self.points, outline: SkinOutline(foreheadFraction: 1))
         let skin = try #require(found, "no fringe found")
-        func at(_ p: SIMD2<Float>) -> Float { skin.values[Int(p.y.rounded()) * skin.width + Int(p.x.rounded())] }
+        func at(_ p: SIMD2<Float>) -> Float { Self.value(of: skin, at: p) }
         for p in [Self.centre(FaceMeshTopology.rightEyebrowRing), Self.centre(FaceMeshTopology.leftEyebrowRing)] {
             #expect(at(p) > 0.9, "brow at \(p): \(at(p))")
             let q = p - SIMD2(0, 0.13 * Self.faceWidth)

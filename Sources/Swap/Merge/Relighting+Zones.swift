@@ -35,12 +35,6 @@ extension Relighting {
         return (interior, lips.values.map { min(2 * $0 / peak, 1) })
     }
 
-    /// The share of the fine shading per cell from the zones alone: 1 at the border and the lips, 0 inside.
-    func fineShare(weight: AlphaMask, mouth: [SIMD2<Float>], faceWidth: Float) -> [Float] {
-        let (interior, lips) = zones(weight: weight, mouth: mouth, faceWidth: faceWidth)
-        return interior.indices.map { 1 - interior[$0] * (1 - lips[$0]) }
-    }
-
     /// Per cell, the log brightness to add to the fine shading's ratio: all of `difference` (coarse minus fine
     /// log brightness) inside the face, none over the lips, and in the border band only its deviation from its
     /// own average along the border (σ ``borderSmoothing``), so the band's mean brightness stays the target's fine

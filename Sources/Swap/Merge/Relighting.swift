@@ -35,7 +35,7 @@ public struct Relighting: Sendable, Equatable {
     /// the skin's shading and keep their own tone against it.
     public var lipScale: Float = 0.006
     /// σ of the interior's shading as a share of the face width (0 = the fine `scale` everywhere): inside the face,
-    /// away from its border and lips, the new face keeps its own modelling below this scale (``fineShare``).
+    /// away from its border and lips, the new face keeps its own modelling below this scale (``zones``).
     public var interiorScale: Float = 0.12
     /// Width of the border band that keeps the fine shading, as a share of the face width: fine up to one band
     /// inside the edge of the swap's weight, the interior's shading from two.
@@ -118,7 +118,7 @@ public struct Relighting: Sendable, Equatable {
                              weightT: AlphaMask(width: lw, height: lh, values: cells.map { $0[6] }),
                              weightS: AlphaMask(width: lw, height: lh, values: cells.map { $0[7] }))
         let fineSigma = max(scale * faceWidth, minimumSigma)
-        let fine = ratios(gathered, features: features, cellSize: Float(step), sigma: fineSigma)
+        let fine = ratios(gathered, features: features, cellSize: Float(step), sigma: fineSigma, measuringDetail: tonesDetail)
         var ratio = fine.ratio
         // Inside the face the target's fine shading carries its face shape (its identity): there the shading is a
         // coarse one, estimated on a grid twice as coarse, and blended in by a smooth map of the face's zones.
@@ -181,8 +181,10 @@ public struct Relighting: Sendable, Equatable {
     }
 
     /// Ratio planes (target shading ÷ face shading)^strength, R G B interleaved per cell, for shadings with σ
-    /// `sigma` swap-space pixels on cells of `cellSize` pixels; `features` (swap-space polygons) left out.
-    private func ratios(_ cells: Cells, features: [[SIMD2<Float>]], cellSize: Float, sigma: Float) -> Estimate {
+    /// `sigma` swap-space pixels on cells of `cellSize` pixels; `features` (swap-space polygons) left out. With
+    /// `measuringDetail`, also how far the face's detail is to be toned down (otherwise its contrast is 1).
+    private func ratios(_ cells: Cells, features: [[SIMD2<Float>]], cellSize: Float, sigma: Float,
+                        measuringDetail: Bool = false) -> Estimate {
         var planes = cells.planes, weightT = cells.weightT, weightS = cells.weightS
         let (lw, lh) = (weightS.width, weightS.height)
         // Features out of both estimates, one cell wider than their outline.
@@ -230,7 +232,7 @@ public struct Relighting: Sendable, Equatable {
         // A photo lit harder than the scene (deep shadows under the nose and lip, a studio's contrast) keeps its
         // contrast as detail; it is brought down to the target's own.
         var contrast: Float = 1
-        if let t = Self.detailSpread(planes[0..<3], weight: weightT, shading: target),
+        if measuringDetail, let t = Self.detailSpread(planes[0..<3], weight: weightT, shading: target),
            let f = Self.detailSpread(planes[3..<6], weight: weightS, shading: source), f > t {
             contrast = max(minimumContrast, pow(t / f, strength))
         }
@@ -283,7 +285,6 @@ public struct Relighting: Sendable, Equatable {
         return out
     }
 
-    /// `face` × the coarse ratio planes, bilinearly interpolated, where `region` > 1/255.
     /// How the new face's detail is toned down: the face's shading luma per cell (0…1), the power, and where
     /// (0…1 per pixel) the detail is kept as it is.
     struct Detail {
@@ -292,6 +293,8 @@ public struct Relighting: Sendable, Equatable {
         var keep: AlphaMask
     }
 
+    /// `face` × the coarse ratio planes, bilinearly interpolated, where `region` > 1/255; with `detail`, the face's
+    /// detail toned down too.
     private static func multiply(_ face: inout RGBImage, by ratio: [Float], width lw: Int, height lh: Int,
                                  region: AlphaMask, detail: Detail? = nil) {
         let (w, h) = (face.width, face.height)

@@ -41,8 +41,8 @@ public struct MeshSwapper: FaceSwapper {
     public let source: RGBImage
     public let sourceLandmarks: [SIMD2<Float>]
     public var options: Options
-    /// The photo's skin inside its face oval (0 under its own hair, ``PhotoHair``); nil when no hair covers it.
-    let sourceSkin: AlphaMask?
+    /// The photo's skin round its face (0 under its own hair, ``PhotoHair``); nil when no hair covers it.
+    let sourceSkin: PhotoHair.Skin?
     private let identity: IdentityShape
     private let neutrals = NeutralFaces()
 
@@ -103,7 +103,7 @@ public struct MeshSwapper: FaceSwapper {
         var paint = mask, hairCut: AlphaMask?
         if let sourceSkin {
             var skin = AlphaMask(width: image.width, height: image.height)
-            TriangleWarp.warp(sourceSkin, sourcePoints: sourceLandmarks, triangles: FaceMeshTriangulation.triangles,
+            TriangleWarp.warp(sourceSkin.mask, sourcePoints: sourceSkin.landmarks, triangles: FaceMeshTriangulation.triangles,
                               targetPoints: local, into: &skin, clip: mask)
             // Drawn where the skin is at least half; the weight rises from 0 there, so no frame pixel gets one.
             for i in skin.values.indices { skin.values[i] = min(max(2 * skin.values[i] - 1, 0), 1) }

@@ -31,39 +31,39 @@ struct PhotoHair: Sendable, Equatable {
     /// the shipped photo's 1.4 % cost identity and colour at the border; a fringe like portrait_s1's covers 4.5 %).
     var minimumShare: Float = 0.025
 
-    /// The photo's usable skin inside the face oval, photo-sized (1 = skin, 0 = hair, soft between), or nil when
-    /// the hair covers less than ``minimumShare`` of `outline`. The whole oval is searched, so the mask holds for
-    /// any outline inside it.
+    /// The photo's usable skin round its face: a mask over the face oval's box (1 = skin, 0 = hair, soft between)
+    /// with the landmarks in the mask's coordinates.
+    struct Skin: Sendable {
+        var mask: AlphaMask
+        var landmarks: [SIMD2<Float>]
+    }
+
+    /// The photo's usable skin inside the face oval, or nil when the hair covers less than ``minimumShare`` of
+    /// `outline`. The whole oval is searched, so the mask holds for any outline inside it.
     ///
     /// - Parameters:
     ///   - photo: the identity photo.
     ///   - landmarks: its face's 468 landmarks (photo pixels).
     ///   - outline: the region the swap takes from the photo.
-    func skin(of photo: RGBImage, landmarks: [SIMD2<Float>], outline: SkinOutline) -> AlphaMask? {
-        guard landmarks.count == FaceMeshTopology.pointCount else { return nil }
-        let (w, h) = (photo.width, photo.height)
-        let polygon = FaceMeshTopology.faceOval.map { landmarks[$0] }
-        let box = BoundingBox(bounding: polygon)
-        let faceWidth = box.width
-        guard faceWidth > 8 else { return nil }
-        let inside = PolygonRasterizer.fill(polygon, width: w, height: h)
-        let area = inside.values.reduce(0, +)
-        guard area > 0, let reference = cheekSkin(photo, landmarks: landmarks, faceWidth: faceWidth) else { return nil }
+    func skin(of photo: RGBImage, landmarks: [SIMD2<Float>], outline: SkinOutline) -> Skin? {
+        // The oval's box with room for the closing and the feather's tails.
+        guard let box = PhotoFaceBox(photo: photo, landmarks: landmarks, margin: closing + 3 * feather) else { return nil }
+        let (w, h, faceWidth, local) = (box.width, box.height, box.faceWidth, box.local)
+        let inside = PolygonRasterizer.fill(FaceMeshTopology.faceOval.map { local[$0] }, width: w, height: h)
+        guard inside.values.contains(where: { $0 > 0 }),
+              let reference = cheekSkin(photo, landmarks: landmarks, faceWidth: faceWidth) else { return nil }
 
         // Above the brows' centre line (along the face's own up direction), unlike the cheek skin. Lower down, lid
         // shadows and eye make-up would join a fringe round the ends of the brows.
-        func centre(_ ring: [Int]) -> SIMD2<Float> { ring.map { landmarks[$0] }.reduce(.zero, +) / Float(ring.count) }
+        func centre(_ ring: [Int]) -> SIMD2<Float> { ring.map { local[$0] }.reduce(.zero, +) / Float(ring.count) }
         let browLine = (centre(FaceMeshTopology.rightEyebrowRing) + centre(FaceMeshTopology.leftEyebrowRing)) / 2
         var up = browLine - centre(FaceMeshTopology.outerLips)
         up /= max((up * up).sum().squareRoot(), 1e-6)
-        let x0 = max(0, Int(box.x.rounded(.down))), x1 = min(w - 1, Int((box.x + box.width).rounded(.up)))
-        let y0 = max(0, Int(box.y.rounded(.down))), y1 = min(h - 1, Int((box.y + box.height).rounded(.up)))
-        guard x0 < x1, y0 < y1 else { return nil }
         var unlike = AlphaMask(width: w, height: h)
-        for y in y0...y1 {
-            for x in x0...x1 where inside.values[y * w + x] > 0 {
+        for y in 0..<h {
+            for x in 0..<w where inside.values[y * w + x] > 0 {
                 guard ((SIMD2(Float(x), Float(y)) - browLine) * up).sum() > 0 else { continue }
-                let p = photo[x, y]
+                let p = photo[box.x0 + x, box.y0 + y]
                 let rgb = SIMD3(Float(p.r), Float(p.g), Float(p.b))
                 let luma = rgb.sum() / 3
                 let chroma = luma > 1 ? rgb / luma : .one
@@ -83,7 +83,7 @@ struct PhotoHair: Sendable, Equatable {
         var brows = AlphaMask(width: w, height: h)
         let lift = up * (browMargin + 0.02) * faceWidth
         for ring in [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing] {
-            let brow = ring.map { landmarks[$0] }
+            let brow = ring.map { local[$0] }
             var above = PolygonRasterizer.fill(brow.map { $0 + lift }, width: w, height: h)
             var grown = PolygonRasterizer.fill(brow, width: w, height: h)
             grown.erode(pixels: -max(1, Int((browMargin * faceWidth).rounded())))
@@ -103,11 +103,9 @@ struct PhotoHair: Sendable, Equatable {
         edge.erode(pixels: 2)
         var hair = AlphaMask(width: w, height: h)
         var stack = [Int]()
-        for y in y0...y1 {
-            for x in x0...x1 {
-                let i = y * w + x
-                if unlike.values[i] > 0, edge.values[i] == 0 { hair.values[i] = 1; stack.append(i) }
-            }
+        for i in unlike.values.indices where unlike.values[i] > 0 && edge.values[i] == 0 {
+            hair.values[i] = 1
+            stack.append(i)
         }
         while let i = stack.popLast() {
             let (x, y) = (i % w, i / w)
@@ -116,7 +114,7 @@ struct PhotoHair: Sendable, Equatable {
                 if unlike.values[j] > 0, hair.values[j] == 0 { hair.values[j] = 1; stack.append(j) }
             }
         }
-        let swapped = PolygonRasterizer.fill(outline.polygon(on: landmarks), width: w, height: h)
+        let swapped = PolygonRasterizer.fill(outline.polygon(on: local), width: w, height: h)
         var covered: Float = 0, swappedArea: Float = 0
         for i in swapped.values.indices where swapped.values[i] > 0 {
             swappedArea += 1
@@ -124,7 +122,7 @@ struct PhotoHair: Sendable, Equatable {
         }
         guard swappedArea > 0, covered >= minimumShare * swappedArea else { return nil }
         hair.gaussianBlur(sigma: max(feather * faceWidth, 0.5))
-        return AlphaMask(width: w, height: h, values: hair.values.map { 1 - min($0 * 2, 1) })
+        return Skin(mask: AlphaMask(width: w, height: h, values: hair.values.map { 1 - min($0 * 2, 1) }), landmarks: local)
     }
 
     /// The photo's cheek skin: median luma and mean chroma of discs on both cheeks (between the eyes' outer
