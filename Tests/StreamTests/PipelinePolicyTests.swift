@@ -128,9 +128,19 @@ struct PipelinePolicyTests {
         let source = try MediaSource("lavfi:testsrc2=size=64x48:rate=30:duration=1")
         let box = PipelineBox()
         let most = Mutex(0)
-        let watcher = ClosureProcessor(name: "watch") { _ in
-            guard let progress = box.pipeline?.progress else { return }
-            most.withLock { $0 = max($0, progress.framesIn - progress.framesOut) }
+        let watcher = ClosureProcessor(name: "watch") { frame in
+            // At the first frame the watcher holds on (up to 10 s) until the decoder stops adding frames, so on a
+            // loaded machine a slow decoder still gets to fill what the cap allows before the count is judged.
+            var settled = 0, last = -1
+            let deadline = Date().addingTimeInterval(frame.index == 0 ? 10 : 0)
+            repeat {
+                guard let progress = box.pipeline?.progress else { return }
+                let inFlight = progress.framesIn - progress.framesOut
+                most.withLock { $0 = max($0, inFlight) }
+                settled = inFlight == last ? settled + 1 : 0
+                last = inFlight
+                if frame.index == 0 { Thread.sleep(forTimeInterval: 0.01) }
+            } while frame.index == 0 && settled < 30 && Date() < deadline
             Thread.sleep(forTimeInterval: delay)
         }
         let noop = ClosureProcessor(name: "noop") { _ in }
