@@ -300,7 +300,7 @@ extension RelightingTests {
     /// `faceTint` multiplies the photo's grey per channel (a ruddy cheek).
     static func relit(_ relighting: Relighting, targetFactor: (Int, Int) -> Float, faceFactor: (Int, Int) -> Float,
                       faceTint: (Int, Int) -> SIMD3<Float> = { _, _ in SIMD3(repeating: 1) },
-                      tonesDetail: Bool = true) -> RGBImage {
+                      fromOtherLight: Bool = true) -> RGBImage {
         let (w, h) = (320, 340)
         var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
         for y in 0..<h {
@@ -317,7 +317,7 @@ extension RelightingTests {
                          features: FaceMeshTopology.featureRings.map { $0.map { points[$0] } },
                          mouth: FaceMeshTopology.outerLips.map { points[$0] },
                          brows: [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing].map { $0.map { points[$0] } },
-                         exclude: nil, faceWidth: faceWidth, tonesDetail: tonesDetail)
+                         exclude: nil, faceWidth: faceWidth, fromOtherLight: fromOtherLight)
         return face
     }
 
@@ -355,6 +355,7 @@ extension RelightingTests {
         // tested on its own, ``aHardLitPhotosShadowsAreTonedDownToTheScenes``.)
         var untoned = Relighting(strength: 1)
         untoned.minimumContrast = 1
+        untoned.minimumSkinContrast = 1
         let zoned = shares(untoned)
         #expect(zoned.own > 0.75, "the photo's highlight kept \(zoned.own)")
         #expect(zoned.target < 0.3, "the target's hollow printed \(zoned.target)")
@@ -386,6 +387,38 @@ extension RelightingTests {
         let tinted = redness(Self.relit(relighting, targetFactor: flat, faceFactor: flat, faceTint: ruddy))
         let photoStep = (1.25 / 0.85) - 1  // the patch's red ÷ green over the skin's, less 1
         #expect((tinted / base - 1) < 0.3 * Float(photoStep), "the photo's ruddy patch kept: \(tinted / base - 1) of \(photoStep)")
+    }
+
+    @Test func aPhotosFineTintsOnTheSkinTakeTheTargetsColourItsLipsKeepTheirs() {
+        // A thin red streak (σ 1 % of the face width, below any shading scale: a shadow along the nose, rouge,
+        // a tinted lid) on the photo's skin takes the target's colour; the same tint on the lips is the lips' own.
+        let sigma = 0.01 * Self.faceWidth
+        let (_, left) = Self.interiorPoints
+        let lips = (Self.points[17] + Self.points[14]) / 2  // mid lower lip: outer and inner centre points
+        let flat: (Int, Int) -> Float = { _, _ in 1 }
+        func streak(at centre: SIMD2<Float>) -> (Int, Int) -> SIMD3<Float> {
+            { x, y in
+                let b = Self.bump(x, y, at: centre, depth: 1, sigma: sigma) - 1
+                return SIMD3(1 + 0.3 * b, 1 - 0.2 * b, 1 - 0.2 * b)
+            }
+        }
+        func redness(_ image: RGBImage, at point: SIMD2<Float>) -> Float {
+            let p = image[Int(point.x.rounded()), Int(point.y.rounded())]
+            return Float(p.r) / (Float(p.g) + 1)
+        }
+        let photoStep: Float = 1.3 / 0.8 - 1
+        func step(_ relighting: Relighting, at point: SIMD2<Float>) -> Float {
+            let base = Self.relit(relighting, targetFactor: flat, faceFactor: flat)
+            let tinted = Self.relit(relighting, targetFactor: flat, faceFactor: flat, faceTint: streak(at: point))
+            return redness(tinted, at: point) / redness(base, at: point) - 1
+        }
+        var own = Relighting(strength: 1)
+        own.skinChroma = 0
+        #expect(step(own, at: left) > 0.7 * photoStep, "without it the streak stays: \(step(own, at: left))")
+        let skin = step(Relighting(strength: 1), at: left)
+        #expect(abs(skin) < 0.1 * photoStep, "the streak on the skin kept \(skin) of \(photoStep)")
+        let lip = step(Relighting(strength: 1), at: lips)
+        #expect(lip > 0.7 * photoStep, "the lips' tint kept \(lip) of \(photoStep)")
     }
 
     /// How much of a hollow of the target's (σ 5 % of the face width) at `point` the relit face prints, with
@@ -472,18 +505,27 @@ extension RelightingTests {
             Self.bump(x, y, at: right, depth: -0.6, sigma: sigma) * Self.bump(x, y, at: left, depth: -0.6, sigma: sigma)
         }
         let flat: (Int, Int) -> Float = { _, _ in 1 }
-        func kept(_ relighting: Relighting, tonesDetail: Bool = true) -> Float {
-            Self.share(Self.relit(relighting, targetFactor: flat, faceFactor: shadows, tonesDetail: tonesDetail),
-                       Self.relit(relighting, targetFactor: flat, faceFactor: flat, tonesDetail: tonesDetail),
+        func kept(_ relighting: Relighting, fromOtherLight: Bool = true) -> Float {
+            Self.share(Self.relit(relighting, targetFactor: flat, faceFactor: shadows, fromOtherLight: fromOtherLight),
+                       Self.relit(relighting, targetFactor: flat, faceFactor: flat, fromOtherLight: fromOtherLight),
                        at: right, depth: -0.6)
         }
         var asItWas = Relighting(strength: 1)
         asItWas.minimumContrast = 1
+        asItWas.minimumSkinContrast = 1
         let full = kept(asItWas), toned = kept(Relighting(strength: 1))
         #expect(full > 0.9, "without toning the shadow keeps \(full)")
         #expect(toned < 0.75 * full, "toned down, the shadow keeps \(toned) (\(full) without)")
         // A face not taken under other light (a trained decoder's) is left as it is.
-        let decoded = kept(Relighting(strength: 1), tonesDetail: false)
+        let decoded = kept(Relighting(strength: 1), fromOtherLight: false)
         #expect(abs(decoded - full) < 0.01, "a decoder's face keeps \(decoded), \(full) untoned")
+        // The same darkness on a brow is a feature: toned less than the skin's shadows, never below its floor.
+        let brow = FaceMeshTopology.rightEyebrowRing.map { Self.points[$0] }.reduce(.zero, +)
+            / Float(FaceMeshTopology.rightEyebrowRing.count)
+        let dark: (Int, Int) -> Float = { Self.bump($0, $1, at: brow, depth: -0.6, sigma: sigma) }
+        let browKept = Self.share(Self.relit(Relighting(strength: 1), targetFactor: flat, faceFactor: dark),
+                                  Self.relit(Relighting(strength: 1), targetFactor: flat, faceFactor: flat),
+                                  at: brow, depth: -0.6)
+        #expect(browKept > toned + 0.1, "a brow keeps \(browKept), the skin's shadow \(toned)")
     }
 }

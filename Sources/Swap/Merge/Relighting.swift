@@ -45,10 +45,15 @@ public struct Relighting: Sendable, Equatable {
     /// Lowest power the new face's detail is raised to when the photo is lit harder than the scene (its skin's
     /// detail spread over the target's; 1 = never changed).
     public var minimumContrast: Float = 0.5
+    /// The same for the skin of a face lit elsewhere, away from its brows, eyes and lips (grown by
+    /// ``featureMargin``): a hard-lit photo's shadows (under the nose and lip, in the eye sockets) are its light,
+    /// not its features.
+    public var minimumSkinContrast: Float = 0.2
     /// How far round the lips (grown, and the feather's σ, as a share of the face width) the detail keeps its
-    /// contrast: the shadows at the mouth's corners and under the lower lip mark its opening for a landmarker
-    /// (at 0.006, talk_dpe's mouth gain fell 0.93 → 0.90).
-    public var lipContrastReach: Float = 0.04
+    /// contrast: the lip edges mark the mouth's opening for a landmarker (at 0.006, talk_dpe's mouth gain fell
+    /// 0.93 → 0.90); much wider keeps a hard-lit photo's dark band under the lower lip (at 0.04, portrait_s2 on
+    /// talk_may_5s: mouth gain 0.75, 0.96 at 0.01).
+    public var lipContrastReach: Float = 0.01
     /// σ along the border, as a share of the face width, over which the border band's brightness follows the
     /// target: the band takes the target's brightness averaged at this scale (its light and the falloff of its
     /// make-up, which the colour at the border needs), not its modelling there (cheekbones, jaw: its face shape).
@@ -57,6 +62,13 @@ public struct Relighting: Sendable, Equatable {
     /// Over the forehead the band keeps the fine shading: the cut runs across skin there, where a step would show.
     /// It fades in from the brows over this distance (share of the face width) up the face.
     public var foreheadReach: Float = 0.1
+    /// Share of the skin's chroma that comes from the target's fine shading on a face lit elsewhere (a photo): its
+    /// own chroma detail (a red shadow along the nose, rouge, a tinted lid, brown traces of a fringe) is not the
+    /// scene's. Brows, eyes and lips (grown by ``featureMargin``) keep theirs.
+    public var skinChroma: Float = 1
+    /// Growth of the brow, eye and lip outlines kept out of ``skinChroma``, as a share of the face width (also the
+    /// feather's σ).
+    public var featureMargin: Float = 0.015
 
     /// The default strength for trained models (`facelive` and `.dfm`): their decoder already paints the face in the
     /// target's tones, and at full strength the target's shading brings its own features back onto a model's
@@ -80,10 +92,11 @@ public struct Relighting: Sendable, Equatable {
     ///     (``brightnessShift``).
     ///   - exclude: swap-space pixels (0…1) left out of the target's shading (e.g. its glasses).
     ///   - faceWidth: width of the face in swap-space pixels.
-    ///   - tonesDetail: whether a face harsher than the target has its detail toned down (``minimumContrast``).
+    ///   - fromOtherLight: whether the face was lit elsewhere (a photo): a face harsher than the target has its
+    ///     detail toned down (``minimumContrast``) and its skin takes the target's chroma (``skinChroma``).
     func apply(to face: inout RGBImage, target: RGBImage, weight: AlphaMask, region: AlphaMask,
                features: [[SIMD2<Float>]], mouth: [SIMD2<Float>] = [], brows: [[SIMD2<Float>]] = [],
-               exclude: AlphaMask?, faceWidth: Float, tonesDetail: Bool = true) {
+               exclude: AlphaMask?, faceWidth: Float, fromOtherLight: Bool = true) {
         guard strength > 0, faceWidth > 1 else { return }
         let (w, h) = (face.width, face.height)
         let step = Self.step
@@ -118,7 +131,8 @@ public struct Relighting: Sendable, Equatable {
                              weightT: AlphaMask(width: lw, height: lh, values: cells.map { $0[6] }),
                              weightS: AlphaMask(width: lw, height: lh, values: cells.map { $0[7] }))
         let fineSigma = max(scale * faceWidth, minimumSigma)
-        let fine = ratios(gathered, features: features, cellSize: Float(step), sigma: fineSigma, measuringDetail: tonesDetail)
+        let fine = ratios(gathered, features: features, cellSize: Float(step), sigma: fineSigma,
+                          measuringDetail: fromOtherLight)
         var ratio = fine.ratio
         // Inside the face the target's fine shading carries its face shape (its identity): there the shading is a
         // coarse one, estimated on a grid twice as coarse, and blended in by a smooth map of the face's zones.
@@ -145,8 +159,20 @@ public struct Relighting: Sendable, Equatable {
                 for k in 0..<3 { ratio[3 * c + k] *= gain }
             }
         }
+        // A face lit elsewhere: its skin (not its brows, eyes and lips, grown and feathered) takes the target's
+        // chroma and its shadows are toned further than its features.
+        var skin: AlphaMask?
+        if fromOtherLight, features.count >= 1 {
+            var grown = AlphaMask(width: w, height: h)
+            for ring in features { PolygonRasterizer.fill(ring, into: &grown) }
+            let margin = max(featureMargin * faceWidth, 1)
+            grown.erode(pixels: -Int(margin.rounded()))
+            grown.gaussianBlur(sigma: margin)
+            for i in grown.values.indices { grown.values[i] = 1 - min(grown.values[i], 1) }
+            skin = grown
+        }
         var detail: Detail?
-        if tonesDetail, fine.contrast < 0.999 {
+        if fromOtherLight, fine.contrast < 0.999 {
             // The lips keep their contrast (their own step follows, and a landmarker reads their opening there).
             var lips = AlphaMask(width: w, height: h)
             if mouth.count >= 3 {
@@ -155,9 +181,15 @@ public struct Relighting: Sendable, Equatable {
                 lips.erode(pixels: -Int(reach.rounded(.up)))
                 lips.gaussianBlur(sigma: reach)
             }
-            detail = Detail(shade: fine.faceShade, power: fine.contrast, keep: lips)
+            detail = Detail(shade: fine.faceShade, featurePower: max(minimumContrast, fine.contrast),
+                            skinPower: max(minimumSkinContrast, fine.contrast), skin: skin, keep: lips)
         }
-        Self.multiply(&face, by: ratio, width: lw, height: lh, region: region, detail: detail)
+        var chroma: Chroma?
+        if skinChroma > 0, var share = skin {
+            if skinChroma < 1 { for i in share.values.indices { share.values[i] *= skinChroma } }
+            chroma = Chroma(target: fine.targetChroma, share: share)
+        }
+        Self.multiply(&face, by: ratio, width: lw, height: lh, region: region, detail: detail, chroma: chroma)
     }
 
     /// The gathered cells: weighted target and face colour sums (3 + 3 planes) and their weights.
@@ -218,12 +250,15 @@ public struct Relighting: Sendable, Equatable {
         var ratio = [Float](repeating: 1, count: 3 * lw * lh)
         let (low, high) = (1 / limit, limit)
         var faceShade = [Float](repeating: 0, count: lw * lh)
+        let meanTarget = target.mean
+        var targetChroma = [SIMD3<Float>](repeating: 3 * meanTarget / max(meanTarget.sum(), 1e-3), count: lw * lh)
         for c in 0..<(lw * lh) {
             var r = overall
             if let t = target.shade(c), let s = source.shade(c) {
                 r = (t + 1e-3) / (s + 1e-3)
                 faceShade[c] = s.sum() / 3
             }
+            if let t = target.shade(c), t.sum() > 1e-3 { targetChroma[c] = 3 * t / t.sum() }
             for k in 0..<3 {
                 let v = strength == 1 ? r[k] : pow(r[k], strength)
                 ratio[3 * c + k] = min(max(v, low), high)
@@ -234,16 +269,18 @@ public struct Relighting: Sendable, Equatable {
         var contrast: Float = 1
         if measuringDetail, let t = Self.detailSpread(planes[0..<3], weight: weightT, shading: target),
            let f = Self.detailSpread(planes[3..<6], weight: weightS, shading: source), f > t {
-            contrast = max(minimumContrast, pow(t / f, strength))
+            contrast = pow(t / f, strength)
         }
-        return Estimate(ratio: ratio, faceShade: faceShade, contrast: contrast)
+        return Estimate(ratio: ratio, faceShade: faceShade, targetChroma: targetChroma, contrast: contrast)
     }
 
     /// A shading estimate's result: the ratio planes (R G B per cell), the face's shading luma per cell (0…1, 0 where
-    /// it has none) and the power its detail is raised to (1 = as it is).
+    /// it has none), the target shading's chroma per cell (RGB ÷ their mean) and the power the face's detail is
+    /// raised to (1 = as it is; its floors apply later, on features and on skin).
     struct Estimate {
         var ratio: [Float]
         var faceShade: [Float]
+        var targetChroma: [SIMD3<Float>]
         var contrast: Float
     }
 
@@ -285,18 +322,26 @@ public struct Relighting: Sendable, Equatable {
         return out
     }
 
-    /// How the new face's detail is toned down: the face's shading luma per cell (0…1), the power, and where
-    /// (0…1 per pixel) the detail is kept as it is.
+    /// How the new face's detail is toned down: the face's shading luma per cell (0…1), the powers on features and
+    /// on skin, where the skin is (0…1 per pixel; nil: the features' power everywhere) and where the detail is kept.
     struct Detail {
         var shade: [Float]
-        var power: Float
+        var featurePower: Float
+        var skinPower: Float
+        var skin: AlphaMask?
         var keep: AlphaMask
     }
 
+    /// Where (0…1 per pixel) the face's chroma is the target shading's, and that chroma per cell.
+    struct Chroma {
+        var target: [SIMD3<Float>]
+        var share: AlphaMask
+    }
+
     /// `face` × the coarse ratio planes, bilinearly interpolated, where `region` > 1/255; with `detail`, the face's
-    /// detail toned down too.
+    /// detail toned down too; with `chroma`, its chroma moved to the target's.
     private static func multiply(_ face: inout RGBImage, by ratio: [Float], width lw: Int, height lh: Int,
-                                 region: AlphaMask, detail: Detail? = nil) {
+                                 region: AlphaMask, detail: Detail? = nil, chroma: Chroma? = nil) {
         let (w, h) = (face.width, face.height)
         let inverse = 1 / Float(step)
         let threshold: Float = 1 / 255
@@ -323,10 +368,24 @@ public struct Relighting: Sendable, Equatable {
                                 let shadeTop = s(x0, y0) + (s(x1, y0) - s(x0, y0)) * tx
                                 let shade = 255 * (shadeTop + (s(x0, y1) + (s(x1, y1) - s(x0, y1)) * tx - shadeTop) * ty)
                                 let luma = (Float(q[0]) + Float(q[1]) + Float(q[2])) / 3
-                                let power = 1 + (detail.power - 1) * (1 - detail.keep.values[y * w + x])
+                                var power = detail.featurePower
+                                if let skin = detail.skin {
+                                    power += (detail.skinPower - detail.featurePower) * skin.values[y * w + x]
+                                }
+                                power = 1 + (power - 1) * (1 - detail.keep.values[y * w + x])
                                 if shade > 1, power < 1 { gain *= pow(max(luma, 1) / shade, power - 1) }
                             }
-                            let v = SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0) * gain
+                            var v = SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0) * gain
+                            if let chroma, case let m = chroma.share.values[y * w + x], m > 0 {
+                                @inline(__always) func c(_ xx: Int, _ yy: Int) -> SIMD4<Float> {
+                                    let t = chroma.target[yy * lw + xx]
+                                    return SIMD4(t.x, t.y, t.z, 0)
+                                }
+                                let top = c(x0, y0) + (c(x1, y0) - c(x0, y0)) * tx
+                                let tone = top + (c(x0, y1) + (c(x1, y1) - c(x0, y1)) * tx - top) * ty
+                                let luma = (v[0] + v[1] + v[2]) / 3
+                                v += m * (luma * tone - v)
+                            }
                             Bilinear.store(v, to: q)
                         }
                     }
