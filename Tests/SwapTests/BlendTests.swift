@@ -389,6 +389,54 @@ extension RelightingTests {
         #expect((tinted / base - 1) < 0.3 * Float(photoStep), "the photo's ruddy patch kept: \(tinted / base - 1) of \(photoStep)")
     }
 
+    @Test func cellsWithoutTheFacesShadingDoNotPrintTheCellGrid() {
+        // The swap's weight has a hole inside the region it may change (where a photo's lock of hair was cut, the
+        // frame shows through): no shading of the face there. Toning (a photo with shadows on a flat target) only
+        // lifts shadows, so nothing may come out darker than untoned — blending shading-less cells in as 0 drew
+        // dark lines along the cells round the hole.
+        let (w, h) = (320, 340)
+        let (right, _) = Self.interiorPoints
+        let cheek = right + SIMD2(-0.12 * Self.faceWidth, 0.1 * Self.faceWidth)
+        let shadows: (Int, Int) -> Float = { Self.bump($0, $1, at: right, depth: -0.5, sigma: 0.02 * Self.faceWidth) }
+        var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
+        for y in 0..<h {
+            for x in 0..<w {
+                target[x, y] = Self.pixel(SIMD3(190, 140, 110), 1)
+                face[x, y] = Self.pixel(SIMD3(150, 150, 150), shadows(x, y))
+            }
+        }
+        let region = PolygonRasterizer.fill(Self.oval, width: w, height: h)
+        var weight = region
+        weight.erode(pixels: Int((0.035 * Self.faceWidth).rounded()))
+        let hole = 0.2 * Self.faceWidth
+        for y in 0..<h {
+            for x in 0..<w {
+                let d = SIMD2(Float(x), Float(y)) - cheek
+                if (d * d).sum() < hole * hole { weight[x, y] = 0 }
+            }
+        }
+        func relit(_ relighting: Relighting) -> RGBImage {
+            var out = face
+            relighting.apply(to: &out, target: target, weight: weight, region: region,
+                             features: FaceMeshTopology.featureRings.map { $0.map { Self.points[$0] } },
+                             mouth: FaceMeshTopology.outerLips.map { Self.points[$0] },
+                             exclude: nil, faceWidth: Self.faceWidth, fromOtherLight: true)
+            return out
+        }
+        var untoned = Relighting(strength: 1)
+        untoned.minimumContrast = 1
+        untoned.minimumSkinContrast = 1
+        let toned = relit(Relighting(strength: 1)), plain = relit(untoned)
+        var darkest: Float = 1
+        for y in 0..<h {
+            for x in 0..<w where region[x, y] > 0 {
+                let a = toned[x, y], b = plain[x, y]
+                darkest = min(darkest, (Float(a.r) + Float(a.g) + Float(a.b)) / max(Float(b.r) + Float(b.g) + Float(b.b), 1))
+            }
+        }
+        #expect(darkest > 0.97, "toning darkened a pixel to \(darkest) of its untoned value")
+    }
+
     @Test func aPhotosFineTintsOnTheSkinTakeTheTargetsColourItsLipsKeepTheirs() {
         // A thin red streak (σ 1 % of the face width, below any shading scale: a shadow along the nose, rouge,
         // a tinted lid) on the photo's skin takes the target's colour; the same tint on the lips is the lips' own.

@@ -363,16 +363,22 @@ public struct Relighting: Sendable, Equatable {
                             var gain = top + (bottom - top) * ty
                             let q = px.baseAddress! + 3 * (y * w + x)
                             if let detail {
-                                // (luma ÷ shading)^(power − 1): the detail raised to `power`.
-                                @inline(__always) func s(_ xx: Int, _ yy: Int) -> Float { detail.shade[yy * lw + xx] }
-                                let shadeTop = s(x0, y0) + (s(x1, y0) - s(x0, y0)) * tx
-                                let shade = 255 * (shadeTop + (s(x0, y1) + (s(x1, y1) - s(x0, y1)) * tx - shadeTop) * ty)
+                                // (luma ÷ shading)^(power − 1): the detail raised to `power`. Cells without a
+                                // shading (0: no skin of the face near, e.g. under a moustache) are left out of
+                                // the interpolation and fade the toning out: blended in as 0 they would print the
+                                // cell grid as dark lines.
+                                let corners = SIMD4(detail.shade[y0 * lw + x0], detail.shade[y0 * lw + x1],
+                                                    detail.shade[y1 * lw + x0], detail.shade[y1 * lw + x1])
+                                let weights = SIMD4((1 - tx) * (1 - ty), tx * (1 - ty), (1 - tx) * ty, tx * ty)
+                                let valid = weights.replacing(with: 0, where: corners .<= 0)
+                                let known = valid.sum()
+                                let shade = known > 1e-6 ? 255 * (valid * corners).sum() / known : 0
                                 let luma = (Float(q[0]) + Float(q[1]) + Float(q[2])) / 3
                                 var power = detail.featurePower
                                 if let skin = detail.skin {
                                     power += (detail.skinPower - detail.featurePower) * skin.values[y * w + x]
                                 }
-                                power = 1 + (power - 1) * (1 - detail.keep.values[y * w + x])
+                                power = 1 + (power - 1) * (1 - detail.keep.values[y * w + x]) * known
                                 if shade > 1, power < 1 { gain *= pow(max(luma, 1) / shade, power - 1) }
                             }
                             var v = SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0) * gain
