@@ -297,9 +297,11 @@ extension RelightingTests {
     }
 
     /// The merger's call on the test face: warm target with the given modelling, grey photo face with its own.
-    /// `faceTint` multiplies the photo's grey per channel (a ruddy cheek).
+    /// `faceTint` multiplies the photo's grey per channel (a ruddy cheek); the swap's weight is 0 inside
+    /// `weightHole` (where a photo's lock of hair was cut).
     static func relit(_ relighting: Relighting, targetFactor: (Int, Int) -> Float, faceFactor: (Int, Int) -> Float,
                       faceTint: (Int, Int) -> SIMD3<Float> = { _, _ in SIMD3(repeating: 1) },
+                      weightHole: (centre: SIMD2<Float>, radius: Float)? = nil,
                       fromOtherLight: Bool = true) -> RGBImage {
         let (w, h) = (320, 340)
         var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
@@ -313,6 +315,14 @@ extension RelightingTests {
         var weight = region
         weight.erode(pixels: Int((0.035 * faceWidth).rounded()))
         weight.gaussianBlur(sigma: 0.035 * faceWidth)
+        if let (centre, radius) = weightHole {
+            for y in 0..<h {
+                for x in 0..<w {
+                    let d = SIMD2(Float(x), Float(y)) - centre
+                    if (d * d).sum() < radius * radius { weight[x, y] = 0 }
+                }
+            }
+        }
         relighting.apply(to: &face, target: target, weight: weight, region: region,
                          features: FaceMeshTopology.featureRings.map { $0.map { points[$0] } },
                          mouth: FaceMeshTopology.outerLips.map { points[$0] },
@@ -394,42 +404,19 @@ extension RelightingTests {
         // frame shows through): no shading of the face there. Toning (a photo with shadows on a flat target) only
         // lifts shadows, so nothing may come out darker than untoned — blending shading-less cells in as 0 drew
         // dark lines along the cells round the hole.
-        let (w, h) = (320, 340)
         let (right, _) = Self.interiorPoints
-        let cheek = right + SIMD2(-0.12 * Self.faceWidth, 0.1 * Self.faceWidth)
+        let hole = (centre: right + SIMD2(-0.12 * Self.faceWidth, 0.1 * Self.faceWidth), radius: 0.2 * Self.faceWidth)
         let shadows: (Int, Int) -> Float = { Self.bump($0, $1, at: right, depth: -0.5, sigma: 0.02 * Self.faceWidth) }
-        var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
-        for y in 0..<h {
-            for x in 0..<w {
-                target[x, y] = Self.pixel(SIMD3(190, 140, 110), 1)
-                face[x, y] = Self.pixel(SIMD3(150, 150, 150), shadows(x, y))
-            }
-        }
-        let region = PolygonRasterizer.fill(Self.oval, width: w, height: h)
-        var weight = region
-        weight.erode(pixels: Int((0.035 * Self.faceWidth).rounded()))
-        let hole = 0.2 * Self.faceWidth
-        for y in 0..<h {
-            for x in 0..<w {
-                let d = SIMD2(Float(x), Float(y)) - cheek
-                if (d * d).sum() < hole * hole { weight[x, y] = 0 }
-            }
-        }
-        func relit(_ relighting: Relighting) -> RGBImage {
-            var out = face
-            relighting.apply(to: &out, target: target, weight: weight, region: region,
-                             features: FaceMeshTopology.featureRings.map { $0.map { Self.points[$0] } },
-                             mouth: FaceMeshTopology.outerLips.map { Self.points[$0] },
-                             exclude: nil, faceWidth: Self.faceWidth, fromOtherLight: true)
-            return out
-        }
+        let flat: (Int, Int) -> Float = { _, _ in 1 }
         var untoned = Relighting(strength: 1)
         untoned.minimumContrast = 1
         untoned.minimumSkinContrast = 1
-        let toned = relit(Relighting(strength: 1)), plain = relit(untoned)
+        let toned = Self.relit(Relighting(strength: 1), targetFactor: flat, faceFactor: shadows, weightHole: hole)
+        let plain = Self.relit(untoned, targetFactor: flat, faceFactor: shadows, weightHole: hole)
+        let region = PolygonRasterizer.fill(Self.oval, width: toned.width, height: toned.height)
         var darkest: Float = 1
-        for y in 0..<h {
-            for x in 0..<w where region[x, y] > 0 {
+        for y in 0..<toned.height {
+            for x in 0..<toned.width where region[x, y] > 0 {
                 let a = toned[x, y], b = plain[x, y]
                 darkest = min(darkest, (Float(a.r) + Float(a.g) + Float(a.b)) / max(Float(b.r) + Float(b.g) + Float(b.b), 1))
             }

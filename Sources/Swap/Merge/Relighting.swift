@@ -132,7 +132,7 @@ public struct Relighting: Sendable, Equatable {
                              weightS: AlphaMask(width: lw, height: lh, values: cells.map { $0[7] }))
         let fineSigma = max(scale * faceWidth, minimumSigma)
         let fine = ratios(gathered, features: features, cellSize: Float(step), sigma: fineSigma,
-                          measuringDetail: fromOtherLight)
+                          fromOtherLight: fromOtherLight)
         var ratio = fine.ratio
         // Inside the face the target's fine shading carries its face shape (its identity): there the shading is a
         // coarse one, estimated on a grid twice as coarse, and blended in by a smooth map of the face's zones.
@@ -213,10 +213,11 @@ public struct Relighting: Sendable, Equatable {
     }
 
     /// Ratio planes (target shading ÷ face shading)^strength, R G B interleaved per cell, for shadings with σ
-    /// `sigma` swap-space pixels on cells of `cellSize` pixels; `features` (swap-space polygons) left out. With
-    /// `measuringDetail`, also how far the face's detail is to be toned down (otherwise its contrast is 1).
+    /// `sigma` swap-space pixels on cells of `cellSize` pixels; `features` (swap-space polygons) left out. For a
+    /// face `fromOtherLight`, also how far its detail is to be toned down and the target's chroma (otherwise a
+    /// contrast of 1 and no chroma).
     private func ratios(_ cells: Cells, features: [[SIMD2<Float>]], cellSize: Float, sigma: Float,
-                        measuringDetail: Bool = false) -> Estimate {
+                        fromOtherLight: Bool = false) -> Estimate {
         var planes = cells.planes, weightT = cells.weightT, weightS = cells.weightS
         let (lw, lh) = (weightS.width, weightS.height)
         // Features out of both estimates, one cell wider than their outline.
@@ -246,19 +247,22 @@ public struct Relighting: Sendable, Equatable {
         target.estimate(sigma: sigma, weights: target.typicalSkinWeights(dark: 0.45, bright: 1.6))
         target.reweight(sigma: sigma, linear: true)
         // The whole face's ratio where either has no skin nearby.
-        let overall = (target.mean + 1e-3) / (source.mean + 1e-3)
+        let meanTarget = target.mean
+        let overall = (meanTarget + 1e-3) / (source.mean + 1e-3)
         var ratio = [Float](repeating: 1, count: 3 * lw * lh)
         let (low, high) = (1 / limit, limit)
         var faceShade = [Float](repeating: 0, count: lw * lh)
-        let meanTarget = target.mean
-        var targetChroma = [SIMD3<Float>](repeating: 3 * meanTarget / max(meanTarget.sum(), 1e-3), count: lw * lh)
+        // Only a face lit elsewhere takes the target's chroma; where the target has no skin near, its mean's.
+        var targetChroma = fromOtherLight
+            ? [SIMD3<Float>](repeating: 3 * meanTarget / max(meanTarget.sum(), 1e-3), count: lw * lh) : []
         for c in 0..<(lw * lh) {
             var r = overall
-            if let t = target.shade(c), let s = source.shade(c) {
+            let t = target.shade(c)
+            if let t, let s = source.shade(c) {
                 r = (t + 1e-3) / (s + 1e-3)
                 faceShade[c] = s.sum() / 3
             }
-            if let t = target.shade(c), t.sum() > 1e-3 { targetChroma[c] = 3 * t / t.sum() }
+            if fromOtherLight, let t, t.sum() > 1e-3 { targetChroma[c] = 3 * t / t.sum() }
             for k in 0..<3 {
                 let v = strength == 1 ? r[k] : pow(r[k], strength)
                 ratio[3 * c + k] = min(max(v, low), high)
@@ -267,7 +271,7 @@ public struct Relighting: Sendable, Equatable {
         // A photo lit harder than the scene (deep shadows under the nose and lip, a studio's contrast) keeps its
         // contrast as detail; it is brought down to the target's own.
         var contrast: Float = 1
-        if measuringDetail, let t = Self.detailSpread(planes[0..<3], weight: weightT, shading: target),
+        if fromOtherLight, let t = Self.detailSpread(planes[0..<3], weight: weightT, shading: target),
            let f = Self.detailSpread(planes[3..<6], weight: weightS, shading: source), f > t {
             contrast = pow(t / f, strength)
         }
@@ -275,8 +279,9 @@ public struct Relighting: Sendable, Equatable {
     }
 
     /// A shading estimate's result: the ratio planes (R G B per cell), the face's shading luma per cell (0…1, 0 where
-    /// it has none), the target shading's chroma per cell (RGB ÷ their mean) and the power the face's detail is
-    /// raised to (1 = as it is; its floors apply later, on features and on skin).
+    /// it has none), the target shading's chroma per cell (RGB ÷ their mean; empty unless the face was lit
+    /// elsewhere) and the power the face's detail is raised to (1 = as it is; its floors apply later, on features
+    /// and on skin).
     struct Estimate {
         var ratio: [Float]
         var faceShade: [Float]
