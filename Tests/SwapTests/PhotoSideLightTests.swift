@@ -13,21 +13,41 @@ import TestSupport
     static let faceWidth = BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] }).width
     /// Mean luma of a disc (5 % of the face width) on each cheek, right and left.
     static func cheeks(_ image: RGBImage) -> (right: Float, left: Float) {
-        func disc(_ c: SIMD2<Float>) -> Float {
-            let r = 0.05 * faceWidth
-            var sum: Float = 0, n: Float = 0
-            for y in Int(c.y - r)...Int(c.y + r) {
-                for x in Int(c.x - r)...Int(c.x + r) where ((SIMD2(Float(x), Float(y)) - c) * (SIMD2(Float(x), Float(y)) - c)).sum() <= r * r {
-                    let p = image[x, y]
-                    sum += (Float(p.r) + Float(p.g) + Float(p.b)) / 3
-                    n += 1
-                }
-            }
-            return sum / n
-        }
         let right = (points[FaceMeshTopology.rightEyeOuter] + points[FaceMeshTopology.mouthRight]) / 2
         let left = (points[FaceMeshTopology.leftEyeOuter] + points[FaceMeshTopology.mouthLeft]) / 2
-        return (disc(right), disc(left))
+        return (disc(right, in: image), disc(left, in: image))
+    }
+
+    /// Mean luma of a disc (5 % of the face width) round `c`.
+    static func disc(_ c: SIMD2<Float>, in image: RGBImage) -> Float {
+        let r = 0.05 * faceWidth
+        var sum: Float = 0, n: Float = 0
+        for y in Int(c.y - r)...Int(c.y + r) {
+            for x in Int(c.x - r)...Int(c.x + r) where ((SIMD2(Float(x), Float(y)) - c) * (SIMD2(Float(x), Float(y)) - c)).sum() <= r * r {
+                let p = image[x, y]
+                sum += (Float(p.r) + Float(p.g) + Float(p.b)) / 3
+                n += 1
+            }
+        }
+        return sum / n
+    }
+
+    /// Discs beside the nose, between its tip and each mouth corner: the shipped photo's nose shadow falls on the
+    /// image's right one.
+    static func besideNose(_ image: RGBImage) -> (right: Float, left: Float) {
+        let tip = points[FaceMeshTopology.noseTip]
+        return (disc((tip + points[FaceMeshTopology.mouthRight]) / 2, in: image),
+                disc((tip + points[FaceMeshTopology.mouthLeft]) / 2, in: image))
+    }
+
+    @Test func theShippedPhotosNoseShadowIsEvenedOut() {
+        // Studio light from the front and a little to the face's right: a shadow beside the nose on its left (the
+        // image's right), which the relighting would keep as the face's own and paint, greyed, onto every target.
+        let before = Self.besideNose(AstronautPhoto.image)
+        let after = Self.besideNose(PhotoSideLight().apply(to: AstronautPhoto.image, landmarks: Self.points))
+        let (was, is_) = (abs(log(before.left / before.right)), abs(log(after.left / after.right)))
+        #expect(was > 0.05, "the shipped photo's sides beside the nose differ by \(was)")
+        #expect(is_ < was / 2, "|log(left ÷ right)| beside the nose \(was) → \(is_)")
     }
 
     @Test func aSideLightIsTakenOut() {

@@ -20,11 +20,13 @@ struct PhotoSideLight: Sendable, Equatable {
     /// Growth of the feature outlines (brows, eyes, lips) left out of the shading, as a share of the face width.
     var featureMargin: Float = 0.02
     /// Asymmetry (median |log(own ÷ mirrored)| / 2 over the skin) up to which a photo counts as evenly lit and is
-    /// left as it is. Measured on the shared stills: the shipped photo (studio light from the front) 0.086,
+    /// left as it is (the mesh's own misregistration). Measured on the shared stills: the shipped photo 0.086,
     /// portraits 0.12–0.15, side-lit ones (portrait_s1, portrait_s12) 0.21–0.25.
-    var evenLight: Float = 0.09
-    /// Asymmetry from which the side light is taken out in full (smoothstep in between).
-    var sideLight: Float = 0.18
+    var evenLight: Float = 0.04
+    /// Asymmetry from which the side light is taken out in full (smoothstep in between). The shipped photo's studio
+    /// light comes a little from its right: beside its nose the sides differ by 0.33 in log luma, a shadow that the
+    /// relighting painted, greyed, onto every target (talk_tpsmm, talk_may_5s); it is taken out at 0.85 here.
+    var sideLight: Float = 0.10
     /// Width of the band inside the face oval over which the correction fades out, as a share of the face width
     /// (the mirror of the oval's edge may be background on a slightly turned photo).
     var borderFade: Float = 0.15
