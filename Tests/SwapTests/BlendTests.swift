@@ -301,13 +301,14 @@ extension RelightingTests {
     /// `weightHole` (where a photo's lock of hair was cut).
     static func relit(_ relighting: Relighting, targetFactor: (Int, Int) -> Float, faceFactor: (Int, Int) -> Float,
                       faceTint: (Int, Int) -> SIMD3<Float> = { _, _ in SIMD3(repeating: 1) },
+                      targetTint: (Int, Int) -> SIMD3<Float> = { _, _ in SIMD3(repeating: 1) },
                       weightHole: (centre: SIMD2<Float>, radius: Float)? = nil,
                       fromOtherLight: Bool = true) -> RGBImage {
         let (w, h) = (320, 340)
         var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
         for y in 0..<h {
             for x in 0..<w {
-                target[x, y] = pixel(SIMD3(190, 140, 110), targetFactor(x, y))
+                target[x, y] = pixel(SIMD3(190, 140, 110) * targetTint(x, y), targetFactor(x, y))
                 face[x, y] = pixel(SIMD3(150, 150, 150) * faceTint(x, y), faceFactor(x, y))
             }
         }
@@ -454,6 +455,49 @@ extension RelightingTests {
         #expect(abs(skin) < 0.1 * photoStep, "the streak on the skin kept \(skin) of \(photoStep)")
         let lip = step(Relighting(strength: 1), at: lips)
         #expect(lip > 0.7 * photoStep, "the lips' tint kept \(lip) of \(photoStep)")
+    }
+
+    @Test func aPhotosShadowTurnsAsTheTargetsSkinDoesNotGrey() {
+        // The target's skin has fine creases (a 16-pixel pattern, to 30 % darker) that are warmer the darker they
+        // are, as skin in shadow is; the photo has a shadow beside its nose (σ 1.5 % of the face width). The shadow
+        // takes the target's chroma, and with it the target's turn: redder than the lit skin, not the lit skin's
+        // colour at a lower luma (grey).
+        let (_, left) = Self.interiorPoints
+        let crease: (Int, Int) -> Float = { x, y in
+            let s = sin(2 * Float.pi * Float(x) / 16) * sin(2 * Float.pi * Float(y) / 16)
+            return 0.7 + 0.3 * (1 - s * s)
+        }
+        let warmer: (Int, Int) -> SIMD3<Float> = { x, y in
+            let dark = 1 - crease(x, y)  // 0…0.3
+            return SIMD3(1 + 0.4 * dark, 1, 1 - 0.4 * dark)
+        }
+        let shadow: (Int, Int) -> Float = { Self.bump($0, $1, at: left, depth: -0.4, sigma: 0.015 * Self.faceWidth) }
+        let beside = left + SIMD2(0, 0.12 * Self.faceWidth)
+        func warmth(_ relighting: Relighting) -> Float {
+            let face = Self.relit(relighting, targetFactor: crease, faceFactor: shadow, targetTint: warmer)
+            func redness(_ p: SIMD2<Float>) -> Float {
+                // Mean R ÷ B over a 5 × 5 patch (the target's creases come through the fine shading a little).
+                var r: Float = 0, b: Float = 0
+                for dy in -2...2 {
+                    for dx in -2...2 {
+                        let q = face[Int(p.x.rounded()) + dx, Int(p.y.rounded()) + dy]
+                        r += Float(q.r); b += Float(q.b)
+                    }
+                }
+                return r / max(b, 1)
+            }
+            return redness(left) / redness(beside)
+        }
+        // Untoned, so the whole shadow turns (toning lifts it, and its turn with it).
+        var untoned = Relighting(strength: 1)
+        untoned.minimumContrast = 1
+        untoned.minimumSkinContrast = 1
+        var grey = untoned
+        grey.shadowTint = 0
+        let (without, with) = (warmth(grey), warmth(untoned))
+        #expect(abs(without - 1) < 0.03, "without the tint the shadow is the lit skin's colour: \(without)")
+        // About +6 % (the target's slope, shrunk a little for its small detail, on the patch's mean darkening).
+        #expect(with > without + 0.035, "the shadow's R ÷ B over the lit skin's: \(with) (without the tint \(without))")
     }
 
     /// How much of a hollow of the target's (σ 5 % of the face width) at `point` the relit face prints, with
