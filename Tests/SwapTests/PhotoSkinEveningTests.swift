@@ -100,8 +100,10 @@ import TestSupport
         let path = TestResources.fixtures.appendingPathComponent("astronaut_public_domain.png").path
         let swapper = try MeshSwapper.fromPhoto(path, landmarker: FaceLandmarker(), locator: ModelLocator())
         let photo = try TestResources.image("astronaut_public_domain.png")
-        let plain = photo.bilateralFiltered(radius: 2, spatialSigma: 1.5, rangeSigma: 6)
         let points = swapper.sourceLandmarks
+        // The evening's input, as `fromPhoto` makes it: filtered, its side light taken out.
+        let plain = PhotoSideLight().apply(to: photo.bilateralFiltered(radius: 2, spatialSigma: 1.5, rangeSigma: 6),
+                                           landmarks: points)
         let oval = FaceMeshTopology.faceOval.map { points[$0] }
         let width = BoundingBox(bounding: oval).width
         var features = AlphaMask(width: photo.width, height: photo.height)
