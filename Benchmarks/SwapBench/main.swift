@@ -79,6 +79,12 @@ let plainMerger: FaceMerger = {
     options.keepGlasses = .off
     return FaceMerger(options: options)
 }()
+/// The default merge with the gradient-domain blend instead of the multi-band one.
+let poissonMerger: FaceMerger = {
+    var options = FaceMerger.Options()
+    options.blend = .poisson
+    return FaceMerger(options: options)
+}()
 guard let swapped = try swapper.swap(input) else {
     FileHandle.standardError.write(Data("swap-bench: the swapper skipped the face (yaw \(pose.yaw))\n".utf8))
     exit(1)
@@ -98,6 +104,11 @@ results.append(("merge (rct, alpha)", time {
 results.append(("swap+merge", try time {
     var out = frame
     if let s = try swapper.swap(input) { merger.merge(s, landmarks: landmarks, into: &out) }
+}))
+// Last: its larger allocations must not change the default path's figures above.
+results.append(("merge (poisson)", time {
+    var out = frame
+    poissonMerger.merge(swapped, landmarks: landmarks, into: &out)
 }))
 let fields = results.map { name, t in
     String(format: #""%@": {"median_ms": %.3f, "p10_ms": %.3f, "p90_ms": %.3f}"#, name, t.median, t.p10, t.p90)

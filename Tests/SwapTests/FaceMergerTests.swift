@@ -31,17 +31,21 @@ import TestSupport
         return Polygon.contains(oval, p) ? -best : best
     }
 
-    @Test func touchesOnlyTheMaskedFace() throws {
+    /// A flat red swap merged with `blend` (no colour matching): frame pixels changed past the feather's reach,
+    /// pixels deeper inside the oval than the reach plus `erode` (frame pixels), and how many of those `flag` picks.
+    static func redSwapCensus(blend: BlendMode, erode: Bool, flag: ((r: UInt8, g: UInt8, b: UInt8)) -> Bool) throws
+        -> (changedOutside: Int, inside: Int, flagged: Int) {
         var options = FaceMerger.Options()
         options.colorTransfer = .none
         options.relighting.strength = 0
-        options.blend = .alpha
+        options.blend = blend
         var out = Self.frame
         let swap = try Self.flatSwap((250, 10, 10))
         FaceMerger(options: options).merge(swap, landmarks: Self.landmarks, into: &out)
         // Feather reach in frame pixels: blur 3σ plus a pixel, scaled from aligned to frame pixels.
         let reach = (3 * options.blurSigma + 2) * swap.toFrame.scale
-        var changedOutside = 0, keptInside = 0, inside = 0
+        let depth = reach + (erode ? Float(options.erodePixels) * swap.toFrame.scale : 0)
+        var changedOutside = 0, flagged = 0, inside = 0
         let box = BoundingBox(bounding: Self.oval)
         for y in 0..<out.height {
             for x in 0..<out.width {
@@ -51,14 +55,27 @@ import TestSupport
                     || p.y > box.y + box.height + reach + 1
                 let d = far ? reach + 1 : Self.distanceOutsideOval(p)
                 if d > reach && out[x, y] != Self.frame[x, y] { changedOutside += 1 }
-                if d < -reach - Float(options.erodePixels) * swap.toFrame.scale {
+                if d < -depth {
                     inside += 1
-                    if out[x, y].r < 248 || out[x, y].g > 12 { keptInside += 1 }
+                    if flag(out[x, y]) { flagged += 1 }
                 }
             }
         }
-        #expect(changedOutside == 0)
-        #expect(inside > 5000 && keptInside == 0)
+        return (changedOutside, inside, flagged)
+    }
+
+    @Test func touchesOnlyTheMaskedFace() throws {
+        let census = try Self.redSwapCensus(blend: .alpha, erode: true) { $0.r < 248 || $0.g > 12 }
+        #expect(census.changedOutside == 0)
+        #expect(census.inside > 5000 && census.flagged == 0, "\(census.flagged) pixels inside are not the face's")
+    }
+
+    @Test func aGradientDomainBlendTouchesOnlyTheMaskAndTakesTheFramesLevel() throws {
+        // A flat red face has no gradients of its own: blended in the gradient domain it takes the frame's level
+        // from the mask's border (the red goes), and nothing past the feather's reach changes.
+        let census = try Self.redSwapCensus(blend: .poisson, erode: false) { $0.r > 200 && $0.g < 60 }
+        #expect(census.changedOutside == 0)
+        #expect(census.inside > 5000 && census.flagged == 0, "\(census.flagged) pixels inside are the flat face's red")
     }
 
     /// Kept eyes cover the opening and the upper lash band (where a target's lashes and eyeliner are, and where a

@@ -17,7 +17,7 @@ struct SwapOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Relighting: the target's light, skin tone and white balance under the new face's detail, 0 (off: --color-transfer instead) to 1 (default: 1 for a photo, \(Relighting.trainedModelStrength) for a trained model).", valueName: "S"))
     var relight: Float?
 
-    @Option(help: "Blend: pyramid (multi-band, no seam) or alpha (feathered mask).")
+    @Option(help: "Blend: pyramid (multi-band, no seam), poisson (gradient domain) or alpha (feathered mask).")
     var blend: BlendMode = .pyramid
 
     @Option(name: .customLong("keep-glasses"), help: "Keep the target's glasses in front of the new face: auto (when detected), on, off.")

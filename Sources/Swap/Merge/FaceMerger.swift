@@ -10,6 +10,9 @@ public enum BlendMode: String, Sendable, CaseIterable {
     /// Multi-band (Laplacian pyramid) blend: coarse light changes over a wide transition, fine detail over a narrow
     /// one (``PyramidBlend``).
     case pyramid
+    /// Gradient-domain blend: the face keeps its own gradients and meets the frame at the mask's border, its colour
+    /// corrected by a membrane from there inwards (``PoissonBlend``).
+    case poisson
 }
 
 /// Blends a swapped face into the frame: landmark mask × swap mask, erode/dilate, feather, the target's eyes, mouth
@@ -235,6 +238,12 @@ public struct FaceMerger: Sendable {
             let bands = PyramidBlend.Bands(over: face, under: original, mask: mask, levels: options.pyramidLevels)
             FacePaste.addBlend(face, under: original, mask: mask, bands: bands, fade: 1 << (options.pyramidLevels - 2),
                                kept: kept, toFrame: swap.toFrame, into: &frame)
+        case .poisson:
+            var difference = PoissonBlend.difference(over: face, under: original, mask: mask)
+            if let kept {
+                for i in difference.indices { difference[i] *= 1 - kept.values[i] }
+            }
+            FacePaste.add(difference, width: face.width, height: face.height, toFrame: swap.toFrame, into: &frame)
         }
     }
 
