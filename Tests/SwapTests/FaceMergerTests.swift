@@ -107,6 +107,34 @@ import TestSupport
         }
     }
 
+    /// A kept mouth keeps the target's inner lip margin with it (3 frame pixels out from the inner lip line, in a
+    /// frame-space swap), where a landmarker reads the opening; 8 pixels out the lips are the swap's.
+    @Test func aKeptMouthKeepsTheTargetsInnerLipMargin() throws {
+        var options = FaceMerger.Options()
+        options.colorTransfer = .none
+        options.relighting.strength = 0
+        options.blend = .alpha
+        options.keepOriginalMouth = true
+        var face = TestFaces.landmarks(center: SIMD2(320, 240), scale: 24)
+        let chinSide = Set(CanonicalFace.points3D.indices.filter { CanonicalFace.points3D[$0].y < CanonicalFace.points3D[14].y + 0.05 })
+        for i in chinSide { face.points[i].y += 20 }
+        var flat = RGBImage(width: Self.frame.width, height: Self.frame.height)
+        for y in 0..<flat.height { for x in 0..<flat.width { flat[x, y] = (250, 10, 10) } }
+        let swap = SwappedFace(image: flat, mask: nil, toFrame: AffineTransform2D(translation: .zero))
+        var out = Self.frame
+        FaceMerger(options: options).merge(swap, landmarks: face, into: &out)
+        let points = face.points2D
+        // Straight up from the upper inner lip's centre and down from the lower one's.
+        for (lip, away) in [(points[FaceMeshTopology.upperInnerLip], SIMD2<Float>(0, -1)),
+                            (points[FaceMeshTopology.lowerInnerLip], SIMD2<Float>(0, 1))] {
+            let margin = lip + 3 * away, lipBody = lip + 8 * away
+            let (p, q) = (out[Int(margin.x.rounded()), Int(margin.y.rounded())], Self.frame[Int(margin.x.rounded()), Int(margin.y.rounded())])
+            #expect(abs(Int(p.r) - Int(q.r)) <= 40 && abs(Int(p.g) - Int(q.g)) <= 40, "margin at \(margin): \(p) vs the target's \(q)")
+            let b = out[Int(lipBody.x.rounded()), Int(lipBody.y.rounded())]
+            #expect(b.r > 240 && b.g < 20, "lip body at \(lipBody) is \(b)")
+        }
+    }
+
     @Test func opacityAndOriginalMouth() throws {
         var open = Self.landmarks
         // Open the mouth: lower lip and jaw down by 12 px.

@@ -48,9 +48,14 @@ public struct FaceMerger: Sendable {
         public var keepOriginalEyes = false
         /// Keep the target's glasses in front of the new face.
         public var keepGlasses = GlassesMode.auto
-        /// Growth of kept eye and mouth openings in swap-space pixels (covers the lid and lip margins; kept eyes
-        /// also reach over the upper lashes, `keptEyeReach`).
+        /// Growth of kept eye openings in swap-space pixels (covers the lid margins; kept eyes also reach over the
+        /// upper lashes, `keptEyeReach`).
         public var keptPartDilatePixels = 2
+        /// Growth of a kept mouth opening in swap-space pixels: the target's own inner lip margin stays with it, so
+        /// a landmarker reads the mouth's opening where the target's lips meet its teeth. At 2 pixels a photo with
+        /// a moustache or a dark upper lip read as opening about a fifth less (mouth gain 0.79–0.84, 0.94–0.96 at
+        /// 4; docs/BENCHMARKS.md, "Session 12").
+        public var keptMouthDilatePixels = 4
         /// Feather of kept openings: Gaussian σ in swap-space pixels (narrow: the face's feather is far too wide).
         public var keptPartBlurSigma: Float = 1
         /// How far kept eyes reach from the lid ring towards the crease (0…1): over the target's lashes and the
@@ -120,7 +125,7 @@ public struct FaceMerger: Sendable {
         guard !kept.isEmpty, points.count == FaceMeshTopology.pointCount else { return nil }
         var holes = AlphaMask(width: swap.image.width, height: swap.image.height)
         if kept.contains(.mouth) {
-            Self.add([FaceMeshTopology.innerLips.map { points[$0] }], grow: options.keptPartDilatePixels,
+            Self.add([FaceMeshTopology.innerLips.map { points[$0] }], grow: options.keptMouthDilatePixels,
                      sigma: options.keptPartBlurSigma, to: &holes)
         }
         if kept.contains(.eyes) {
