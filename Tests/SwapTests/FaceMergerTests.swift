@@ -31,14 +31,38 @@ import TestSupport
         return Polygon.contains(oval, p) ? -best : best
     }
 
-    /// A flat red swap merged with `blend` (no colour matching): frame pixels changed past the feather's reach,
-    /// pixels deeper inside the oval than the reach plus `erode` (frame pixels), and how many of those `flag` picks.
-    static func redSwapCensus(blend: BlendMode, erode: Bool, flag: ((r: UInt8, g: UInt8, b: UInt8)) -> Bool) throws
-        -> (changedOutside: Int, inside: Int, flagged: Int) {
+    /// Options with no colour matching, so the swap's own colour shows where it is blended.
+    static func plainOptions(blend: BlendMode = .alpha) -> FaceMerger.Options {
         var options = FaceMerger.Options()
         options.colorTransfer = .none
         options.relighting.strength = 0
         options.blend = blend
+        return options
+    }
+
+    /// The frame with a flat red frame-space swap (as the mesh swap's) merged over the face at `landmarks`.
+    static func mergedFlatFrameSpaceSwap(_ options: FaceMerger.Options, landmarks: FaceLandmarks) -> RGBImage {
+        var flat = RGBImage(width: frame.width, height: frame.height)
+        for y in 0..<flat.height { for x in 0..<flat.width { flat[x, y] = (250, 10, 10) } }
+        let swap = SwappedFace(image: flat, mask: nil, toFrame: AffineTransform2D(translation: .zero))
+        var out = frame
+        FaceMerger(options: options).merge(swap, landmarks: landmarks, into: &out)
+        return out
+    }
+
+    /// `landmarks` with the lower lip and jaw moved down by `pixels` (an open mouth).
+    static func openingTheMouth(_ landmarks: FaceLandmarks, by pixels: Float) -> FaceLandmarks {
+        var open = landmarks
+        let chinSide = CanonicalFace.points3D.indices.filter { CanonicalFace.points3D[$0].y < CanonicalFace.points3D[14].y + 0.05 }
+        for i in chinSide { open.points[i].y += pixels }
+        return open
+    }
+
+    /// A flat red swap merged with `blend` (no colour matching): frame pixels changed past the feather's reach,
+    /// pixels deeper inside the oval than the reach plus `erode` (frame pixels), and how many of those `flag` picks.
+    static func redSwapCensus(blend: BlendMode, erode: Bool, flag: ((r: UInt8, g: UInt8, b: UInt8)) -> Bool) throws
+        -> (changedOutside: Int, inside: Int, flagged: Int) {
+        let options = Self.plainOptions(blend: blend)
         var out = Self.frame
         let swap = try Self.flatSwap((250, 10, 10))
         FaceMerger(options: options).merge(swap, landmarks: Self.landmarks, into: &out)
@@ -81,18 +105,11 @@ import TestSupport
     /// Kept eyes cover the opening and the upper lash band (where a target's lashes and eyeliner are, and where a
     /// photo's own lash line would land); the lid above the crease is the swap's.
     @Test func keptEyesCoverTheUpperLashes() throws {
-        var options = FaceMerger.Options()
-        options.colorTransfer = .none
-        options.relighting.strength = 0
-        options.blend = .alpha
+        var options = Self.plainOptions()
         options.keepOriginalEyes = true
         // A large face and a frame-space swap (as the mesh swap's), so the lash band is several mask pixels.
         let face = TestFaces.landmarks(center: SIMD2(320, 240), scale: 24)
-        var flat = RGBImage(width: Self.frame.width, height: Self.frame.height)
-        for y in 0..<flat.height { for x in 0..<flat.width { flat[x, y] = (250, 10, 10) } }
-        let swap = SwappedFace(image: flat, mask: nil, toFrame: AffineTransform2D(translation: .zero))
-        var out = Self.frame
-        FaceMerger(options: options).merge(swap, landmarks: face, into: &out)
+        let out = Self.mergedFlatFrameSpaceSwap(options, landmarks: face)
         let points = face.points2D
         for (ring, crease) in [(FaceMeshTopology.rightEye, FaceMeshTopology.rightEyeUpperCrease),
                                (FaceMeshTopology.leftEye, FaceMeshTopology.leftEyeUpperCrease)] {
@@ -110,19 +127,10 @@ import TestSupport
     /// A kept mouth keeps the target's inner lip margin with it (3 frame pixels out from the inner lip line, in a
     /// frame-space swap), where a landmarker reads the opening; 8 pixels out the lips are the swap's.
     @Test func aKeptMouthKeepsTheTargetsInnerLipMargin() throws {
-        var options = FaceMerger.Options()
-        options.colorTransfer = .none
-        options.relighting.strength = 0
-        options.blend = .alpha
+        var options = Self.plainOptions()
         options.keepOriginalMouth = true
-        var face = TestFaces.landmarks(center: SIMD2(320, 240), scale: 24)
-        let chinSide = Set(CanonicalFace.points3D.indices.filter { CanonicalFace.points3D[$0].y < CanonicalFace.points3D[14].y + 0.05 })
-        for i in chinSide { face.points[i].y += 20 }
-        var flat = RGBImage(width: Self.frame.width, height: Self.frame.height)
-        for y in 0..<flat.height { for x in 0..<flat.width { flat[x, y] = (250, 10, 10) } }
-        let swap = SwappedFace(image: flat, mask: nil, toFrame: AffineTransform2D(translation: .zero))
-        var out = Self.frame
-        FaceMerger(options: options).merge(swap, landmarks: face, into: &out)
+        let face = Self.openingTheMouth(TestFaces.landmarks(center: SIMD2(320, 240), scale: 24), by: 20)
+        let out = Self.mergedFlatFrameSpaceSwap(options, landmarks: face)
         let points = face.points2D
         // Straight up from the upper inner lip's centre and down from the lower one's.
         for (lip, away) in [(points[FaceMeshTopology.upperInnerLip], SIMD2<Float>(0, -1)),
@@ -136,16 +144,10 @@ import TestSupport
     }
 
     @Test func opacityAndOriginalMouth() throws {
-        var open = Self.landmarks
-        // Open the mouth: lower lip and jaw down by 12 px.
-        let chinSide = Set(CanonicalFace.points3D.indices.filter { CanonicalFace.points3D[$0].y < CanonicalFace.points3D[14].y + 0.05 })
-        for i in chinSide { open.points[i].y += 12 }
+        let open = Self.openingTheMouth(Self.landmarks, by: 12)
         let mouth = (open.points2D[13] + open.points2D[14]) / 2
         let nose = open.points2D[1]
-        var options = FaceMerger.Options()
-        options.colorTransfer = .none
-        options.relighting.strength = 0
-        options.blend = .alpha
+        var options = Self.plainOptions()
         options.keepOriginalMouth = true
         options.opacity = 0.5
         var out = Self.frame

@@ -89,42 +89,22 @@ enum FacePaste {
     /// `frame += difference` (swap-space RGB, 0–255 scale) wherever it is at least a rounding step.
     static func add(_ difference: [SIMD4<Float>], width: Int, height: Int, toFrame: AffineTransform2D,
                     into frame: inout RGBImage) {
-        if let offset = toFrame.integerTranslation {
-            // Pixel for pixel, row by row.
-            let xa = max(0, -offset.x), xb = min(width - 1, frame.width - 1 - offset.x)
-            let ya = max(0, -offset.y), yb = min(height - 1, frame.height - 1 - offset.y)
-            guard xa <= xb, ya <= yb else { return }
-            let frameWidth = frame.width
-            difference.withUnsafeBufferPointer { d in
-                frame.pixels.withUnsafeMutableBufferPointer { out in
-                    for y in ya...yb {
-                        let dst = out.baseAddress! + 3 * ((y + offset.y) * frameWidth + offset.x)
-                        for x in xa...xb {
-                            let v = d[y * width + x]
-                            guard largest(v) >= significant else { continue }
-                            let q = dst + 3 * x
-                            Bilinear.store(SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0) + v, to: q)
-                        }
-                    }
-                }
-            }
-            return
-        }
-        var reach = AlphaMask(width: width, height: height)
-        for i in difference.indices where largest(difference[i]) >= significant { reach.values[i] = 1 }
-        guard let support = reach.support(above: 0) else { return }
         difference.withUnsafeBufferPointer { d in
             let p = d.baseAddress!
             if let offset = toFrame.integerTranslation {
-                visit(support, offset: offset, swapWidth: width, frame: &frame) { i, under in
+                // Pixel for pixel over the whole box (no support to find: pixels below a rounding step are skipped).
+                visit((0, 0, width - 1, height - 1), offset: offset, swapWidth: width, frame: &frame) { i, under in
                     largest(p[i]) >= significant ? under + p[i] : nil
                 }
-            } else {
-                resample(support, toFrame: toFrame, frame: &frame) { sx, sy, under in
-                    guard let t = Bilinear.zeroPadded(sx, sy, width: width, height: height) else { return nil }
-                    let v = Bilinear.sample(p, t)
-                    return largest(v) >= significant ? under + v : nil
-                }
+                return
+            }
+            var reach = AlphaMask(width: width, height: height)
+            for i in difference.indices where largest(difference[i]) >= significant { reach.values[i] = 1 }
+            guard let support = reach.support(above: 0) else { return }
+            resample(support, toFrame: toFrame, frame: &frame) { sx, sy, under in
+                guard let t = Bilinear.zeroPadded(sx, sy, width: width, height: height) else { return nil }
+                let v = Bilinear.sample(p, t)
+                return largest(v) >= significant ? under + v : nil
             }
         }
     }
