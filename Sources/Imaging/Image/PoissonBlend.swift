@@ -43,12 +43,8 @@ public enum PoissonBlend {
         var out = [SIMD4<Float>](repeating: .zero, count: w * h)
         if finestSweeps == 0, min(w, h) >= 2 * Membrane.smallest, let coarse = problem.halved() {
             // The second level's membrane, sampled straight into the result.
-            let c = coarse.solved(sweeps: sweeps, coarser: 2 * sweeps)
-            for y in 0..<h {
-                for x in 0..<w where inside[y * w + x] {
-                    let i = y * w + x
-                    out[i] = (coarse.sample(c, fineX: x, fineY: y) - known[i]) * weight[i]
-                }
+            coarse.upsample(coarse.solved(sweeps: sweeps, coarser: 2 * sweeps), toWidth: w, height: h, at: inside) { i, c in
+                out[i] = (c - known[i]) * weight[i]
             }
         } else {
             let membrane = problem.solved(sweeps: finestSweeps, coarser: sweeps)
@@ -63,7 +59,7 @@ public enum PoissonBlend {
     /// A membrane problem on one level: `values` are fixed where `inside` is false and unknown where it is true
     /// (never on the image's edge).
     struct Membrane {
-        var values: [SIMD4<Float>]
+        let values: [SIMD4<Float>]
         let inside: [Bool]
         let width: Int, height: Int
 
@@ -79,12 +75,8 @@ public enum PoissonBlend {
             var solution = values
             if min(width, height) >= 2 * Self.smallest, let coarse = halved() {
                 // Start from the coarser level's membrane, bilinearly upsampled.
-                let c = coarse.solved(sweeps: coarser, coarser: 2 * coarser)
-                for y in 0..<height {
-                    for x in 0..<width where inside[y * width + x] {
-                        solution[y * width + x] = coarse.sample(c, fineX: x, fineY: y)
-                    }
-                }
+                coarse.upsample(coarse.solved(sweeps: coarser, coarser: 2 * coarser), toWidth: width, height: height,
+                                at: inside) { i, c in solution[i] = c }
                 if sweeps > 0 { relax(&solution, sweeps: sweeps) }
             } else {
                 // The coarsest level: from the mean of the fixed values, relaxed until settled.
@@ -97,16 +89,21 @@ public enum PoissonBlend {
             return solution
         }
 
-        /// `level` (this problem's size) bilinearly at the centre of pixel (x, y) of the level twice as large.
-        @inline(__always)
-        func sample(_ level: [SIMD4<Float>], fineX x: Int, fineY y: Int) -> SIMD4<Float> {
-            let sy = min(max((Float(y) + 0.5) * 0.5 - 0.5, 0), Float(height - 1))
-            let sx = min(max((Float(x) + 0.5) * 0.5 - 0.5, 0), Float(width - 1))
-            let y0 = Int(sy), y1 = min(y0 + 1, height - 1), ty = sy - Float(y0)
-            let x0 = Int(sx), x1 = min(x0 + 1, width - 1), tx = sx - Float(x0)
-            let top = level[y0 * width + x0] * (1 - tx) + level[y0 * width + x1] * tx
-            let bottom = level[y1 * width + x0] * (1 - tx) + level[y1 * width + x1] * tx
-            return top * (1 - ty) + bottom * ty
+        /// `level` (this problem's size) bilinearly upsampled to the `fineWidth` × `fineHeight` level above it, with
+        /// the pyramid blend's taps (``PyramidBlend/AxisTap``): `body(index, value)` for each fine pixel where
+        /// `mask` holds.
+        func upsample(_ level: [SIMD4<Float>], toWidth fineWidth: Int, height fineHeight: Int, at mask: [Bool],
+                      _ body: (Int, SIMD4<Float>) -> Void) {
+            let columns = PyramidBlend.AxisTap.taps(fine: fineWidth, coarse: width)
+            let rows = PyramidBlend.AxisTap.taps(fine: fineHeight, coarse: height)
+            level.withUnsafeBufferPointer { p in
+                for y in 0..<fineHeight {
+                    for x in 0..<fineWidth where mask[y * fineWidth + x] {
+                        body(y * fineWidth + x, PyramidBlend.Bands.sample(p.baseAddress!, width: width, column: columns[x],
+                                                                          row: rows[y]))
+                    }
+                }
+            }
         }
 
         /// The half-size problem: a coarse pixel is unknown where all its fine pixels are; otherwise it holds the
