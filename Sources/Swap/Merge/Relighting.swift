@@ -82,6 +82,9 @@ public struct Relighting: Sendable, Equatable {
     /// Coarse-grid step in swap-space pixels.
     static let step = 4
 
+    /// log(max(luma, 1)) for each sum R + G + B of a pixel (0…765): the detail's log without one per pixel.
+    static let logLuma: [Float] = (0...765).map { log(max(Float($0) / 3, 1)) }
+
     public init(strength: Float = 1) {
         self.strength = strength
     }
@@ -389,9 +392,9 @@ public struct Relighting: Sendable, Equatable {
     private static func multiply(_ face: inout RGBImage, by ratio: [Float], width lw: Int, height lh: Int,
                                  region: AlphaMask, faceShade: [Float], detail: Detail? = nil, chroma: Chroma? = nil) {
         let measuresDetail = detail != nil || (chroma.map { $0.tint != .zero } ?? false)
-        // Logs once per cell and per luma sum, not per pixel.
+        // Logs once per cell (the luma's come from a table), not per pixel.
         let logShade = measuresDetail ? faceShade.map { $0 > 0 ? log(255 * $0) : 0 } : []
-        let logLuma = measuresDetail ? (0...765).map { log(max(Float($0) / 3, 1)) } : []
+        let logLuma = Self.logLuma
         let (w, h) = (face.width, face.height)
         let inverse = 1 / Float(step)
         let threshold: Float = 1 / 255
