@@ -23,11 +23,30 @@ import TestSupport
         #expect(first.image.pixels[0] == 100, "a new track starts from its own face")
         let second = smoother.smooth(Self.face(200, mask: 1), trackID: 1)
         smoother.endFrame()
-        #expect(second.image.pixels.allSatisfy { $0 == 125 })   // 0.25·200 + 0.75·100
+        // Colours weighted by their masks: (0.25·1·200 + 0.75·0.2·100) / 0.4 = 162.5.
+        #expect(second.image.pixels.allSatisfy { $0 == 163 })
         #expect(abs(second.mask!.values[0] - 0.4) < 1e-6)      // 0.25·1 + 0.75·0.2
         let third = smoother.smooth(Self.face(200, mask: 1), trackID: 1)
-        #expect(third.image.pixels[0] == 144)                   // 0.25·200 + 0.75·125 = 143.75
+        #expect(third.image.pixels[0] == 180)                   // (0.25·200 + 0.75·0.4·162.5) / 0.55 = 179.5
         #expect((smoother.meanLag ?? 0) > 0)
+    }
+
+    @Test("a pixel the swapper left at weight 0 does not tint the next face, without a mask it blends as it is")
+    func weightlessPixelsDoNotTint() {
+        // A mesh swap holds the frame itself where its weight is 0: past its outline, under a photo's cut fringe.
+        var smoother = TemporalFaceSmoother(options: .init(strength: 0.75))
+        _ = smoother.smooth(Self.face(0, mask: 0), trackID: 1)
+        smoother.endFrame()
+        let next = smoother.smooth(Self.face(200, mask: 1), trackID: 1)
+        #expect(next.image.pixels.allSatisfy { $0 == 200 }, "the weightless frame pixel tinted the face")
+        #expect(abs(next.mask!.values[0] - 0.25) < 1e-6, "the weight still rises gradually")
+        smoother.endFrame()
+
+        var plain = TemporalFaceSmoother(options: .init(strength: 0.75))
+        func unmasked(_ level: UInt8) -> SwappedFace { var f = Self.face(level); f.mask = nil; return f }
+        _ = plain.smooth(unmasked(0), trackID: 1)
+        plain.endFrame()
+        #expect(plain.smooth(unmasked(200), trackID: 1).image.pixels[0] == 50)
     }
 
     @Test("steps smaller than one grey level still accumulate (state kept in floats)")

@@ -5,7 +5,7 @@ import Stream
 /// against the frame-to-frame flicker of generated faces.
 ///
 /// Each face is blended with its track's previous smoothed face pixel by pixel, image and mask alike:
-/// `smoothed = (1 − strength) · current + strength · previous`. Blending in swap space, not in the frame, keeps head
+/// `smoothed = (1 − strength) · current + strength · previous`, the image weighted by the masks where there are any. Blending in swap space, not in the frame, keeps head
 /// motion from smearing: the face sits still in its crop while the crop follows the head. It starts afresh (no
 /// blending) for a new track, a track missing on the previous frame, a swap space of another size (the mesh swapper's
 /// frame box when the face grows), and when the crop moved in the frame by more than ``Options/resetMotion`` since
@@ -58,9 +58,20 @@ public struct TemporalFaceSmoother: Sendable {
             return face
         }
         let keep = options.strength, take = 1 - keep
-        for i in state.image.indices { state.image[i] = take * state.image[i] + keep * previous.image[i] }
-        if let previousMask = previous.mask {
-            for i in state.mask!.indices { state.mask![i] = take * state.mask![i] + keep * previousMask[i] }
+        if let previousMask = previous.mask, var mask = state.mask {
+            // Colours are blended by their weights (premultiplied): a pixel the swapper left at weight 0 (the frame
+            // itself, past a mesh swap's outline or under a cut fringe) does not tint the new face's edge, which the
+            // relighting would then take for the face's own skin.
+            for i in mask.indices {
+                let (a, b) = (take * mask[i], keep * previousMask[i])
+                let sum = a + b
+                mask[i] = sum
+                guard sum > 1e-6 else { continue }
+                for c in (3 * i)..<(3 * i + 3) { state.image[c] = (a * state.image[c] + b * previous.image[c]) / sum }
+            }
+            state.mask = mask
+        } else {
+            for i in state.image.indices { state.image[i] = take * state.image[i] + keep * previous.image[i] }
         }
         tracks.store(state, for: trackID)
 
