@@ -70,11 +70,60 @@ import TestSupport
             let q = p - SIMD2(0, 0.07 * Self.faceWidth)
             #expect(at(q) < 0.1, "fringe at \(q): \(at(q))")
         }
-        // The cheeks, the nose and the eyes are the photo's.
-        for p in [Self.points[FaceMeshTopology.noseTip], Self.centre(FaceMeshTopology.rightEye),
-                  Self.centre(FaceMeshTopology.leftEye),
+        // The cheeks and the nose are the photo's; so are the eyes, but for the tail of the cut's feather: the
+        // brows under this fringe go with it.
+        for p in [Self.points[FaceMeshTopology.noseTip],
                   Self.points[FaceMeshTopology.rightCheek] * 0.7 + Self.points[FaceMeshTopology.noseTip] * 0.3] {
             #expect(at(p) > 0.99, "skin at \(p): \(at(p))")
+        }
+        for p in [Self.centre(FaceMeshTopology.rightEye), Self.centre(FaceMeshTopology.leftEye)] {
+            #expect(at(p) > 0.85, "eye at \(p): \(at(p))")
+        }
+    }
+
+    @Test func browsUnderAFringeGoWithItWhole() throws {
+        // A fringe down to the brows' centre line: their upper halves are hair, their lower halves the photo's own
+        // brows. Both halves go (the lower one would lie under the target's brows as a second pair), and so does
+        // the glabella between them.
+        let found = PhotoHair().skin(of: Self.fringed(bottom: 0), landmarks: Self.points, outline: SkinOutline())
+        let skin = try #require(found, "no fringe found")
+        func at(_ p: SIMD2<Float>) -> Float { Self.value(of: skin, at: p) }
+        // Down the face: brows → mouth.
+        var down = Self.centre(FaceMeshTopology.outerLips) - Self.browLine
+        down /= (down * down).sum().squareRoot()
+        for ring in [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing] {
+            let lowest = try #require(ring.map { Self.points[$0] }.max { ($0 * down).sum() < ($1 * down).sum() })
+            #expect(at(lowest) < 0.1, "lower edge of a brow under the fringe at \(lowest): \(at(lowest))")
+        }
+        let glabella = Self.browLine + 0.015 * Self.faceWidth * down
+        #expect(at(glabella) < 0.1, "glabella between the brows at \(glabella): \(at(glabella))")
+        // The eyes (but for the feather's tail) and the nose stay the photo's.
+        for p in [Self.centre(FaceMeshTopology.rightEye), Self.centre(FaceMeshTopology.leftEye),
+                  Self.points[FaceMeshTopology.noseTip]] {
+            #expect(at(p) > 0.85, "skin at \(p): \(at(p))")
+        }
+    }
+
+    @Test func highlightsUnderTheCutsFeatherAreLaidOverWithSkin() throws {
+        // Under the cut's feather the photo is drawn at a low weight, and there lie the fringe's tips and
+        // highlights, which the relighting (dividing by the skin's shading) would turn into a bright line. A white
+        // strand painted where the feather is at a fifth goes under the skin around it; skin past the feather is
+        // the photo's own.
+        let hair = PhotoHair()
+        let skin = try #require(hair.skin(of: Self.low, landmarks: Self.points, outline: SkinOutline()), "no fringe found")
+        let (w, h) = (skin.mask.width, skin.mask.height)
+        let band = (0..<(w * h)).filter { skin.mask.values[$0] > 0.1 && skin.mask.values[$0] < 0.3 }
+        #expect(band.count > 20, "no feather")
+        var strands = Self.low
+        for i in band { strands[skin.x0 + i % w, skin.y0 + i / w] = (255, 255, 255) }
+        let under = hair.underlay(strands, skin: skin)
+        let luma = { (p: (UInt8, UInt8, UInt8)) in (Float(p.0) + Float(p.1) + Float(p.2)) / 3 }
+        let cheek = luma(Self.cheek)
+        let laid = band.map { luma(under[skin.x0 + $0 % w, skin.y0 + $0 / w]) }.reduce(0, +) / Float(band.count)
+        #expect(laid - cheek < 0.3 * (255 - cheek), "strands laid over at luma \(laid), the cheek is \(cheek)")
+        for i in skin.mask.values.indices where skin.mask.values[i] >= 1 {
+            let (x, y) = (skin.x0 + i % w, skin.y0 + i / w)
+            #expect(under[x, y] == strands[x, y])
         }
     }
 

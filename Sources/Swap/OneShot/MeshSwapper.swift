@@ -53,10 +53,11 @@ public struct MeshSwapper: FaceSwapper {
         guard sourceLandmarks.points.count == FaceMeshTopology.pointCount else {
             throw .wrongLandmarkCount(sourceLandmarks.points.count)
         }
-        self.source = source
         self.sourceLandmarks = sourceLandmarks.points2D
         self.identity = IdentityShape(source: sourceLandmarks.points)
-        self.sourceSkin = options.hair.skin(of: source, landmarks: sourceLandmarks.points2D, outline: options.outline)
+        let skin = options.hair.skin(of: source, landmarks: sourceLandmarks.points2D, outline: options.outline)
+        self.sourceSkin = skin
+        self.source = skin.map { options.hair.underlay(source, skin: $0) } ?? source
         self.options = options
     }
 
@@ -105,8 +106,8 @@ public struct MeshSwapper: FaceSwapper {
             var skin = AlphaMask(width: image.width, height: image.height)
             TriangleWarp.warp(sourceSkin.mask, sourcePoints: sourceSkin.landmarks, triangles: FaceMeshTriangulation.triangles,
                               targetPoints: local, into: &skin, clip: mask)
-            // Drawn where the skin is at least half; the weight rises from 0 there, so no frame pixel gets one.
-            for i in skin.values.indices { skin.values[i] = min(max(2 * skin.values[i] - 1, 0), 1) }
+            // Drawn wherever the weight is above 0: the photo's hair has its skin laid under it (``PhotoHair/underlay``),
+            // so the whole of the cut's feather fades from the photo's skin to the target's.
             paint.zero(where: skin)
             hairCut = skin
         }

@@ -36,6 +36,8 @@ struct PhotoHair: Sendable, Equatable {
     struct Skin: Sendable {
         var mask: AlphaMask
         var landmarks: [SIMD2<Float>]
+        /// The mask's top-left corner in the photo.
+        var x0: Int, y0: Int
     }
 
     /// The photo's usable skin inside the face oval, or nil when the hair covers less than ``minimumShare`` of
@@ -79,24 +81,40 @@ struct PhotoHair: Sendable, Equatable {
         unlike.multiply(by: inside)
         // A brow with skin above it is the photo's, even where a lock of hair touches it: without this, hair
         // reaching a brow would take the brow with it. A brow under a fringe (hair all along just above it) is
-        // hair in the brow's shape, and goes with the fringe.
+        // hair in the brow's shape, and goes with the fringe whole: the search above stops at the brows' centre
+        // line, and the half left below it would lie under the target's own brows as a second, darker pair. With
+        // both brows under it the glabella between them goes too, or the photo's would poke up between the
+        // target's brows.
+        let margin = max(1, Int((browMargin * faceWidth).rounded()))
         var brows = AlphaMask(width: w, height: h)
+        var fringeBrows: [SIMD2<Float>] = [], fringeCount = 0
         let lift = up * (browMargin + 0.02) * faceWidth
         for ring in [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing] {
             let brow = ring.map { local[$0] }
             var above = PolygonRasterizer.fill(brow.map { $0 + lift }, width: w, height: h)
             var grown = PolygonRasterizer.fill(brow, width: w, height: h)
-            grown.erode(pixels: -max(1, Int((browMargin * faceWidth).rounded())))
+            grown.erode(pixels: -margin)
             above.cut(grown)
             var hairAbove: Float = 0, total: Float = 0
             for i in above.values.indices where above.values[i] > 0 {
                 total += 1
                 hairAbove += unlike.values[i]
             }
-            if total > 0, hairAbove >= underFringe * total { continue }
-            brows.formUnion(grown)
+            if total > 0, hairAbove >= underFringe * total {
+                fringeBrows += brow
+                fringeCount += 1
+            } else {
+                brows.formUnion(grown)
+            }
         }
         unlike.cut(brows)
+        if fringeCount > 0 {
+            // One brow: its own outline; both: their hull, glabella included.
+            let outline = fringeCount == 2 ? ConvexHull.of(fringeBrows) : fringeBrows
+            var hairyBrows = PolygonRasterizer.fill(outline, width: w, height: h)
+            hairyBrows.erode(pixels: -margin)
+            unlike.formUnion(hairyBrows)
+        }
 
         // Keep what reaches the oval's border (the hairline) through unlike pixels.
         var edge = inside
@@ -122,7 +140,8 @@ struct PhotoHair: Sendable, Equatable {
         }
         guard swappedArea > 0, covered >= minimumShare * swappedArea else { return nil }
         hair.gaussianBlur(sigma: max(feather * faceWidth, 0.5))
-        return Skin(mask: AlphaMask(width: w, height: h, values: hair.values.map { 1 - min($0 * 2, 1) }), landmarks: local)
+        return Skin(mask: AlphaMask(width: w, height: h, values: hair.values.map { 1 - min($0 * 2, 1) }), landmarks: local,
+                    x0: box.x0, y0: box.y0)
     }
 
     /// The photo's cheek skin: median luma and mean chroma of discs on both cheeks (between the eyes' outer

@@ -1,0 +1,61 @@
+import Face
+import Imaging
+import Stream
+
+extension PhotoHair {
+    /// σs of the skin averages laid under the hair, widest first, as shares of the face width: the widest reaches
+    /// across the cut's feather, the finest keeps the tone of the skin right beside it.
+    static let underlaySigmas: [Float] = [0.08, 0.04, 0.02, 0.01]
+
+    /// `photo` with its hair (where `skin` is below 1) replaced by the average of the skin round it, and brows,
+    /// eyes and lips left out of that average.
+    ///
+    /// The cut fades the photo out over the hair mask's feather, and under that fade lay the fringe's own tips and
+    /// highlights. The relighting divides the photo by its skin's shading, so those light strands came out as a
+    /// bright line along the cut (across the glabella, where a fringe meets the brows). Over the underlay the
+    /// fade runs from the photo's skin to the target's forehead.
+    func underlay(_ photo: RGBImage, skin: Skin) -> RGBImage {
+        let (w, h) = (skin.mask.width, skin.mask.height)
+        let local = skin.landmarks
+        let faceWidth = BoundingBox(bounding: FaceMeshTopology.faceOval.map { local[$0] }).width
+        var weight = PolygonRasterizer.fill(FaceMeshTopology.faceOval.map { local[$0] }, width: w, height: h)
+        var features = AlphaMask(width: w, height: h)
+        for ring in FaceMeshTopology.featureRings { PolygonRasterizer.fill(ring.map { local[$0] }, into: &features) }
+        features.erode(pixels: -max(1, Int((browMargin * faceWidth).rounded())))
+        weight.cut(features)
+        // Skin past the middle of the cut's feather: nearer the hair it holds the fringe's tips.
+        for i in weight.values.indices where skin.mask.values[i] < 0.5 { weight.values[i] = 0 }
+
+        var planes = [[Float]](repeating: [Float](repeating: 0, count: w * h), count: 3)
+        for y in 0..<h {
+            for x in 0..<w {
+                let p = photo[skin.x0 + x, skin.y0 + y]
+                (planes[0][y * w + x], planes[1][y * w + x], planes[2][y * w + x]) = (Float(p.r), Float(p.g), Float(p.b))
+            }
+        }
+        // Coarse to fine: each finer average takes over where it has skin enough around it, so the fill meets the
+        // skin beside it in its own tone and turns to the wider average deeper in.
+        var average = planes
+        for (k, share) in Self.underlaySigmas.enumerated() {
+            let (planes, mass) = NormalisedConvolution.averageAndMass(planes, weight: weight, sigma: share * faceWidth) { i, v in v[i] }
+            for i in mass.values.indices {
+                let take = k == 0 ? 1 : min(1, 2 * mass.values[i])
+                for c in 0..<3 { average[c][i] += take * (planes[c][i] - average[c][i]) }
+            }
+        }
+        var out = photo
+        for y in 0..<h {
+            for x in 0..<w {
+                let i = y * w + x
+                let hair = 1 - skin.mask.values[i]
+                guard hair > 0 else { continue }
+                let p = photo[skin.x0 + x, skin.y0 + y]
+                func mixed(_ own: UInt8, _ plane: Int) -> UInt8 {
+                    UInt8(min(max((Float(own) + hair * (average[plane][i] - Float(own))).rounded(), 0), 255))
+                }
+                out[skin.x0 + x, skin.y0 + y] = (mixed(p.r, 0), mixed(p.g, 1), mixed(p.b, 2))
+            }
+        }
+        return out
+    }
+}
