@@ -38,6 +38,8 @@ public struct MeshSwapper: FaceSwapper {
         public init() {}
     }
 
+    /// The photo as the swap draws it: where its own hair covers the face, the skin around it laid under the hair
+    /// (``PhotoHair/underlay``).
     public let source: RGBImage
     public let sourceLandmarks: [SIMD2<Float>]
     public var options: Options
