@@ -425,9 +425,10 @@ extension RelightingTests {
         #expect(darkest > 0.97, "toning darkened a pixel to \(darkest) of its untoned value")
     }
 
-    @Test func aPhotosFineTintsOnTheSkinTakeTheTargetsColourItsLipsKeepTheirs() {
+    @Test func aPhotosFineTintsOnTheSkinAndBrowsTakeTheTargetsColourItsLipsKeepTheirs() {
         // A thin red streak (σ 1 % of the face width, below any shading scale: a shadow along the nose, rouge,
-        // a tinted lid) on the photo's skin takes the target's colour; the same tint on the lips is the lips' own.
+        // a tinted lid) on the photo's skin or brows takes the target's colour; the same tint on the lips is the
+        // lips' own.
         let sigma = 0.01 * Self.faceWidth
         let (_, left) = Self.interiorPoints
         let lips = (Self.points[17] + Self.points[14]) / 2  // mid lower lip: outer and inner centre points
@@ -455,6 +456,14 @@ extension RelightingTests {
         #expect(abs(skin) < 0.1 * photoStep, "the streak on the skin kept \(skin) of \(photoStep)")
         let lip = step(Relighting(strength: 1), at: lips)
         #expect(lip > 0.7 * photoStep, "the lips' tint kept \(lip) of \(photoStep)")
+        // The brows take it too (hair takes the scene's light as the skin does), unless `browChroma` is 0.
+        let ring = FaceMeshTopology.rightEyebrowRing
+        let brow = ring.map { Self.points[$0] }.reduce(.zero, +) / Float(ring.count)
+        let browStep = step(Relighting(strength: 1), at: brow)
+        #expect(abs(browStep) < 0.1 * photoStep, "the streak on the brow kept \(browStep) of \(photoStep)")
+        var ownBrows = Relighting(strength: 1)
+        ownBrows.browChroma = 0
+        #expect(step(ownBrows, at: brow) > 0.7 * photoStep, "with browChroma 0 the brow's tint went: \(step(ownBrows, at: brow))")
     }
 
     @Test func aPhotosShadowTurnsAsTheTargetsSkinDoesNotGrey() {

@@ -64,8 +64,12 @@ public struct Relighting: Sendable, Equatable {
     public var foreheadReach: Float = 0.1
     /// Share of the skin's chroma that comes from the target's fine shading on a face lit elsewhere (a photo): its
     /// own chroma detail (a red shadow along the nose, rouge, a tinted lid, brown traces of a fringe) is not the
-    /// scene's. Brows, eyes and lips (grown by ``featureMargin``) keep theirs.
+    /// scene's. Eyes and lips (grown by ``featureMargin``) keep theirs, brows as ``browChroma`` says.
     public var skinChroma: Float = 1
+    /// Share of the skin's chroma (``skinChroma``) the brows of a face lit elsewhere take too. They keep their own
+    /// darkness, but a photo's light brows in its own chroma, bluer than its pink skin, turned lavender on a
+    /// warm-lit target (talk_expressions_d3): hair takes the scene's light as the skin does.
+    public var browChroma: Float = 1
     /// Growth of the brow, eye and lip outlines kept out of ``skinChroma``, as a share of the face width (also the
     /// feather's σ).
     public var featureMargin: Float = 0.015
@@ -170,11 +174,7 @@ public struct Relighting: Sendable, Equatable {
         // chroma and its shadows are toned further than its features.
         var skin: AlphaMask?
         if fromOtherLight, features.count >= 1 {
-            var grown = AlphaMask(width: w, height: h)
-            for ring in features { PolygonRasterizer.fill(ring, into: &grown) }
-            let margin = max(featureMargin * faceWidth, 1)
-            grown.erode(pixels: -Int(margin.rounded()))
-            grown.gaussianBlur(sigma: margin)
+            var grown = grownOutlines(features, width: w, height: h, faceWidth: faceWidth)
             for i in grown.values.indices { grown.values[i] = 1 - min(grown.values[i], 1) }
             skin = grown
         }
@@ -193,6 +193,10 @@ public struct Relighting: Sendable, Equatable {
         }
         var chroma: Chroma?
         if skinChroma > 0, var share = skin {
+            if browChroma > 0, brows.contains(where: { $0.count >= 3 }) {
+                let grown = grownOutlines(brows, width: w, height: h, faceWidth: faceWidth)
+                for i in share.values.indices { share.values[i] = max(share.values[i], browChroma * min(grown.values[i], 1)) }
+            }
             if skinChroma < 1 { for i in share.values.indices { share.values[i] *= skinChroma } }
             chroma = Chroma(target: fine.targetChroma, share: share, tint: fine.shadowTint)
         }
@@ -376,6 +380,17 @@ public struct Relighting: Sendable, Equatable {
         var skinPower: Float
         var skin: AlphaMask?
         var keep: AlphaMask
+    }
+
+    /// The outlines `rings` filled, grown by ``featureMargin`` of `faceWidth` and feathered as much (0…1 or more
+    /// where they overlap).
+    private func grownOutlines(_ rings: [[SIMD2<Float>]], width: Int, height: Int, faceWidth: Float) -> AlphaMask {
+        var grown = AlphaMask(width: width, height: height)
+        for ring in rings where ring.count >= 3 { PolygonRasterizer.fill(ring, into: &grown) }
+        let margin = max(featureMargin * faceWidth, 1)
+        grown.erode(pixels: -Int(margin.rounded()))
+        grown.gaussianBlur(sigma: margin)
+        return grown
     }
 
     /// Where (0…1 per pixel) the face's chroma is the target shading's, that chroma per cell, and how it turns with
