@@ -48,19 +48,6 @@ extension Relighting {
         var coreMass = core
         coreMass.gaussianBlur(sigma: sigma, clamped: false)
 
-        func planes(_ image: RGBImage) -> [[Float]] {
-            var out = [[Float]](repeating: [Float](repeating: 0, count: w * h), count: 3)
-            image.pixels.withUnsafeBufferPointer { px in
-                for y in 0..<h {
-                    let row = px.baseAddress! + 3 * ((y0 + y) * image.width + x0)
-                    for x in 0..<w {
-                        out[0][y * w + x] = Float(row[3 * x]); out[1][y * w + x] = Float(row[3 * x + 1])
-                        out[2][y * w + x] = Float(row[3 * x + 2])
-                    }
-                }
-            }
-            return out
-        }
         /// The lips' shading on `image` and how much of the lip band around each pixel it rests on (0…1): little
         /// where the band holds no lip (a moustache over the lips is far darker than the skin; teeth far brighter
         /// than the lips).
@@ -81,7 +68,8 @@ extension Relighting {
             }
             return (shade, confidence)
         }
-        let t = shading(planes(target)), s = shading(planes(face))
+        let t = shading(target.planes(x: x0, y: y0, width: w, height: h))
+        let s = shading(face.planes(x: x0, y: y0, width: w, height: h))
         // Applied with a one-pixel feather: both lip outlines come from the same landmarks.
         var apply = band
         apply.gaussianBlur(sigma: 1)

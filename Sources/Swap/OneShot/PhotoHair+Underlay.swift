@@ -26,13 +26,7 @@ extension PhotoHair {
         // Skin past the middle of the cut's feather: nearer the hair it holds the fringe's tips.
         for i in weight.values.indices where skin.mask.values[i] < 0.5 { weight.values[i] = 0 }
 
-        var planes = [[Float]](repeating: [Float](repeating: 0, count: w * h), count: 3)
-        for y in 0..<h {
-            for x in 0..<w {
-                let p = photo[skin.x0 + x, skin.y0 + y]
-                (planes[0][y * w + x], planes[1][y * w + x], planes[2][y * w + x]) = (Float(p.r), Float(p.g), Float(p.b))
-            }
-        }
+        let planes = photo.planes(x: skin.x0, y: skin.y0, width: w, height: h)
         // Coarse to fine: each finer average takes over where it has skin enough around it, so the fill meets the
         // skin beside it in its own tone and turns to the wider average deeper in.
         var average = planes

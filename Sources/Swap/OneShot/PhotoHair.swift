@@ -87,7 +87,7 @@ struct PhotoHair: Sendable, Equatable {
         // target's brows.
         let margin = max(1, Int((browMargin * faceWidth).rounded()))
         var brows = AlphaMask(width: w, height: h)
-        var fringeBrows: [SIMD2<Float>] = [], fringeCount = 0
+        var fringeBrows: [[SIMD2<Float>]] = []
         let lift = up * (browMargin + 0.02) * faceWidth
         for ring in [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing] {
             let brow = ring.map { local[$0] }
@@ -101,16 +101,15 @@ struct PhotoHair: Sendable, Equatable {
                 hairAbove += unlike.values[i]
             }
             if total > 0, hairAbove >= underFringe * total {
-                fringeBrows += brow
-                fringeCount += 1
+                fringeBrows.append(brow)
             } else {
                 brows.formUnion(grown)
             }
         }
         unlike.cut(brows)
-        if fringeCount > 0 {
+        if let first = fringeBrows.first {
             // One brow: its own outline; both: their hull, glabella included.
-            let outline = fringeCount == 2 ? ConvexHull.of(fringeBrows) : fringeBrows
+            let outline = fringeBrows.count == 2 ? ConvexHull.of(fringeBrows.flatMap { $0 }) : first
             var hairyBrows = PolygonRasterizer.fill(outline, width: w, height: h)
             hairyBrows.erode(pixels: -margin)
             unlike.formUnion(hairyBrows)

@@ -5,11 +5,12 @@ import Stream
 /// against the frame-to-frame flicker of generated faces.
 ///
 /// Each face is blended with its track's previous smoothed face pixel by pixel, image and mask alike:
-/// `smoothed = (1 − strength) · current + strength · previous`, the image weighted by the masks where there are any. Blending in swap space, not in the frame, keeps head
-/// motion from smearing: the face sits still in its crop while the crop follows the head. It starts afresh (no
-/// blending) for a new track, a track missing on the previous frame, a swap space of another size (the mesh swapper's
-/// frame box when the face grows), and when the crop moved in the frame by more than ``Options/resetMotion`` since
-/// the previous frame: on fast motion the crop's content changes (blur, turning head), and blending would ghost.
+/// `smoothed = (1 − strength) · current + strength · previous`, the image weighted by the masks where there are any.
+/// Blending in swap space, not in the frame, keeps head motion from smearing: the face sits still in its crop while the
+/// crop follows the head. It starts afresh (no blending) for a new track, a track missing on the previous frame, a swap
+/// space of another size (the mesh swapper's frame box when the face grows), and when the crop moved in the frame by
+/// more than ``Options/resetMotion`` since the previous frame: on fast motion the crop's content changes (blur, turning
+/// head), and blending would ghost.
 public struct TemporalFaceSmoother: Sendable {
     public struct Options: Sendable, Equatable {
         /// Weight of the previous smoothed face, 0 ..< 1; 0 turns smoothing off, higher is steadier but lags more.
