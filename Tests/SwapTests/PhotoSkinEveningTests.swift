@@ -134,6 +134,45 @@ import TestSupport
         }
     }
 
+    /// A crease on a cheek: a dark core (below `featureDarkness` of the skin around, so kept as a feature) with a
+    /// soft fall-off around it, like a photo's shadow beside the nose.
+    static func creasedPhoto() -> (photo: RGBImage, centre: SIMD2<Float>) {
+        let centre = (landmarks[50] + landmarks[4]) / 2
+        var image = RGBImage(width: width, height: height)
+        for y in 0..<height {
+            for x in 0..<width {
+                let d = Float(x) - centre.x
+                let along = abs(Float(y) - centre.y) < 14
+                let c = skin * (along ? 1 - 0.5 * Float(exp(Double(-d * d / 18))) : 1)
+                image[x, y] = (UInt8(c.x), UInt8(c.y), UInt8(c.z))
+            }
+        }
+        return (image, centre)
+    }
+
+    /// Steepest luma step between neighbours across the crease, on its middle row.
+    static func steepestStep(_ image: RGBImage, around centre: SIMD2<Float>) -> Float {
+        let y = Int(centre.y)
+        let luma = { (x: Int) -> Float in let p = image[x, y]; return Float(p.r) + Float(p.g) + Float(p.b) }
+        return (Int(centre.x) - 10..<Int(centre.x) + 10).map { abs(luma($0 + 1) - luma($0)) }.max()!
+    }
+
+    @Test func aDarkCreaseFadesIntoTheSkinWithoutAnOutline() {
+        let (photo, centre) = Self.creasedPhoto()
+        let before = Self.steepestStep(photo, around: centre)
+        let evened = PhotoSkinEvening().apply(to: photo, landmarks: Self.landmarks)
+        var hard = PhotoSkinEvening()
+        hard.featureSoftening = 0
+        let outlined = hard.apply(to: photo, landmarks: Self.landmarks)
+        // Evened up to the core, the crease's rim is lifted and its edge steepens into an outline; kept with its
+        // fall-off, it is no steeper than it was.
+        #expect(Self.steepestStep(outlined, around: centre) > 1.3 * before, "the test's crease must be one the evening outlines")
+        #expect(Self.steepestStep(evened, around: centre) <= 1.05 * before,
+                "crease edge \(before) → \(Self.steepestStep(evened, around: centre))")
+        // Its core stays the photo's.
+        #expect(evened[Int(centre.x), Int(centre.y)] == photo[Int(centre.x), Int(centre.y)])
+    }
+
     @Test func leavesAPhotoWithoutFaceLandmarksAlone() {
         let photo = Self.photo()
         #expect(PhotoSkinEvening().apply(to: photo, landmarks: []) == photo)

@@ -37,8 +37,11 @@ struct PhotoSkinEvening: Sendable, Equatable {
     /// Width of the band inside the face's outline left as it is, as a share of the face width: the relighting
     /// matches the new face's border to the target's skin around it from the photo's own tones there.
     var borderMargin: Float = 0.15
-    /// Luma below this share of the skin around it is a feature (beard, moustache, nostril), not skin.
+    /// Luma below this share of the skin around it is a feature (beard, moustache, nostril, a crease), not skin.
     var featureDarkness: Float = 0.7
+    /// How far such a dark feature's hold reaches into the skin around it (grown, then feathered as far), as a share
+    /// of the face width.
+    var featureSoftening: Float = 0.015
 
     /// `photo` with the skin of the face at `landmarks` (468 points, photo pixels) evened out.
     func apply(to photo: RGBImage, landmarks: [SIMD2<Float>]) -> RGBImage {
@@ -75,10 +78,22 @@ struct PhotoSkinEvening: Sendable, Equatable {
             skin.cut(features)
         }
         let around = Self.normalised([luma], weight: skin, sigma: chromaScale * faceWidth)[0]
+        var dark = AlphaMask(width: w, height: h)
         for i in skin.values.indices where skin.values[i] > 0 {
             let ratio = luma[i] / max(around[i], 1)
-            skin.values[i] *= min(max((ratio - featureDarkness) / 0.1, 0), 1)
+            dark.values[i] = 1 - min(max((ratio - featureDarkness) / 0.1, 0), 1)
         }
+        // A dark feature keeps its own fall-off into the skin: evening the skin right up to its core would lift its
+        // half-dark rim and leave the core as a crisp outline (a photo's nose-side and lid shadows, enlarged onto
+        // the target, read as smudges).
+        let soft = Int((featureSoftening * faceWidth).rounded())
+        if soft >= 1 {
+            let core = dark
+            dark.erode(pixels: -soft)
+            dark.gaussianBlur(sigma: Float(soft))
+            for i in dark.values.indices { dark.values[i] = max(dark.values[i], core.values[i]) }
+        }
+        for i in skin.values.indices { skin.values[i] *= 1 - dark.values[i] }
         // A soft edge, inside the skin: nothing outside it changes.
         let hard = skin
         skin.erode(pixels: 1)
