@@ -113,6 +113,34 @@ import TestSupport
         return (spread(lip) / spread(truth), OneEuroFilterTests.jitter(rawNose) / OneEuroFilterTests.jitter(nose))
     }
 
+    /// A still face that blinks once: the upper lid (159) comes down 8 px in two frames, stays down two and goes
+    /// back in two (about 0.2 s at 30 fps). How far down the smoothed lid gets, as a share of the real closure.
+    static func blink(_ options: LandmarkSmoother.Options) -> Float {
+        var rng = SeededRandom(seed: 17)
+        var smoother = LandmarkSmoother(options: options)
+        let lid = 159
+        let closure: [Float] = [0, 0, 4, 8, 8, 8, 4, 0, 0, 0, 0, 0]
+        var deepest: Float = 0
+        for i in 0..<(30 + closure.count) {
+            var lm = noisy(face, offset: .zero, rng: &rng, sigma: 0.3)
+            if i >= 30 { lm.points[lid].y += closure[i - 30] }
+            let s = smoother.smooth(lm, at: Double(i) / 30)
+            if i >= 30 { deepest = max(deepest, s.points[lid].y - face.points[lid].y) }
+        }
+        return deepest / 8
+    }
+
+    /// The speed term opens the filter for a blink's fast lid (no cutoff of their own needed, unlike the lips'
+    /// steady to-and-fro); a heavier smoothing would leave a blinking eye half open.
+    @Test func lidsFollowABlink() {
+        let kept = Self.blink(LandmarkSmoother.Options())
+        #expect(kept >= 0.85, "blink depth kept \(kept)")
+        // A filter without the speed term (β 0) keeps well under half of it: the test sees what smoothing costs.
+        var still = LandmarkSmoother.Options()
+        still.filter.beta = 0
+        #expect(Self.blink(still) < 0.6, "blink depth kept \(Self.blink(still)) with β 0")
+    }
+
     @Test func lipsFollowSpeechWhileTheFaceStaysSmoothed() {
         let speech = Self.speech(LandmarkSmoother.Options())
         #expect(speech.lipKept >= 0.8, "lip motion kept \(speech.lipKept)")

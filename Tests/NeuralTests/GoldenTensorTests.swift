@@ -26,6 +26,9 @@ import TestSupport
         Case(model: .handLandmarks, input: "hand_landmark_lite_in_1x224x224x3",
              outputs: ["Identity": "hand_landmark_lite_out_Identity", "Identity_1": "hand_landmark_lite_out_Identity_1",
                        "Identity_2": "hand_landmark_lite_out_Identity_2", "Identity_3": "hand_landmark_lite_out_Identity_3"]),
+        Case(model: .eyeLandmarks, input: "iris_landmark_in_1x64x64x3",
+             outputs: ["output_eyes_contours_and_brows": "iris_landmark_out_output_eyes_contours_and_brows",
+                       "output_iris": "iris_landmark_out_output_iris"]),
     ]
 
     /// Runs `graph` on `golden/<input>.npy` from `directory` and returns max |Δ| per output.

@@ -3,7 +3,8 @@ import Imaging
 import Neural
 import Stream
 
-/// FaceMesh (MediaPipe): 468 3-D landmarks from a rotated square crop of the face.
+/// FaceMesh (MediaPipe): 468 3-D landmarks from a rotated square crop of the face, with the lids from the iris
+/// network (``EyeLandmarker``) when it is given one.
 ///
 /// Owns its executor's buffers, so one landmarker serves one thread; landmarkers can share a loaded ``Graph``.
 public final class FaceLandmarker {
@@ -15,14 +16,18 @@ public final class FaceLandmarker {
     public var options: Options
     private let network: LandmarkNetwork
     private let flagOutput: Int
+    /// Refines the lids (FaceMesh's own eye points stay nearly open through a blink); nil leaves them as they are.
+    private let eyes: EyeLandmarker?
 
-    /// Loads FaceMesh found by `locator`.
+    /// Loads FaceMesh and the iris model (for the lids) found by `locator`.
     public convenience init(options: Options = Options(), locator: ModelLocator = ModelLocator()) throws {
-        try self.init(graph: try locator.graph(for: .landmarks), options: options)
+        try self.init(graph: try locator.graph(for: .landmarks), options: options,
+                      eyes: try EyeLandmarker(locator: locator))
     }
 
-    /// Uses an already loaded FaceMesh graph.
-    public init(graph: Graph, options: Options = Options()) throws {
+    /// Uses an already loaded FaceMesh graph, and `eyes` for the lids.
+    public init(graph: Graph, options: Options = Options(), eyes: EyeLandmarker? = nil) throws {
+        self.eyes = eyes
         let s = Self.inputSize
         let count = FaceMeshTopology.pointCount
         let expected = "FaceMesh expects input [1×\(s)×\(s)×3] and outputs of \(count * 3) and 1 values; model has \(graph.inputShapes) → \(graph.outputShapes)"
@@ -51,7 +56,8 @@ public final class FaceLandmarker {
     /// Landmarks of the face in `roi`, in frame pixels, or nil when the presence score is below the threshold.
     public func landmarks(in image: RGBImage, roi: FaceROI) -> FaceLandmarks? {
         let result = run(image, roi)
-        return result.presence >= options.presenceThreshold ? result : nil
+        guard result.presence >= options.presenceThreshold else { return nil }
+        return eyes?.refine(result, in: image) ?? result
     }
 
     /// Runs the network on the crop and maps the points back to the frame, whatever the presence score.

@@ -32,12 +32,15 @@ struct LandmarkNetwork {
     }
 
     /// Runs the network on `roi`'s crop of `image`; returns the points in frame pixels (z in the same scale).
-    /// The other outputs can be read with ``scalar(_:)`` until the next run.
-    func run(_ image: RGBImage, _ roi: FaceROI) -> [SIMD3<Float>] {
+    /// `mirrored` feeds the crop flipped left to right (a network trained on one side, as the iris model on left
+    /// eyes) and flips the points back. The other outputs can be read with ``scalar(_:)`` until the next run.
+    func run(_ image: RGBImage, _ roi: FaceROI, mirrored: Bool = false) -> [SIMD3<Float>] {
         let s = Float(inputSize)
-        let origin = roi.framePoint(.zero)
-        let axisX = (roi.framePoint(SIMD2(1, 0)) - origin) / s
-        let axisY = (roi.framePoint(SIMD2(0, 1)) - origin) / s
+        // Crop fraction (u, v) as the network sees it → fraction of the ROI.
+        let unflip = { (u: SIMD2<Float>) in mirrored ? SIMD2(1 - u.x, u.y) : u }
+        let origin = roi.framePoint(unflip(.zero))
+        let axisX = (roi.framePoint(unflip(SIMD2(1, 0))) - origin) / s
+        let axisY = (roi.framePoint(unflip(SIMD2(0, 1))) - origin) / s
         executor.withInput {
             ImageSampler.warp(image, origin: origin, axisX: axisX, axisY: axisY, size: inputSize,
                               scale: 1 / 255, offset: 0, into: $0)
@@ -45,7 +48,7 @@ struct LandmarkNetwork {
         executor.run()
         return executor.withOutput(pointsOutput) { raw in
             (0..<pointCount).map { i in
-                let p = roi.framePoint(SIMD2(raw[3 * i], raw[3 * i + 1]) / s)
+                let p = roi.framePoint(unflip(SIMD2(raw[3 * i], raw[3 * i + 1]) / s))
                 return SIMD3(p.x, p.y, raw[3 * i + 2] / s * roi.side)
             }
         }

@@ -10,6 +10,9 @@ public enum FaceModel: String, CaseIterable, Sendable {
     case palmDetector = "palm_detection_lite"
     /// MediaPipe hand landmarks (lite), 21 3-D points, presence and handedness from a 224² hand crop.
     case handLandmarks = "hand_landmark_lite"
+    /// MediaPipe iris landmarks: 71 eye-contour and brow points and 5 iris points from a 64² crop of one (left) eye;
+    /// its lids follow blinks that FaceMesh's own eye points miss.
+    case eyeLandmarks = "iris_landmark"
 
     /// The model's file name.
     public var fileName: String { rawValue + ".tflite" }
