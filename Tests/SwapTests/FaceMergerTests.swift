@@ -124,6 +124,36 @@ import TestSupport
         }
     }
 
+    /// A shut eye's kept band (the target's closed lid) fades into the new lid over more of it than an open eye's,
+    /// and still keeps the lids' line (the closed lashes).
+    @Test func aShutEyesKeptLidFadesOutWide() throws {
+        var face = TestFaces.landmarks(center: SIMD2(320, 240), scale: 24)
+        // Shut: each upper lid point (ring 15 … 9, outer to inner) onto the lower one facing it (1 … 7).
+        for ring in [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye] {
+            for k in 1...7 { face.points[ring[16 - k]] = face.points[ring[k]] }
+        }
+        /// How much of the target shows at `p` (0 = the swap's red, 1 = the frame), from green and blue.
+        func kept(_ out: RGBImage, _ p: SIMD2<Float>) -> Float {
+            let (x, y) = (Int(p.x.rounded()), Int(p.y.rounded()))
+            let (o, f) = (out[x, y], Self.frame[x, y])
+            return ((Float(o.g) - 10) / (Float(f.g) - 10) + (Float(o.b) - 10) / (Float(f.b) - 10)) / 2
+        }
+        var options = Self.plainOptions()
+        options.keepOriginalEyes = true
+        let wide = Self.mergedFlatFrameSpaceSwap(options, landmarks: face)
+        options.keptClosedEyeFeather = 0
+        let narrow = Self.mergedFlatFrameSpaceSwap(options, landmarks: face)
+        let points = face.points2D
+        for (ring, crease) in [(FaceMeshTopology.rightEye, FaceMeshTopology.rightEyeUpperCrease),
+                               (FaceMeshTopology.leftEye, FaceMeshTopology.leftEyeUpperCrease)] {
+            let (line, fold) = (points[ring[12]], points[crease[3]])
+            let past = line + 1.3 * (fold - line)
+            #expect(kept(wide, past) > 0.1 && kept(narrow, past) < 0.03,
+                    "past the band: \(kept(wide, past)) fading wide, \(kept(narrow, past)) narrow")
+            #expect(kept(wide, line) > 0.8, "the lids' line: \(kept(wide, line))")
+        }
+    }
+
     /// A kept mouth keeps the target's inner lip margin with it (3 frame pixels out from the inner lip line, in a
     /// frame-space swap), where a landmarker reads the opening; 8 pixels out the lips are the swap's.
     @Test func aKeptMouthKeepsTheTargetsInnerLipMargin() throws {

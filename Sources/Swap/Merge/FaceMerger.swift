@@ -63,6 +63,11 @@ public struct FaceMerger: Sendable {
         public var keptEyeReach: Float = 0.75
         /// Feather of kept eyes as a share of their upper band's height (at least `keptPartBlurSigma`).
         public var keptEyeFeather: Float = 0.25
+        /// Eye opening (lid to lid over corner to corner) below which an eye counts as closing.
+        public var keptEyeOpenOpening: Float = 0.2
+        /// How much wider a closing eye's feather grows: × (1 + this × closure), closure 0 at
+        /// `keptEyeOpenOpening` and 1 when shut.
+        public var keptClosedEyeFeather: Float = 4
 
         /// The parts these options keep.
         public var keptParts: FaceParts {
@@ -143,9 +148,22 @@ public struct FaceMerger: Sendable {
             }
             let reach = min(max(options.keptEyeReach, 0), 1)
             band *= reach / 14
-            Self.add(eyes.map { FaceMeshTopology.eyeWithLashes($0, crease: $1, on: points, reach: reach) },
-                     grow: options.keptPartDilatePixels,
-                     sigma: max(options.keptPartBlurSigma, options.keptEyeFeather * band), to: &holes)
+            for (ring, crease) in eyes {
+                // A shut eye's kept band is the target's closed lid (make-up, its own light), which a narrow
+                // feather set in the new lid as a pale oval; it fades out over more of the lid as the eye closes.
+                let length = { (a: Int, b: Int) in ((points[a] - points[b]) * (points[a] - points[b])).sum().squareRoot() }
+                let opening = length(ring[12], ring[4]) / max(length(ring[0], ring[8]), 1e-3)
+                let closure = 1 - min(opening / max(options.keptEyeOpenOpening, 1e-3), 1)
+                let feather = options.keptEyeFeather * band * (1 + options.keptClosedEyeFeather * closure)
+                Self.add([FaceMeshTopology.eyeWithLashes(ring, crease: crease, on: points, reach: reach)],
+                         grow: options.keptPartDilatePixels, sigma: max(options.keptPartBlurSigma, feather), to: &holes)
+                // The wide feather thins a shut eye's narrow band: the lids' line itself (the closed lashes, the
+                // band's first twelfth) is kept whole, with the openings' narrow feather.
+                if closure > 0, options.keptClosedEyeFeather > 0 {
+                    Self.add([FaceMeshTopology.eyeWithLashes(ring, crease: crease, on: points, reach: reach / 12)],
+                             grow: options.keptPartDilatePixels, sigma: options.keptPartBlurSigma, to: &holes)
+                }
+            }
         }
         return holes
     }
