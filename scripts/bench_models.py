@@ -29,6 +29,7 @@ NETWORKS = [  # (model file stem, golden input stem, input shape)
     ("face_landmark", "facemesh_in_1x192x192x3", (1, 192, 192, 3)),
     ("palm_detection_lite", "palm_detection_lite_in_1x192x192x3", (1, 192, 192, 3)),
     ("hand_landmark_lite", "hand_landmark_lite_in_1x224x224x3", (1, 224, 224, 3)),
+    ("iris_landmark", "iris_landmark_in_1x64x64x3", (1, 64, 64, 3)),
 ]
 
 
