@@ -18,21 +18,27 @@ public final class EyeLandmarker {
     /// Crop side over the distance between the eye's corners (MediaPipe's iris ROI).
     public static let cropScale: Float = 2.3
 
-    /// An eye as the network sees it: its corners in FaceMesh (outer, inner), whether its crop is mirrored, and the
-    /// FaceMesh points of the network's first 16 (lower lid corner to corner, then the upper lid between them).
+    /// An eye as the network sees it: its corners in FaceMesh (outer, inner), whether its crop is mirrored, the
+    /// FaceMesh points of the network's first 16 (lower lid corner to corner, then the upper lid between them) and
+    /// of its points 25–31 (the upper lid's second ring, at the crease, outer to inner).
     struct Eye {
         let outer: Int, inner: Int
         let mirrored: Bool
         let lids: [Int]
+        let crease: [Int]
     }
 
     /// The subject's right eye (on the image's left) is the network's own side; the left one is mirrored.
     static let eyes = [
         Eye(outer: FaceMeshTopology.rightEyeOuter, inner: FaceMeshTopology.rightEyeInner, mirrored: false,
-            lids: [33, 7, 163, 144, 145, 153, 154, 155, 133, 246, 161, 160, 159, 158, 157, 173]),
+            lids: [33, 7, 163, 144, 145, 153, 154, 155, 133, 246, 161, 160, 159, 158, 157, 173],
+            crease: FaceMeshTopology.rightEyeUpperCrease.reversed()),
         Eye(outer: FaceMeshTopology.leftEyeOuter, inner: FaceMeshTopology.leftEyeInner, mirrored: true,
-            lids: [263, 249, 390, 373, 374, 380, 381, 382, 362, 466, 388, 387, 386, 385, 384, 398]),
+            lids: [263, 249, 390, 373, 374, 380, 381, 382, 362, 466, 388, 387, 386, 385, 384, 398],
+            crease: FaceMeshTopology.leftEyeUpperCrease.reversed()),
     ]
+    /// Index of the network's first crease point.
+    static let firstCrease = 25
 
     private let network: LandmarkNetwork
 
@@ -61,27 +67,30 @@ public final class EyeLandmarker {
         return FaceROI(center: (outer + inner) / 2, side: cropScale * width, rotation: rotation)
     }
 
-    /// The network's first 16 points (lower lid corner to corner, then the upper lid) for the eye with corners
-    /// `outer` and `inner`, in frame pixels.
-    func lids(in image: RGBImage, outer: SIMD2<Float>, inner: SIMD2<Float>, mirrored: Bool) -> [SIMD2<Float>]? {
+    /// The network's 71 points for the eye with corners `outer` and `inner`, in frame pixels: the lids first (lower
+    /// lid corner to corner, then the upper lid), then the rings round them and the brow.
+    func contours(in image: RGBImage, outer: SIMD2<Float>, inner: SIMD2<Float>, mirrored: Bool) -> [SIMD2<Float>]? {
         let roi = Self.roi(outer: outer, inner: inner, mirrored: mirrored)
         guard roi.side >= 2 else { return nil }
-        return network.run(image, roi, mirrored: mirrored).prefix(16).map { SIMD2($0.x, $0.y) }
+        return network.run(image, roi, mirrored: mirrored).map { SIMD2($0.x, $0.y) }
     }
 
-    /// `landmarks` with both eyes' lids (the 14 points between the corners) from the iris network. The corners stay
-    /// FaceMesh's (the head's rotation, alignment and the photo's eye placement are built on them), and so does every
-    /// point's depth.
+    /// `landmarks` with both eyes' lids (the 14 points between the corners) and upper creases (7 points) from the
+    /// iris network: the band between them is what the merger keeps of a target's upper lashes, so both come from
+    /// the same network. The corners stay FaceMesh's (the head's rotation, alignment and the photo's eye placement
+    /// are built on them), and so does every point's depth.
     public func refine(_ landmarks: FaceLandmarks, in image: RGBImage) -> FaceLandmarks {
         guard landmarks.points.count == FaceMeshTopology.pointCount else { return landmarks }
         var out = landmarks
+        let points2D = landmarks.points2D
         for eye in Self.eyes {
-            let points2D = landmarks.points2D
-            guard let points = lids(in: image, outer: points2D[eye.outer], inner: points2D[eye.inner],
-                                    mirrored: eye.mirrored) else { continue }
-            for (k, index) in eye.lids.enumerated() where index != eye.outer && index != eye.inner {
-                out.points[index].x = points[k].x
-                out.points[index].y = points[k].y
+            guard let points = contours(in: image, outer: points2D[eye.outer], inner: points2D[eye.inner],
+                                        mirrored: eye.mirrored) else { continue }
+            let refined = zip(eye.lids, points).filter { $0.0 != eye.outer && $0.0 != eye.inner }
+                + zip(eye.crease, points[Self.firstCrease...])
+            for (index, p) in refined {
+                out.points[index].x = p.x
+                out.points[index].y = p.y
             }
         }
         return out
