@@ -3,13 +3,15 @@ import Imaging
 import Neural
 import Stream
 
-/// MediaPipe's iris landmark network, used for what FaceMesh's own eye points get wrong: the lids.
+/// MediaPipe's iris landmark network, used for what FaceMesh's own eye points get wrong: the lids (and the creases
+/// above them).
 ///
 /// FaceMesh keeps an eye's outline nearly open through a blink (talk_studio_4 frame 88: 0.31 of the eye's width
 /// open on both closed eyes; the iris network gives 0.03), so anything cut along the lids — a kept eye opening,
 /// the mesh swap's lids — kept an open-eye shape over a closed eye. This network sees one eye at a time (a left
 /// eye; the other is fed mirrored) in a square crop 2.3 × the corner distance wide, levelled on the corners, and
-/// returns 71 points: the lids first, then rings around them and the brow.
+/// returns 71 points: the lids first, then rings around them (the second above the upper lid at its crease) and the
+/// brow.
 ///
 /// Owns its executor's buffers: one per thread.
 public final class EyeLandmarker {
@@ -17,6 +19,8 @@ public final class EyeLandmarker {
     public static let inputSize = 64
     /// Crop side over the distance between the eye's corners (MediaPipe's iris ROI).
     public static let cropScale: Float = 2.3
+    /// Points the network gives per eye.
+    static let pointCount = 71
 
     /// An eye as the network sees it: its corners in FaceMesh (outer, inner), whether its crop is mirrored, the
     /// FaceMesh points of the network's first 16 (lower lid corner to corner, then the upper lid between them) and
@@ -50,11 +54,12 @@ public final class EyeLandmarker {
     /// Uses an already loaded iris graph.
     public init(graph: Graph) throws {
         let s = Self.inputSize
-        let expected = "the iris model expects input [1×\(s)×\(s)×3] and an output of 71 × 3 values; model has \(graph.inputShapes) → \(graph.outputShapes)"
-        guard let contour = graph.outputShapes.firstIndex(where: { $0.count == 71 * 3 }) else {
+        let n = Self.pointCount
+        let expected = "the iris model expects input [1×\(s)×\(s)×3] and an output of \(n) × 3 values; model has \(graph.inputShapes) → \(graph.outputShapes)"
+        guard let contour = graph.outputShapes.firstIndex(where: { $0.count == n * 3 }) else {
             throw IncompatibleModel(description: expected)
         }
-        network = try LandmarkNetwork(graph: graph, inputSize: s, pointsOutput: contour, pointCount: 71, describe: expected)
+        network = try LandmarkNetwork(graph: graph, inputSize: s, pointsOutput: contour, pointCount: n, describe: expected)
     }
 
     /// The crop the network sees for the eye with corners `outer` and `inner` (frame pixels): centred between
@@ -67,7 +72,7 @@ public final class EyeLandmarker {
         return FaceROI(center: (outer + inner) / 2, side: cropScale * width, rotation: rotation)
     }
 
-    /// The network's 71 points for the eye with corners `outer` and `inner`, in frame pixels: the lids first (lower
+    /// The network's ``pointCount`` points for the eye with corners `outer` and `inner`, in frame pixels: the lids first (lower
     /// lid corner to corner, then the upper lid), then the rings round them and the brow.
     func contours(in image: RGBImage, outer: SIMD2<Float>, inner: SIMD2<Float>, mirrored: Bool) -> [SIMD2<Float>]? {
         let roi = Self.roi(outer: outer, inner: inner, mirrored: mirrored)
