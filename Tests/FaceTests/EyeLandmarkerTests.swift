@@ -10,11 +10,6 @@ import TestSupport
     static func eyes() throws -> EyeLandmarker { try EyeLandmarker(graph: TestResources.graphs[.eyeLandmarks]!) }
     static func faceMesh() throws -> FaceLandmarker { try FaceLandmarker(graph: TestResources.graphs[.landmarks]!) }
 
-    /// Lid to lid (upper and lower middle points) over corner to corner.
-    static func opening(_ points: [SIMD2<Float>], _ ring: [Int]) -> Float {
-        distance(points[ring[12]], points[ring[4]]) / distance(points[ring[0]], points[ring[8]])
-    }
-
     static func astronautLandmarks() throws -> FaceLandmarks {
         let detector = try FaceDetector(model: .fullRange, graph: TestResources.graphs[.fullRangeDetector]!)
         let face = try #require(detector.detect(in: astronaut).first)
@@ -29,7 +24,7 @@ import TestSupport
         let refined = try Self.eyes().refine(mesh, in: Self.astronaut)
         for ring in [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye] {
             let width = distance(mesh.points2D[ring[0]], mesh.points2D[ring[8]])
-            let before = Self.opening(mesh.points2D, ring), after = Self.opening(refined.points2D, ring)
+            let before = FaceMeshTopology.eyeOpening(ring, on: mesh.points2D), after = FaceMeshTopology.eyeOpening(ring, on: refined.points2D)
             #expect(after > 0.3 && after < 0.5 && after > before, "opening \(before) → \(after)")
             for i in ring {
                 #expect(distance(refined.points2D[i], mesh.points2D[i]) < 0.15 * width, "#\(i)")
@@ -80,7 +75,7 @@ import TestSupport
         mesh = try #require(try Self.faceMesh().landmarks(in: frame, roi: FaceLandmarker.roi(from: mesh)))
         let refined = try Self.eyes().refine(mesh, in: frame)
         for ring in [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye] {
-            let before = Self.opening(mesh.points2D, ring), after = Self.opening(refined.points2D, ring)
+            let before = FaceMeshTopology.eyeOpening(ring, on: mesh.points2D), after = FaceMeshTopology.eyeOpening(ring, on: refined.points2D)
             #expect(before > 0.2, "FaceMesh's own opening \(before): the clip no longer shows what this test is about")
             #expect(after < 0.1, "refined opening \(after)")
         }

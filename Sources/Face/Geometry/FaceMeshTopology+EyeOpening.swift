@@ -22,4 +22,12 @@ extension FaceMeshTopology {
         }
         return polygon
     }
+
+    /// How open the eye with lid ring `ring` (``rightEye`` or ``leftEye``) is: lid to lid through the middle over
+    /// corner to corner (an open eye about 0.25–0.4, a shut one under 0.05).
+    public static func eyeOpening(_ ring: [Int], on points: [SIMD2<Float>]) -> Float {
+        precondition(ring.count == 16, "an eye ring has 16 points")
+        let length = { (a: Int, b: Int) in ((points[a] - points[b]) * (points[a] - points[b])).sum().squareRoot() }
+        return length(ring[12], ring[4]) / max(length(ring[0], ring[8]), 1e-3)
+    }
 }

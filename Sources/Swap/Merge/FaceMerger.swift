@@ -151,8 +151,7 @@ public struct FaceMerger: Sendable {
             for (ring, crease) in eyes {
                 // A shut eye's kept band is the target's closed lid (make-up, its own light), which a narrow
                 // feather set in the new lid as a pale oval; it fades out over more of the lid as the eye closes.
-                let length = { (a: Int, b: Int) in ((points[a] - points[b]) * (points[a] - points[b])).sum().squareRoot() }
-                let opening = length(ring[12], ring[4]) / max(length(ring[0], ring[8]), 1e-3)
+                let opening = FaceMeshTopology.eyeOpening(ring, on: points)
                 let closure = 1 - min(opening / max(options.keptEyeOpenOpening, 1e-3), 1)
                 let feather = options.keptEyeFeather * band * (1 + options.keptClosedEyeFeather * closure)
                 Self.add([FaceMeshTopology.eyeWithLashes(ring, crease: crease, on: points, reach: reach)],

@@ -91,9 +91,9 @@ struct PhotoSkinEvening: Sendable, Equatable {
             let core = dark
             dark.erode(pixels: -soft)
             dark.gaussianBlur(sigma: Float(soft))
-            for i in dark.values.indices { dark.values[i] = max(dark.values[i], core.values[i]) }
+            dark.formUnion(core)
         }
-        for i in skin.values.indices { skin.values[i] *= 1 - dark.values[i] }
+        skin.cut(dark)
         // A soft edge, inside the skin: nothing outside it changes.
         let hard = skin
         skin.erode(pixels: 1)
