@@ -10,18 +10,21 @@ public enum GlassesMode: String, Sendable, CaseIterable {
 /// Finds the target's glasses in swap space so the merger can leave those pixels alone: thin dark or light
 /// structures (black and white top-hats of the luma) in the band across the eyes and the nose bridge.
 ///
-/// Presence is judged at the nose bridge, where a frame's bridge crosses skin that is otherwise smooth: the share
-/// of columns of a small strip between the inner eye corners that hold a thin dark line. Across frames the
-/// evidence is averaged per face (``GlassesTrack``) with hysteresis, so the kept pixels do not blink.
+/// Presence is judged where a frame crosses skin that is otherwise smooth: at the nose bridge and past both outer
+/// eye corners (a thin line across each of three strips), or, for faint frames those miss, along the lower rims
+/// (``LowerRims``). Across frames the evidence is averaged per face (``GlassesTrack``) with hysteresis, so the kept
+/// pixels do not blink.
 enum GlassesDetector {
     /// Top-hat strength (luma 0…1) from which a pixel is part of a frame (≈ 18 levels darker than its closing).
     static let lineThreshold: Float = 0.07
-    /// Bridge columns holding a line, from which a frame counts as glasses.
+    /// Evidence (the strips' share of bins crossed by a line, or the lower rims') from which a face has glasses.
     static let presentAbove: Float = 0.6
     static let absentBelow: Float = 0.4
 
-    /// Thin dark structures of `image` in the eye band (0…1 per pixel, 0 outside the band), plus the bridge evidence.
-    static func detect(in image: RGBImage, points: [SIMD2<Float>]) -> (lines: AlphaMask, evidence: Float)? {
+    /// Thin dark structures of `image` in the eye band (0…1 per pixel, 0 outside the band), plus the evidence of
+    /// glasses; `framePixel`: swap pixels per frame pixel (the lower rims are looked for on faces large in the frame).
+    static func detect(in image: RGBImage, points: [SIMD2<Float>],
+                       framePixel: Float = 1) -> (lines: AlphaMask, evidence: Float)? {
         // Band: the eye line ± 0.45 d (brows to cheekbones), a quarter of d past each corner.
         guard let axis = EyeAxis(points),
               let band = EyeBand(axis: axis, across: -0.75...0.75, down: -0.45...0.45, in: image) else { return nil }
@@ -56,7 +59,9 @@ enum GlassesDetector {
                 if isLine { lines.values[(y0 + y) * w + x0 + x] = min(1, strength / lineThreshold - 1) }
             }
         }
-        return (lines, min(bridge.evidence, right.evidence, left.evidence))
+        let strips = min(bridge.evidence, right.evidence, left.evidence)
+        guard strips < 1, d >= LowerRims.minimumEyeDistance * framePixel else { return (lines, strips) }
+        return (lines, max(strips, LowerRims.evidence(in: image, points: points, axis: axis)))
     }
 }
 
@@ -64,7 +69,6 @@ enum GlassesDetector {
 /// to the image.
 struct EyeBand {
     let x0: Int, y0: Int, width: Int, height: Int
-    var origin: SIMD2<Float> { SIMD2(Float(x0), Float(y0)) }
 
     init?(axis: EyeAxis, across: ClosedRange<Float>, down: ClosedRange<Float>, in image: RGBImage) {
         let corners = [SIMD2(across.lowerBound, down.lowerBound), SIMD2(across.upperBound, down.lowerBound),
@@ -75,6 +79,11 @@ struct EyeBand {
         let y1 = min(image.height - 1, Int((box.y + box.height).rounded(.up)))
         guard x1 - x0 >= 8, y1 - y0 >= 8 else { return nil }
         (self.x0, self.y0, width, height) = (x0, y0, x1 - x0 + 1, y1 - y0 + 1)
+    }
+
+    /// The whole of `image`.
+    init(covering image: RGBImage) {
+        (x0, y0, width, height) = (0, 0, image.width, image.height)
     }
 
     /// The box's luma (0…1).
