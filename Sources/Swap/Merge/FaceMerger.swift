@@ -273,7 +273,7 @@ public struct FaceMerger: Sendable {
     private func keptGlasses(in original: RGBImage, points: [SIMD2<Float>], framePixel: Float,
                              track: inout GlassesTrack) -> AlphaMask? {
         guard options.keepGlasses != .off, options.keepGlasses == .on || track.shouldLook(),
-              let found = GlassesDetector.detect(in: original, points: points) else { return nil }
+              let found = GlassesDetector.detect(in: original, points: points, framePixel: framePixel) else { return nil }
         track.observe(found.evidence)
         guard options.keepGlasses == .on || track.present else { return nil }
         // The frames only: what is seen through the lenses is the new face's.

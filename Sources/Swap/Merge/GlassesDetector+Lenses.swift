@@ -18,6 +18,12 @@ struct EyeAxis {
 
     /// The point `s` eye distances along the axis and `t` across it from the centre.
     func point(_ s: Float, _ t: Float) -> SIMD2<Float> { centre + d * (s * u + t * v) }
+
+    /// `p`'s `(s, t)`: eye distances along the axis and across it from the centre (``point(_:_:)`` undone).
+    func coordinates(of p: SIMD2<Float>) -> SIMD2<Float> {
+        let q = p - centre
+        return SIMD2((q * u).sum(), (q * v).sum()) / d
+    }
 }
 
 /// The frames of detected glasses without what is seen through their lenses.

@@ -10,45 +10,29 @@ public enum GlassesMode: String, Sendable, CaseIterable {
 /// Finds the target's glasses in swap space so the merger can leave those pixels alone: thin dark or light
 /// structures (black and white top-hats of the luma) in the band across the eyes and the nose bridge.
 ///
-/// Presence is judged at the nose bridge, where a frame's bridge crosses skin that is otherwise smooth: the share
-/// of columns of a small strip between the inner eye corners that hold a thin dark line. Across frames the
-/// evidence is averaged per face (``GlassesTrack``) with hysteresis, so the kept pixels do not blink.
+/// Presence is judged where a frame crosses skin that is otherwise smooth: at the nose bridge and past both outer
+/// eye corners (a thin line across each of three strips), or, for faint frames those miss, along the lower rims
+/// (``LowerRims``). Across frames the evidence is averaged per face (``GlassesTrack``) with hysteresis, so the kept
+/// pixels do not blink.
 enum GlassesDetector {
     /// Top-hat strength (luma 0…1) from which a pixel is part of a frame (≈ 18 levels darker than its closing).
     static let lineThreshold: Float = 0.07
-    /// Bridge columns holding a line, from which a frame counts as glasses.
+    /// Evidence (the strips' share of bins crossed by a line, or the lower rims') from which a face has glasses.
     static let presentAbove: Float = 0.6
     static let absentBelow: Float = 0.4
 
-    /// Thin dark structures of `image` in the eye band (0…1 per pixel, 0 outside the band), plus the bridge evidence.
-    static func detect(in image: RGBImage, points: [SIMD2<Float>]) -> (lines: AlphaMask, evidence: Float)? {
-        guard let axis = EyeAxis(points) else { return nil }
+    /// Thin dark structures of `image` in the eye band (0…1 per pixel, 0 outside the band), plus the evidence of
+    /// glasses; `framePixel`: swap pixels per frame pixel (the lower rims are looked for on faces large in the frame).
+    static func detect(in image: RGBImage, points: [SIMD2<Float>],
+                       framePixel: Float = 1) -> (lines: AlphaMask, evidence: Float)? {
+        // Band: the eye line ± 0.45 d (brows to cheekbones), a quarter of d past each corner.
+        guard let axis = EyeAxis(points),
+              let band = EyeBand(axis: axis, across: -0.75...0.75, down: -0.45...0.45, in: image) else { return nil }
         let (w, h) = (image.width, image.height)
         let (centre, u, v, d) = (axis.centre, axis.u, axis.v, axis.d)
-        // Band: the eye line ± 0.45 d (brows to cheekbones), a quarter of d past each corner.
-        let corners = [SIMD2<Float>(-0.75, -0.45), SIMD2(0.75, -0.45), SIMD2(0.75, 0.45), SIMD2(-0.75, 0.45)]
-            .map { axis.point($0.x, $0.y) }
-        let box = BoundingBox(bounding: corners)
-        let x0 = max(0, Int(box.x.rounded(.down))), y0 = max(0, Int(box.y.rounded(.down)))
-        let x1 = min(w - 1, Int((box.x + box.width).rounded(.up))), y1 = min(h - 1, Int((box.y + box.height).rounded(.up)))
-        guard x1 - x0 >= 8, y1 - y0 >= 8 else { return nil }
-        let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1)
-        var luma = AlphaMask(width: bw, height: bh)
-        image.pixels.withUnsafeBufferPointer { p in
-            for y in 0..<bh {
-                for x in 0..<bw {
-                    let i = 3 * ((y0 + y) * w + x0 + x)
-                    luma.values[y * bw + x] = (0.299 * Float(p[i]) + 0.587 * Float(p[i + 1]) + 0.114 * Float(p[i + 2])) / 255
-                }
-            }
-        }
+        let (x0, y0, bw, bh) = (band.x0, band.y0, band.width, band.height)
         let radius = max(2, Int((0.04 * d).rounded()))
-        // Frames are dark (black top-hat: closing − luma) or light metal and plastic (white top-hat: luma − opening).
-        var closed = luma, opened = luma
-        closed.erode(pixels: -radius)
-        closed.erode(pixels: radius)
-        opened.erode(pixels: radius)
-        opened.erode(pixels: -radius)
+        let line = band.topHat(band.luma(of: image), radius: radius)
         var lines = AlphaMask(width: w, height: h)
         // Bridge strip: between the inner eye corners, from 0.3 d above the eye line to 0.1 d below.
         let inner = (points[FaceMeshTopology.rightEyeInner] + points[FaceMeshTopology.leftEyeInner]) / 2
@@ -65,18 +49,74 @@ enum GlassesDetector {
                 guard abs(s) <= 0.75, abs(t) <= 0.45 else { continue }
                 // Outside the band's ends the top-hat's zero padding would read as lines.
                 guard x >= radius, y >= radius, x < bw - radius, y < bh - radius else { continue }
-                let j = y * bw + x
-                let line = max(closed.values[j] - luma.values[j], luma.values[j] - opened.values[j])
+                let strength = line.values[y * bw + x]
                 let r = p - inner
                 let (bs, bt) = ((r * u).sum() / d, (r * v).sum() / d)
-                let isLine = line > lineThreshold
+                let isLine = strength > lineThreshold
                 bridge.observe(across: bs, down: bt, line: isLine)
                 right.observe(across: s, down: t, line: isLine)
                 left.observe(across: s, down: t, line: isLine)
-                if line > lineThreshold { lines.values[(y0 + y) * w + x0 + x] = min(1, line / lineThreshold - 1) }
+                if isLine { lines.values[(y0 + y) * w + x0 + x] = min(1, strength / lineThreshold - 1) }
             }
         }
-        return (lines, min(bridge.evidence, right.evidence, left.evidence))
+        let strips = min(bridge.evidence, right.evidence, left.evidence)
+        guard strips < 1, d >= LowerRims.minimumEyeDistance * framePixel else { return (lines, strips) }
+        return (lines, max(strips, LowerRims.evidence(in: image, points: points, axis: axis)))
+    }
+}
+
+/// A box of swap pixels holding a stretch of the eye band (in eye distances along and across the eye line), clipped
+/// to the image.
+struct EyeBand {
+    let x0: Int, y0: Int, width: Int, height: Int
+
+    init?(axis: EyeAxis, across: ClosedRange<Float>, down: ClosedRange<Float>, in image: RGBImage) {
+        let corners = [SIMD2(across.lowerBound, down.lowerBound), SIMD2(across.upperBound, down.lowerBound),
+                       SIMD2(across.upperBound, down.upperBound), SIMD2(across.lowerBound, down.upperBound)]
+        let box = BoundingBox(bounding: corners.map { axis.point($0.x, $0.y) })
+        let x0 = max(0, Int(box.x.rounded(.down))), y0 = max(0, Int(box.y.rounded(.down)))
+        let x1 = min(image.width - 1, Int((box.x + box.width).rounded(.up)))
+        let y1 = min(image.height - 1, Int((box.y + box.height).rounded(.up)))
+        guard x1 - x0 >= 8, y1 - y0 >= 8 else { return nil }
+        (self.x0, self.y0, width, height) = (x0, y0, x1 - x0 + 1, y1 - y0 + 1)
+    }
+
+    /// The whole of `image`.
+    init(covering image: RGBImage) {
+        (x0, y0, width, height) = (0, 0, image.width, image.height)
+    }
+
+    /// The box's luma (0…1).
+    func luma(of image: RGBImage) -> AlphaMask {
+        var luma = AlphaMask(width: width, height: height)
+        image.pixels.withUnsafeBufferPointer { p in
+            for y in 0..<height {
+                for x in 0..<width {
+                    let i = 3 * ((y0 + y) * image.width + x0 + x)
+                    luma.values[y * width + x] = (0.299 * Float(p[i]) + 0.587 * Float(p[i + 1]) + 0.114 * Float(p[i + 2])) / 255
+                }
+            }
+        }
+        return luma
+    }
+
+    /// Thin structures of `luma` up to `2 × radius` pixels wide: frames are dark (black top-hat: closing − luma) or
+    /// light metal and plastic (white top-hat: luma − opening). Within `radius` of the box's edges the filters'
+    /// zero padding would read as lines, so those pixels are 0.
+    func topHat(_ luma: AlphaMask, radius: Int) -> AlphaMask {
+        var closed = luma, opened = luma
+        closed.erode(pixels: -radius)
+        closed.erode(pixels: radius)
+        opened.erode(pixels: radius)
+        opened.erode(pixels: -radius)
+        var line = AlphaMask(width: width, height: height)
+        for y in radius..<max(radius, height - radius) {
+            for x in radius..<max(radius, width - radius) {
+                let j = y * width + x
+                line.values[j] = max(closed.values[j] - luma.values[j], luma.values[j] - opened.values[j])
+            }
+        }
+        return line
     }
 }
 
