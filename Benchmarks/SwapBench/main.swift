@@ -79,6 +79,12 @@ let plainMerger: FaceMerger = {
     options.keepGlasses = .off
     return FaceMerger(options: options)
 }()
+/// The default merge with the target's glasses always kept: detection, the rims' fit and the frames' mask each time.
+let glassesMerger: FaceMerger = {
+    var options = FaceMerger.Options()
+    options.keepGlasses = .on
+    return FaceMerger(options: options)
+}()
 /// The default merge with the gradient-domain blend instead of the multi-band one.
 let poissonMerger: FaceMerger = {
     var options = FaceMerger.Options()
@@ -100,6 +106,10 @@ results.append(("merge", time {
 results.append(("merge (rct, alpha)", time {
     var out = frame
     plainMerger.merge(swapped, landmarks: landmarks, into: &out)
+}))
+results.append(("merge (glasses on)", time {
+    var out = frame
+    glassesMerger.merge(swapped, landmarks: landmarks, into: &out)
 }))
 results.append(("swap+merge", try time {
     var out = frame

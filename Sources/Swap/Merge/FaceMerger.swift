@@ -277,7 +277,7 @@ public struct FaceMerger: Sendable {
         track.observe(found.evidence)
         guard options.keepGlasses == .on || track.present else { return nil }
         // The frames only: what is seen through the lenses is the new face's.
-        var lines = GlassesDetector.frames(of: found.lines, points: points)
+        var lines = GlassesDetector.frames(of: found.lines, in: original, points: points)
         // Grown and feathered by about a frame pixel: in a trained model's small crop one swap pixel covers several
         // frame pixels, and a margin of swap pixels would keep a band of the target's face round each frame line.
         if framePixel >= 0.5 { lines.erode(pixels: -Int(framePixel.rounded())) }

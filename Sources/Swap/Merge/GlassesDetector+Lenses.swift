@@ -1,6 +1,7 @@
 import Foundation
 import Face
 import Imaging
+import Stream
 
 /// The eye band's frame: the line through the outer eye corners, in eye distances `d`.
 struct EyeAxis {
@@ -30,18 +31,21 @@ struct EyeAxis {
 ///
 /// The detector's thin lines hold the frames but also whatever thin and contrasted lies behind the lenses: the
 /// target's lashes, lid lines, irises, creases, and the strips of skin between them and the rims, which would keep
-/// his eyes in front of the new face. Each rim is traced as a closed path round its eye (``RimTrace``); lines
-/// inside it (the lens) and on the eyes are dropped, the rest (rims, bridge, temples) kept. Brows are the new
-/// face's, except where a rim runs through them.
+/// his eyes in front of the new face. Each rim is fitted round its eye on the line contrast (``RimFit``) or, without
+/// the frame's image, traced as a closed path on the lines (``RimTrace``); lines inside it (the lens) and on the eyes
+/// are dropped, the rest (rims, bridge, temples) kept. Brows are the new face's, except where a rim runs through them.
 extension GlassesDetector {
     /// How far the rim band reaches either side of the traced path, in eye distances (a rim's half-width and the
     /// path's error).
     static let rimHalfWidth: Float = 0.025
 
     /// The frame lines of `lines` (``detect(in:points:)``, swap space, 0…1) for a face with `points`: lens
-    /// interiors, eyes and brows cut out.
-    static func frames(of lines: AlphaMask, points: [SIMD2<Float>]) -> AlphaMask {
+    /// interiors, eyes and brows cut out. With `image` (the frame the lines were found in) the rims are also fitted on
+    /// its thin-line contrast (``RimFit``) and kept as continuous bands where a line is seen along them: faint frames
+    /// are otherwise only the few specks over the threshold.
+    static func frames(of lines: AlphaMask, in image: RGBImage? = nil, points: [SIMD2<Float>]) -> AlphaMask {
         guard let axis = EyeAxis(points) else { return lines }
+        let fit = image.flatMap { RimFit(in: $0, points: points, axis: axis) }
         let (w, h) = (lines.width, lines.height)
         // Brows are the new face's.
         var brows = AlphaMask(width: w, height: h)
@@ -51,23 +55,37 @@ extension GlassesDetector {
         var inside = AlphaMask(width: w, height: h), rims = AlphaMask(width: w, height: h)
         let eyes = [(FaceMeshTopology.rightEye, FaceMeshTopology.rightEyeUpperCrease),
                     (FaceMeshTopology.leftEye, FaceMeshTopology.leftEyeUpperCrease)]
-        for (ring, crease) in eyes {
+        let band = rimHalfWidth * axis.d
+        for (e, (ring, crease)) in eyes.enumerated() {
             // The eye, lashes and lid up to the crease, grown a little: never a frame (the eye looks through it).
             let eye = FaceMeshTopology.eyeWithLashes(ring, crease: crease, on: points, reach: 1)
             let middle = eye.reduce(SIMD2<Float>.zero, +) / Float(eye.count)
             PolygonRasterizer.fill(eye.map { middle + 1.2 * ($0 - middle) }, into: &inside)
-            guard let rim = RimTrace(lines: lines, eye: ring.map { points[$0] }, axis: axis) else { continue }
-            let band = rimHalfWidth * axis.d
-            PolygonRasterizer.fill(rim.outline(offset: -band), into: &inside)
+            // The lens: inside the fitted rim where there is one (fitted on the contrast, it holds on faint frames
+            // too), else inside the rim traced on the thresholded lines.
+            let rim = RimTrace(lines: lines, eye: ring.map { points[$0] }, axis: axis)
+            if let fit {
+                PolygonRasterizer.fill(fit.outline(e, offset: -band, axis: axis), into: &inside)
+            } else if let rim {
+                PolygonRasterizer.fill(rim.outline(offset: -band), into: &inside)
+            }
+            // A traced rim that runs through a brow stays.
+            guard let rim else { continue }
             var outer = PolygonRasterizer.fill(rim.outline(offset: band), width: w, height: h)
+            outer.cut(PolygonRasterizer.fill(rim.outline(offset: -band), width: w, height: h))
             outer.cut(inside)
             rims.formUnion(outer)
         }
-        // A rim running through a brow stays.
-        brows.cut(rims)
         var kept = lines
         kept.cut(inside)
+        // A rim running through a brow stays (the thresholded lines' rims; the fitted bands stay out of the brows,
+        // where a brow's edge may be what they found).
+        var fitted = fit?.bands(width: w, height: h, axis: axis, halfWidth: band)
+        fitted?.cut(inside)
+        fitted?.cut(brows)
+        brows.cut(rims)
         kept.cut(brows)
+        if let fitted { kept.formUnion(fitted) }
         return kept
     }
 }
