@@ -127,7 +127,7 @@ import TestSupport
         let glasses = Glasses()
         let image = Self.withGlasses(glasses, level: 255, opacity: 0.25)
         let found = try #require(GlassesDetector.detect(in: image, points: Self.points))
-        let kept = GlassesDetector.frames(of: found.lines, in: image, points: Self.points)
+        let kept = GlassesDetector.frames(of: found.lines, fit: RimFit(in: image, points: Self.points), points: Self.points)
         // Before the rims were fitted on the line contrast: the thresholded lines alone (a few specks).
         let specks = GlassesDetector.frames(of: found.lines, points: Self.points)
         var rim = (kept: 0, specks: 0, all: 0), lens = (kept: Float(0), all: 0)
@@ -151,6 +151,26 @@ import TestSupport
         #expect(Float(rim.kept) > 0.6 * Float(rim.all) && rim.kept > 2 * rim.specks,
                 "rim pixels kept \(rim.kept) of \(rim.all) (thresholded lines alone: \(rim.specks))")
         #expect(lens.kept < 0.01 * Float(lens.all), "kept inside the lenses \(lens.kept) of \(lens.all) pixels")
+    }
+
+    @Test("a fitted rim is followed from frame to frame: half way to a nearby fit, replaced by a distant one")
+    func rimsFollowed() throws {
+        let image = Self.withGlasses(Glasses(), level: 255, opacity: 0.25)
+        let fit = try #require(RimFit(in: image, points: Self.points))
+        #expect(fit.loops.count == 2)
+        func widened(by step: Float) -> RimFit {
+            RimFit(loops: fit.loops.map { RimFit.Loop(centre: $0.centre, radii: $0.radii.map { $0 + step },
+                                                      strength: $0.strength.map { _ in 1 }) })
+        }
+        let followed = fit.following(widened(by: 0.02))
+        let replaced = fit.following(widened(by: 0.1))
+        for (e, loop) in fit.loops.enumerated() {
+            for (i, r) in loop.radii.enumerated() {
+                #expect(abs(followed.loops[e].radii[i] - (r + 0.01)) < 1e-5)
+                #expect(abs(replaced.loops[e].radii[i] - (r + 0.1)) < 1e-5)
+            }
+            #expect(zip(followed.loops[e].strength, loop.strength).allSatisfy { abs($0 - ($1 + 1) / 2) < 1e-5 })
+        }
     }
 
     @Test("without glasses the real face gives no evidence of any")

@@ -275,9 +275,15 @@ public struct FaceMerger: Sendable {
         guard options.keepGlasses != .off, options.keepGlasses == .on || track.shouldLook(),
               let found = GlassesDetector.detect(in: original, points: points, framePixel: framePixel) else { return nil }
         track.observe(found.evidence)
-        guard options.keepGlasses == .on || track.present else { return nil }
-        // The frames only: what is seen through the lenses is the new face's.
-        var lines = GlassesDetector.frames(of: found.lines, in: original, points: points)
+        guard options.keepGlasses == .on || track.present else {
+            track.rims = nil
+            return nil
+        }
+        // The frames only: what is seen through the lenses is the new face's. The rims are fitted afresh and
+        // followed from the last frame's, so the kept band does not shimmer.
+        let fit = RimFit(in: original, points: points).map { track.rims?.following($0) ?? $0 }
+        track.rims = fit
+        var lines = GlassesDetector.frames(of: found.lines, fit: fit, points: points)
         // Grown and feathered by about a frame pixel: in a trained model's small crop one swap pixel covers several
         // frame pixels, and a margin of swap pixels would keep a band of the target's face round each frame line.
         if framePixel >= 0.5 { lines.erode(pixels: -Int(framePixel.rounded())) }

@@ -40,12 +40,11 @@ extension GlassesDetector {
     static let rimHalfWidth: Float = 0.025
 
     /// The frame lines of `lines` (``detect(in:points:)``, swap space, 0…1) for a face with `points`: lens
-    /// interiors, eyes and brows cut out. With `image` (the frame the lines were found in) the rims are also fitted on
-    /// its thin-line contrast (``RimFit``) and kept as continuous bands where a line is seen along them: faint frames
-    /// are otherwise only the few specks over the threshold.
-    static func frames(of lines: AlphaMask, in image: RGBImage? = nil, points: [SIMD2<Float>]) -> AlphaMask {
+    /// interiors, eyes and brows cut out. With `fit` (the rims fitted on the frame's thin-line contrast) the rims are
+    /// also kept as continuous bands where a line is seen along them: faint frames are otherwise only the few specks
+    /// over the threshold.
+    static func frames(of lines: AlphaMask, fit: RimFit? = nil, points: [SIMD2<Float>]) -> AlphaMask {
         guard let axis = EyeAxis(points) else { return lines }
-        let fit = image.flatMap { RimFit(in: $0, points: points, axis: axis) }
         let (w, h) = (lines.width, lines.height)
         // Brows are the new face's.
         var brows = AlphaMask(width: w, height: h)

@@ -40,6 +40,12 @@ struct RimFit {
     /// the rim band is kept.
     static let keptFrom: Float = 0.15
     static let keptFully: Float = 0.45
+    /// Share of a new fit taken on each frame (``following(_:)``): fitted afresh, a rim moves by a pixel or so from
+    /// frame to frame, which reads as shimmer.
+    static let followRate: Float = 0.5
+    /// Change of a loop (its centre's move plus the mean change of its distances, eye distances) from which a new fit
+    /// replaces the last one outright.
+    static let resetChange: Float = 0.04
 
     struct Loop {
         /// Centre (eye distances, ``EyeAxis/coordinates(of:)``), and per direction the rim's distance from it (eye
@@ -51,6 +57,12 @@ struct RimFit {
 
     /// The right eye's loop, then the left one's.
     let loops: [Loop]
+
+    /// The rims round the eyes of the face with `points` (468, swap space) in `image`; nil without a usable eye line.
+    init?(in image: RGBImage, points: [SIMD2<Float>]) {
+        guard let axis = EyeAxis(points) else { return nil }
+        self.init(in: image, points: points, axis: axis)
+    }
 
     init?(in image: RGBImage, points: [SIMD2<Float>], axis: EyeAxis) {
         guard points.count == FaceMeshTopology.pointCount else { return nil }
@@ -64,6 +76,26 @@ struct RimFit {
         loops = eyes.indices.map { e in
             search.loop(best, eye: e, held: best.held[e], centre: eyes[e].centre + SIMD2(0, Self.shifts[best.shift]))
         }
+    }
+
+    init(loops: [Loop]) {
+        self.loops = loops
+    }
+
+    /// `current` followed from this fit: moved ``followRate`` of the way from it, or `current` itself where the
+    /// loops differ by more than ``resetChange`` (another pair of glasses, or the last fit was wrong). The loops
+    /// live in eye distances round the eyes, so the head's own motion does not move them.
+    func following(_ current: RimFit) -> RimFit {
+        guard loops.count == current.loops.count else { return current }
+        let rate = Self.followRate
+        return RimFit(loops: zip(loops, current.loops).map { last, new in
+            let moved = ((new.centre - last.centre) * (new.centre - last.centre)).sum().squareRoot()
+            let change = moved + zip(last.radii, new.radii).reduce(0) { $0 + abs($1.0 - $1.1) } / Float(max(new.radii.count, 1))
+            guard change <= Self.resetChange, last.radii.count == new.radii.count else { return new }
+            func mix(_ a: [Float], _ b: [Float]) -> [Float] { zip(a, b).map { $0 + rate * ($1 - $0) } }
+            return Loop(centre: last.centre + rate * (new.centre - last.centre), radii: mix(last.radii, new.radii),
+                        strength: mix(last.strength, new.strength))
+        })
     }
 
     /// An eye in eye distances: its centre, how far it reaches each way along the eye line (towards −s, +s), and how

@@ -176,6 +176,8 @@ public struct GlassesTrack: Sendable {
     public private(set) var present = false
     /// Frames to skip before the next look while the face clearly has no glasses.
     private var idle = 0
+    /// The rims last kept, followed from frame to frame (``RimFit/following(_:)``).
+    var rims: RimFit?
     /// Frames between looks at a face that clearly has none (glasses are not put on in a few frames).
     static let idleFrames = 4
 
