@@ -36,6 +36,13 @@ public struct AlphaMask: Sendable, Equatable {
         }
     }
 
+    /// Multiplies every value by `factor`.
+    public mutating func multiply(by factor: Float) {
+        values.withUnsafeMutableBufferPointer { v in
+            for i in v.indices { v[i] *= factor }
+        }
+    }
+
     /// Sets to zero every value where `other` is zero (or less).
     public mutating func zero(where other: AlphaMask) {
         precondition(other.width == width && other.height == height, "mask sizes differ")

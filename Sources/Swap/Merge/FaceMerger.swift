@@ -275,7 +275,8 @@ public struct FaceMerger: Sendable {
         guard options.keepGlasses != .off, options.keepGlasses == .on || track.shouldLook(),
               let found = GlassesDetector.detect(in: original, points: points, framePixel: framePixel) else { return nil }
         track.observe(found.evidence)
-        guard options.keepGlasses == .on || track.present else {
+        let share: Float = options.keepGlasses == .on ? 1 : track.shown
+        guard share > 0 else {
             track.rims = nil
             return nil
         }
@@ -288,6 +289,7 @@ public struct FaceMerger: Sendable {
         // frame pixels, and a margin of swap pixels would keep a band of the target's face round each frame line.
         if framePixel >= 0.5 { lines.erode(pixels: -Int(framePixel.rounded())) }
         if framePixel >= 0.3 { lines.gaussianBlur(sigma: framePixel) }
+        if share < 1 { lines.multiply(by: share) }
         return lines
     }
 }

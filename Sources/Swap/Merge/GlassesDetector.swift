@@ -174,6 +174,15 @@ public struct GlassesTrack: Sendable {
     public private(set) var evidence: Float?
     /// Whether glasses are kept on this face.
     public private(set) var present = false
+    /// How much of the glasses is kept (0…1): it follows ``present`` by ``fadeStep`` per look, so glasses found or
+    /// lost (in a blurred head turn) fade in and out over a few frames instead of popping.
+    public private(set) var shown: Float = 0
+    /// Change of ``shown`` per look.
+    static let fadeStep: Float = 0.25
+    /// Weight of each frame in the running mean of the evidence: found glasses are lost more slowly (a blurred head
+    /// turn or a hand hides them for a moment; glasses are rarely taken off).
+    static let rate: Float = 0.2
+    static let rateWhileKept: Float = 0.1
     /// Frames to skip before the next look while the face clearly has no glasses.
     private var idle = 0
     /// The rims last kept, followed from frame to frame (``RimFit/following(_:)``).
@@ -190,9 +199,11 @@ public struct GlassesTrack: Sendable {
     }
 
     mutating func observe(_ frameEvidence: Float) {
-        let e = evidence.map { $0 + 0.2 * (frameEvidence - $0) } ?? frameEvidence
+        let rate = present && frameEvidence < (evidence ?? 0) ? Self.rateWhileKept : Self.rate
+        let e = evidence.map { $0 + rate * (frameEvidence - $0) } ?? frameEvidence
         evidence = e
         if e > GlassesDetector.presentAbove { present = true } else if e < GlassesDetector.absentBelow { present = false }
-        if !present, e < GlassesDetector.absentBelow / 2 { idle = Self.idleFrames }
+        shown = present ? min(1, shown + Self.fadeStep) : max(0, shown - Self.fadeStep)
+        if !present, shown == 0, e < GlassesDetector.absentBelow / 2 { idle = Self.idleFrames }
     }
 }
