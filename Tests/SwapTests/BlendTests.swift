@@ -278,24 +278,6 @@ extension RelightingTests {
         for _ in 0..<10 { track.observe(0) }
         #expect(!track.present)
     }
-
-    @Test("kept glasses fade in and out over four looks, and are held through a few blurred frames")
-    func trackFadesAndHolds() {
-        var track = GlassesTrack()
-        var shown: [Float] = []
-        for _ in 0..<4 { track.observe(0.9); shown.append(track.shown) }
-        #expect(shown == [0.25, 0.5, 0.75, 1])
-        // A blurred head turn: six frames at a face's own level. At the rate of a face not yet kept (0.2) the mean
-        // would fall to 0.38 and drop the glasses; found glasses are lost more slowly.
-        for _ in 0..<6 { track.observe(0.2) }
-        #expect(track.present && track.shown == 1, "evidence \(track.evidence ?? -1)")
-        // Taken off: gone within a second, fading out.
-        shown = []
-        for _ in 0..<30 { track.observe(0.1); shown.append(track.shown) }
-        #expect(!track.present)
-        let fading = shown.drop { $0 == 1 }.prefix(4)
-        #expect(Array(fading) == [0.75, 0.5, 0.25, 0], "\(shown)")
-    }
 }
 
 /// The relighting's zones: the target's fine shading at the border and the lips, a coarse one inside.

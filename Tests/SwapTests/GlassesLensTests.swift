@@ -164,6 +164,12 @@ import TestSupport
         }
         let followed = fit.following(widened(by: 0.02))
         let replaced = fit.following(widened(by: 0.1))
+        // A loop whose centre moved by more than the reset change is taken as it is; the other one is followed.
+        var moved = widened(by: 0.02).loops
+        moved[0] = RimFit.Loop(centre: moved[0].centre + SIMD2(0, 0.05), radii: moved[0].radii, strength: moved[0].strength)
+        let mixed = fit.following(RimFit(loops: moved))
+        #expect(mixed.loops[0].centre == moved[0].centre && mixed.loops[0].radii == moved[0].radii)
+        #expect(zip(mixed.loops[1].radii, fit.loops[1].radii).allSatisfy { abs($0 - ($1 + 0.01)) < 1e-5 })
         for (e, loop) in fit.loops.enumerated() {
             for (i, r) in loop.radii.enumerated() {
                 #expect(abs(followed.loops[e].radii[i] - (r + 0.01)) < 1e-5)
@@ -173,21 +179,46 @@ import TestSupport
         }
     }
 
+    @Test("kept glasses fade in and out over four looks, and are held through a few blurred frames")
+    func trackFadesAndHolds() {
+        // A still image (a track's first look) is judged at once.
+        var still = GlassesTrack()
+        still.observe(0.9)
+        #expect(still.shown == 1)
+        // Glasses coming into view: kept once the evidence passes 0.6 (the fifth look), then faded in.
+        var track = GlassesTrack()
+        track.observe(0)
+        var shown: [Float] = []
+        for _ in 0..<8 { track.observe(1); shown.append(track.shown) }
+        #expect(shown == [0, 0, 0, 0, 0.25, 0.5, 0.75, 1])
+        // A blurred head turn: six frames at a bare face's level. At the rate of a face not yet kept (0.2) the mean
+        // would fall to 0.37 and drop the glasses; found glasses are lost more slowly.
+        for _ in 0..<6 { track.observe(0.2) }
+        #expect(track.present && track.shown == 1, "evidence \(track.evidence ?? -1)")
+        // Taken off: gone within a second, fading out.
+        shown = []
+        for _ in 0..<30 { track.observe(0.1); shown.append(track.shown) }
+        #expect(!track.present)
+        #expect(Array(shown.drop { $0 == 1 }.prefix(4)) == [0.75, 0.5, 0.25, 0], "\(shown)")
+    }
+
     @Test("without glasses the real face gives no evidence of any")
     func noGlassesNoEvidence() throws {
         let found = try #require(GlassesDetector.detect(in: Self.face.image, points: Self.points))
         #expect(found.evidence < GlassesDetector.absentBelow, "evidence \(found.evidence)")
     }
 
-    @Test("merged with glasses on: the frame stays the target's, the new face shows through the lens")
-    func newFaceThroughTheLens() throws {
+    /// `auto` on a fresh track: a still image, judged alone, keeps its glasses whole (no fade from nothing).
+    @Test("merged with glasses kept: the frame stays the target's, the new face shows through the lens",
+          arguments: [GlassesMode.on, .auto])
+    func newFaceThroughTheLens(mode: GlassesMode) throws {
         let glasses = Glasses()
         let frame = Self.withGlasses(glasses)
         var flat = RGBImage(width: frame.width, height: frame.height)
         for y in 0..<flat.height { for x in 0..<flat.width { flat[x, y] = (230, 60, 60) } }
         let swap = SwappedFace(image: flat, mask: nil, toFrame: AffineTransform2D(translation: .zero))
         var options = FaceMerger.Options()
-        options.keepGlasses = .on
+        options.keepGlasses = mode
         options.relighting.strength = 0
         options.colorTransfer = .none
         options.blend = .alpha

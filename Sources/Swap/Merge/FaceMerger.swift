@@ -272,8 +272,11 @@ public struct FaceMerger: Sendable {
     /// The target's glasses to keep (swap space, 0…1), or nil; `framePixel`: swap pixels per frame pixel.
     private func keptGlasses(in original: RGBImage, points: [SIMD2<Float>], framePixel: Float,
                              track: inout GlassesTrack) -> AlphaMask? {
-        guard options.keepGlasses != .off, options.keepGlasses == .on || track.shouldLook(),
-              let found = GlassesDetector.detect(in: original, points: points, framePixel: framePixel) else { return nil }
+        guard options.keepGlasses != .off, options.keepGlasses == .on || track.shouldLook() else { return nil }
+        guard let found = GlassesDetector.detect(in: original, points: points, framePixel: framePixel) else {
+            track.missed()
+            return nil
+        }
         track.observe(found.evidence)
         let share: Float = options.keepGlasses == .on ? 1 : track.shown
         guard share > 0 else {
@@ -281,8 +284,9 @@ public struct FaceMerger: Sendable {
             return nil
         }
         // The frames only: what is seen through the lenses is the new face's. The rims are fitted afresh and
-        // followed from the last frame's, so the kept band does not shimmer.
-        let fit = RimFit(in: original, points: points).map { track.rims?.following($0) ?? $0 }
+        // followed from the last frame's, so the kept band does not shimmer; not on a face too small for faint
+        // lines to be a frame's (``LowerRims/minimumEyeDistance``).
+        let fit = RimFit(in: original, points: points, framePixel: framePixel).map { track.rims?.following($0) ?? $0 }
         track.rims = fit
         var lines = GlassesDetector.frames(of: found.lines, fit: fit, points: points)
         // Grown and feathered by about a frame pixel: in a trained model's small crop one swap pixel covers several

@@ -35,11 +35,15 @@ struct EyeAxis {
 /// the frame's image, traced as a closed path on the lines (``RimTrace``); lines inside it (the lens) and on the eyes
 /// are dropped, the rest (rims, bridge, temples) kept. Brows are the new face's, except where a rim runs through them.
 extension GlassesDetector {
-    /// How far the rim band reaches either side of the traced path, in eye distances (a rim's half-width and the
-    /// path's error).
+    /// Each eye's ring with its upper crease: the right eye's, then the left one's.
+    static let eyeRings = [(FaceMeshTopology.rightEye, FaceMeshTopology.rightEyeUpperCrease),
+                           (FaceMeshTopology.leftEye, FaceMeshTopology.leftEyeUpperCrease)]
+
+    /// How far the rim band reaches either side of the traced or fitted rim, in eye distances (a rim's half-width and
+    /// the path's error).
     static let rimHalfWidth: Float = 0.025
 
-    /// The frame lines of `lines` (``detect(in:points:)``, swap space, 0…1) for a face with `points`: lens
+    /// The frame lines of `lines` (``detect(in:points:framePixel:)``, swap space, 0…1) for a face with `points`: lens
     /// interiors, eyes and brows cut out. With `fit` (the rims fitted on the frame's thin-line contrast) the rims are
     /// also kept as continuous bands where a line is seen along them: faint frames are otherwise only the few specks
     /// over the threshold.
@@ -52,18 +56,16 @@ extension GlassesDetector {
             PolygonRasterizer.fill(ring.map { points[$0] }, into: &brows)
         }
         var inside = AlphaMask(width: w, height: h), rims = AlphaMask(width: w, height: h)
-        let eyes = [(FaceMeshTopology.rightEye, FaceMeshTopology.rightEyeUpperCrease),
-                    (FaceMeshTopology.leftEye, FaceMeshTopology.leftEyeUpperCrease)]
         let band = rimHalfWidth * axis.d
-        for (e, (ring, crease)) in eyes.enumerated() {
+        for (e, (ring, crease)) in eyeRings.enumerated() {
             // The eye, lashes and lid up to the crease, grown a little: never a frame (the eye looks through it).
             let eye = FaceMeshTopology.eyeWithLashes(ring, crease: crease, on: points, reach: 1)
             let middle = eye.reduce(SIMD2<Float>.zero, +) / Float(eye.count)
             PolygonRasterizer.fill(eye.map { middle + 1.2 * ($0 - middle) }, into: &inside)
-            // The lens: inside the fitted rim where there is one (fitted on the contrast, it holds on faint frames
-            // too), else inside the rim traced on the thresholded lines.
+            // The lens: inside the fitted rim where a line was seen along it (fitted on the contrast, it holds on
+            // faint frames too), else inside the rim traced on the thresholded lines.
             let rim = RimTrace(lines: lines, eye: ring.map { points[$0] }, axis: axis)
-            if let fit {
+            if let fit, fit.isSeen(e) {
                 PolygonRasterizer.fill(fit.outline(e, offset: -band, axis: axis), into: &inside)
             } else if let rim {
                 PolygonRasterizer.fill(rim.outline(offset: -band), into: &inside)

@@ -20,23 +20,28 @@ struct LineContrast {
     /// be a pixel off the sampled path).
     private let contrast: AlphaMask, peak: AlphaMask
 
-    /// The stretch `across` × `down` (eye distances along and across the eye line) of `image` round `axis`.
-    init(image: RGBImage, axis: EyeAxis, across: ClosedRange<Float>, down: ClosedRange<Float>) {
+    /// The stretch `along` × `across` (eye distances along the eye line and across it, downwards) of `image` round
+    /// `axis`.
+    init(image: RGBImage, axis: EyeAxis, along: ClosedRange<Float>, across: ClosedRange<Float>) {
         let ppe = Self.pixelsPerEye
-        corner = SIMD2(across.lowerBound, down.lowerBound)
+        corner = SIMD2(along.lowerBound, across.lowerBound)
         // Rows along the eye line.
         let k = axis.d / ppe, origin = axis.point(corner.x, corner.y)
         let toImage = AffineTransform2D(a: k * axis.u.x, b: k * axis.v.x, tx: origin.x,
                                         c: k * axis.u.y, d: k * axis.v.y, ty: origin.y)
-        width = Int(ppe * (across.upperBound - across.lowerBound))
-        height = Int(ppe * (down.upperBound - down.lowerBound))
+        width = Int(ppe * (along.upperBound - along.lowerBound))
+        height = Int(ppe * (across.upperBound - across.lowerBound))
         let rectified = ImageWarper.warp(image, width: width, height: height, outputToSource: toImage)
         let box = EyeBand(covering: rectified)
         let line = box.topHat(box.luma(of: rectified), radius: Int((0.025 * ppe).rounded()))
-        var level = line
+        // The local level, normalised by the blurred band itself: zero padding would halve it at the band's edges.
+        var level = line, reach = AlphaMask(width: width, height: height, values: [Float](repeating: 1, count: width * height))
         level.gaussianBlur(sigma: 0.2 * ppe, clamped: false)
+        reach.gaussianBlur(sigma: 0.2 * ppe, clamped: false)
         var contrast = line
-        for i in contrast.values.indices { contrast.values[i] /= level.values[i] + 0.005 }
+        for i in contrast.values.indices {
+            contrast.values[i] /= level.values[i] / max(reach.values[i], 1e-3) + 0.005
+        }
         var peak = contrast
         peak.erode(pixels: -1)
         (self.contrast, self.peak) = (contrast, peak)

@@ -11,8 +11,8 @@ import Stream
 /// eye (the frame sits wider or narrower, lower or higher), and a single ellipse shifted to fit three sides of it
 /// misses the fourth, where lids, creases and brows then win. Both lenses are fitted as one pair: the same reach up
 /// and down and the same shift (glasses are mirror images and move as one), each side's reach along its own (a
-/// turned head shifts the frame sideways against the eyes). Every loop encloses its eye with its lids (a rim never
-/// runs through an eye seen through it). Each quarter is scored by the mean square root of the held line strength
+/// turned head shifts the frame sideways against the eyes). Every loop clears its eye's corners, upper crease and
+/// lower lid (a rim never runs through an eye seen through it). Each quarter is scored by the mean square root of the held line strength
 /// along it, so a rim seen all round, if faintly, beats a few strong pieces of lid, crease and brow.
 ///
 /// The best pair is then snapped to the line within two pixels per direction and smoothed. The strength found along
@@ -20,7 +20,7 @@ import Stream
 /// ring of skin is painted where it does not show (under the brows, behind a hand).
 struct RimFit {
     /// The stretch of the eye band resampled (eye distances along and across the eye line).
-    static let band = (across: Float(-1.1)...1.1, down: Float(-0.75)...0.7)
+    static let band = (along: Float(-1.1)...1.1, across: Float(-0.75)...0.7)
     static let angles = 72
     /// The loops' reach tried (eye distances): along the eye line per side, across it per half.
     static let alongRange: StrideThrough<Float> = stride(from: 0.16, through: 0.4, by: 0.02)
@@ -40,6 +40,8 @@ struct RimFit {
     /// the rim band is kept.
     static let keptFrom: Float = 0.15
     static let keptFully: Float = 0.45
+    /// Mean kept weight along a loop from which it bounds the lens (``isSeen(_:)``).
+    static let minimumSeen: Float = 0.25
     /// Share of a new fit taken on each frame (``following(_:)``): fitted afresh, a rim moves by a pixel or so from
     /// frame to frame, which reads as shimmer.
     static let followRate: Float = 0.5
@@ -57,21 +59,24 @@ struct RimFit {
 
     /// The right eye's loop, then the left one's.
     let loops: [Loop]
+    /// The loops tried, built once.
+    static let search = Search()
 
-    /// The rims round the eyes of the face with `points` (468, swap space) in `image`; nil without a usable eye line.
-    init?(in image: RGBImage, points: [SIMD2<Float>]) {
-        guard let axis = EyeAxis(points) else { return nil }
+    /// The rims round the eyes of the face with `points` (468, swap space) in `image`; nil without a usable eye line
+    /// or on a face too small for faint lines to be a frame's (``LowerRims/minimumEyeDistance`` frame pixels between
+    /// the eyes; `framePixel`: swap pixels per frame pixel).
+    init?(in image: RGBImage, points: [SIMD2<Float>], framePixel: Float = 0) {
+        guard let axis = EyeAxis(points), axis.d >= LowerRims.minimumEyeDistance * framePixel else { return nil }
         self.init(in: image, points: points, axis: axis)
     }
 
     init?(in image: RGBImage, points: [SIMD2<Float>], axis: EyeAxis) {
         guard points.count == FaceMeshTopology.pointCount else { return nil }
-        let lines = LineContrast(image: image, axis: axis, across: Self.band.across, down: Self.band.down)
-        let eyes = [(FaceMeshTopology.rightEye, FaceMeshTopology.rightEyeUpperCrease),
-                    (FaceMeshTopology.leftEye, FaceMeshTopology.leftEyeUpperCrease)].map { ring, crease in
+        let lines = LineContrast(image: image, axis: axis, along: Self.band.along, across: Self.band.across)
+        let eyes = GlassesDetector.eyeRings.map { ring, crease in
             Eye(ring.map { axis.coordinates(of: points[$0]) }, crease: crease.map { axis.coordinates(of: points[$0]) })
         }
-        let search = Search()
+        let search = Self.search
         guard let best = search.bestPair(round: eyes, on: lines) else { return nil }
         loops = eyes.indices.map { e in
             search.loop(best, eye: e, held: best.held[e], centre: eyes[e].centre + SIMD2(0, Self.shifts[best.shift]))
@@ -82,8 +87,8 @@ struct RimFit {
         self.loops = loops
     }
 
-    /// `current` followed from this fit: moved ``followRate`` of the way from it, or `current` itself where the
-    /// loops differ by more than ``resetChange`` (another pair of glasses, or the last fit was wrong). The loops
+    /// `current` followed from this fit: each loop moved ``followRate`` of the way from the last one, or taken as it
+    /// is where the two differ by more than ``resetChange`` (another pair of glasses, or the last fit was wrong). The loops
     /// live in eye distances round the eyes, so the head's own motion does not move them.
     func following(_ current: RimFit) -> RimFit {
         guard loops.count == current.loops.count else { return current }
@@ -129,12 +134,12 @@ struct RimFit {
         let ringRadius: [Int]
 
         init() {
-            let directions = (0..<RimFit.angles).map { i in
-                let angle = 2 * Float.pi * Float(i) / Float(RimFit.angles)
-                return SIMD2(cos(angle), sin(angle))
-            }
-            let upper = directions.map { $0.y < 0 }
-            let positive = directions.map { $0.x >= 0 }
+            let directions = (0..<RimFit.angles).map { RimFit.direction($0) }
+            // By index, not by the sign of a cosine near 0: the four quarters hold the same number of directions,
+            // mirrored across the vertical.
+            let k = RimFit.angles
+            let upper = directions.indices.map { $0 >= k / 2 }
+            let positive = directions.indices.map { $0 < k / 4 || $0 >= 3 * k / 4 }
             let count = Int(0.5 * LineContrast.pixelsPerEye) + 3
             (self.directions, self.upper, self.count) = (directions, upper, count)
             quarters = [false, true].flatMap { side in
@@ -173,22 +178,10 @@ struct RimFit {
 
         /// The best-scoring pair of loops round `eyes`.
         func bestPair(round eyes: [Eye], on lines: LineContrast) -> Pair? {
-            let n = alongs.count * acrosses.count
             var best: Pair?
             for (shiftIndex, shift) in RimFit.shifts.enumerated() {
-                // Per eye and quarter, the mean √held (within ``nearReach``) along it for each reach along × across.
-                var scores = [[Float]](), helds = [[Float]]()
-                for eye in eyes {
-                    let held = held(round: eye.centre + SIMD2(0, shift), on: lines)
-                    helds.append(held)
-                    let near = nearRoots(held)
-                    for quarter in quarters {
-                        let size = Float(max(quarter.count, 1))
-                        scores.append((0..<n).map { k in
-                            quarter.reduce(0) { $0 + near[$1 * count + ringRadius[k * RimFit.angles + $1]] } / size
-                        })
-                    }
-                }
+                let helds = eyes.map { held(round: $0.centre + SIMD2(0, shift), on: lines) }
+                let scores = helds.flatMap(quarterScores)
                 let leastUp = eyes.map { $0.above + shift + RimFit.creaseClearance }.max()!
                 let leastDown = eyes.map { $0.below - shift + RimFit.lidClearance }.max()!
                 for (up, across) in acrosses.enumerated() where across >= leastUp {
@@ -217,6 +210,18 @@ struct RimFit {
             return best
         }
 
+        /// Per quarter (``quarters``), the mean √held (within ``nearReach``) along it for each reach along × across
+        /// (index `along × acrosses.count + across`): a rim seen all round, if faintly, beats a few strong pieces.
+        private func quarterScores(_ held: [Float]) -> [[Float]] {
+            let near = nearRoots(held)
+            return quarters.map { quarter in
+                let size = Float(max(quarter.count, 1))
+                return (0..<(alongs.count * acrosses.count)).map { k in
+                    quarter.reduce(0) { $0 + near[$1 * count + ringRadius[k * RimFit.angles + $1]] } / size
+                }
+            }
+        }
+
         /// √ of the strongest held strength within ``nearReach`` of each distance.
         private func nearRoots(_ held: [Float]) -> [Float] {
             var near = held
@@ -239,6 +244,9 @@ struct RimFit {
                 let along = alongs[pair.along[e][directions[i].x >= 0 ? 1 : 0]]
                 let r = Self.radius(of: directions[i], along: along, across: acrosses[upper[i] ? pair.up : pair.down],
                                     count: count)
+                // Ties (no line at all) go to the innermost distance: there the band tucks inside the fitted loop,
+                // off a brow's lower edge (tied to the fitted distance instead, man_glasses' flicker ratio rose
+                // 1.00 → 1.06 and its details lost 0.15 → 0.18).
                 let range = max(0, r - RimFit.snapReach)...min(count - 1, r + RimFit.snapReach)
                 return range.max { held[i * count + $0] < held[i * count + $1] } ?? r
             }
@@ -249,14 +257,31 @@ struct RimFit {
         }
     }
 
+    /// Unit direction `i` round a loop (eye-line axes): at half steps, so none lies on an axis.
+    static func direction(_ i: Int) -> SIMD2<Float> {
+        let angle = 2 * Float.pi * (Float(i) + 0.5) / Float(angles)
+        return SIMD2(cos(angle), sin(angle))
+    }
+
     /// Loop `e` moved `offset` pixels outwards (inwards when negative), as a polygon in swap space.
     func outline(_ e: Int, offset: Float, axis: EyeAxis) -> [SIMD2<Float>] {
         let loop = loops[e]
         return loop.radii.indices.map { i in
-            let angle = 2 * Float.pi * Float(i) / Float(Self.angles)
-            let r = max(0, loop.radii[i] + offset / axis.d)
-            return axis.point(loop.centre.x + r * cos(angle), loop.centre.y + r * sin(angle))
+            let p = loop.centre + max(0, loop.radii[i] + offset / axis.d) * Self.direction(i)
+            return axis.point(p.x, p.y)
         }
+    }
+
+    /// Whether a line was seen along loop `e` on at least ``minimumSeen`` of it (by the kept bands' weight): only
+    /// then does the loop bound the lens.
+    func isSeen(_ e: Int) -> Bool {
+        let weights = loops[e].strength.map(Self.keptWeight)
+        return weights.reduce(0, +) >= Self.minimumSeen * Float(max(weights.count, 1))
+    }
+
+    /// The kept band's weight (0…1) for a line strength along a loop.
+    static func keptWeight(_ strength: Float) -> Float {
+        min(1, max(0, (strength - keptFrom) / (keptFully - keptFrom)))
     }
 
     /// The rims as bands of ± `halfWidth` pixels (swap space, 0…1), each direction weighted by the line strength
@@ -265,7 +290,7 @@ struct RimFit {
         var mask = AlphaMask(width: width, height: height)
         let k = Float(Self.angles) / (2 * Float.pi)
         for (e, loop) in loops.enumerated() {
-            let weight = loop.strength.map { min(1, max(0, ($0 - Self.keptFrom) / (Self.keptFully - Self.keptFrom))) }
+            let weight = loop.strength.map(Self.keptWeight)
             guard weight.contains(where: { $0 > 0 }) else { continue }
             let box = BoundingBox(bounding: outline(e, offset: halfWidth + 1, axis: axis))
             let x0 = max(0, Int(box.x.rounded(.down))), y0 = max(0, Int(box.y.rounded(.down)))
@@ -275,7 +300,8 @@ struct RimFit {
             for y in y0...y1 {
                 for x in x0...x1 {
                     let q = axis.coordinates(of: SIMD2(Float(x), Float(y))) - loop.centre
-                    var a = atan2(q.y, q.x) * k
+                    // Directions sit at half steps (``direction(_:)``).
+                    var a = atan2(q.y, q.x) * k - 0.5
                     if a < 0 { a += Float(Self.angles) }
                     let i = Int(a) % Self.angles, j = (i + 1) % Self.angles, f = a - a.rounded(.down)
                     let radius = loop.radii[i] + f * (loop.radii[j] - loop.radii[i])

@@ -34,11 +34,11 @@ struct LowerRims {
 
     /// The stretch of the eye band resampled (eye distances along and across the eye line): the arcs, and room
     /// round them for the local line level.
-    static let band = (across: Float(-1.05)...1.05, down: Float(-0.4)...0.95)
+    static let band = (along: Float(-1.05)...1.05, across: Float(-0.4)...0.95)
 
     /// The lower-rim evidence (0…1) of the face with `points` in `image` (swap space).
     static func evidence(in image: RGBImage, points: [SIMD2<Float>], axis: EyeAxis) -> Float {
-        let lines = LineContrast(image: image, axis: axis, across: band.across, down: band.down)
+        let lines = LineContrast(image: image, axis: axis, along: band.along, across: band.across)
         let eyes = [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { ring in
             ring.map { axis.coordinates(of: points[$0]) }
         }

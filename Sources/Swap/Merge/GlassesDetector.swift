@@ -168,14 +168,18 @@ struct Strip {
     }
 }
 
-/// A face's glasses over time: evidence averaged over frames, present/absent with hysteresis.
+/// A face's glasses over time: evidence averaged over frames, present/absent with hysteresis, and how much of them
+/// is kept.
 public struct GlassesTrack: Sendable {
-    /// Running mean of the bridge evidence (exponential, ~5 frames).
+    /// Running mean of the evidence (the strips' or the lower rims', ``GlassesDetector/detect(in:points:framePixel:)``):
+    /// exponential, about 5 frames, 10 while glasses are kept and it falls.
     public private(set) var evidence: Float?
-    /// Whether glasses are kept on this face.
+    /// Whether this face wears glasses, with hysteresis (``GlassesDetector/presentAbove``,
+    /// ``GlassesDetector/absentBelow``).
     public private(set) var present = false
     /// How much of the glasses is kept (0…1): it follows ``present`` by ``fadeStep`` per look, so glasses found or
-    /// lost (in a blurred head turn) fade in and out over a few frames instead of popping.
+    /// lost (in a blurred head turn) fade in and out over a few frames instead of popping. A track's first look
+    /// sets it at once (nothing to fade from; a still image is judged alone).
     public private(set) var shown: Float = 0
     /// Change of ``shown`` per look.
     static let fadeStep: Float = 0.25
@@ -199,11 +203,23 @@ public struct GlassesTrack: Sendable {
     }
 
     mutating func observe(_ frameEvidence: Float) {
+        let first = evidence == nil
         let rate = present && frameEvidence < (evidence ?? 0) ? Self.rateWhileKept : Self.rate
         let e = evidence.map { $0 + rate * (frameEvidence - $0) } ?? frameEvidence
         evidence = e
         if e > GlassesDetector.presentAbove { present = true } else if e < GlassesDetector.absentBelow { present = false }
-        shown = present ? min(1, shown + Self.fadeStep) : max(0, shown - Self.fadeStep)
+        if first {
+            shown = present ? 1 : 0
+        } else {
+            shown = present ? min(1, shown + Self.fadeStep) : max(0, shown - Self.fadeStep)
+        }
         if !present, shown == 0, e < GlassesDetector.absentBelow / 2 { idle = Self.idleFrames }
+    }
+
+    /// A look that found no eye band (the face too small or cut by the frame's edge): what was kept fades, and the
+    /// rims are fitted afresh when it is back.
+    mutating func missed() {
+        shown = max(0, shown - Self.fadeStep)
+        rims = nil
     }
 }

@@ -120,7 +120,7 @@ public final class FaceSwapStage: FrameProcessor {
                 }
                 glasses.store(track, for: record.trackID)
                 mergedFaces += 1
-                if track.present { glassesKept += 1 }
+                if track.shown > 0 { glassesKept += 1 }
                 if let e = track.evidence { glassesEvidence.add(Double(e)) }
             }
         }
