@@ -191,6 +191,10 @@ public struct GlassesTrack: Sendable {
     private var idle = 0
     /// The rims last kept, followed from frame to frame (``RimFit/following(_:)``).
     var rims: RimFit?
+    /// Looks since the rims were last fitted: they live round the eyes, so a fit holds for the next frame too.
+    var rimsAge = 0
+    /// Looks a fit is reused for before the next one (every other frame: half the fit's cost).
+    static let rimsReused = 1
     /// Frames between looks at a face that clearly has none (glasses are not put on in a few frames).
     static let idleFrames = 4
 
