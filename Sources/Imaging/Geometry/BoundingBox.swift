@@ -31,6 +31,16 @@ public struct BoundingBox: Sendable, Equatable, Codable {
         point.x >= x && point.x <= x + width && point.y >= y && point.y <= y + height
     }
 
+    /// The columns and rows of pixels the rectangle touches (rounded outwards) in a `width` × `height` image; nil
+    /// when it misses the image.
+    public func pixelRanges(width: Int, height: Int) -> (x: ClosedRange<Int>, y: ClosedRange<Int>)? {
+        let x0 = max(0, Int(x.rounded(.down))), y0 = max(0, Int(y.rounded(.down)))
+        let x1 = min(width - 1, Int((x + self.width).rounded(.up)))
+        let y1 = min(height - 1, Int((y + self.height).rounded(.up)))
+        guard x0 <= x1, y0 <= y1 else { return nil }
+        return (x0...x1, y0...y1)
+    }
+
     /// Intersection over union with `other` (0 when either is empty).
     public func iou(_ other: BoundingBox) -> Float {
         let ix = max(0, min(x + width, other.x + other.width) - max(x, other.x))

@@ -39,12 +39,9 @@ extension AlphaMask {
         guard let toMask = toFrame.inverted() else { return }
         let box = occluder.frameBox
         let reach = toMask.boundingBox(ofX: (box.x - 1)...(box.x + box.width + 1), y: (box.y - 1)...(box.y + box.height + 1))
-        let x0 = max(0, Int(reach.x.rounded(.down))), y0 = max(0, Int(reach.y.rounded(.down)))
-        let x1 = min(width - 1, Int((reach.x + reach.width).rounded(.up)))
-        let y1 = min(height - 1, Int((reach.y + reach.height).rounded(.up)))
-        guard x0 <= x1, y0 <= y1 else { return }
-        for y in y0...y1 {
-            for x in x0...x1 {
+        guard let pixels = reach.pixelRanges(width: width, height: height) else { return }
+        for y in pixels.y {
+            for x in pixels.x {
                 let a = occluder.value(at: toFrame.apply(SIMD2(Float(x), Float(y))))
                 if a > 0 { values[y * width + x] *= 1 - min(a, 1) }
             }

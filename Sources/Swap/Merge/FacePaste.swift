@@ -145,17 +145,15 @@ enum FacePaste {
         guard let m = toFrame.inverted() else { return }
         let box = toFrame.boundingBox(
             ofX: Float(support.x0 - 1)...Float(support.x1 + 1), y: Float(support.y0 - 1)...Float(support.y1 + 1))
-        let x0 = max(0, Int(box.x.rounded(.down))), y0 = max(0, Int(box.y.rounded(.down)))
-        let x1 = min(frame.width - 1, Int((box.x + box.width).rounded(.up)))
-        let y1 = min(frame.height - 1, Int((box.y + box.height).rounded(.up)))
-        guard x0 <= x1, y0 <= y1 else { return }
+        guard let pixels = box.pixelRanges(width: frame.width, height: frame.height) else { return }
+        let x0 = pixels.x.lowerBound
         let frameWidth = frame.width
         frame.pixels.withUnsafeMutableBufferPointer { out in
             let dst = out.baseAddress!
-            for row in y0...y1 {
+            for row in pixels.y {
                 var sx = m.a * Float(x0) + m.b * Float(row) + m.tx
                 var sy = m.c * Float(x0) + m.d * Float(row) + m.ty
-                for col in x0...x1 {
+                for col in pixels.x {
                     defer { sx += m.a; sy += m.c }
                     let q = dst + 3 * (row * frameWidth + col)
                     if let v = body(sx, sy, SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0)) { Bilinear.store(v, to: q) }

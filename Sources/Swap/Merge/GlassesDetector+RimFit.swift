@@ -293,12 +293,9 @@ struct RimFit {
             let weight = loop.strength.map(Self.keptWeight)
             guard weight.contains(where: { $0 > 0 }) else { continue }
             let box = BoundingBox(bounding: outline(e, offset: halfWidth + 1, axis: axis))
-            let x0 = max(0, Int(box.x.rounded(.down))), y0 = max(0, Int(box.y.rounded(.down)))
-            let x1 = min(width - 1, Int((box.x + box.width).rounded(.up)))
-            let y1 = min(height - 1, Int((box.y + box.height).rounded(.up)))
-            guard x0 <= x1, y0 <= y1 else { continue }
-            for y in y0...y1 {
-                for x in x0...x1 {
+            guard let pixels = box.pixelRanges(width: width, height: height) else { continue }
+            for y in pixels.y {
+                for x in pixels.x {
                     let q = axis.coordinates(of: SIMD2(Float(x), Float(y))) - loop.centre
                     // Directions sit at half steps (``direction(_:)``).
                     var a = atan2(q.y, q.x) * k - 0.5

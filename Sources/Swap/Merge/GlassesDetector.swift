@@ -74,11 +74,9 @@ struct EyeBand {
         let corners = [SIMD2(across.lowerBound, down.lowerBound), SIMD2(across.upperBound, down.lowerBound),
                        SIMD2(across.upperBound, down.upperBound), SIMD2(across.lowerBound, down.upperBound)]
         let box = BoundingBox(bounding: corners.map { axis.point($0.x, $0.y) })
-        let x0 = max(0, Int(box.x.rounded(.down))), y0 = max(0, Int(box.y.rounded(.down)))
-        let x1 = min(image.width - 1, Int((box.x + box.width).rounded(.up)))
-        let y1 = min(image.height - 1, Int((box.y + box.height).rounded(.up)))
-        guard x1 - x0 >= 8, y1 - y0 >= 8 else { return nil }
-        (self.x0, self.y0, width, height) = (x0, y0, x1 - x0 + 1, y1 - y0 + 1)
+        guard let pixels = box.pixelRanges(width: image.width, height: image.height),
+              pixels.x.count > 8, pixels.y.count > 8 else { return nil }
+        (x0, y0, width, height) = (pixels.x.lowerBound, pixels.y.lowerBound, pixels.x.count, pixels.y.count)
     }
 
     /// The whole of `image`.
