@@ -280,21 +280,13 @@ public struct FaceMerger: Sendable {
         track.observe(found.evidence)
         let share: Float = options.keepGlasses == .on ? 1 : track.shown
         guard share > 0 else {
-            track.rims = nil
+            track.dropRims()
             return nil
         }
         // The frames only: what is seen through the lenses is the new face's. The rims are fitted every other look
-        // and followed from the last fit, so the kept band does not shimmer; not on a face too small for faint
+        // and followed from frame to frame (``GlassesTrack/keptRims(fitting:)``); not on a face too small for faint
         // lines to be a frame's (``LowerRims/minimumEyeDistance``).
-        let fit: RimFit?
-        if let last = track.rims, track.rimsAge < GlassesTrack.rimsReused {
-            fit = last
-            track.rimsAge += 1
-        } else {
-            fit = RimFit(in: original, points: points, framePixel: framePixel).map { track.rims?.following($0) ?? $0 }
-            track.rims = fit
-            track.rimsAge = 0
-        }
+        let fit = track.keptRims { RimFit(in: original, points: points, framePixel: framePixel) }
         var lines = GlassesDetector.frames(of: found.lines, fit: fit, points: points)
         // Grown and feathered by about a frame pixel: in a trained model's small crop one swap pixel covers several
         // frame pixels, and a margin of swap pixels would keep a band of the target's face round each frame line.

@@ -188,9 +188,9 @@ public struct GlassesTrack: Sendable {
     /// Frames to skip before the next look while the face clearly has no glasses.
     private var idle = 0
     /// The rims last kept, followed from frame to frame (``RimFit/following(_:)``).
-    var rims: RimFit?
+    private var rims: RimFit?
     /// Looks since the rims were last fitted: they live round the eyes, so a fit holds for the next frame too.
-    var rimsAge = 0
+    private var rimsAge = 0
     /// Looks a fit is reused for before the next one (every other frame: half the fit's cost).
     static let rimsReused = 1
     /// Frames between looks at a face that clearly has none (glasses are not put on in a few frames).
@@ -218,10 +218,27 @@ public struct GlassesTrack: Sendable {
         if !present, shown == 0, e < GlassesDetector.absentBelow / 2 { idle = Self.idleFrames }
     }
 
+    /// The rims to keep on this look: the last fit again while it is fresh (``rimsReused`` looks), else `fit()`
+    /// followed from it (``RimFit/following(_:)``), so the kept band does not shimmer.
+    mutating func keptRims(fitting fit: () -> RimFit?) -> RimFit? {
+        if let rims, rimsAge < Self.rimsReused {
+            rimsAge += 1
+            return rims
+        }
+        rims = fit().map { rims?.following($0) ?? $0 }
+        rimsAge = 0
+        return rims
+    }
+
+    /// Nothing is kept on this look: the next rims are fitted afresh.
+    mutating func dropRims() {
+        rims = nil
+    }
+
     /// A look that found no eye band (the face too small or cut by the frame's edge): what was kept fades, and the
     /// rims are fitted afresh when it is back.
     mutating func missed() {
         shown = max(0, shown - Self.fadeStep)
-        rims = nil
+        dropRims()
     }
 }
