@@ -51,9 +51,14 @@ public struct SwappedFace: Sendable {
     /// detail down to the target's when it is harsher (``Relighting/minimumContrast``). A trained decoder paints
     /// faces in its training footage's look already (toning one moved a recogniser towards the target).
     public var fromOtherLight: Bool
+    /// How deep the new face's eye sockets lie in its own light's shadow, 0 (not at all) … 1, for a face taken
+    /// under other light: the merger relights that share of them with the target's light
+    /// (``Relighting/socketContrast``).
+    public var socketShadow: Float
 
     public init(image: RGBImage, mask: AlphaMask?, toFrame: AffineTransform2D, keptParts: FaceParts = [],
-                landmarks: FaceLandmarks? = nil, target: RGBImage? = nil, fromOtherLight: Bool = false) {
+                landmarks: FaceLandmarks? = nil, target: RGBImage? = nil, fromOtherLight: Bool = false,
+                socketShadow: Float = 0) {
         precondition(mask == nil || (mask!.width == image.width && mask!.height == image.height), "mask size differs")
         precondition(target == nil || (target!.width == image.width && target!.height == image.height),
                      "target size differs")
@@ -64,6 +69,7 @@ public struct SwappedFace: Sendable {
         self.landmarks = landmarks
         self.target = target
         self.fromOtherLight = fromOtherLight
+        self.socketShadow = min(max(socketShadow, 0), 1)
     }
 }
 

@@ -303,7 +303,7 @@ extension RelightingTests {
                       faceTint: (Int, Int) -> SIMD3<Float> = { _, _ in SIMD3(repeating: 1) },
                       targetTint: (Int, Int) -> SIMD3<Float> = { _, _ in SIMD3(repeating: 1) },
                       weightHole: (centre: SIMD2<Float>, radius: Float)? = nil,
-                      fromOtherLight: Bool = true) -> RGBImage {
+                      fromOtherLight: Bool = true, socketShadow: Float = 0) -> RGBImage {
         let (w, h) = (320, 340)
         var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
         for y in 0..<h {
@@ -328,7 +328,8 @@ extension RelightingTests {
                          features: FaceMeshTopology.featureRings.map { $0.map { points[$0] } },
                          mouth: FaceMeshTopology.outerLips.map { points[$0] },
                          brows: [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing].map { $0.map { points[$0] } },
-                         exclude: nil, faceWidth: faceWidth, fromOtherLight: fromOtherLight)
+                         eyes: [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { $0.map { points[$0] } },
+                         exclude: nil, faceWidth: faceWidth, fromOtherLight: fromOtherLight, socketShadow: socketShadow)
         return face
     }
 
@@ -339,6 +340,18 @@ extension RelightingTests {
         let a = with[x, y], b = without[x, y]
         let ratio = (Float(a.r) + Float(a.g) + Float(a.b)) / (Float(b.r) + Float(b.g) + Float(b.b))
         return log(ratio) / log(1 + depth)
+    }
+
+    /// How much of the photo's modelling `shadows` (`depth` at `point`, as ``bump(_:_:at:depth:sigma:)``) the relit
+    /// face keeps over a flat target (``share(_:_:at:depth:)``).
+    static func kept(_ relighting: Relighting, shadows: @escaping (Int, Int) -> Float, at point: SIMD2<Float>,
+                     depth: Float, fromOtherLight: Bool = true, socketShadow: Float = 0) -> Float {
+        let flat: (Int, Int) -> Float = { _, _ in 1 }
+        return share(relit(relighting, targetFactor: flat, faceFactor: shadows, fromOtherLight: fromOtherLight,
+                           socketShadow: socketShadow),
+                     relit(relighting, targetFactor: flat, faceFactor: flat, fromOtherLight: fromOtherLight,
+                           socketShadow: socketShadow),
+                     at: point, depth: depth)
     }
 
     /// Between the nose and each eye: inside the face, away from its border and lips.
@@ -592,11 +605,8 @@ extension RelightingTests {
         let shadows: (Int, Int) -> Float = { x, y in
             Self.bump(x, y, at: right, depth: -0.6, sigma: sigma) * Self.bump(x, y, at: left, depth: -0.6, sigma: sigma)
         }
-        let flat: (Int, Int) -> Float = { _, _ in 1 }
         func kept(_ relighting: Relighting, fromOtherLight: Bool = true) -> Float {
-            Self.share(Self.relit(relighting, targetFactor: flat, faceFactor: shadows, fromOtherLight: fromOtherLight),
-                       Self.relit(relighting, targetFactor: flat, faceFactor: flat, fromOtherLight: fromOtherLight),
-                       at: right, depth: -0.6)
+            Self.kept(relighting, shadows: shadows, at: right, depth: -0.6, fromOtherLight: fromOtherLight)
         }
         var asItWas = Relighting(strength: 1)
         asItWas.minimumContrast = 1
@@ -611,9 +621,43 @@ extension RelightingTests {
         let brow = FaceMeshTopology.rightEyebrowRing.map { Self.points[$0] }.reduce(.zero, +)
             / Float(FaceMeshTopology.rightEyebrowRing.count)
         let dark: (Int, Int) -> Float = { Self.bump($0, $1, at: brow, depth: -0.6, sigma: sigma) }
-        let browKept = Self.share(Self.relit(Relighting(strength: 1), targetFactor: flat, faceFactor: dark),
-                                  Self.relit(Relighting(strength: 1), targetFactor: flat, faceFactor: flat),
-                                  at: brow, depth: -0.6)
+        let browKept = Self.kept(Relighting(strength: 1), shadows: dark, at: brow, depth: -0.6)
         #expect(browKept > toned + 0.1, "a brow keeps \(browKept), the skin's shadow \(toned)")
+    }
+
+    @Test func aPhotosShadowedEyeSocketsTakeTheScenesLightItsCheeksKeepTheirModelling() {
+        // A hard light's shadow under the brow (σ 3 % of the face width, 55 % darker) and the same shadow on a
+        // cheek, on a photo whose detail is otherwise kept (both floors at 1), over a flat target: with the photo's
+        // sockets in shadow the socket keeps little of its shadow, the cheek all of it, and the brow above stays as
+        // dark as it was; with them lit (socket shadow 0) nothing changes.
+        let sigma = 0.03 * Self.faceWidth
+        let ring = FaceMeshTopology.rightEyebrowRing.map { Self.points[$0] }
+        let brow = ring.reduce(.zero, +) / Float(ring.count)
+        let socket = (brow + Self.points[FaceMeshTopology.rightEye[12]]) / 2
+        let cheek = Self.points[FaceMeshTopology.leftCheek] * 0.6 + Self.points[1] * 0.4
+        let shadows: (Int, Int) -> Float = { x, y in
+            Self.bump(x, y, at: socket, depth: -0.55, sigma: sigma) * Self.bump(x, y, at: cheek, depth: -0.55, sigma: sigma)
+        }
+        func kept(_ relighting: Relighting, at point: SIMD2<Float>, socketShadow: Float = 1) -> Float {
+            Self.kept(relighting, shadows: shadows, at: point, depth: -0.55, socketShadow: socketShadow)
+        }
+        var untoned = Relighting(strength: 1)
+        untoned.minimumContrast = 1
+        untoned.minimumSkinContrast = 1
+        var ownSockets = untoned
+        ownSockets.socketContrast = 1
+        let before = kept(ownSockets, at: socket), after = kept(untoned, at: socket)
+        #expect(before > 0.75, "with socketContrast 1 the socket's shadow keeps \(before)")
+        #expect(after < 0.4 * before, "the socket's shadow keeps \(after) (\(before) as it was)")
+        let lit = kept(untoned, at: socket, socketShadow: 0)
+        #expect(abs(lit - before) < 0.02, "sockets not in shadow keep \(lit) (\(before) as it was)")
+        let half = kept(untoned, at: socket, socketShadow: 0.5)
+        #expect(half < before - 0.1 && half > after + 0.1, "half in shadow: \(half), between \(after) and \(before)")
+        let cheekKept = kept(untoned, at: cheek)
+        #expect(abs(cheekKept - kept(ownSockets, at: cheek)) < 0.02 && cheekKept > 0.75, "the cheek keeps \(cheekKept)")
+        // The brow is a feature, not the socket's skin: a dark brow keeps its darkness.
+        let dark: (Int, Int) -> Float = { Self.bump($0, $1, at: brow, depth: -0.55, sigma: 0.5 * sigma) }
+        let browKept = Self.kept(untoned, shadows: dark, at: brow, depth: -0.55, socketShadow: 1)
+        #expect(browKept > 0.75, "the brow keeps \(browKept)")
     }
 }

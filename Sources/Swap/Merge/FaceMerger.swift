@@ -242,7 +242,9 @@ public struct FaceMerger: Sendable {
                                      mouth: FaceMeshTopology.outerLips.map { points[$0] },
                                      brows: [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing]
                                          .map { $0.map { points[$0] } },
-                                     exclude: glassesKept, faceWidth: oval.width, fromOtherLight: swap.fromOtherLight)
+                                     eyes: [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { $0.map { points[$0] } },
+                                     exclude: glassesKept, faceWidth: oval.width, fromOtherLight: swap.fromOtherLight,
+                                     socketShadow: swap.socketShadow)
             options.relighting.relightLips(&face, target: target, outer: FaceMeshTopology.outerLips.map { points[$0] },
                                            inner: FaceMeshTopology.innerLips.map { points[$0] }, region: region,
                                            faceWidth: oval.width)

@@ -77,6 +77,18 @@ public struct Relighting: Sendable, Equatable {
     /// lit elsewhere: its shadows and creases turn as the target's own skin does in them, instead of keeping the lit
     /// skin's chroma at a lower luma, which reads as grey.
     public var shadowTint: Float = 1
+    /// The power the skin detail of a face lit elsewhere is raised to in its eye sockets (between each brow and
+    /// eye, ``sockets(brows:eyes:width:height:feather:)``) when they lie in its own light's shadow, whatever its
+    /// overall contrast; there its brightness is the target's fine shading too, not its own modelling. A hard-lit
+    /// photo's sockets are its light's shadow, and the mesh stretches them over a target's high brows or lowered
+    /// lids into grey blobs (portrait_s2 and portrait_s12 on talk_woman_d10 and talk_studio_4). Applied in
+    /// proportion to the face's socket shadow (`apply`'s `socketShadow`, measured once per photo). 1 = the sockets
+    /// as the rest of its skin.
+    ///
+    /// Not tied to the contrast measured per frame: that follows the scene (a photo is "harsher" than a soft-lit
+    /// target and not than a contrasty one, and a target's frames vary), and a relit socket that came and went
+    /// with it would flicker.
+    public var socketContrast: Float = 0.2
 
     /// The default strength for trained models (`facelive` and `.dfm`): their decoder already paints the face in the
     /// target's tones, and at full strength the target's shading brings its own features back onto a model's
@@ -101,13 +113,18 @@ public struct Relighting: Sendable, Equatable {
     ///   - mouth: the outer lip ring (swap-space pixels): the fine shading reaches around it (``zones``).
     ///   - brows: the two eyebrow rings (swap-space pixels): above them the border keeps the fine shading
     ///     (``brightnessShift``).
+    ///   - eyes: the two eye rings (swap-space pixels), in the brows' order: with them, the eye sockets
+    ///     (``socketContrast``).
     ///   - exclude: swap-space pixels (0…1) left out of the target's shading (e.g. its glasses).
     ///   - faceWidth: width of the face in swap-space pixels.
     ///   - fromOtherLight: whether the face was lit elsewhere (a photo): a face harsher than the target has its
     ///     detail toned down (``minimumContrast``) and its skin takes the target's chroma (``skinChroma``).
+    ///   - socketShadow: for a face lit elsewhere, how deep its eye sockets lie in its light's shadow (0…1): the
+    ///     share of ``socketContrast`` and of the fine shading they take.
     func apply(to face: inout RGBImage, target: RGBImage, weight: AlphaMask, region: AlphaMask,
                features: [[SIMD2<Float>]], mouth: [SIMD2<Float>] = [], brows: [[SIMD2<Float>]] = [],
-               exclude: AlphaMask?, faceWidth: Float, fromOtherLight: Bool = true) {
+               eyes: [[SIMD2<Float>]] = [], exclude: AlphaMask?, faceWidth: Float, fromOtherLight: Bool = true,
+               socketShadow: Float = 0) {
         guard strength > 0, faceWidth > 1 else { return }
         let (w, h) = (face.width, face.height)
         let step = Self.step
@@ -145,6 +162,7 @@ public struct Relighting: Sendable, Equatable {
         let fine = ratios(gathered, features: features, cellSize: Float(step), sigma: fineSigma,
                           fromOtherLight: fromOtherLight)
         var ratio = fine.ratio
+        let socketShare = fromOtherLight && socketContrast < 1 ? min(max(socketShadow, 0), 1) : 0
         // Inside the face the target's fine shading carries its face shape (its identity): there the shading is a
         // coarse one, estimated on a grid twice as coarse, and blended in by a smooth map of the face's zones.
         let coarseSigma = interiorScale * faceWidth
@@ -161,10 +179,15 @@ public struct Relighting: Sendable, Equatable {
                 let product = (coarse[o] / ratio[o]) * (coarse[o + 1] / ratio[o + 1]) * (coarse[o + 2] / ratio[o + 2])
                 return log(product) / 3
             }
-            let shift = brightnessShift(difference, weight: gathered.weightS,
-                                        mouth: mouth.map { ($0 + 0.5) * toCell - 0.5 },
-                                        brows: brows.map { $0.map { ($0 + 0.5) * toCell - 0.5 } },
+            func cells(_ rings: [[SIMD2<Float>]]) -> [[SIMD2<Float>]] { rings.map { $0.map { ($0 + 0.5) * toCell - 0.5 } } }
+            var shift = brightnessShift(difference, weight: gathered.weightS,
+                                        mouth: mouth.map { ($0 + 0.5) * toCell - 0.5 }, brows: cells(brows),
                                         faceWidth: faceWidth * toCell)
+            // A photo's sockets take the target's fine shading: their own modelling is its light's.
+            if socketShare > 0, let sockets = Self.sockets(brows: cells(brows), eyes: cells(eyes), width: lw, height: lh,
+                                                         feather: max(2 * featureMargin * faceWidth * toCell, 0.5)) {
+                for c in shift.indices { shift[c] *= 1 - socketShare * min(sockets.values[c], 1) }
+            }
             for c in 0..<(lw * lh) where shift[c] != 0 {
                 let gain = exp(shift[c])
                 for k in 0..<3 { ratio[3 * c + k] *= gain }
@@ -179,7 +202,7 @@ public struct Relighting: Sendable, Equatable {
             skin = grown
         }
         var detail: Detail?
-        if fromOtherLight, fine.contrast < 0.999 {
+        if fromOtherLight, fine.contrast < 0.999 || socketShare > 0 {
             // The lips keep their contrast (their own step follows, and a landmarker reads their opening there).
             var lips = AlphaMask(width: w, height: h)
             if mouth.count >= 3 {
@@ -190,6 +213,11 @@ public struct Relighting: Sendable, Equatable {
             }
             detail = Detail(featurePower: max(minimumContrast, fine.contrast),
                             skinPower: max(minimumSkinContrast, fine.contrast), skin: skin, keep: lips)
+            if socketShare > 0 {
+                detail?.sockets = Self.sockets(brows: brows, eyes: eyes, width: w, height: h,
+                                               feather: max(featureMargin * faceWidth, 1))
+                detail?.socketPower = 1 + (socketContrast - 1) * socketShare
+            }
         }
         var chroma: Chroma?
         if skinChroma > 0, var share = skin {
@@ -374,12 +402,15 @@ public struct Relighting: Sendable, Equatable {
     }
 
     /// How the new face's detail is toned down: the powers on features and on skin, where the skin is (0…1 per
-    /// pixel; nil: the features' power everywhere) and where the detail is kept.
+    /// pixel; nil: the features' power everywhere), where the detail is kept, and the eye sockets (0…1 per pixel),
+    /// whose skin takes at most `socketPower`.
     struct Detail {
         var featurePower: Float
         var skinPower: Float
         var skin: AlphaMask?
         var keep: AlphaMask
+        var sockets: AlphaMask?
+        var socketPower: Float = 1
     }
 
     /// The outlines `rings` filled, grown by ``featureMargin`` of `faceWidth` and feathered as much (0…1 or more
@@ -456,7 +487,11 @@ public struct Relighting: Sendable, Equatable {
                             if let detail {
                                 power = detail.featurePower
                                 if let skin = detail.skin {
-                                    power += (detail.skinPower - detail.featurePower) * skin.values[y * w + x]
+                                    var skinPower = detail.skinPower
+                                    if let sockets = detail.sockets, detail.socketPower < skinPower {
+                                        skinPower += (detail.socketPower - skinPower) * min(sockets.values[y * w + x], 1)
+                                    }
+                                    power += (skinPower - detail.featurePower) * skin.values[y * w + x]
                                 }
                                 power = 1 + (power - 1) * (1 - detail.keep.values[y * w + x]) * known
                                 if known > 0, power < 1 { gain *= exp((power - 1) * ownDetail) }

@@ -30,6 +30,8 @@ public struct MeshSwapper: FaceSwapper {
         var skinEvening = PhotoSkinEvening()
         /// How the photo's own hair over its face is found (left out of the swap: the target's forehead stays).
         var hair = PhotoHair()
+        /// How far the photo's eye sockets are in its own light's shadow (relit by the merger).
+        var socketShadow = PhotoSocketShadow()
         /// How much of the photo's facial proportions the new face takes (0 = the target's geometry, 1 = the
         /// photo's; ``IdentityShape``). Off by default: on its own it moved a face recogniser's verdict on one clip
         /// of three, and at 1 it cost one clip's mouth gain (docs/BENCHMARKS.md, "Session 8, look6").
@@ -45,6 +47,8 @@ public struct MeshSwapper: FaceSwapper {
     public var options: Options
     /// The photo's skin round its face (0 under its own hair, ``PhotoHair``); nil when no hair covers it.
     let sourceSkin: PhotoHair.Skin?
+    /// How deep the photo's eye sockets lie in its own light's shadow, 0…1 (``PhotoSocketShadow``).
+    let socketShadow: Float
     private let identity: IdentityShape
     private let neutrals = NeutralFaces()
 
@@ -60,6 +64,7 @@ public struct MeshSwapper: FaceSwapper {
         let skin = options.hair.skin(of: source, landmarks: sourceLandmarks.points2D, outline: options.outline)
         self.sourceSkin = skin
         self.source = skin.map { options.hair.underlay(source, skin: $0) } ?? source
+        self.socketShadow = options.socketShadow.depth(of: self.source, landmarks: sourceLandmarks.points2D)
         self.options = options
     }
 
@@ -129,7 +134,8 @@ public struct MeshSwapper: FaceSwapper {
         let landmarks = moved == nil ? nil : FaceLandmarks(
             points: zip(placed, input.landmarks.points).map { SIMD3($0.x, $0.y, $1.z) }, presence: input.landmarks.presence)
         return SwappedFace(image: image, mask: mask, toFrame: AffineTransform2D(translation: origin),
-                           keptParts: [.eyes, .mouth], landmarks: landmarks, target: moved, fromOtherLight: true)
+                           keptParts: [.eyes, .mouth], landmarks: landmarks, target: moved, fromOtherLight: true,
+                           socketShadow: socketShadow)
     }
 
     /// The landmarks (frame pixels) the photo's triangles are laid on: the target's, moved to the photo's

@@ -1,0 +1,72 @@
+import Face
+import Imaging
+import Stream
+
+/// How deep a photo's eye sockets lie in its own light's shadow: the skin between each brow and eye against the
+/// face's typical skin. Under a hard light from above or in front the sockets are dark (portrait_s2 and
+/// portrait_s12 about 0.6 of the skin's brightness); under an even light they are nearly as bright as the skin
+/// (the shipped astronaut 0.9). The merger relights that share of the sockets with the target's light
+/// (``Relighting/socketContrast``): a shadow the mesh stretches over a target's high brows or lowered lids shows as
+/// a grey blob, while an evenly lit face's sockets are its own modelling.
+///
+/// Measured once per photo, so the share does not change from frame to frame.
+struct PhotoSocketShadow: Sendable, Equatable {
+    /// Socket brightness over the skin's at and below which the sockets count as fully in shadow.
+    var fullShadow: Float = 0.65
+    /// Socket brightness over the skin's from which they count as lit.
+    var noShadow: Float = 0.85
+    /// Growth of the brow and eye outlines left out of the sockets, as a share of the face width (their lashes,
+    /// the brow's soft edge).
+    var featureMargin: Float = 0.02
+
+    /// 0 (sockets lit like the skin) … 1 (in full shadow); 0 when the face is too small to tell.
+    func depth(of photo: RGBImage, landmarks points: [SIMD2<Float>]) -> Float {
+        guard let ratio = brightness(of: photo, landmarks: points), noShadow > fullShadow else { return 0 }
+        let t = min(max((noShadow - ratio) / (noShadow - fullShadow), 0), 1)
+        return t * t * (3 - 2 * t)
+    }
+
+    /// The sockets' mean luma over the median luma of the rest of the face's skin; nil when either is too small.
+    func brightness(of photo: RGBImage, landmarks points: [SIMD2<Float>]) -> Float? {
+        guard points.count == FaceMeshTopology.pointCount else { return nil }
+        let oval = FaceMeshTopology.faceOval.map { points[$0] }
+        let box = BoundingBox(bounding: oval)
+        guard box.width >= 16 else { return nil }
+        guard let (xs, ys) = box.pixelRanges(width: photo.width, height: photo.height), xs.count >= 8, ys.count >= 8
+        else { return nil }
+        let origin = SIMD2(Float(xs.lowerBound), Float(ys.lowerBound))
+        func local(_ ring: [Int]) -> [SIMD2<Float>] { ring.map { points[$0] - origin } }
+        let (w, h) = (xs.count, ys.count)
+        let skin = PolygonRasterizer.fill(oval.map { $0 - origin }, width: w, height: h)
+        let brows = [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing].map(local)
+        let eyes = [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map(local)
+        var features = AlphaMask(width: w, height: h)
+        for ring in brows + eyes + [local(FaceMeshTopology.outerLips)] { PolygonRasterizer.fill(ring, into: &features) }
+        features.erode(pixels: -max(1, Int((featureMargin * box.width).rounded())))
+        var sockets = AlphaMask(width: w, height: h)
+        for (brow, eye) in zip(brows, eyes) { PolygonRasterizer.fill(ConvexHull.of(brow + eye), into: &sockets) }
+        var socketSum: Float = 0, socketCount: Float = 0
+        var histogram = [Float](repeating: 0, count: 256)
+        photo.pixels.withUnsafeBufferPointer { p in
+            for y in 0..<h {
+                for x in 0..<w {
+                    let i = y * w + x
+                    guard skin.values[i] > 0.5, features.values[i] < 0.5 else { continue }
+                    let j = 3 * ((ys.lowerBound + y) * photo.width + xs.lowerBound + x)
+                    let luma = 0.299 * Float(p[j]) + 0.587 * Float(p[j + 1]) + 0.114 * Float(p[j + 2])
+                    if sockets.values[i] > 0.5 {
+                        socketSum += luma
+                        socketCount += 1
+                    } else {
+                        histogram[min(255, Int(luma))] += 1
+                    }
+                }
+            }
+        }
+        let skinCount = histogram.reduce(0, +)
+        guard socketCount >= 16, skinCount >= 64 else { return nil }
+        var running: Float = 0, median = 0
+        while median < 255 { running += histogram[median]; if running >= skinCount / 2 { break }; median += 1 }
+        return socketSum / socketCount / max(Float(median) + 0.5, 1)
+    }
+}
