@@ -285,11 +285,16 @@ public struct FaceMerger: Sendable {
             track.dropRims()
             return nil
         }
-        // The frames only: what is seen through the lenses is the new face's. The rims are fitted every other look
+        // The frames: what is seen through clear lenses is the new face's. The rims are fitted every other look
         // and followed from frame to frame (``GlassesTrack/keptRims(fitting:)``); not on a face too small for faint
         // lines to be a frame's (``LowerRims/minimumEyeDistance``).
         let fit = track.keptRims { RimFit(in: original, points: points, framePixel: framePixel) }
-        var lines = GlassesDetector.frames(of: found.lines, fit: fit, points: points)
+        let lenses = GlassesDetector.lenses(of: found.lines, fit: fit, points: points)
+        var lines = GlassesDetector.frames(of: found.lines, fit: fit, lenses: lenses, points: points)
+        // Tinted lenses and sunglasses hide what is behind them: kept too, as far as they are dark.
+        if let tinted = GlassesDetector.tintedLenses(in: original, lenses: lenses, points: points) {
+            lines.formUnion(tinted)
+        }
         // Grown and feathered by about a frame pixel: in a trained model's small crop one swap pixel covers several
         // frame pixels, and a margin of swap pixels would keep a band of the target's face round each frame line.
         if framePixel >= 0.5 { lines.erode(pixels: -Int(framePixel.rounded())) }

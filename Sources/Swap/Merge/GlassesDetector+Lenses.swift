@@ -43,12 +43,34 @@ extension GlassesDetector {
     /// the path's error).
     static let rimHalfWidth: Float = 0.025
 
+    /// One lens of the glasses: the rim traced round its eye on the thresholded lines, and the lens's outline (inside
+    /// the fitted rim where a line was seen along it, fitted on the contrast it holds on faint frames too; else inside
+    /// the traced rim). Either may be missing.
+    struct Lens {
+        var rim: RimTrace?
+        var outline: [SIMD2<Float>]?
+    }
+
+    /// Both lenses (the right eye's, then the left one's) of the glasses whose lines are `lines`
+    /// (``detect(in:points:framePixel:)``), with `fit` when the rims were fitted; empty without an eye axis.
+    static func lenses(of lines: AlphaMask, fit: RimFit?, points: [SIMD2<Float>]) -> [Lens] {
+        guard let axis = EyeAxis(points) else { return [] }
+        let band = rimHalfWidth * axis.d
+        return eyeRings.enumerated().map { e, rings in
+            let rim = RimTrace(lines: lines, eye: rings.0.map { points[$0] }, axis: axis)
+            if let fit, fit.isSeen(e) { return Lens(rim: rim, outline: fit.outline(e, offset: -band, axis: axis)) }
+            return Lens(rim: rim, outline: rim?.outline(offset: -band))
+        }
+    }
+
     /// The frame lines of `lines` (``detect(in:points:framePixel:)``, swap space, 0…1) for a face with `points`: lens
     /// interiors, eyes and brows cut out. With `fit` (the rims fitted on the frame's thin-line contrast) the rims are
     /// also kept as continuous bands where a line is seen along them: faint frames are otherwise only the few specks
-    /// over the threshold.
-    static func frames(of lines: AlphaMask, fit: RimFit? = nil, points: [SIMD2<Float>]) -> AlphaMask {
+    /// over the threshold. `lenses` as ``lenses(of:fit:points:)`` gives them (found here when nil).
+    static func frames(of lines: AlphaMask, fit: RimFit? = nil, lenses: [Lens]? = nil,
+                       points: [SIMD2<Float>]) -> AlphaMask {
         guard let axis = EyeAxis(points) else { return lines }
+        let lenses = lenses ?? Self.lenses(of: lines, fit: fit, points: points)
         let (w, h) = (lines.width, lines.height)
         // Brows are the new face's.
         var brows = AlphaMask(width: w, height: h)
@@ -62,16 +84,10 @@ extension GlassesDetector {
             let eye = FaceMeshTopology.eyeWithLashes(ring, crease: crease, on: points, reach: 1)
             let middle = eye.reduce(SIMD2<Float>.zero, +) / Float(eye.count)
             PolygonRasterizer.fill(eye.map { middle + 1.2 * ($0 - middle) }, into: &inside)
-            // The lens: inside the fitted rim where a line was seen along it (fitted on the contrast, it holds on
-            // faint frames too), else inside the rim traced on the thresholded lines.
-            let rim = RimTrace(lines: lines, eye: ring.map { points[$0] }, axis: axis)
-            if let fit, fit.isSeen(e) {
-                PolygonRasterizer.fill(fit.outline(e, offset: -band, axis: axis), into: &inside)
-            } else if let rim {
-                PolygonRasterizer.fill(rim.outline(offset: -band), into: &inside)
-            }
+            guard e < lenses.count else { continue }
+            if let outline = lenses[e].outline { PolygonRasterizer.fill(outline, into: &inside) }
             // A traced rim that runs through a brow stays.
-            guard let rim else { continue }
+            guard let rim = lenses[e].rim else { continue }
             var outer = PolygonRasterizer.fill(rim.outline(offset: band), width: w, height: h)
             outer.cut(PolygonRasterizer.fill(rim.outline(offset: -band), width: w, height: h))
             outer.cut(inside)
