@@ -42,6 +42,28 @@ import Testing
         #expect(partial > 0.2 && partial < 0.9, "sockets at 75 %: depth \(partial)")
     }
 
+    @Test func aPhotosOwnGlassesAreNotAShadow() throws {
+        // Thick dark frames (7 % of the eye distance wide) round both eyes of the evenly lit astronaut: they cross her
+        // sockets, but are not her light.
+        let points = AstronautPhoto.landmarks.points2D
+        let axis = try #require(EyeAxis(points))
+        var image = AstronautPhoto.image
+        let centres = [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { ring in
+            ring.map { points[$0] }.reduce(SIMD2<Float>.zero, +) / Float(ring.count)
+        }
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                let p = SIMD2(Float(x), Float(y))
+                for c in centres {
+                    let q = p - c
+                    let (s, t) = ((q * axis.u).sum() / (0.3 * axis.d), (q * axis.v).sum() / (0.17 * axis.d))
+                    if abs((s * s + t * t).squareRoot() - 1) * 0.17 * axis.d < 0.035 * axis.d { image[x, y] = (30, 28, 28) }
+                }
+            }
+        }
+        #expect(PhotoSocketShadow().depth(of: image, landmarks: points) < 0.1)
+    }
+
     @Test func theMeshSwapperHandsItsPhotosSocketShadowToTheMerger() throws {
         let points = AstronautPhoto.landmarks
         let lit = try MeshSwapper(source: AstronautPhoto.image, sourceLandmarks: points)

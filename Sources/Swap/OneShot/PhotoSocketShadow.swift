@@ -26,7 +26,7 @@ struct PhotoSocketShadow: Sendable, Equatable {
         return t * t * (3 - 2 * t)
     }
 
-    /// The sockets' mean luma over the median luma of the rest of the face's skin; nil when either is too small.
+    /// The sockets' median luma over that of the rest of the face's skin; nil when either is too small.
     func brightness(of photo: RGBImage, landmarks points: [SIMD2<Float>]) -> Float? {
         guard points.count == FaceMeshTopology.pointCount else { return nil }
         let oval = FaceMeshTopology.faceOval.map { points[$0] }
@@ -45,8 +45,9 @@ struct PhotoSocketShadow: Sendable, Equatable {
         features.erode(pixels: -max(1, Int((featureMargin * box.width).rounded())))
         var sockets = AlphaMask(width: w, height: h)
         for (brow, eye) in zip(brows, eyes) { PolygonRasterizer.fill(ConvexHull.of(brow + eye), into: &sockets) }
-        var socketSum: Float = 0, socketCount: Float = 0
-        var histogram = [Float](repeating: 0, count: 256)
+        // Luma histograms of the sockets' skin and of the rest (medians: the frames of glasses the photo's face wears
+        // cross the sockets, thin and dark, and are not its light).
+        var socket = [Float](repeating: 0, count: 256), rest = socket
         photo.pixels.withUnsafeBufferPointer { p in
             for y in 0..<h {
                 for x in 0..<w {
@@ -55,18 +56,22 @@ struct PhotoSocketShadow: Sendable, Equatable {
                     let j = 3 * ((ys.lowerBound + y) * photo.width + xs.lowerBound + x)
                     let luma = 0.299 * Float(p[j]) + 0.587 * Float(p[j + 1]) + 0.114 * Float(p[j + 2])
                     if sockets.values[i] > 0.5 {
-                        socketSum += luma
-                        socketCount += 1
+                        socket[min(255, Int(luma))] += 1
                     } else {
-                        histogram[min(255, Int(luma))] += 1
+                        rest[min(255, Int(luma))] += 1
                     }
                 }
             }
         }
-        let skinCount = histogram.reduce(0, +)
-        guard socketCount >= 16, skinCount >= 64 else { return nil }
-        var running: Float = 0, median = 0
-        while median < 255 { running += histogram[median]; if running >= skinCount / 2 { break }; median += 1 }
-        return socketSum / socketCount / max(Float(median) + 0.5, 1)
+        guard socket.reduce(0, +) >= 16, rest.reduce(0, +) >= 64 else { return nil }
+        return Self.median(socket) / Self.median(rest)
+    }
+
+    /// The median of a 256-bin histogram (bin centres, ≥ 0.5).
+    private static func median(_ histogram: [Float]) -> Float {
+        let total = histogram.reduce(0, +)
+        var running: Float = 0, bin = 0
+        while bin < 255 { running += histogram[bin]; if 2 * running >= total { break }; bin += 1 }
+        return Float(bin) + 0.5
     }
 }
