@@ -28,21 +28,16 @@ struct PhotoSocketShadow: Sendable, Equatable {
 
     /// The sockets' median luma over that of the rest of the face's skin; nil when either is too small.
     func brightness(of photo: RGBImage, landmarks points: [SIMD2<Float>]) -> Float? {
-        guard points.count == FaceMeshTopology.pointCount else { return nil }
-        let oval = FaceMeshTopology.faceOval.map { points[$0] }
-        let box = BoundingBox(bounding: oval)
-        guard box.width >= 16 else { return nil }
-        guard let (xs, ys) = box.pixelRanges(width: photo.width, height: photo.height), xs.count >= 8, ys.count >= 8
-        else { return nil }
-        let origin = SIMD2(Float(xs.lowerBound), Float(ys.lowerBound))
-        func local(_ ring: [Int]) -> [SIMD2<Float>] { ring.map { points[$0] - origin } }
-        let (w, h) = (xs.count, ys.count)
-        let skin = PolygonRasterizer.fill(oval.map { $0 - origin }, width: w, height: h)
+        guard let box = PhotoFaceBox(photo: photo, landmarks: points, margin: 0), box.faceWidth >= 16,
+              box.width >= 8, box.height >= 8 else { return nil }
+        func local(_ ring: [Int]) -> [SIMD2<Float>] { ring.map { box.local[$0] } }
+        let (w, h) = (box.width, box.height)
+        let skin = PolygonRasterizer.fill(local(FaceMeshTopology.faceOval), width: w, height: h)
         let brows = [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing].map(local)
         let eyes = [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map(local)
         var features = AlphaMask(width: w, height: h)
         for ring in brows + eyes + [local(FaceMeshTopology.outerLips)] { PolygonRasterizer.fill(ring, into: &features) }
-        features.erode(pixels: -max(1, Int((featureMargin * box.width).rounded())))
+        features.erode(pixels: -max(1, Int((featureMargin * box.faceWidth).rounded())))
         var sockets = AlphaMask(width: w, height: h)
         for (brow, eye) in zip(brows, eyes) { PolygonRasterizer.fill(ConvexHull.of(brow + eye), into: &sockets) }
         // Luma histograms of the sockets' skin and of the rest (medians: the frames of glasses the photo's face wears
@@ -53,7 +48,7 @@ struct PhotoSocketShadow: Sendable, Equatable {
                 for x in 0..<w {
                     let i = y * w + x
                     guard skin.values[i] > 0.5, features.values[i] < 0.5 else { continue }
-                    let j = 3 * ((ys.lowerBound + y) * photo.width + xs.lowerBound + x)
+                    let j = 3 * ((box.y0 + y) * photo.width + box.x0 + x)
                     let luma = 0.299 * Float(p[j]) + 0.587 * Float(p[j + 1]) + 0.114 * Float(p[j + 2])
                     if sockets.values[i] > 0.5 {
                         socket[min(255, Int(luma))] += 1
