@@ -115,14 +115,14 @@ import TestSupport
         let band = (0..<(w * h)).filter { skin.mask.values[$0] > 0.1 && skin.mask.values[$0] < 0.3 }
         #expect(band.count > 20, "no feather")
         var strands = Self.low
-        for i in band { strands[skin.x0 + i % w, skin.y0 + i / w] = (255, 255, 255) }
+        for i in band { strands[skin.box.x0 + i % w, skin.box.y0 + i / w] = (255, 255, 255) }
         let under = hair.underlay(strands, skin: skin)
         let luma = { (p: (UInt8, UInt8, UInt8)) in (Float(p.0) + Float(p.1) + Float(p.2)) / 3 }
         let cheek = luma(Self.cheek)
-        let laid = band.map { luma(under[skin.x0 + $0 % w, skin.y0 + $0 / w]) }.reduce(0, +) / Float(band.count)
+        let laid = band.map { luma(under[skin.box.x0 + $0 % w, skin.box.y0 + $0 / w]) }.reduce(0, +) / Float(band.count)
         #expect(laid - cheek < 0.3 * (255 - cheek), "strands laid over at luma \(laid), the cheek is \(cheek)")
         for i in skin.mask.values.indices where skin.mask.values[i] >= 1 {
-            let (x, y) = (skin.x0 + i % w, skin.y0 + i / w)
+            let (x, y) = (skin.box.x0 + i % w, skin.box.y0 + i / w)
             #expect(under[x, y] == strands[x, y])
         }
     }

@@ -54,20 +54,16 @@ extension GlassesDetector {
         else { return nil }
         let origin = SIMD2(Float(xs.lowerBound), Float(ys.lowerBound))
         let mask = PolygonRasterizer.fill(polygon.map { $0 - origin }, width: xs.count, height: ys.count)
-        var histogram = [Int](repeating: 0, count: 256), count = 0
+        var histogram = LumaHistogram()
         image.pixels.withUnsafeBufferPointer { p in
             for y in ys {
                 for x in xs where mask[x - xs.lowerBound, y - ys.lowerBound] > 0.5 {
                     let k = 3 * (y * image.width + x)
-                    let luma = 0.299 * Float(p[k]) + 0.587 * Float(p[k + 1]) + 0.114 * Float(p[k + 2])
-                    histogram[min(255, Int(luma))] += 1
-                    count += 1
+                    histogram.add(0.299 * Float(p[k]) + 0.587 * Float(p[k + 1]) + 0.114 * Float(p[k + 2]))
                 }
             }
         }
-        guard count >= 16 else { return nil }
-        var running = 0, bin = 0
-        while bin < 255 { running += histogram[bin]; if 2 * running >= count { break }; bin += 1 }
-        return (Float(bin) + 0.5) / 255
+        guard histogram.total >= 16, let median = histogram.median else { return nil }
+        return median / 255
     }
 }

@@ -55,8 +55,8 @@ extension Relighting {
             let luma = (0..<(w * h)).map { (rgb[0][$0] + rgb[1][$0] + rgb[2][$0]) / 3 }
             var weight = core
             // The upper quartile: a moustache or beard in the ring is far darker than the skin it grows on.
-            let skinLuma = max(Self.weightedQuantile(luma, weight: skin.values, 0.75), 1)
-            let lipLuma = max(Self.weightedQuantile(luma, weight: weight.values, 0.5), 1)
+            let skinLuma = max(Self.quantile(luma, weight: skin.values, 0.75), 1)
+            let lipLuma = max(Self.quantile(luma, weight: weight.values, 0.5), 1)
             for i in weight.values.indices where weight.values[i] > 0 {
                 let out = max(0, Self.lipDark - luma[i] / skinLuma, luma[i] / lipLuma - Self.lipBright)
                 weight.values[i] *= exp(-(out * out) / (0.05 * 0.05))
@@ -105,20 +105,10 @@ extension Relighting {
     /// Lip pixels brighter than this share of the lips' median are not lip (teeth, a highlight).
     static let lipBright: Float = 1.5
 
-    /// The weighted `q`-quantile of `values` (0…255).
-    static func weightedQuantile(_ values: [Float], weight: [Float], _ q: Float) -> Float {
-        var histogram = [Float](repeating: 0, count: 256)
-        var total: Float = 0
-        for i in values.indices where weight[i] > 0 {
-            histogram[min(255, max(0, Int(values[i])))] += weight[i]
-            total += weight[i]
-        }
-        guard total > 0 else { return 128 }
-        var running: Float = 0
-        for bin in 0..<256 {
-            running += histogram[bin]
-            if running >= total * q { return Float(bin) + 0.5 }
-        }
-        return 255
+    /// The weighted `q`-quantile of `values` (0…255); mid-grey without weight.
+    private static func quantile(_ values: [Float], weight: [Float], _ q: Float) -> Float {
+        var histogram = LumaHistogram()
+        for i in values.indices where weight[i] > 0 { histogram.add(values[i], weight: weight[i]) }
+        return histogram.quantile(q) ?? 128
     }
 }

@@ -179,9 +179,9 @@ public struct Relighting: Sendable, Equatable {
                 let product = (coarse[o] / ratio[o]) * (coarse[o + 1] / ratio[o + 1]) * (coarse[o + 2] / ratio[o + 2])
                 return log(product) / 3
             }
-            func cells(_ rings: [[SIMD2<Float>]]) -> [[SIMD2<Float>]] { rings.map { $0.map { ($0 + 0.5) * toCell - 0.5 } } }
+            func cells(_ rings: [[SIMD2<Float>]]) -> [[SIMD2<Float>]] { rings.map { Self.onCells($0, toCell: toCell) } }
             var shift = brightnessShift(difference, weight: gathered.weightS,
-                                        mouth: mouth.map { ($0 + 0.5) * toCell - 0.5 }, brows: cells(brows),
+                                        mouth: Self.onCells(mouth, toCell: toCell), brows: cells(brows),
                                         faceWidth: faceWidth * toCell)
             // A photo's sockets take the target's fine shading: their own modelling is its light's.
             if socketShare > 0, let sockets = Self.sockets(brows: cells(brows), eyes: cells(eyes), width: lw, height: lh,
@@ -252,6 +252,11 @@ public struct Relighting: Sendable, Equatable {
         }
     }
 
+    /// Swap-space points in the coordinates of a grid of cells `1 / toCell` pixels wide (cell centres at integers).
+    private static func onCells(_ ring: [SIMD2<Float>], toCell: Float) -> [SIMD2<Float>] {
+        ring.map { ($0 + 0.5) * toCell - 0.5 }
+    }
+
     /// Ratio planes (target shading ÷ face shading)^strength, R G B interleaved per cell, for shadings with σ
     /// `sigma` swap-space pixels on cells of `cellSize` pixels; `features` (swap-space polygons) left out. For a
     /// face `fromOtherLight`, also how far its detail is to be toned down and the target's chroma (otherwise a
@@ -263,7 +268,7 @@ public struct Relighting: Sendable, Equatable {
         // Features out of both estimates, one cell wider than their outline.
         var holes = AlphaMask(width: lw, height: lh)
         let toCell = 1 / cellSize
-        for ring in features { PolygonRasterizer.fill(ring.map { ($0 + 0.5) * toCell - 0.5 }, into: &holes) }
+        for ring in features { PolygonRasterizer.fill(Self.onCells(ring, toCell: toCell), into: &holes) }
         holes.erode(pixels: -1)
         for c in holes.values.indices where holes.values[c] > 0 {
             let keep = 1 - holes.values[c]

@@ -4,7 +4,7 @@ import Stream
 
 /// The part of a photo a load-time pass over its face works in: the face oval's bounding box grown by a margin
 /// (room for the pass's widest window), clamped to the photo, with the landmarks in its coordinates.
-struct PhotoFaceBox {
+struct PhotoFaceBox: Sendable {
     /// Top-left corner in the photo and size, pixels.
     let x0: Int, y0: Int, width: Int, height: Int
     /// Width of the face oval, pixels.
@@ -28,5 +28,20 @@ struct PhotoFaceBox {
         faceWidth = oval.width
         let origin = SIMD2(Float(x0), Float(y0))
         local = landmarks.map { $0 - origin }
+    }
+
+    /// The landmarks of `ring` (mesh indices) in the box's coordinates.
+    func points(_ ring: [Int]) -> [SIMD2<Float>] { ring.map { local[$0] } }
+
+    /// The face oval filled over the box.
+    var oval: AlphaMask { PolygonRasterizer.fill(points(FaceMeshTopology.faceOval), width: width, height: height) }
+
+    /// `rings` filled over the box and grown by `margin` of the face width (at least a pixel): features a pass
+    /// leaves out of the skin, with their lashes, liner and soft edges.
+    func features(_ rings: [[Int]] = FaceMeshTopology.featureRings, grownBy margin: Float) -> AlphaMask {
+        var mask = AlphaMask(width: width, height: height)
+        for ring in rings { PolygonRasterizer.fill(points(ring), into: &mask) }
+        mask.erode(pixels: -max(1, Int((margin * faceWidth).rounded())))
+        return mask
     }
 }

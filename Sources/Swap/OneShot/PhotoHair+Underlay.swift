@@ -15,18 +15,14 @@ extension PhotoHair {
     /// bright line along the cut (across the glabella, where a fringe meets the brows). Over the underlay the
     /// fade runs from the photo's skin to the target's forehead.
     func underlay(_ photo: RGBImage, skin: Skin) -> RGBImage {
-        let (w, h) = (skin.mask.width, skin.mask.height)
-        let local = skin.landmarks
-        let faceWidth = BoundingBox(bounding: FaceMeshTopology.faceOval.map { local[$0] }).width
-        var weight = PolygonRasterizer.fill(FaceMeshTopology.faceOval.map { local[$0] }, width: w, height: h)
-        var features = AlphaMask(width: w, height: h)
-        for ring in FaceMeshTopology.featureRings { PolygonRasterizer.fill(ring.map { local[$0] }, into: &features) }
-        features.erode(pixels: -max(1, Int((browMargin * faceWidth).rounded())))
-        weight.cut(features)
+        let box = skin.box
+        let (x0, y0, w, h, faceWidth) = (box.x0, box.y0, box.width, box.height, box.faceWidth)
+        var weight = box.oval
+        weight.cut(box.features(grownBy: browMargin))
         // Skin past the middle of the cut's feather: nearer the hair it holds the fringe's tips.
         for i in weight.values.indices where skin.mask.values[i] < 0.5 { weight.values[i] = 0 }
 
-        let planes = photo.planes(x: skin.x0, y: skin.y0, width: w, height: h)
+        let planes = photo.planes(x: x0, y: y0, width: w, height: h)
         // Coarse to fine: each finer average takes over where it has skin enough around it, so the fill meets the
         // skin beside it in its own tone and turns to the wider average deeper in.
         var average = planes
@@ -43,11 +39,11 @@ extension PhotoHair {
                 let i = y * w + x
                 let hair = 1 - skin.mask.values[i]
                 guard hair > 0 else { continue }
-                let p = photo[skin.x0 + x, skin.y0 + y]
+                let p = photo[x0 + x, y0 + y]
                 func mixed(_ own: UInt8, _ plane: Int) -> UInt8 {
                     UInt8(min(max((Float(own) + hair * (average[plane][i] - Float(own))).rounded(), 0), 255))
                 }
-                out[skin.x0 + x, skin.y0 + y] = (mixed(p.r, 0), mixed(p.g, 1), mixed(p.b, 2))
+                out[x0 + x, y0 + y] = (mixed(p.r, 0), mixed(p.g, 1), mixed(p.b, 2))
             }
         }
         return out

@@ -31,13 +31,13 @@ struct PhotoHair: Sendable, Equatable {
     /// the shipped photo's 1.4 % cost identity and colour at the border; a fringe like portrait_s1's covers 4.5 %).
     var minimumShare: Float = 0.025
 
-    /// The photo's usable skin round its face: a mask over the face oval's box (1 = skin, 0 = hair, soft between)
-    /// with the landmarks in the mask's coordinates.
+    /// The photo's usable skin round its face: a mask over the face oval's box (1 = skin, 0 = hair, soft between).
     struct Skin: Sendable {
         var mask: AlphaMask
-        var landmarks: [SIMD2<Float>]
-        /// The mask's top-left corner in the photo.
-        var x0: Int, y0: Int
+        /// Where the mask lies in the photo, with the landmarks in its coordinates.
+        let box: PhotoFaceBox
+        /// The landmarks in the mask's coordinates.
+        var landmarks: [SIMD2<Float>] { box.local }
     }
 
     /// The photo's usable skin inside the face oval, or nil when the hair covers less than ``minimumShare`` of
@@ -51,7 +51,7 @@ struct PhotoHair: Sendable, Equatable {
         // The oval's box with room for the closing and the feather's tails.
         guard let box = PhotoFaceBox(photo: photo, landmarks: landmarks, margin: closing + 3 * feather) else { return nil }
         let (w, h, faceWidth, local) = (box.width, box.height, box.faceWidth, box.local)
-        let inside = PolygonRasterizer.fill(FaceMeshTopology.faceOval.map { local[$0] }, width: w, height: h)
+        let inside = box.oval
         guard inside.values.contains(where: { $0 > 0 }),
               let reference = cheekSkin(photo, landmarks: landmarks, faceWidth: faceWidth) else { return nil }
 
@@ -139,8 +139,7 @@ struct PhotoHair: Sendable, Equatable {
         }
         guard swappedArea > 0, covered >= minimumShare * swappedArea else { return nil }
         hair.gaussianBlur(sigma: max(feather * faceWidth, 0.5))
-        return Skin(mask: AlphaMask(width: w, height: h, values: hair.values.map { 1 - min($0 * 2, 1) }), landmarks: local,
-                    x0: box.x0, y0: box.y0)
+        return Skin(mask: AlphaMask(width: w, height: h, values: hair.values.map { 1 - min($0 * 2, 1) }), box: box)
     }
 
     /// The photo's cheek skin: median luma and mean chroma of discs on both cheeks (between the eyes' outer

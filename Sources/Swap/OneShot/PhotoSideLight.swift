@@ -39,17 +39,14 @@ struct PhotoSideLight: Sendable, Equatable {
         let crop = photo.cropped(x: x0, y: y0, width: w, height: h)
 
         // The face mirrored onto itself: each triangle filled from its mirror triangle.
-        let inside = PolygonRasterizer.fill(FaceMeshTopology.faceOval.map { local[$0] }, width: w, height: h)
+        let inside = box.oval
         var mirror = crop
         TriangleWarp.warp(crop, sourcePoints: FaceMeshTopology.mirrored.map { local[$0] },
                           triangles: FaceMeshTriangulation.triangles, targetPoints: local, into: &mirror, clip: inside)
 
         // Skin only: the oval without the features (symmetric, so the same on both).
         var skin = inside
-        var features = AlphaMask(width: w, height: h)
-        for ring in FaceMeshTopology.featureRings { PolygonRasterizer.fill(ring.map { local[$0] }, into: &features) }
-        features.erode(pixels: -max(1, Int((featureMargin * faceWidth).rounded())))
-        skin.cut(features)
+        skin.cut(box.features(grownBy: featureMargin))
         let luma = { (image: RGBImage) -> [Float] in
             (0..<(w * h)).map { i in
                 let p = image[i % w, i / w]

@@ -47,7 +47,7 @@ struct PhotoSkinEvening: Sendable, Equatable {
     func apply(to photo: RGBImage, landmarks: [SIMD2<Float>]) -> RGBImage {
         // Work in the oval's box with room for the widest window.
         guard let box = PhotoFaceBox(photo: photo, landmarks: landmarks, margin: 3 * chromaScale) else { return photo }
-        let (x0, y0, w, h, faceWidth, local) = (box.x0, box.y0, box.width, box.height, box.faceWidth, box.local)
+        let (x0, y0, w, h, faceWidth) = (box.x0, box.y0, box.width, box.height, box.faceWidth)
 
         // Luma and chroma of the box.
         var luma = [Float](repeating: 0, count: w * h)
@@ -63,7 +63,7 @@ struct PhotoSkinEvening: Sendable, Equatable {
         }
 
         // Skin: the oval, less the grown features, less what is far darker than the skin around it.
-        var skin = PolygonRasterizer.fill(FaceMeshTopology.faceOval.map { local[$0] }, width: w, height: h)
+        var skin = box.oval
         let band = borderMargin * faceWidth
         if band >= 1 {
             skin.erode(pixels: Int(band.rounded()))
@@ -72,10 +72,7 @@ struct PhotoSkinEvening: Sendable, Equatable {
         for (rings, margin) in [([FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing,
                                   FaceMeshTopology.outerLips], featureMargin),
                                 ([FaceMeshTopology.rightEye, FaceMeshTopology.leftEye], eyeMargin)] {
-            var features = AlphaMask(width: w, height: h)
-            for ring in rings { PolygonRasterizer.fill(ring.map { local[$0] }, into: &features) }
-            features.erode(pixels: -max(1, Int((margin * faceWidth).rounded())))
-            skin.cut(features)
+            skin.cut(box.features(rings, grownBy: margin))
         }
         let around = Self.normalised([luma], weight: skin, sigma: chromaScale * faceWidth)[0]
         var dark = AlphaMask(width: w, height: h)

@@ -30,19 +30,17 @@ struct PhotoSocketShadow: Sendable, Equatable {
     func brightness(of photo: RGBImage, landmarks points: [SIMD2<Float>]) -> Float? {
         guard let box = PhotoFaceBox(photo: photo, landmarks: points, margin: 0), box.faceWidth >= 16,
               box.width >= 8, box.height >= 8 else { return nil }
-        func local(_ ring: [Int]) -> [SIMD2<Float>] { ring.map { box.local[$0] } }
         let (w, h) = (box.width, box.height)
-        let skin = PolygonRasterizer.fill(local(FaceMeshTopology.faceOval), width: w, height: h)
-        let brows = [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing].map(local)
-        let eyes = [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map(local)
-        var features = AlphaMask(width: w, height: h)
-        for ring in brows + eyes + [local(FaceMeshTopology.outerLips)] { PolygonRasterizer.fill(ring, into: &features) }
-        features.erode(pixels: -max(1, Int((featureMargin * box.faceWidth).rounded())))
+        let skin = box.oval
+        let features = box.features(grownBy: featureMargin)
         var sockets = AlphaMask(width: w, height: h)
-        for (brow, eye) in zip(brows, eyes) { PolygonRasterizer.fill(ConvexHull.of(brow + eye), into: &sockets) }
+        for (brow, eye) in [(FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.rightEye),
+                            (FaceMeshTopology.leftEyebrowRing, FaceMeshTopology.leftEye)] {
+            PolygonRasterizer.fill(ConvexHull.of(box.points(brow) + box.points(eye)), into: &sockets)
+        }
         // Luma histograms of the sockets' skin and of the rest (medians: the frames of glasses the photo's face wears
         // cross the sockets, thin and dark, and are not its light).
-        var socket = [Float](repeating: 0, count: 256), rest = socket
+        var socket = LumaHistogram(), rest = LumaHistogram()
         photo.pixels.withUnsafeBufferPointer { p in
             for y in 0..<h {
                 for x in 0..<w {
@@ -50,23 +48,12 @@ struct PhotoSocketShadow: Sendable, Equatable {
                     guard skin.values[i] > 0.5, features.values[i] < 0.5 else { continue }
                     let j = 3 * ((box.y0 + y) * photo.width + box.x0 + x)
                     let luma = 0.299 * Float(p[j]) + 0.587 * Float(p[j + 1]) + 0.114 * Float(p[j + 2])
-                    if sockets.values[i] > 0.5 {
-                        socket[min(255, Int(luma))] += 1
-                    } else {
-                        rest[min(255, Int(luma))] += 1
-                    }
+                    if sockets.values[i] > 0.5 { socket.add(luma) } else { rest.add(luma) }
                 }
             }
         }
-        guard socket.reduce(0, +) >= 16, rest.reduce(0, +) >= 64 else { return nil }
-        return Self.median(socket) / Self.median(rest)
-    }
-
-    /// The median of a 256-bin histogram (bin centres, ≥ 0.5).
-    private static func median(_ histogram: [Float]) -> Float {
-        let total = histogram.reduce(0, +)
-        var running: Float = 0, bin = 0
-        while bin < 255 { running += histogram[bin]; if 2 * running >= total { break }; bin += 1 }
-        return Float(bin) + 0.5
+        guard socket.total >= 16, rest.total >= 64, let inSockets = socket.median, let elsewhere = rest.median
+        else { return nil }
+        return inSockets / elsewhere
     }
 }
