@@ -77,6 +77,13 @@ let plainMerger: FaceMerger = {
     options.relighting.strength = 0
     options.blend = .alpha
     options.keepGlasses = .off
+    options.keepHair = .off
+    return FaceMerger(options: options)
+}()
+/// The default merge without the target's hair kept (``HairOcclusion``): its cost, in the same run.
+let hairlessMerger: FaceMerger = {
+    var options = FaceMerger.Options()
+    options.keepHair = .off
     return FaceMerger(options: options)
 }()
 /// The default merge with the target's glasses always kept: detection, the rims' fit and the frames' mask each time.
@@ -102,6 +109,10 @@ results.append(("mask", time { _ = merger.mask(for: swapped, landmarks: landmark
 results.append(("merge", time {
     var out = frame
     merger.merge(swapped, landmarks: landmarks, into: &out)
+}))
+results.append(("merge (hair off)", time {
+    var out = frame
+    hairlessMerger.merge(swapped, landmarks: landmarks, into: &out)
 }))
 results.append(("merge (rct, alpha)", time {
     var out = frame

@@ -12,6 +12,7 @@ extension LiveSwapSettings: Codable {
     private static var fields: [SettingField] {
         [.value("erode", \.erode), .value("blur", \.blur), .choice("color-transfer", \.colorTransfer),
          .value("relight", \.relight), .choice("blend", \.blend), .choice("keep-glasses", \.keepGlasses),
+         .choice("keep-hair", \.keepHair),
          .choice("occlusion", \.occlusion), .value("opacity", \.opacity), .value("keep-mouth", \.keepMouth),
          .value("keep-eyes", \.keepEyes), .value("temporal-smoothing", \.temporalSmoothing),
          .value("temporal-reset", \.temporalReset), .value("threshold", \.threshold), .faces,

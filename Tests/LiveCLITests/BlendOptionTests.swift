@@ -3,9 +3,9 @@ import Testing
 
 /// The merge options of `facelive run` reject bad values with their range, before any input is opened.
 @Suite("facelive run: blend options") struct BlendOptionTests {
-    @Test("--relight outside 0…1 or not a number, and an unknown --blend or --keep-glasses, are refused",
+    @Test("--relight outside 0…1 or not a number, and an unknown --blend, --keep-glasses or --keep-hair, are refused",
           arguments: [["--relight", "2"], ["--relight", "nan"], ["--relight=-0.5"], ["--blend", "feather"],
-                      ["--keep-glasses", "maybe"]])
+                      ["--keep-glasses", "maybe"], ["--keep-hair", "auto"]])
     func refused(_ option: [String]) throws {
         let result = try CLIRunner.run(["run", "-i", "lavfi:testsrc2=duration=1", "-o", "/dev/null", "-f", "null"] + option)
         #expect(result.status != 0)

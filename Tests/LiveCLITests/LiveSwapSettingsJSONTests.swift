@@ -13,6 +13,7 @@ import Testing
         settings.relight = 0.25
         settings.blend = .alpha
         settings.keepGlasses = .on
+        settings.keepHair = .off
         settings.occlusion = .none
         settings.opacity = 0.5
         settings.keepMouth = true
@@ -37,7 +38,7 @@ import Testing
     }
 
     @Test func badFieldsAreNamed() {
-        for (body, field) in [(["blend": "sideways"], "blend"), (["occlusion": 1], "occlusion"),
+        for (body, field) in [(["blend": "sideways"], "blend"), (["occlusion": 1], "occlusion"), (["keep-hair": "auto"], "keep-hair"),
                               (["relight": -1], "relight"), (["faces": "a,b"], "faces"), (["opacitty": 1], "opacitty")]
             as [([String: Any], String)] {
             do {

@@ -37,14 +37,14 @@ import TestSupport
         options.colorTransfer = .none
         options.relighting.strength = 0
         options.blend = blend
+        // The frame is a texture, not a face: much of it is unlike the "cheeks" and would be kept as hair.
+        options.keepHair = .off
         return options
     }
 
     /// The frame with a flat red frame-space swap (as the mesh swap's) merged over the face at `landmarks`.
     static func mergedFlatFrameSpaceSwap(_ options: FaceMerger.Options, landmarks: FaceLandmarks) -> RGBImage {
-        var flat = RGBImage(width: frame.width, height: frame.height)
-        for y in 0..<flat.height { for x in 0..<flat.width { flat[x, y] = (250, 10, 10) } }
-        let swap = SwappedFace(image: flat, mask: nil, toFrame: AffineTransform2D(translation: .zero))
+        let swap = SwappedFace.flat((250, 10, 10), like: frame)
         var out = frame
         FaceMerger(options: options).merge(swap, landmarks: landmarks, into: &out)
         return out

@@ -56,9 +56,7 @@ import Testing
         // skin round the target's kept eyes (the frames alone, as before).
         let glasses = GlassesLensTests.Glasses()
         let frame = Self.withLenses(glasses, transmission: 0.12)
-        var flat = RGBImage(width: frame.width, height: frame.height)
-        for y in 0..<flat.height { for x in 0..<flat.width { flat[x, y] = (230, 60, 60) } }
-        let swap = SwappedFace(image: flat, mask: nil, toFrame: AffineTransform2D(translation: .zero))
+        let swap = SwappedFace.flat((230, 60, 60), like: frame)
         var options = FaceMerger.Options()
         options.relighting.strength = 0
         options.colorTransfer = .none

@@ -111,6 +111,7 @@ import Stream
         options.relighting.strength = 0
         options.colorTransfer = .none
         options.blend = .alpha
+        options.keepHair = .off  // the frame is a texture, not a face: much of it would count as hair
         var out = frame
         FaceMerger(options: options).merge(swap, landmarks: Self.target, into: &out)
         for ring in [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye] {

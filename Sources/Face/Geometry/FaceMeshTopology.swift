@@ -12,6 +12,7 @@ public enum FaceMeshTopology {
     public static let mouthLeft = 291
     public static let upperInnerLip = 13
     public static let lowerInnerLip = 14
+    public static let lowerLipBottom = 17
     public static let rightCheek = 234
     public static let leftCheek = 454
     public static let noseBridge = 6

@@ -23,6 +23,9 @@ struct SwapOptions: ParsableArguments {
     @Option(name: .customLong("keep-glasses"), help: "Keep the target's glasses in front of the new face: auto (when detected), on, off.")
     var keepGlasses: GlassesMode = .auto
 
+    @Option(name: .customLong("keep-hair"), help: "Keep the target's hair (and background) where it falls over the face's outline: on, off.")
+    var keepHair: HairMode = .on
+
     @Option(help: "Face opacity 0…1.")
     var opacity: Float = 1
 
@@ -75,6 +78,7 @@ struct SwapOptions: ParsableArguments {
         if let relight { settings.relight = relight }
         settings.blend = blend
         settings.keepGlasses = keepGlasses
+        settings.keepHair = keepHair
         settings.occlusion = occlusion
         settings.opacity = opacity
         settings.keepMouth = keepMouth
@@ -94,4 +98,5 @@ extension LiveSwapSettings {
 extension ColorTransfer: ExpressibleByArgument {}
 extension BlendMode: ExpressibleByArgument {}
 extension GlassesMode: ExpressibleByArgument {}
+extension HairMode: ExpressibleByArgument {}
 extension OcclusionMode: ExpressibleByArgument {}

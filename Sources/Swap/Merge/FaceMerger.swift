@@ -48,6 +48,10 @@ public struct FaceMerger: Sendable {
         public var keepOriginalEyes = false
         /// Keep the target's glasses in front of the new face.
         public var keepGlasses = GlassesMode.auto
+        /// Keep the target's hair (and background) where it lies over the face's outline (``HairOcclusion``).
+        public var keepHair = HairMode.on
+        /// How the target's hair is told from its skin.
+        public var hair = HairOcclusion()
         /// Growth of kept eye openings in swap-space pixels (covers the lid margins; kept eyes also reach over the
         /// upper lashes, `keptEyeReach`).
         public var keptPartDilatePixels = 2
@@ -216,6 +220,9 @@ public struct FaceMerger: Sendable {
         guard mask.support(above: 1 / 255) != nil else { return }
         var face = swap.image
         let original = ImageWarper.warp(frame, width: face.width, height: face.height, outputToSource: swap.toFrame)
+        // The target's hair over the outline leaves the mask like a hand, and stays the target's after the blend.
+        let hair = options.keepHair == .on ? options.hair.hair(in: original, points: framePoints, region: mask) : nil
+        if let hair { mask.cut(hair) }
         // The target as the new face's features lay it out: light, lips and kept openings come from there.
         let target = swap.target ?? original
         // What stays the target's, cut with a narrow feather after the blend (in a multi-band blend a hole would
@@ -227,9 +234,7 @@ public struct FaceMerger: Sendable {
         var kept = paintedHoles == nil ? holes : nil
         let glassesKept = keptGlasses(in: original, points: framePoints, framePixel: 1 / swap.toFrame.scale,
                                       track: &glasses)
-        for extra in [glassesKept, occluded].compactMap({ $0 }) {
-            if kept == nil { kept = extra } else { kept!.formUnion(extra) }
-        }
+        for extra in [glassesKept, occluded, hair] { kept = Self.union(kept, extra) }
         // Recolour only what the swapper drew: where its own mask is zero the swap may hold the frame itself
         // (the mesh swap does, under the feather's tail), which must stay as it is.
         var region = mask
@@ -243,8 +248,8 @@ public struct FaceMerger: Sendable {
                                      brows: [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing]
                                          .map { $0.map { points[$0] } },
                                      eyes: [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { $0.map { points[$0] } },
-                                     exclude: glassesKept, faceWidth: oval.width, fromOtherLight: swap.fromOtherLight,
-                                     socketShadow: swap.socketShadow)
+                                     exclude: Self.union(glassesKept, hair), faceWidth: oval.width,
+                                     fromOtherLight: swap.fromOtherLight, socketShadow: swap.socketShadow)
             options.relighting.relightLips(&face, target: target, outer: FaceMeshTopology.outerLips.map { points[$0] },
                                            inner: FaceMeshTopology.innerLips.map { points[$0] }, region: region,
                                            faceWidth: oval.width)
@@ -269,6 +274,13 @@ public struct FaceMerger: Sendable {
             }
             FacePaste.add(difference, width: face.width, height: face.height, toFrame: swap.toFrame, into: &frame)
         }
+    }
+
+    /// The larger of two optional masks per pixel; nil when both are.
+    private static func union(_ a: AlphaMask?, _ b: AlphaMask?) -> AlphaMask? {
+        guard var a else { return b }
+        if let b { a.formUnion(b) }
+        return a
     }
 
     /// The target's glasses to keep (swap space, 0…1), or nil; `framePixel`: swap pixels per frame pixel.

@@ -53,7 +53,7 @@ struct PhotoHair: Sendable, Equatable {
         let (w, h, faceWidth, local) = (box.width, box.height, box.faceWidth, box.local)
         let inside = box.oval
         guard inside.values.contains(where: { $0 > 0 }),
-              let reference = cheekSkin(photo, landmarks: landmarks, faceWidth: faceWidth) else { return nil }
+              let reference = CheekSkin(in: photo, landmarks: landmarks, faceWidth: faceWidth) else { return nil }
 
         // Above the brows' centre line (along the face's own up direction), unlike the cheek skin. Lower down, lid
         // shadows and eye make-up would join a fringe round the ends of the brows.
@@ -118,19 +118,7 @@ struct PhotoHair: Sendable, Equatable {
         // Keep what reaches the oval's border (the hairline) through unlike pixels.
         var edge = inside
         edge.erode(pixels: 2)
-        var hair = AlphaMask(width: w, height: h)
-        var stack = [Int]()
-        for i in unlike.values.indices where unlike.values[i] > 0 && edge.values[i] == 0 {
-            hair.values[i] = 1
-            stack.append(i)
-        }
-        while let i = stack.popLast() {
-            let (x, y) = (i % w, i / w)
-            for (nx, ny) in [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)] where nx >= 0 && ny >= 0 && nx < w && ny < h {
-                let j = ny * w + nx
-                if unlike.values[j] > 0, hair.values[j] == 0 { hair.values[j] = 1; stack.append(j) }
-            }
-        }
+        var hair = unlike.region(connectedTo: edge.values.indices.filter { edge.values[$0] == 0 })
         let swapped = PolygonRasterizer.fill(outline.polygon(on: local), width: w, height: h)
         var covered: Float = 0, swappedArea: Float = 0
         for i in swapped.values.indices where swapped.values[i] > 0 {
@@ -140,33 +128,5 @@ struct PhotoHair: Sendable, Equatable {
         guard swappedArea > 0, covered >= minimumShare * swappedArea else { return nil }
         hair.gaussianBlur(sigma: max(feather * faceWidth, 0.5))
         return Skin(mask: AlphaMask(width: w, height: h, values: hair.values.map { 1 - min($0 * 2, 1) }), box: box)
-    }
-
-    /// The photo's cheek skin: median luma and mean chroma of discs on both cheeks (between the eyes' outer
-    /// corners and the mouth's corners), or nil when they hold nothing.
-    private func cheekSkin(_ photo: RGBImage, landmarks: [SIMD2<Float>], faceWidth: Float)
-        -> (luma: Float, chroma: SIMD3<Float>)? {
-        let radius = 0.06 * faceWidth
-        var lumas = [Float](), chroma = SIMD3<Float>.zero
-        for (eye, mouth) in [(FaceMeshTopology.rightEyeOuter, FaceMeshTopology.mouthRight),
-                             (FaceMeshTopology.leftEyeOuter, FaceMeshTopology.mouthLeft)] {
-            let c = (landmarks[eye] + landmarks[mouth]) / 2
-            let r = Int(radius.rounded(.up))
-            for y in (Int(c.y) - r)...(Int(c.y) + r) where y >= 0 && y < photo.height {
-                for x in (Int(c.x) - r)...(Int(c.x) + r) where x >= 0 && x < photo.width {
-                    let d = SIMD2(Float(x), Float(y)) - c
-                    guard (d * d).sum() <= radius * radius else { continue }
-                    let p = photo[x, y]
-                    let rgb = SIMD3(Float(p.r), Float(p.g), Float(p.b))
-                    let luma = rgb.sum() / 3
-                    guard luma > 1 else { continue }
-                    lumas.append(luma)
-                    chroma += rgb / luma
-                }
-            }
-        }
-        guard !lumas.isEmpty else { return nil }
-        lumas.sort()
-        return (lumas[lumas.count / 2], chroma / Float(lumas.count))
     }
 }

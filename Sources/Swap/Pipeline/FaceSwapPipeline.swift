@@ -50,6 +50,7 @@ public struct FaceSwapPipeline: Sendable {
             settings.relight = merger.relighting.strength
             settings.blend = merger.blend
             settings.keepGlasses = merger.keepGlasses
+            settings.keepHair = merger.keepHair
             settings.occlusion = occlusion == nil ? .none : .hands
             settings.opacity = merger.opacity
             settings.keepMouth = merger.keepOriginalMouth

@@ -14,6 +14,7 @@ public struct LiveSwapSettings: Sendable, Equatable {
     public var relight: Float = 1
     public var blend = BlendMode.pyramid
     public var keepGlasses = GlassesMode.auto
+    public var keepHair = HairMode.on
     /// Whether tracked hands stay in front of the faces. Turning it on live needs the hand stage, which `run`
     /// builds when it starts with `--occlusion hands` (the default).
     public var occlusion = OcclusionMode.hands
@@ -100,6 +101,7 @@ public struct LiveSwapSettings: Sendable, Equatable {
         options.relighting.strength = relight
         options.blend = blend
         options.keepGlasses = keepGlasses
+        options.keepHair = keepHair
         options.keepOriginalMouth = keepMouth
         options.keepOriginalEyes = keepEyes
     }

@@ -8,7 +8,7 @@ const sliders = [
   ["detect-every", "detect every N frames", 1],
   ["smooth-min-cutoff", "One-Euro min cutoff", 0.05], ["smooth-beta", "One-Euro beta", 1],
 ];
-const choices = ["color-transfer", "blend", "keep-glasses", "occlusion"];
+const choices = ["color-transfer", "blend", "keep-glasses", "keep-hair", "occlusion"];
 let state = null;
 let view = "output";
 let editing = null;
