@@ -5,7 +5,7 @@ import Testing
 @testable import Swap
 
 /// A lock of dark hair drawn over the astronaut's cheek from above her temple stays in front of the new face; a
-/// dark beard drawn along her jaw below the mouth does not.
+/// dark beard drawn along her jaw below the mouth does not, nor does the shadow of a side light.
 @Suite struct HairOcclusionTests {
     static let points = AstronautPhoto.landmarks.points2D
     static let faceWidth = BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] }).width
@@ -97,5 +97,24 @@ import Testing
         let (changed, n) = Self.change(Self.merged(frame, mode: .on), frame, where: Self.inBeard)
         #expect(n > 100, "the beard reaches \(n) pixels into the face")
         #expect(changed > 120, "beard pixels changed by only \(changed) levels: taken for hair")
+    }
+
+    @Test func aSideLightsShadowIsNotHair() {
+        // Lit from the image's right: the face's left half falls to 35 % of its light towards its edge, about as
+        // dark against the lit cheek as hair. Each side is judged against its own cheek, so the new face covers it.
+        let nose = Self.points[FaceMeshTopology.noseTip]
+        var frame = AstronautPhoto.image
+        for y in 0..<frame.height {
+            for x in 0..<frame.width {
+                let f = 1 - 0.65 * min(max((nose.x - Float(x)) / (0.5 * Self.faceWidth), 0), 1)
+                let p = frame[x, y]
+                frame[x, y] = (UInt8(Float(p.r) * f), UInt8(Float(p.g) * f), UInt8(Float(p.b) * f))
+            }
+        }
+        let darkSide = { (p: SIMD2<Float>) in p.x < nose.x - 0.2 * Self.faceWidth }
+        let (on, n) = Self.change(Self.merged(frame, mode: .on), frame, where: darkSide)
+        let (off, _) = Self.change(Self.merged(frame, mode: .off), frame, where: darkSide)
+        #expect(n > 200)
+        #expect(abs(on - off) < 2, "the shadowed side changed by \(on) levels, \(off) without keeping hair")
     }
 }

@@ -10,14 +10,27 @@ struct CheekSkin: Sendable, Equatable {
     /// Mean chroma, RGB ÷ luma.
     var chroma: SIMD3<Float>
 
-    /// The cheeks of the face at `landmarks` (468 points, `image` pixels), discs of `radius` × `faceWidth`; nil when
-    /// they hold nothing.
-    init?(in image: RGBImage, landmarks: [SIMD2<Float>], faceWidth: Float, radius share: Float = 0.06) {
+    /// A cheek: the subject's right (on the image's left of a frontal face) or left.
+    enum Side: CaseIterable {
+        case right, left
+
+        /// The eye's outer corner and the mouth's corner the cheek's disc lies between.
+        var corners: (eye: Int, mouth: Int) {
+            switch self {
+            case .right: (FaceMeshTopology.rightEyeOuter, FaceMeshTopology.mouthRight)
+            case .left: (FaceMeshTopology.leftEyeOuter, FaceMeshTopology.mouthLeft)
+            }
+        }
+    }
+
+    /// The `sides` cheeks of the face at `landmarks` (468 points, `image` pixels), discs of `radius` × `faceWidth`;
+    /// nil when they hold nothing.
+    init?(in image: RGBImage, landmarks: [SIMD2<Float>], faceWidth: Float, radius share: Float = 0.06,
+          sides: [Side] = Side.allCases) {
         guard landmarks.count == FaceMeshTopology.pointCount else { return nil }
         let radius = share * faceWidth
         var lumas = [Float](), chroma = SIMD3<Float>.zero
-        for (eye, mouth) in [(FaceMeshTopology.rightEyeOuter, FaceMeshTopology.mouthRight),
-                             (FaceMeshTopology.leftEyeOuter, FaceMeshTopology.mouthLeft)] {
+        for (eye, mouth) in sides.map(\.corners) {
             let c = (landmarks[eye] + landmarks[mouth]) / 2
             let r = Int(radius.rounded(.up))
             for y in (Int(c.y) - r)...(Int(c.y) + r) where y >= 0 && y < image.height {

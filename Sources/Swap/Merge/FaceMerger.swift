@@ -91,7 +91,8 @@ public struct FaceMerger: Sendable {
     }
 
     /// The final blend mask in swap space for `swap` over a face with `landmarks` (frame pixels), with whatever
-    /// `occluders` cover (frame-space masks, e.g. hands) cut out so they stay in front.
+    /// `occluders` cover (frame-space masks, e.g. hands) cut out so they stay in front. The target's hair
+    /// (``HairOcclusion``) is found in the frame, so only ``merge(_:landmarks:occluders:into:glasses:)`` cuts it.
     public func mask(for swap: SwappedFace, landmarks: FaceLandmarks, occluders: [PlacedMask] = []) -> AlphaMask {
         let (w, h) = (swap.image.width, swap.image.height)
         guard let toSpace = swap.toFrame.inverted() else { return AlphaMask(width: w, height: h) }

@@ -15,7 +15,8 @@ public enum HairMode: String, Sendable, CaseIterable {
 /// the new face's skin was laid over the locks as a pale veil, and the relighting, taking the target's light from
 /// under the hair, greyed the skin beside them.
 ///
-/// Hair is what is unlike the target's cheek skin (far darker, or another colour) and reaches the region's border
+/// Hair is what is unlike the target's cheek skin (far darker, or another colour: each side of the face against its
+/// own cheek, so a side light's shadow is skin) and reaches the region's border
 /// above the mouth through more of the same: brows, eyes, lips and nostrils are unlike skin too, but skin lies
 /// between them and the border. A beard is dark and reaches the border too, up to the sideburns; the new face is
 /// laid over it, not round it. So a face whose chin is as unlike its cheeks as hair (``beardShare``) keeps hair
@@ -45,10 +46,11 @@ public struct HairOcclusion: Sendable, Equatable {
     ///   - points: the target's 468 landmarks in swap space.
     ///   - region: the face's blend mask: hair is searched where it is above 0, from its border band (below ½).
     public func hair(in original: RGBImage, points: [SIMD2<Float>], region: AlphaMask) -> AlphaMask? {
-        guard points.count == FaceMeshTopology.pointCount else { return nil }
+        guard points.count == FaceMeshTopology.pointCount, let box = region.support(above: 0) else { return nil }
         let (w, h) = (original.width, original.height)
         let faceWidth = BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] }).width
-        guard faceWidth > 8, let skin = CheekSkin(in: original, landmarks: points, faceWidth: faceWidth)
+        guard faceWidth > 8, let axis = EyeAxis(points),
+              let (right, left) = Self.cheeks(of: original, points: points, faceWidth: faceWidth, apart: chromaDistance)
         else { return nil }
 
         // The face's own dark and coloured parts, grown: never hair.
@@ -56,69 +58,122 @@ public struct HairOcclusion: Sendable, Equatable {
         for ring in FaceMeshTopology.featureRings { PolygonRasterizer.fill(ring.map { points[$0] }, into: &features) }
         features.erode(pixels: -max(1, Int((featureMargin * faceWidth).rounded())))
 
-        // How unlike the skin each pixel of the region is, 0…1.
-        var unlike = AlphaMask(width: w, height: h)
-        let soft = max(softness, 1e-3)
-        original.pixels.withUnsafeBufferPointer { p in
-            for i in 0..<(w * h) where region.values[i] > 0 && features.values[i] < 0.5 {
-                let rgb = SIMD3(Float(p[3 * i]), Float(p[3 * i + 1]), Float(p[3 * i + 2]))
-                let luma = rgb.sum() / 3
-                let dark = (darkness + soft - luma / skin.luma) / (2 * soft)
-                let d = (luma > 1 ? rgb / luma : .one) - skin.chroma
-                let coloured = ((d * d).sum().squareRoot() - chromaDistance + soft) / (2 * soft)
-                unlike.values[i] = min(max(max(dark, coloured), 0), 1)
-            }
+        // How unlike the nearer cheek's skin a pixel is, 0…1. Position across the face in eye distances
+        // (``EyeAxis``) is linear in x and y: the subject's right cheek's skin from a quarter eye distance right of
+        // the middle outwards, the left one's likewise, mixed between.
+        let origin = axis.coordinates(of: .zero).x
+        let (perX, perY) = (axis.coordinates(of: SIMD2(1, 0)).x - origin, axis.coordinates(of: SIMD2(0, 1)).x - origin)
+        let softness = max(self.softness, 1e-3)
+        let (darkness, chromaDistance) = (self.darkness, self.chromaDistance)
+        func unlikeness(_ x: Int, _ y: Int) -> Float {
+            guard x >= 0, y >= 0, x < w, y < h else { return 0 }
+            let i = y * w + x
+            guard region.values[i] > 0, features.values[i] < 0.5 else { return 0 }
+            let p = original[x, y]
+            let rgb = SIMD3(Float(p.r), Float(p.g), Float(p.b))
+            let luma = rgb.sum() / 3
+            let t = min(max(2 * (origin + Float(x) * perX + Float(y) * perY) + 0.5, 0), 1)
+            let k = t * t * (3 - 2 * t)
+            let dark = (darkness + softness - luma / (right.luma + k * (left.luma - right.luma))) / (2 * softness)
+            let d = (luma > 1 ? rgb / luma : .one) - (right.chroma + k * (left.chroma - right.chroma))
+            let coloured = ((d * d).sum().squareRoot() - chromaDistance + softness) / (2 * softness)
+            return min(max(max(dark, coloured), 0), 1)
         }
 
-        // Heights along the face's own up direction: 0 at the mouth, 1 at the eyes.
+        // Heights along the face's own up direction: 0 at the mouth, 1 at the eyes. A bearded face keeps hair above
+        // its eyes only, fading out towards the nose tip.
         let mouth = (points[FaceMeshTopology.mouthLeft] + points[FaceMeshTopology.mouthRight]) / 2
         let eyes = (points[FaceMeshTopology.leftEyeOuter] + points[FaceMeshTopology.rightEyeOuter]) / 2
         let up = (eyes - mouth) / max(((eyes - mouth) * (eyes - mouth)).sum(), 1)
         func height(_ x: Int, _ y: Int) -> Float { ((SIMD2(Float(x), Float(y)) - mouth) * up).sum() }
-        if Self.isBearded(unlike, points: points, faceWidth: faceWidth, share: beardShare) {
-            // Above the eyes only, fading out towards the nose tip.
-            let nose = ((points[FaceMeshTopology.noseTip] - mouth) * up).sum()
-            for y in 0..<h {
-                for x in 0..<w where unlike[x, y] > 0 {
-                    let t = min(max((height(x, y) - nose) / max(1 - nose, 1e-3), 0), 1)
-                    unlike[x, y] *= t * t * (3 - 2 * t)
-                }
+        let nose = ((points[FaceMeshTopology.noseTip] - mouth) * up).sum()
+        let bearded = Self.isBearded(points: points, faceWidth: faceWidth, share: beardShare, unlikeness: unlikeness)
+
+        // Worked out only where the search goes (the border band and the hair it reaches), once per pixel.
+        var known = [Float](repeating: -1, count: w * h)
+        func unlike(_ i: Int) -> Float {
+            if known[i] >= 0 { return known[i] }
+            let (x, y) = (i % w, i / w)
+            var u = unlikeness(x, y)
+            if bearded, u > 0 {
+                let t = min(max((height(x, y) - nose) / max(1 - nose, 1e-3), 0), 1)
+                u *= t * t * (3 - 2 * t)
             }
+            known[i] = u
+            return u
         }
-        // Seeds: unlike pixels in the region's border band, above the mouth.
-        var seeds = [Int]()
-        for y in 0..<h {
-            for x in 0..<w {
+        // Seeds: unlike pixels in the region's border band, above the mouth; then the flood through more of them.
+        var reached = [Bool](repeating: false, count: w * h)
+        var stack = [Int]()
+        for y in box.y0...box.y1 {
+            for x in box.x0...box.x1 {
                 let i = y * w + x
-                guard region.values[i] > 0, region.values[i] < 0.5, unlike.values[i] > 0.5 else { continue }
-                if height(x, y) > 0 { seeds.append(i) }
+                guard region.values[i] > 0, region.values[i] < 0.5, height(x, y) > 0, unlike(i) > 0.5 else { continue }
+                reached[i] = true
+                stack.append(i)
             }
         }
-        guard !seeds.isEmpty else { return nil }
-        var reached = unlike.region(connectedTo: seeds, above: 0.5)
-        // A pixel beyond the core keeps its own soft share: the locks' edges follow the image, not a threshold.
-        reached.erode(pixels: -1)
-        reached.multiply(by: unlike)
-        guard reached.values.contains(where: { $0 > 0.5 }) else { return nil }
-        if feather > 0 { reached.gaussianBlur(sigma: feather) }
-        return reached
+        guard !stack.isEmpty else { return nil }
+        var (x0, y0, x1, y1) = (w, h, -1, -1)
+        var core = [Int]()
+        while let i = stack.popLast() {
+            core.append(i)
+            let (x, y) = (i % w, i / w)
+            (x0, y0, x1, y1) = (min(x0, x), min(y0, y), max(x1, x), max(y1, y))
+            for (nx, ny) in [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)] where nx >= 0 && ny >= 0 && nx < w && ny < h {
+                let j = ny * w + nx
+                if !reached[j], unlike(j) > 0.5 { reached[j] = true; stack.append(j) }
+            }
+        }
+        // The reached core and the pixels round it, each with its own soft share: the locks' edges follow the
+        // image, not a threshold. Feathered in the hair's box only (the blur is zero outside).
+        let margin = 2 + Int((3 * feather).rounded(.up))
+        let (bx, by) = (max(0, x0 - margin), max(0, y0 - margin))
+        let (bw, bh) = (min(w - 1, x1 + margin) - bx + 1, min(h - 1, y1 + margin) - by + 1)
+        var kept = AlphaMask(width: bw, height: bh)
+        for i in core {
+            let (x, y) = (i % w, i / w)
+            for ny in max(0, y - 1)...min(h - 1, y + 1) {
+                for nx in max(0, x - 1)...min(w - 1, x + 1) { kept[nx - bx, ny - by] = unlike(ny * w + nx) }
+            }
+        }
+        guard kept.values.contains(where: { $0 > 0.5 }) else { return nil }
+        if feather > 0 { kept.gaussianBlur(sigma: feather) }
+        var hair = AlphaMask(width: w, height: h)
+        hair.paste(kept, x: bx, y: by)
+        return hair
     }
 
     /// Whether the chin (a disc of 0.08 face widths 60 % of the way from the lower lip to the chin's tip) is at
-    /// least `share` unlike the cheeks: a beard. Hair seldom falls there.
-    static func isBearded(_ unlike: AlphaMask, points: [SIMD2<Float>], faceWidth: Float, share: Float) -> Bool {
+    /// least `share` unlike the cheeks (`unlikeness` of a pixel, 0…1): a beard. Hair seldom falls there.
+    static func isBearded(points: [SIMD2<Float>], faceWidth: Float, share: Float,
+                          unlikeness: (Int, Int) -> Float) -> Bool {
         let lip = points[FaceMeshTopology.lowerLipBottom], tip = points[FaceMeshTopology.chin]
         let centre = lip + 0.6 * (tip - lip), radius = 0.08 * faceWidth
         var inside: Float = 0, total: Float = 0
         let r = Int(radius.rounded(.up))
-        for y in (Int(centre.y) - r)...(Int(centre.y) + r) where y >= 0 && y < unlike.height {
-            for x in (Int(centre.x) - r)...(Int(centre.x) + r) where x >= 0 && x < unlike.width {
+        for y in (Int(centre.y) - r)...(Int(centre.y) + r) {
+            for x in (Int(centre.x) - r)...(Int(centre.x) + r) {
                 let d = SIMD2(Float(x), Float(y)) - centre
                 guard (d * d).sum() <= radius * radius else { continue }
                 total += 1
-                inside += unlike[x, y]
+                inside += unlikeness(x, y)
             }
         }
         return total > 0 && inside >= share * total
+    }
+
+    /// The skin of each cheek; where one's colour lies `apart` or more from the other's, one of them is not skin
+    /// (a lock over it, darker) and both are the brighter one. Nil without a cheek to sample.
+    static func cheeks(of image: RGBImage, points: [SIMD2<Float>], faceWidth: Float, apart: Float)
+        -> (right: CheekSkin, left: CheekSkin)? {
+        guard var right = CheekSkin(in: image, landmarks: points, faceWidth: faceWidth, sides: [.right]),
+              var left = CheekSkin(in: image, landmarks: points, faceWidth: faceWidth, sides: [.left])
+        else { return nil }
+        let d = right.chroma - left.chroma
+        if (d * d).sum().squareRoot() >= apart {
+            if right.luma >= left.luma { left = right } else { right = left }
+        }
+        return (right, left)
     }
 }
