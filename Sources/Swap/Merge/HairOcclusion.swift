@@ -15,12 +15,12 @@ public enum HairMode: String, Sendable, CaseIterable {
 /// the new face's skin was laid over the locks as a pale veil, and the relighting, taking the target's light from
 /// under the hair, greyed the skin beside them.
 ///
-/// Hair is what is unlike the target's cheek skin (far darker, or another colour: each side of the face against its
-/// own cheek, so a side light's shadow is skin) and reaches the region's border
-/// above the mouth through more of the same: brows, eyes, lips and nostrils are unlike skin too, but skin lies
-/// between them and the border. A beard is dark and reaches the border too, up to the sideburns; the new face is
-/// laid over it, not round it. So a face whose chin is as unlike its cheeks as hair (``beardShare``) keeps hair
-/// only above its eyes, fading out towards the nose tip.
+/// Hair is what is unlike the target's cheek skin (far darker, or another colour; each side of the face against its
+/// own cheek, so a side light's shadow is skin) and reaches the region's border above the mouth through more of the
+/// same: brows, eyes, lips and nostrils are unlike skin too, but skin lies between them and the border. A beard is
+/// dark and reaches the border too, up the sideburns, and the new face is laid over it, not round it: a face whose
+/// chin is as unlike its cheeks as hair (``beardShare``) keeps hair only above its eyes, fading out towards the
+/// nose tip.
 public struct HairOcclusion: Sendable, Equatable {
     /// Luma below this share of the cheek skin's is not skin (half of it at ``darkness``, soft by ``softness``
     /// either side).
