@@ -49,8 +49,7 @@ public struct HairOcclusion: Sendable, Equatable {
         guard points.count == FaceMeshTopology.pointCount, let box = region.support(above: 0) else { return nil }
         let (w, h) = (original.width, original.height)
         let faceWidth = BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] }).width
-        guard faceWidth > 8, let axis = EyeAxis(points),
-              let (right, left) = Self.cheeks(of: original, points: points, faceWidth: faceWidth, apart: chromaDistance)
+        guard faceWidth > 8, let skin = SkinContrast(in: original, points: points, faceWidth: faceWidth, hair: self)
         else { return nil }
 
         // The face's own dark and coloured parts, grown: never hair.
@@ -58,26 +57,13 @@ public struct HairOcclusion: Sendable, Equatable {
         for ring in FaceMeshTopology.featureRings { PolygonRasterizer.fill(ring.map { points[$0] }, into: &features) }
         features.erode(pixels: -max(1, Int((featureMargin * faceWidth).rounded())))
 
-        // How unlike the nearer cheek's skin a pixel is, 0…1. Position across the face in eye distances
-        // (``EyeAxis``) is linear in x and y: the subject's right cheek's skin from a quarter eye distance right of
-        // the middle outwards, the left one's likewise, mixed between.
-        let origin = axis.coordinates(of: .zero).x
-        let (perX, perY) = (axis.coordinates(of: SIMD2(1, 0)).x - origin, axis.coordinates(of: SIMD2(0, 1)).x - origin)
-        let softness = max(self.softness, 1e-3)
-        let (darkness, chromaDistance) = (self.darkness, self.chromaDistance)
+        // How unlike the target's skin a pixel of the region is, 0…1 (features: 0).
         func unlikeness(_ x: Int, _ y: Int) -> Float {
             guard x >= 0, y >= 0, x < w, y < h else { return 0 }
             let i = y * w + x
             guard region.values[i] > 0, features.values[i] < 0.5 else { return 0 }
             let p = original[x, y]
-            let rgb = SIMD3(Float(p.r), Float(p.g), Float(p.b))
-            let luma = rgb.sum() / 3
-            let t = min(max(2 * (origin + Float(x) * perX + Float(y) * perY) + 0.5, 0), 1)
-            let k = t * t * (3 - 2 * t)
-            let dark = (darkness + softness - luma / (right.luma + k * (left.luma - right.luma))) / (2 * softness)
-            let d = (luma > 1 ? rgb / luma : .one) - (right.chroma + k * (left.chroma - right.chroma))
-            let coloured = ((d * d).sum().squareRoot() - chromaDistance + softness) / (2 * softness)
-            return min(max(max(dark, coloured), 0), 1)
+            return skin.unlikeness(SIMD3(Float(p.r), Float(p.g), Float(p.b)), x: x, y: y)
         }
 
         // Heights along the face's own up direction: 0 at the mouth, 1 at the eyes. A bearded face keeps hair above
@@ -161,19 +147,5 @@ public struct HairOcclusion: Sendable, Equatable {
             }
         }
         return total > 0 && inside >= share * total
-    }
-
-    /// The skin of each cheek; where one's colour lies `apart` or more from the other's, one of them is not skin
-    /// (a lock over it, darker) and both are the brighter one. Nil without a cheek to sample.
-    static func cheeks(of image: RGBImage, points: [SIMD2<Float>], faceWidth: Float, apart: Float)
-        -> (right: CheekSkin, left: CheekSkin)? {
-        guard var right = CheekSkin(in: image, landmarks: points, faceWidth: faceWidth, sides: [.right]),
-              var left = CheekSkin(in: image, landmarks: points, faceWidth: faceWidth, sides: [.left])
-        else { return nil }
-        let d = right.chroma - left.chroma
-        if (d * d).sum().squareRoot() >= apart {
-            if right.luma >= left.luma { left = right } else { right = left }
-        }
-        return (right, left)
     }
 }
