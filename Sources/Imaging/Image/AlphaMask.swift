@@ -26,17 +26,6 @@ public struct AlphaMask: Sendable, Equatable {
         set { values[y * width + x] = newValue }
     }
 
-    /// A copy of the `width`×`height` region at (`x`, `y`), which must lie inside the mask.
-    public func cropped(x: Int, y: Int, width: Int, height: Int) -> AlphaMask {
-        precondition(x >= 0 && y >= 0 && x + width <= self.width && y + height <= self.height, "crop outside the mask")
-        var out = AlphaMask(width: width, height: height)
-        for row in 0..<height {
-            out.values.replaceSubrange(row * width..<(row + 1) * width,
-                                       with: values[(y + row) * self.width + x..<(y + row) * self.width + x + width])
-        }
-        return out
-    }
-
     /// Writes `other` over the region at (`x`, `y`), which must lie inside the mask.
     public mutating func paste(_ other: AlphaMask, x: Int, y: Int) {
         precondition(x >= 0 && y >= 0 && x + other.width <= width && y + other.height <= height, "paste outside the mask")

@@ -89,27 +89,20 @@ public struct HairOcclusion: Sendable, Equatable {
             return u
         }
         // Seeds: unlike pixels in the region's border band, above the mouth; then the flood through more of them.
-        var reached = [Bool](repeating: false, count: w * h)
-        var stack = [Int]()
+        var seeds = [Int]()
         for y in box.y0...box.y1 {
             for x in box.x0...box.x1 {
                 let i = y * w + x
                 guard region.values[i] > 0, region.values[i] < 0.5, height(x, y) > 0, unlike(i) > 0.5 else { continue }
-                reached[i] = true
-                stack.append(i)
+                seeds.append(i)
             }
         }
-        guard !stack.isEmpty else { return nil }
+        let core = FloodFill.pixels(width: w, height: h, from: seeds) { unlike($0) > 0.5 }
+        guard !core.isEmpty else { return nil }
         var (x0, y0, x1, y1) = (w, h, -1, -1)
-        var core = [Int]()
-        while let i = stack.popLast() {
-            core.append(i)
+        for i in core {
             let (x, y) = (i % w, i / w)
             (x0, y0, x1, y1) = (min(x0, x), min(y0, y), max(x1, x), max(y1, y))
-            for (nx, ny) in [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)] where nx >= 0 && ny >= 0 && nx < w && ny < h {
-                let j = ny * w + nx
-                if !reached[j], unlike(j) > 0.5 { reached[j] = true; stack.append(j) }
-            }
         }
         // The reached core and the pixels round it, each with its own soft share: the locks' edges follow the
         // image, not a threshold. Feathered in the hair's box only (the blur is zero outside).
