@@ -13,11 +13,17 @@ public enum PolygonRasterizer {
 
     /// Adds the coverage of `polygon` to `mask` (values saturate at 1).
     public static func fill(_ polygon: [SIMD2<Float>], into mask: inout AlphaMask) {
+        fill(polygon, into: &mask, origin: .zero)
+    }
+
+    /// Adds the coverage of `polygon` to `mask`, whose pixel (0, 0) is pixel `origin` of the polygon's canvas. The
+    /// polygon keeps its canvas coordinates, so the coverage is bit for bit the whole canvas's.
+    static func fill(_ polygon: [SIMD2<Float>], into mask: inout AlphaMask, origin: SIMD2<Int>) {
         guard polygon.count >= 3 else { return }
         let width = mask.width, height = mask.height
         let ys = polygon.map(\.y)
-        let top = max(0, Int((ys.min()! + 0.5).rounded(.down)))
-        let bottom = min(height - 1, Int((ys.max()! + 0.5).rounded(.down)))
+        let top = max(0, Int((ys.min()! + 0.5).rounded(.down)) - origin.y)
+        let bottom = min(height - 1, Int((ys.max()! + 0.5).rounded(.down)) - origin.y)
         guard top <= bottom else { return }
         let share = 1 / Float(subRows)
         var row = [Float](repeating: 0, count: width)
@@ -31,7 +37,7 @@ public enum PolygonRasterizer {
                 (lo, hi) = (width, -1)
                 var touched = false
                 for s in 0..<subRows {
-                    let sy = Float(y) - 0.5 + (Float(s) + 0.5) * share
+                    let sy = Float(y + origin.y) - 0.5 + (Float(s) + 0.5) * share
                     crossings.removeAll(keepingCapacity: true)
                     var j = polygon.count - 1
                     for i in polygon.indices {
@@ -44,7 +50,8 @@ public enum PolygonRasterizer {
                     crossings.sort()
                     var k = 0
                     while k + 1 < crossings.count {
-                        if let span = addSpan(crossings[k] + 0.5, crossings[k + 1] + 0.5, weight: share, to: &row) {
+                        if let span = addSpan(crossings[k] + 0.5, crossings[k + 1] + 0.5, weight: share, to: &row,
+                                              from: origin.x) {
                             (lo, hi) = (min(lo, span.first), max(hi, span.last))
                         }
                         touched = true
@@ -58,18 +65,21 @@ public enum PolygonRasterizer {
         }
     }
 
-    /// Adds `weight` × the overlap of [a, b) with each pixel [i, i + 1); returns the first and last pixel touched.
-    private static func addSpan(_ a: Float, _ b: Float, weight: Float, to row: inout [Float]) -> (first: Int, last: Int)? {
-        let lo = max(a, 0), hi = min(b, Float(row.count))
+    /// Adds `weight` × the overlap of [a, b) with each pixel [i, i + 1) of the canvas row whose pixel `x0` is
+    /// `row[0]`; returns the first and last entry of `row` touched.
+    private static func addSpan(_ a: Float, _ b: Float, weight: Float, to row: inout [Float],
+                                from x0: Int) -> (first: Int, last: Int)? {
+        let end = x0 + row.count
+        let lo = max(a, Float(x0)), hi = min(b, Float(end))
         guard hi > lo else { return nil }
         let i0 = Int(lo), i1 = Int(hi)
         if i0 == i1 {
-            row[i0] += (hi - lo) * weight
-            return (i0, i0)
+            row[i0 - x0] += (hi - lo) * weight
+            return (i0 - x0, i0 - x0)
         }
-        row[i0] += (Float(i0 + 1) - lo) * weight
-        if i0 + 1 < i1 { for i in (i0 + 1)..<i1 { row[i] += weight } }
-        if i1 < row.count { row[i1] += (hi - Float(i1)) * weight }
-        return (i0, min(i1, row.count - 1))
+        row[i0 - x0] += (Float(i0 + 1) - lo) * weight
+        if i0 + 1 < i1 { for i in (i0 + 1)..<i1 { row[i - x0] += weight } }
+        if i1 < end { row[i1 - x0] += (hi - Float(i1)) * weight }
+        return (i0 - x0, min(i1, end - 1) - x0)
     }
 }

@@ -173,26 +173,10 @@ public struct FaceMerger: Sendable {
     }
 
     /// Adds `polygons`, grown by `grow` pixels and feathered with σ `sigma`, to `holes` (the larger value wins).
-    /// Built in the polygons' own box (a few percent of the face).
     private static func add(_ polygons: [[SIMD2<Float>]], grow: Int, sigma: Float, to holes: inout AlphaMask) {
-        let (w, h) = (holes.width, holes.height)
-        let reach = Float(abs(grow)) + 3 * sigma + 2
-        let box = BoundingBox(bounding: polygons.flatMap { $0 })
-        let x0 = max(0, Int((box.x - reach).rounded(.down))), y0 = max(0, Int((box.y - reach).rounded(.down)))
-        let x1 = min(w - 1, Int((box.x + box.width + reach).rounded(.up)))
-        let y1 = min(h - 1, Int((box.y + box.height + reach).rounded(.up)))
-        guard x0 < x1, y0 < y1 else { return }
-        let origin = SIMD2(Float(x0), Float(y0))
-        var local = AlphaMask(width: x1 - x0 + 1, height: y1 - y0 + 1)
-        for polygon in polygons { PolygonRasterizer.fill(polygon.map { $0 - origin }, into: &local) }
-        local.erode(pixels: -grow)
-        local.gaussianBlur(sigma: sigma)
-        for y in 0..<local.height {
-            for x in 0..<local.width {
-                let i = (y0 + y) * w + x0 + x
-                holes.values[i] = max(holes.values[i], local.values[y * local.width + x])
-            }
-        }
+        guard let placed = PolygonRasterizer.fill(polygons, width: holes.width, height: holes.height, grownBy: grow,
+                                                  feather: sigma) else { return }
+        holes.formMaximum(with: placed)
     }
 
     /// Blends `swap` into `frame`. Frame pixels the blend does not reach are left bit-identical.
@@ -235,7 +219,9 @@ public struct FaceMerger: Sendable {
         var kept = paintedHoles == nil ? holes : nil
         let glassesKept = keptGlasses(in: original, points: framePoints, framePixel: 1 / swap.toFrame.scale,
                                       track: &glasses)
-        for extra in [glassesKept, occluded, hair] { kept = Self.union(kept, extra) }
+        // The target's glasses and hair over the face: kept, and left out of the light the relighting reads.
+        let overFace = Self.union(glassesKept, hair)
+        for extra in [overFace, occluded] { kept = Self.union(kept, extra) }
         // Recolour only what the swapper drew: where its own mask is zero the swap may hold the frame itself
         // (the mesh swap does, under the feather's tail), which must stay as it is.
         var region = mask
@@ -249,7 +235,7 @@ public struct FaceMerger: Sendable {
                                      brows: [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing]
                                          .map { $0.map { points[$0] } },
                                      eyes: [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { $0.map { points[$0] } },
-                                     exclude: Self.union(glassesKept, hair), faceWidth: oval.width,
+                                     exclude: overFace, faceWidth: oval.width,
                                      fromOtherLight: swap.fromOtherLight, socketShadow: swap.socketShadow)
             options.relighting.relightLips(&face, target: target, outer: FaceMeshTopology.outerLips.map { points[$0] },
                                            inner: FaceMeshTopology.innerLips.map { points[$0] }, region: region,

@@ -204,13 +204,9 @@ public struct Relighting: Sendable, Equatable {
         var detail: Detail?
         if fromOtherLight, fine.contrast < 0.999 || socketShare > 0 {
             // The lips keep their contrast (their own step follows, and a landmarker reads their opening there).
-            var lips = AlphaMask(width: w, height: h)
-            if mouth.count >= 3 {
-                PolygonRasterizer.fill(mouth, into: &lips)
-                let reach = max(lipContrastReach * faceWidth, 1)
-                lips.erode(pixels: -Int(reach.rounded(.up)))
-                lips.gaussianBlur(sigma: reach)
-            }
+            let reach = max(lipContrastReach * faceWidth, 1)
+            let lips = AlphaMask(width: w, height: h, placing: mouth.count < 3 ? nil : PolygonRasterizer.fill(
+                [mouth], width: w, height: h, grownBy: Int(reach.rounded(.up)), feather: reach))
             detail = Detail(featurePower: max(minimumContrast, fine.contrast),
                             skinPower: max(minimumSkinContrast, fine.contrast), skin: skin, keep: lips)
             if socketShare > 0 {
@@ -421,12 +417,9 @@ public struct Relighting: Sendable, Equatable {
     /// The outlines `rings` filled, grown by ``featureMargin`` of `faceWidth` and feathered as much (0…1 or more
     /// where they overlap).
     private func grownOutlines(_ rings: [[SIMD2<Float>]], width: Int, height: Int, faceWidth: Float) -> AlphaMask {
-        var grown = AlphaMask(width: width, height: height)
-        for ring in rings where ring.count >= 3 { PolygonRasterizer.fill(ring, into: &grown) }
         let margin = max(featureMargin * faceWidth, 1)
-        grown.erode(pixels: -Int(margin.rounded()))
-        grown.gaussianBlur(sigma: margin)
-        return grown
+        return AlphaMask(width: width, height: height, placing: PolygonRasterizer.fill(
+            rings.filter { $0.count >= 3 }, width: width, height: height, grownBy: Int(margin.rounded()), feather: margin))
     }
 
     /// Where (0…1 per pixel) the face's chroma is the target shading's, that chroma per cell, and how it turns with

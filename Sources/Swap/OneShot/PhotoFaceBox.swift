@@ -39,9 +39,7 @@ struct PhotoFaceBox: Sendable {
     /// `rings` filled over the box and grown by `margin` of the face width (at least a pixel): features a pass
     /// leaves out of the skin, with their lashes, liner and soft edges.
     func features(_ rings: [[Int]] = FaceMeshTopology.featureRings, grownBy margin: Float) -> AlphaMask {
-        var mask = AlphaMask(width: width, height: height)
-        for ring in rings { PolygonRasterizer.fill(points(ring), into: &mask) }
-        mask.erode(pixels: -max(1, Int((margin * faceWidth).rounded())))
-        return mask
+        AlphaMask(width: width, height: height, placing: PolygonRasterizer.fill(
+            rings.map { points($0) }, width: width, height: height, grownBy: max(1, Int((margin * faceWidth).rounded()))))
     }
 }

@@ -92,8 +92,8 @@ struct PhotoHair: Sendable, Equatable {
         for ring in [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing] {
             let brow = ring.map { local[$0] }
             var above = PolygonRasterizer.fill(brow.map { $0 + lift }, width: w, height: h)
-            var grown = PolygonRasterizer.fill(brow, width: w, height: h)
-            grown.erode(pixels: -margin)
+            let grown = AlphaMask(width: w, height: h,
+                                  placing: PolygonRasterizer.fill([brow], width: w, height: h, grownBy: margin))
             above.cut(grown)
             var hairAbove: Float = 0, total: Float = 0
             for i in above.values.indices where above.values[i] > 0 {
@@ -110,9 +110,9 @@ struct PhotoHair: Sendable, Equatable {
         if let first = fringeBrows.first {
             // One brow: its own outline; both: their hull, glabella included.
             let outline = fringeBrows.count == 2 ? ConvexHull.of(fringeBrows.flatMap { $0 }) : first
-            var hairyBrows = PolygonRasterizer.fill(outline, width: w, height: h)
-            hairyBrows.erode(pixels: -margin)
-            unlike.formUnion(hairyBrows)
+            if let hairyBrows = PolygonRasterizer.fill([outline], width: w, height: h, grownBy: margin) {
+                unlike.formMaximum(with: hairyBrows)
+            }
         }
 
         // Keep what reaches the oval's border (the hairline) through unlike pixels.
