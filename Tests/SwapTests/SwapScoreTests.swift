@@ -53,3 +53,38 @@ import TestSupport
         #expect(same.seamRatio == nil && same.colourExcess == nil)
     }
 }
+
+/// The colour figure compares skin: lips the inner ring runs past are left out.
+@Suite struct SwapScoreSkinTests {
+    @Test func lipsNearTheBorderAreNotSkin() throws {
+        let landmarks = SwapScoreTests.landmarks, original = SwapScoreTests.original
+        let points = landmarks.points2D
+        let faceWidth = BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] }).width
+        // The replaced region ends just below the lower lip, so the inner ring (6–10 % of the face width inside
+        // the border) lies on it; inside, the output differs by a fine ±12 pattern that leaves every mean as it was.
+        let cut = points[FaceMeshTopology.lowerLipBottom].y + 0.07 * faceWidth
+        let outline = FaceMeshTopology.faceOval.map { SIMD2(points[$0].x, min(points[$0].y, cut)) }
+        let oval = PolygonRasterizer.fill(outline, width: 400, height: 380)
+        let lips = PolygonRasterizer.fill(FaceMeshTopology.outerLips.map { points[$0] }, width: 400, height: 380)
+        func output(redLips: Bool) -> RGBImage {
+            var out = original
+            for y in 0..<380 {
+                for x in 0..<400 where oval[x, y] > 0.5 {
+                    let p = out[x, y]
+                    let d: Float = (x + y) % 2 == 0 ? 12 : -12
+                    func shift(_ v: UInt8) -> UInt8 { UInt8(min(max(Float(v) + d, 0), 255)) }
+                    out[x, y] = redLips && lips[x, y] > 0.5 ? (230, 40, 50) : (shift(p.r), shift(p.g), shift(p.b))
+                }
+            }
+            return out
+        }
+        func colour(_ image: RGBImage) throws -> Double {
+            var scorer = SwapScorer()
+            scorer.add(original: original, output: image, originalLandmarks: landmarks, outputLandmarks: landmarks)
+            return try #require(scorer.score.colourExcess)
+        }
+        let plain = try colour(output(redLips: false)), red = try colour(output(redLips: true))
+        #expect(abs(plain) < 0.5)
+        #expect(abs(red - plain) < 0.1, "red lips moved the skin's colour figure \(plain) → \(red)")
+    }
+}

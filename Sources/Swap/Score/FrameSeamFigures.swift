@@ -60,10 +60,11 @@ struct FrameSeamFigures {
         }
     }
 
-    /// ΔE between the mean L*a*b* just inside and just outside the border, per sector, output minus original,
-    /// averaged over the sectors weighted by their smaller ring. "Inside" starts past a feather's width
+    /// ΔE between the mean L*a*b* of the skin just inside and just outside the border, per sector, output minus
+    /// original, averaged over the sectors weighted by their smaller ring. "Inside" starts past a feather's width
     /// (``featherAllowance`` of the face width), where a blend shows the new face in full: a colour step hidden in
-    /// a wide feather still counts.
+    /// a wide feather still counts. The original's brows, eyes and lips are not skin: on a turned head the inner
+    /// ring runs past the mouth's corner, and the lips' colour would count as the skin's.
     private static func colourExcess(region r: ReplacedRegion, original: RGBImage, output: RGBImage) -> Double? {
         let k = max(3, Int((0.04 * r.faceWidth).rounded()))
         let g = max(3, Int((featherAllowance * r.faceWidth).rounded()))
@@ -81,7 +82,7 @@ struct FrameSeamFigures {
             for x in 0..<w {
                 let i = y * w + x
                 let side = inner[i] ? 0 : (outer[i] ? 1 : -1)
-                guard side >= 0 else { continue }
+                guard side >= 0, r.features.values[i] < 0.5 else { continue }
                 let angle = atan2(Double(y) - centre.y, Double(x) - centre.x)
                 let sector = min(sectors - 1, Int((angle + .pi) / (2 * .pi) * Double(sectors)))
                 let j = 3 * ((r.y0 + y) * original.width + r.x0 + x)

@@ -16,6 +16,11 @@ struct ReplacedRegion {
     let faceWidth: Float
     /// 1 inside the replaced region, 0 outside (crop pixels).
     let inside: AlphaMask
+    /// The original's brows, eyes and lips, grown by ``featureMargin`` of the face width (crop pixels): not skin.
+    let features: AlphaMask
+
+    /// Growth of the feature outlines left out of the skin figures, as a share of the face width.
+    static let featureMargin: Float = 0.03
 
     /// nil when the face is too small, off the frame, or nothing (or next to nothing) was replaced.
     init?(original: RGBImage, output: RGBImage, landmarks: FaceLandmarks) {
@@ -46,6 +51,10 @@ struct ReplacedRegion {
         let area = region.values.reduce(0, +)
         guard area >= 0.02 * faceWidth * faceWidth else { return nil }
         inside = region
+        let origin = SIMD2(Float(x0), Float(y0))
+        features = AlphaMask(width: width, height: height, placing: PolygonRasterizer.fill(
+            FaceMeshTopology.featureRings.map { $0.map { points[$0] - origin } }, width: width, height: height,
+            grownBy: max(1, Int((Self.featureMargin * faceWidth).rounded()))))
     }
 
     /// Sets every 0-pixel not connected to the crop's border to 1.
