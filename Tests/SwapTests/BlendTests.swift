@@ -234,6 +234,61 @@ extension RelightingTests {
     }
 }
 
+extension RelightingTests {
+    /// Whether pixel (x, y) lies above the line through the mouth's corners (the upper lip's side).
+    static func aboveMouthLine(_ x: Int, _ y: Int) -> Bool {
+        let (a, b) = (LipFixture.outer[0], LipFixture.outer[LipFixture.outer.count / 2])
+        return Float(y) < a.y + (b.y - a.y) * (Float(x) - a.x) / (b.x - a.x)
+    }
+
+    /// The mean colour of the face's lip band (2 px inside it) on one side of the mouth line.
+    static func meanLip(_ face: RGBImage, upper: Bool) -> SIMD3<Float> {
+        var core = LipFixture.band
+        core.erode(pixels: 2)
+        var sum = SIMD3<Float>.zero, count: Float = 0
+        for y in 0..<LipFixture.height {
+            for x in 0..<LipFixture.width where core[x, y] > 0.99 && aboveMouthLine(x, y) == upper {
+                let p = face[x, y]
+                sum += SIMD3(Float(p.r), Float(p.g), Float(p.b))
+                count += 1
+            }
+        }
+        #expect(count > 20)
+        return sum / max(count, 1)
+    }
+
+    @Test func aTopLitPhotosLipsBothTakeTheTargetsLipColour() {
+        let lips = LipFixture.band
+        let targetLip = SIMD3<Float>(170, 80, 80)
+        // The photo's upper lip in its own shadow (0.4 of its skin), its lower lip as bright as the skin: against
+        // one median for both, the lower lip read as teeth and the upper as a moustache, and neither was relit.
+        let fixture = LipFixture { x, y in
+            let t: (UInt8, UInt8, UInt8) = lips[x, y] > 0 ? (170, 80, 80) : (200, 150, 120)
+            let f: (UInt8, UInt8, UInt8) = lips[x, y] == 0 ? (190, 150, 130)
+                : Self.aboveMouthLine(x, y) ? (80, 56, 52) : (205, 160, 150)
+            return (t, f)
+        }
+        let face = fixture.relit()
+        for upper in [true, false] {
+            let mean = Self.meanLip(face, upper: upper)
+            #expect(abs(mean.x - targetLip.x) < 10 && abs(mean.y - targetLip.y) < 10 && abs(mean.z - targetLip.z) < 10,
+                    "\(upper ? "upper" : "lower") lip \(mean) vs \(targetLip)")
+        }
+    }
+
+    @Test func thePhotosMoustacheStaysDark() {
+        let lips = LipFixture.lips
+        let top = LipFixture.outer.map(\.y).min()!
+        // The photo's moustache over its upper lip and the skin above it: hair, not a lip in shadow.
+        let fixture = LipFixture { x, y in
+            let hair = Self.aboveMouthLine(x, y) && Float(y) > top - 12 && (lips[x, y] > 0 || Float(y) <= top + 2)
+            return (lips[x, y] > 0 ? (170, 80, 80) : (200, 150, 120), hair ? (40, 32, 28) : (190, 150, 130))
+        }
+        let upper = Self.meanLip(fixture.relit(), upper: true)
+        #expect(upper.x < 60, "moustache over the upper lip \(upper)")
+    }
+}
+
 @Suite struct GlassesDetectorTests {
     static let landmarks = TestFaces.landmarks(center: SIMD2(160, 170), scale: 11)
     static let points = landmarks.points2D

@@ -45,6 +45,12 @@ extension Relighting {
         var grown = lips
         grown.erode(pixels: -1)
         skin.cut(grown)
+        // Which side of the line through the mouth's corners each pixel lies on: the upper lip's or the lower's.
+        let (right, left) = (outer[0] - origin, outer[outer.count / 2] - origin)
+        let across = left - right
+        func side(_ p: SIMD2<Float>) -> Float { across.x * (p.y - right.y) - across.y * (p.x - right.x) }
+        let upperSign = side(outer[outer.count * 3 / 4] - origin) >= 0
+        let upper = (0..<(w * h)).map { i in (side(SIMD2(Float(i % w), Float(i / w))) >= 0) == upperSign }
         var coreMass = core
         coreMass.gaussianBlur(sigma: sigma, clamped: false)
 
@@ -56,9 +62,23 @@ extension Relighting {
             var weight = core
             // The upper quartile: a moustache or beard in the ring is far darker than the skin it grows on.
             let skinLuma = max(Self.quantile(luma, weight: skin.values, 0.75), 1)
-            let lipLuma = max(Self.quantile(luma, weight: weight.values, 0.5), 1)
+            // Each lip against its own median: under a top light the upper lip is in shadow and the lower one
+            // bright, and against both together the whole lower lip would read as teeth. What is far darker than
+            // the skin is hair where the skin next to that lip is dark too (a moustache, a beard); next to bare
+            // skin a lip in its own shadow is lip, and only what is far darker than the lip is not (the mouth's
+            // inside).
+            func median(upper side: Bool, of values: [Float]) -> Float {
+                max(Self.quantile(luma, weight: values.indices.map { upper[$0] == side ? values[$0] : 0 }, 0.5), 1)
+            }
+            let lipLuma = (median(upper: true, of: weight.values), median(upper: false, of: weight.values))
+            func darkReference(upper side: Bool) -> Float {
+                median(upper: side, of: skin.values) >= Self.bareSkin * skinLuma
+                    ? (side ? lipLuma.0 : lipLuma.1) : skinLuma
+            }
+            let dark = (darkReference(upper: true), darkReference(upper: false))
             for i in weight.values.indices where weight.values[i] > 0 {
-                let out = max(0, Self.lipDark - luma[i] / skinLuma, luma[i] / lipLuma - Self.lipBright)
+                let (median, reference) = upper[i] ? (lipLuma.0, dark.0) : (lipLuma.1, dark.1)
+                let out = max(0, Self.lipDark - luma[i] / reference, luma[i] / median - Self.lipBright)
                 weight.values[i] *= exp(-(out * out) / (0.05 * 0.05))
             }
             let (shade, mass) = NormalisedConvolution.averageAndMass(rgb, weight: weight, sigma: sigma,
@@ -100,9 +120,13 @@ extension Relighting {
 
     /// Width of the skin ring around the lips the lips are compared with, as a share of the face width.
     static let skinRing: Float = 0.04
-    /// Lip pixels darker than this share of the skin around them are not lip (a moustache, the mouth's inside).
+    /// Lip pixels darker than this share of the skin around them (of the lip's median next to bare skin) are not
+    /// lip (a moustache, the mouth's inside).
     static let lipDark: Float = 0.5
-    /// Lip pixels brighter than this share of the lips' median are not lip (teeth, a highlight).
+    /// A lip's skin ring (its median) at least this share of the skin's upper quartile is bare: no moustache or
+    /// beard grows there.
+    static let bareSkin: Float = 0.75
+    /// Lip pixels brighter than this share of their lip's median are not lip (teeth, a highlight).
     static let lipBright: Float = 1.5
 
     /// The weighted `q`-quantile of `values` (0…255); mid-grey without weight.
