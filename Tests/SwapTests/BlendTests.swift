@@ -468,6 +468,35 @@ extension RelightingTests {
         #expect((tinted / base - 1) < 0.3 * Float(photoStep), "the photo's ruddy patch kept: \(tinted / base - 1) of \(photoStep)")
     }
 
+    @Test func aTargetsHighlightDoesNotLeaveAGreyPatch() {
+        // A highlight on the target's face beside its nose (a shine on the nose bridge): brighter and paler, the
+        // light's own colour mixed into the skin's. The interior keeps the photo's brightness there, so its colour
+        // must be the skin's too: the highlight's pale chroma at the skin's brightness reads as grey.
+        let sigma = 0.05 * Self.faceWidth
+        let (_, left) = Self.interiorPoints
+        let flat: (Int, Int) -> Float = { _, _ in 1 }
+        let shine: (Int, Int) -> Float = { Self.bump($0, $1, at: left, depth: 0.3, sigma: sigma) }
+        let pale: (Int, Int) -> SIMD3<Float> = { x, y in
+            let b = Self.bump(x, y, at: left, depth: 1, sigma: sigma) - 1  // 0…1, 1 at the centre
+            // The skin (190, 140, 110) turned towards white at the centre: (190, 165, 150) over 1.3.
+            return SIMD3(1, 1 + 0.18 * b, 1 + 0.36 * b)
+        }
+        func saturation(_ image: RGBImage) -> Float {
+            let p = image[Int(left.x.rounded()), Int(left.y.rounded())]
+            return (Float(p.r) - Float(p.b)) / max(Float(p.r) + Float(p.g) + Float(p.b), 1)
+        }
+        var untoned = Relighting(strength: 1)
+        untoned.minimumContrast = 1
+        untoned.minimumSkinContrast = 1
+        let skin = saturation(Self.relit(untoned, targetFactor: flat, faceFactor: flat))
+        let shone = saturation(Self.relit(untoned, targetFactor: shine, faceFactor: flat, targetTint: pale))
+        #expect(shone > 0.8 * skin, "the highlight's chroma kept at the skin's brightness: \(shone) vs skin \(skin)")
+        var fineColour = untoned
+        fineColour.interiorChromaShift = 0
+        let grey = saturation(Self.relit(fineColour, targetFactor: shine, faceFactor: flat, targetTint: pale))
+        #expect(grey < 0.8 * skin, "with the fine chroma the patch is paler: \(grey) vs skin \(skin)")
+    }
+
     @Test func cellsWithoutTheFacesShadingDoNotPrintTheCellGrid() {
         // The swap's weight has a hole inside the region it may change (where a photo's lock of hair was cut, the
         // frame shows through): no shading of the face there. Toning (a photo with shadows on a flat target) only

@@ -40,6 +40,10 @@ public struct Relighting: Sendable, Equatable {
     /// Width of the border band that keeps the fine shading, as a share of the face width: fine up to one band
     /// inside the edge of the swap's weight, the interior's shading from two.
     public var borderBand: Float = 0.06
+    /// Brightness shift (log) of the interior's shading from the fine one at which its colour is wholly the
+    /// interior's too (in proportion below): a photo's skin takes the chroma that goes with the brightness it gets.
+    /// 0 = the colour stays the fine shading's.
+    public var interiorChromaShift: Float = 0.2
     /// How far around the lips the fine shading reaches (σ as a share of the face width; ≈ 2σ to the interior's).
     public var mouthReach: Float = 0.06
     /// Lowest power the new face's detail is raised to when the photo is lit harder than the scene (its skin's
@@ -159,7 +163,7 @@ public struct Relighting: Sendable, Equatable {
                              weightT: AlphaMask(width: lw, height: lh, values: cells.map { $0[6] }),
                              weightS: AlphaMask(width: lw, height: lh, values: cells.map { $0[7] }))
         let fineSigma = max(scale * faceWidth, minimumSigma)
-        let fine = ratios(gathered, features: features, cellSize: Float(step), sigma: fineSigma,
+        var fine = ratios(gathered, features: features, cellSize: Float(step), sigma: fineSigma,
                           fromOtherLight: fromOtherLight)
         var ratio = fine.ratio
         let socketShare = fromOtherLight && socketContrast < 1 ? min(max(socketShadow, 0), 1) : 0
@@ -169,8 +173,9 @@ public struct Relighting: Sendable, Equatable {
         if interiorScale > 0, coarseSigma > fineSigma {
             let toCell = 1 / Float(step)
             let half = gathered.halved()
-            let coarse = Self.upsample(ratios(half, features: features, cellSize: Float(2 * step), sigma: coarseSigma).ratio,
-                                       width: half.weightS.width, height: half.weightS.height, to: lw, lh)
+            let interior = ratios(half, features: features, cellSize: Float(2 * step), sigma: coarseSigma,
+                                  fromOtherLight: fromOtherLight)
+            let coarse = Self.upsample(interior.ratio, width: half.weightS.width, height: half.weightS.height, to: lw, lh)
             // Only the brightness moves (a product of powers); the colour stays the fine shading's. Face shape lives
             // in the brightness, while a coarse colour keeps the photo's own mid-scale tints (a ruddy cheek, a
             // sun-tanned nose) on a face the target's camera saw evenly.
@@ -191,6 +196,19 @@ public struct Relighting: Sendable, Equatable {
             for c in 0..<(lw * lh) where shift[c] != 0 {
                 let gain = exp(shift[c])
                 for k in 0..<3 { ratio[3 * c + k] *= gain }
+            }
+            // The target's fine chroma belongs to its fine brightness: a highlight's is paler (the light's own
+            // colour mixed in), a shadow's deeper. Where the brightness moves to the coarse shading's, so does the
+            // colour, or a highlight's pale chroma at the coarse brightness reads as a grey patch (the astronaut's
+            // nose bridge on portrait_1080x1920_hands).
+            if interiorChromaShift > 0, !fine.targetChroma.isEmpty, !interior.targetChroma.isEmpty {
+                let chroma = Self.upsample(interior.targetChroma.flatMap { [$0.x, $0.y, $0.z] },
+                                           width: half.weightS.width, height: half.weightS.height, to: lw, lh)
+                for c in 0..<(lw * lh) where shift[c] != 0 {
+                    let t = min(abs(shift[c]) / interiorChromaShift, 1)
+                    let target = SIMD3(chroma[3 * c], chroma[3 * c + 1], chroma[3 * c + 2])
+                    fine.targetChroma[c] += t * (target - fine.targetChroma[c])
+                }
             }
         }
         // A face lit elsewhere: its skin (not its brows, eyes and lips, grown and feathered) takes the target's
