@@ -72,14 +72,16 @@ public enum PolygonRasterizer {
         let end = x0 + row.count
         let lo = max(a, Float(x0)), hi = min(b, Float(end))
         guard hi > lo else { return nil }
+        // Coverage from the canvas coordinates (bit for bit the whole canvas's), written at the row's own indices.
         let i0 = Int(lo), i1 = Int(hi)
-        if i0 == i1 {
-            row[i0 - x0] += (hi - lo) * weight
-            return (i0 - x0, i0 - x0)
+        let (j0, j1) = (i0 - x0, i1 - x0)
+        if j0 == j1 {
+            row[j0] += (hi - lo) * weight
+            return (j0, j0)
         }
-        row[i0 - x0] += (Float(i0 + 1) - lo) * weight
-        if i0 + 1 < i1 { for i in (i0 + 1)..<i1 { row[i - x0] += weight } }
-        if i1 < end { row[i1 - x0] += (hi - Float(i1)) * weight }
-        return (i0 - x0, min(i1, end - 1) - x0)
+        row[j0] += (Float(i0 + 1) - lo) * weight
+        if j0 + 1 < j1 { for j in (j0 + 1)..<j1 { row[j] += weight } }
+        if j1 < row.count { row[j1] += (hi - Float(i1)) * weight }
+        return (j0, min(j1, row.count - 1))
     }
 }
