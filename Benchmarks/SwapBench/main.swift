@@ -8,6 +8,8 @@ import Foundation
 import Stream
 import Swap
 
+HeapPolicy.configure()  // as `facelive` runs: the merge's cost depends on how the heap hands its buffers back
+
 var video: String?
 var photo: String?
 var skip = 30
