@@ -176,9 +176,10 @@ public struct Relighting: Sendable, Equatable {
             let interior = ratios(half, features: features, cellSize: Float(2 * step), sigma: coarseSigma,
                                   fromOtherLight: fromOtherLight)
             let coarse = Self.upsample(interior.ratio, width: half.weightS.width, height: half.weightS.height, to: lw, lh)
-            // Only the brightness moves (a product of powers); the colour stays the fine shading's. Face shape lives
-            // in the brightness, while a coarse colour keeps the photo's own mid-scale tints (a ruddy cheek, a
-            // sun-tanned nose) on a face the target's camera saw evenly.
+            // Only the ratio's brightness moves (a product of powers); its colour stays the fine shading's. Face
+            // shape lives in the brightness, while a coarse colour ratio keeps the photo's own mid-scale tints (a
+            // ruddy cheek, a sun-tanned nose) on a face the target's camera saw evenly. (A photo's skin takes the
+            // target's chroma outright; that chroma follows the brightness below.)
             let difference = (0..<(lw * lh)).map { c -> Float in
                 let o = 3 * c
                 let product = (coarse[o] / ratio[o]) * (coarse[o + 1] / ratio[o + 1]) * (coarse[o + 2] / ratio[o + 2])
