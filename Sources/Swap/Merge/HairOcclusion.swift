@@ -53,9 +53,8 @@ public struct HairOcclusion: Sendable, Equatable {
         else { return nil }
 
         // The face's own dark and coloured parts, grown: never hair.
-        let features = AlphaMask(width: w, height: h, placing: PolygonRasterizer.fill(
-            FaceMeshTopology.featureRings.map { $0.map { points[$0] } }, width: w, height: h,
-            grownBy: max(1, Int((featureMargin * faceWidth).rounded()))))
+        let features = FaceMeshTopology.featureMask(on: points, width: w, height: h, grownBy: featureMargin,
+                                                    faceWidth: faceWidth)
 
         // How unlike the target's skin a pixel of the region is, 0…1 (features: 0).
         func unlikeness(_ x: Int, _ y: Int) -> Float {

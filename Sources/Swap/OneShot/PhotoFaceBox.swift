@@ -39,7 +39,6 @@ struct PhotoFaceBox: Sendable {
     /// `rings` filled over the box and grown by `margin` of the face width (at least a pixel): features a pass
     /// leaves out of the skin, with their lashes, liner and soft edges.
     func features(_ rings: [[Int]] = FaceMeshTopology.featureRings, grownBy margin: Float) -> AlphaMask {
-        AlphaMask(width: width, height: height, placing: PolygonRasterizer.fill(
-            rings.map { points($0) }, width: width, height: height, grownBy: max(1, Int((margin * faceWidth).rounded()))))
+        FaceMeshTopology.featureMask(rings, on: local, width: width, height: height, grownBy: margin, faceWidth: faceWidth)
     }
 }

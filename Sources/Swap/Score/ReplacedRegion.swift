@@ -52,9 +52,8 @@ struct ReplacedRegion {
         guard area >= 0.02 * faceWidth * faceWidth else { return nil }
         inside = region
         let origin = SIMD2(Float(x0), Float(y0))
-        features = AlphaMask(width: width, height: height, placing: PolygonRasterizer.fill(
-            FaceMeshTopology.featureRings.map { $0.map { points[$0] - origin } }, width: width, height: height,
-            grownBy: max(1, Int((Self.featureMargin * faceWidth).rounded()))))
+        features = FaceMeshTopology.featureMask(on: points.map { $0 - origin }, width: width, height: height,
+                                                grownBy: Self.featureMargin, faceWidth: faceWidth)
     }
 
     /// Sets every 0-pixel not connected to the crop's border to 1.
