@@ -164,7 +164,7 @@ public struct Relighting: Sendable, Equatable {
                              weightS: AlphaMask(width: lw, height: lh, values: cells.map { $0[7] }))
         let fineSigma = max(scale * faceWidth, minimumSigma)
         var fine = ratios(gathered, features: features, cellSize: Float(step), sigma: fineSigma,
-                          fromOtherLight: fromOtherLight)
+                          targetChroma: fromOtherLight, detail: fromOtherLight)
         var ratio = fine.ratio
         let socketShare = fromOtherLight && socketContrast < 1 ? min(max(socketShadow, 0), 1) : 0
         // Inside the face the target's fine shading carries its face shape (its identity): there the shading is a
@@ -174,7 +174,7 @@ public struct Relighting: Sendable, Equatable {
             let toCell = 1 / Float(step)
             let half = gathered.halved()
             let interior = ratios(half, features: features, cellSize: Float(2 * step), sigma: coarseSigma,
-                                  fromOtherLight: fromOtherLight)
+                                  targetChroma: fromOtherLight)
             let coarse = Self.upsample(interior.ratio, width: half.weightS.width, height: half.weightS.height, to: lw, lh)
             // Only the ratio's brightness moves (a product of powers); its colour stays the fine shading's. Face
             // shape lives in the brightness, while a coarse colour ratio keeps the photo's own mid-scale tints (a
@@ -274,10 +274,10 @@ public struct Relighting: Sendable, Equatable {
 
     /// Ratio planes (target shading ÷ face shading)^strength, R G B interleaved per cell, for shadings with σ
     /// `sigma` swap-space pixels on cells of `cellSize` pixels; `features` (swap-space polygons) left out. For a
-    /// face `fromOtherLight`, also how far its detail is to be toned down and the target's chroma (otherwise a
-    /// contrast of 1 and no chroma).
+    /// face lit elsewhere, also the target's chroma (`targetChroma`; otherwise none) and how far the face's detail
+    /// is to be toned down and the target's shadows tint (`detail`; otherwise a contrast of 1 and no tint).
     private func ratios(_ cells: Cells, features: [[SIMD2<Float>]], cellSize: Float, sigma: Float,
-                        fromOtherLight: Bool = false) -> Estimate {
+                        targetChroma wantsChroma: Bool = false, detail wantsDetail: Bool = false) -> Estimate {
         var planes = cells.planes, weightT = cells.weightT, weightS = cells.weightS
         let (lw, lh) = (weightS.width, weightS.height)
         // Features out of both estimates, one cell wider than their outline.
@@ -314,7 +314,7 @@ public struct Relighting: Sendable, Equatable {
         let (low, high) = (1 / limit, limit)
         var faceShade = [Float](repeating: 0, count: lw * lh)
         // Only a face lit elsewhere takes the target's chroma; where the target has no skin near, its mean's.
-        var targetChroma = fromOtherLight
+        var targetChroma = wantsChroma
             ? [SIMD3<Float>](repeating: 3 * meanTarget / max(meanTarget.sum(), 1e-3), count: lw * lh) : []
         for c in 0..<(lw * lh) {
             var r = overall
@@ -323,7 +323,7 @@ public struct Relighting: Sendable, Equatable {
                 r = (t + 1e-3) / (s + 1e-3)
                 faceShade[c] = s.sum() / 3
             }
-            if fromOtherLight, let t, t.sum() > 1e-3 { targetChroma[c] = 3 * t / t.sum() }
+            if wantsChroma, let t, t.sum() > 1e-3 { targetChroma[c] = 3 * t / t.sum() }
             for k in 0..<3 {
                 let v = strength == 1 ? r[k] : pow(r[k], strength)
                 ratio[3 * c + k] = min(max(v, low), high)
@@ -332,11 +332,11 @@ public struct Relighting: Sendable, Equatable {
         // A photo lit harder than the scene (deep shadows under the nose and lip, a studio's contrast) keeps its
         // contrast as detail; it is brought down to the target's own.
         var contrast: Float = 1
-        if fromOtherLight, let t = Self.detailSpread(planes[0..<3], weight: weightT, shading: target),
+        if wantsDetail, let t = Self.detailSpread(planes[0..<3], weight: weightT, shading: target),
            let f = Self.detailSpread(planes[3..<6], weight: weightS, shading: source), f > t {
             contrast = pow(t / f, strength)
         }
-        let tint = fromOtherLight && shadowTint > 0
+        let tint = wantsDetail && shadowTint > 0
             ? Self.shadowTint(planes[0..<3], weight: weightT, skin: targetSkin, shading: target) * shadowTint : .zero
         return Estimate(ratio: ratio, faceShade: faceShade, targetChroma: targetChroma, shadowTint: tint,
                         contrast: contrast)
