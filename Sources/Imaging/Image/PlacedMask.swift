@@ -15,6 +15,12 @@ public struct PlacedMask: Sendable, Equatable {
         BoundingBox(x: Float(origin.x), y: Float(origin.y), width: Float(mask.width - 1), height: Float(mask.height - 1))
     }
 
+    /// The value at frame pixel (`x`, `y`), 0 outside.
+    @inlinable public subscript(x: Int, y: Int) -> Float {
+        let i = x - origin.x, j = y - origin.y
+        return i >= 0 && j >= 0 && i < mask.width && j < mask.height ? mask.values[j * mask.width + i] : 0
+    }
+
     /// The value at frame point `p`, bilinear between pixel centres, 0 outside.
     @inlinable public func value(at p: SIMD2<Float>) -> Float {
         let x = p.x - Float(origin.x), y = p.y - Float(origin.y)

@@ -20,24 +20,3 @@ extension PolygonRasterizer {
         return PlacedMask(origin: SIMD2(x0, y0), mask: local)
     }
 }
-
-extension AlphaMask {
-    /// A `width`×`height` mask holding `placed` where it lies, 0 elsewhere (`placed` must lie inside).
-    public init(width: Int, height: Int, placing placed: PlacedMask?) {
-        self.init(width: width, height: height)
-        if let placed { paste(placed.mask, x: placed.origin.x, y: placed.origin.y) }
-    }
-
-    /// The larger of the mask and `placed` where it lies (`placed` must lie inside).
-    public mutating func formMaximum(with placed: PlacedMask) {
-        let (w, local) = (width, placed.mask)
-        precondition(placed.origin.x >= 0 && placed.origin.y >= 0 && placed.origin.x + local.width <= w
-                     && placed.origin.y + local.height <= height, "placed mask outside the mask")
-        for y in 0..<local.height {
-            for x in 0..<local.width {
-                let i = (placed.origin.y + y) * w + placed.origin.x + x
-                values[i] = max(values[i], local.values[y * local.width + x])
-            }
-        }
-    }
-}

@@ -176,7 +176,7 @@ public struct FaceMerger: Sendable {
     private static func add(_ polygons: [[SIMD2<Float>]], grow: Int, sigma: Float, to holes: inout AlphaMask) {
         guard let placed = PolygonRasterizer.fill(polygons, width: holes.width, height: holes.height, grownBy: grow,
                                                   feather: sigma) else { return }
-        holes.formMaximum(with: placed)
+        holes.formUnion(placed)
     }
 
     /// Blends `swap` into `frame`. Frame pixels the blend does not reach are left bit-identical.
@@ -300,28 +300,6 @@ public struct FaceMerger: Sendable {
         if framePixel >= 0.3 { lines.gaussianBlur(sigma: framePixel) }
         if share < 1 { lines.multiply(by: share) }
         return lines
-    }
-}
-
-extension AlphaMask {
-    /// Multiplies by `1 − other` (cuts `other` out of the mask).
-    mutating func cut(_ other: AlphaMask) {
-        precondition(other.width == width && other.height == height, "mask sizes differ")
-        values.withUnsafeMutableBufferPointer { m in
-            other.values.withUnsafeBufferPointer { o in
-                for i in m.indices { m[i] *= 1 - o[i] }
-            }
-        }
-    }
-
-    /// The larger of the two masks per pixel (adds `other` to what the mask covers).
-    mutating func formUnion(_ other: AlphaMask) {
-        precondition(other.width == width && other.height == height, "mask sizes differ")
-        values.withUnsafeMutableBufferPointer { m in
-            other.values.withUnsafeBufferPointer { o in
-                for i in m.indices { m[i] = max(m[i], o[i]) }
-            }
-        }
     }
 }
 

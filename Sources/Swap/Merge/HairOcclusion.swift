@@ -53,14 +53,14 @@ public struct HairOcclusion: Sendable, Equatable {
         else { return nil }
 
         // The face's own dark and coloured parts, grown: never hair.
-        let features = FaceMeshTopology.featureMask(on: points, width: w, height: h, grownBy: featureMargin,
-                                                    faceWidth: faceWidth)
+        let features = FaceMeshTopology.placedFeatureMask(on: points, width: w, height: h, grownBy: featureMargin,
+                                                          faceWidth: faceWidth)
 
         // How unlike the target's skin a pixel of the region is, 0…1 (features: 0).
         func unlikeness(_ x: Int, _ y: Int) -> Float {
             guard x >= 0, y >= 0, x < w, y < h else { return 0 }
             let i = y * w + x
-            guard region.values[i] > 0, features.values[i] < 0.5 else { return 0 }
+            guard region.values[i] > 0, (features?[x, y] ?? 0) < 0.5 else { return 0 }
             let p = original[x, y]
             return skin.unlikeness(SIMD3(Float(p.r), Float(p.g), Float(p.b)), x: x, y: y)
         }

@@ -111,7 +111,7 @@ struct PhotoHair: Sendable, Equatable {
             // One brow: its own outline; both: their hull, glabella included.
             let outline = fringeBrows.count == 2 ? ConvexHull.of(fringeBrows.flatMap { $0 }) : first
             if let hairyBrows = PolygonRasterizer.fill([outline], width: w, height: h, grownBy: margin) {
-                unlike.formMaximum(with: hairyBrows)
+                unlike.formUnion(hairyBrows)
             }
         }
 
