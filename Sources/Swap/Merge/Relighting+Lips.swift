@@ -24,33 +24,11 @@ extension Relighting {
                      region: AlphaMask, faceWidth: Float) {
         guard strength > 0, lipScale > 0, outer.count >= 3 else { return }
         let sigma = max(lipScale * faceWidth, 1)
-        let skinReach = max(2, Int((Self.skinRing * faceWidth).rounded()))
-        let pad = (3 * sigma).rounded(.up) + Float(skinReach) + 2
-        let box = BoundingBox(bounding: outer)
-        let x0 = max(0, Int((box.x - pad).rounded(.down))), y0 = max(0, Int((box.y - pad).rounded(.down)))
-        let x1 = min(face.width - 1, Int((box.x + box.width + pad).rounded(.up)))
-        let y1 = min(face.height - 1, Int((box.y + box.height + pad).rounded(.up)))
-        guard x0 < x1, y0 < y1 else { return }
-        let (w, h) = (x1 - x0 + 1, y1 - y0 + 1)
-        let origin = SIMD2(Float(x0), Float(y0))
-        let lips = PolygonRasterizer.fill(outer.map { $0 - origin }, width: w, height: h)
-        var band = lips
-        band.cut(PolygonRasterizer.fill(inner.map { $0 - origin }, width: w, height: h))
-        var core = band
-        core.erode(pixels: 1)
+        guard let around = LipSurround(outer: outer, inner: inner, faceWidth: faceWidth, margin: (3 * sigma).rounded(.up),
+                                       canvas: (face.width, face.height)) else { return }
+        let (x0, y0, w, h) = (around.x0, around.y0, around.width, around.height)
+        let (band, core) = (around.band, around.core)
         guard core.values.contains(where: { $0 > 0.5 }) else { return }
-        // The skin just around the lips: what the lips' darkness is judged against.
-        var skin = lips
-        skin.erode(pixels: -skinReach)
-        var grown = lips
-        grown.erode(pixels: -1)
-        skin.cut(grown)
-        // Which side of the line through the mouth's corners each pixel lies on: the upper lip's or the lower's.
-        let (right, left) = (outer[0] - origin, outer[outer.count / 2] - origin)
-        let across = left - right
-        func side(_ p: SIMD2<Float>) -> Float { across.x * (p.y - right.y) - across.y * (p.x - right.x) }
-        let upperSign = side(outer[outer.count * 3 / 4] - origin) >= 0
-        let upper = (0..<(w * h)).map { i in (side(SIMD2(Float(i % w), Float(i / w))) >= 0) == upperSign }
         var coreMass = core
         coreMass.gaussianBlur(sigma: sigma, clamped: false)
 
@@ -60,24 +38,20 @@ extension Relighting {
         func shading(_ rgb: [[Float]]) -> (shade: [[Float]], confidence: [Float]) {
             let luma = (0..<(w * h)).map { (rgb[0][$0] + rgb[1][$0] + rgb[2][$0]) / 3 }
             var weight = core
-            // The upper quartile: a moustache or beard in the ring is far darker than the skin it grows on.
-            let skinLuma = max(Self.quantile(luma, weight: skin.values, 0.75), 1)
+            let skinLuma = around.skinLuma(luma)
             // Each lip against its own median: under a top light the upper lip is in shadow and the lower one
             // bright, and against both together the whole lower lip would read as teeth. What is far darker than
             // the skin is hair where the skin next to that lip is dark too (a moustache, a beard); next to bare
             // skin a lip in its own shadow is lip, and only what is far darker than the lip is not (the mouth's
             // inside).
-            func quantile(upper side: Bool, of values: [Float], _ q: Float) -> Float {
-                max(Self.quantile(luma, weight: values.indices.map { upper[$0] == side ? values[$0] : 0 }, q), 1)
-            }
-            let lipLuma = (quantile(upper: true, of: weight.values, 0.5), quantile(upper: false, of: weight.values, 0.5))
+            let lipLuma = (around.quantile(luma, upper: true, weight: weight.values, 0.5),
+                           around.quantile(luma, upper: false, weight: weight.values, 0.5))
             func darkReference(upper side: Bool) -> Float {
-                quantile(upper: side, of: skin.values, 0.25) >= Self.bareSkin * skinLuma
-                    ? (side ? lipLuma.0 : lipLuma.1) : skinLuma
+                around.isBare(luma, upper: side, skinLuma: skinLuma) ? (side ? lipLuma.0 : lipLuma.1) : skinLuma
             }
             let dark = (darkReference(upper: true), darkReference(upper: false))
             for i in weight.values.indices where weight.values[i] > 0 {
-                let (median, reference) = upper[i] ? (lipLuma.0, dark.0) : (lipLuma.1, dark.1)
+                let (median, reference) = around.upper[i] ? (lipLuma.0, dark.0) : (lipLuma.1, dark.1)
                 let out = max(0, Self.lipDark - luma[i] / reference, luma[i] / median - Self.lipBright)
                 weight.values[i] *= exp(-(out * out) / (0.05 * 0.05))
             }
@@ -118,22 +92,9 @@ extension Relighting {
         }
     }
 
-    /// Width of the skin ring around the lips the lips are compared with, as a share of the face width.
-    static let skinRing: Float = 0.04
     /// Lip pixels darker than this share of the skin around them (of the lip's median next to bare skin) are not
     /// lip (a moustache, the mouth's inside).
     static let lipDark: Float = 0.5
-    /// A lip's skin ring whose darker quarter is at least this share of the skin's upper quartile is bare: no
-    /// moustache or beard grows there (portrait_s12's moustache leaves 0.45–0.62 above his lip, while the ring's
-    /// median, which the skin beside the mouth's corners lifts, reached 0.78; bare lips' rings 0.83 or more).
-    static let bareSkin: Float = 0.75
     /// Lip pixels brighter than this share of their lip's median are not lip (teeth, a highlight).
     static let lipBright: Float = 1.5
-
-    /// The weighted `q`-quantile of `values` (0…255); mid-grey without weight.
-    private static func quantile(_ values: [Float], weight: [Float], _ q: Float) -> Float {
-        var histogram = LumaHistogram()
-        for i in values.indices where weight[i] > 0 { histogram.add(values[i], weight: weight[i]) }
-        return histogram.quantile(q) ?? 128
-    }
 }
