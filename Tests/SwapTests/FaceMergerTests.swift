@@ -173,6 +173,55 @@ import TestSupport
         }
     }
 
+    /// A kept mouth keeps the target's corners, not a photo's dark creases there (portrait_s2's top light: dark dots
+    /// at the corners) — unless a moustache grows over the new lips, whose ends stay the swap's. Corners no darker
+    /// than the target's stay the swap's.
+    @Test func aKeptMouthKeepsTheTargetsCornersUnlessAMoustacheGrowsThere() throws {
+        var options = Self.plainOptions()
+        options.keepOriginalMouth = true
+        let face = Self.openingTheMouth(TestFaces.landmarks(center: SIMD2(320, 240), scale: 24), by: 8)
+        let points = face.points2D
+        let corners = [points[FaceMeshTopology.mouthRight], points[FaceMeshTopology.mouthLeft]]
+        let upperLip = FaceMeshTopology.outerLips[11...].map { points[$0] }
+        let mouthWidth = simd_distance(corners[0], corners[1])
+        // The target: even skin (the corners' darkness is judged against the skin round the lips).
+        let frame = SwappedFace.flat((180, 130, 110), like: Self.frame).image
+        /// Skin with a dark crease at each corner (with `creases`), and with `moustache` a dark band over the upper lip.
+        func swap(moustache: Bool, creases: Bool = true) -> SwappedFace {
+            var swap = SwappedFace.flat((200, 150, 130), like: Self.frame)
+            for y in 0..<swap.image.height {
+                for x in 0..<swap.image.width {
+                    let p = SIMD2(Float(x), Float(y))
+                    let crease = creases && corners.contains { simd_distance($0, p) < 0.05 * mouthWidth }
+                    let hair = moustache && upperLip.contains { q in p.y < q.y && p.y > q.y - 0.12 * mouthWidth
+                        && abs(p.x - q.x) < 0.1 * mouthWidth }
+                    if crease || hair { swap.image[x, y] = (40, 30, 25) }
+                }
+            }
+            return swap
+        }
+        for moustache in [false, true] {
+            var out = frame
+            FaceMerger(options: options).merge(swap(moustache: moustache), landmarks: face, into: &out)
+            for c in corners {
+                let (x, y) = (Int(c.x.rounded()), Int(c.y.rounded()))
+                let (p, target) = (out[x, y], frame[x, y])
+                if moustache {
+                    #expect(p.r < 80, "with a moustache the corner at \(c) is the swap's: \(p)")
+                } else {
+                    #expect(abs(Int(p.r) - Int(target.r)) <= 12 && abs(Int(p.g) - Int(target.g)) <= 12,
+                            "the corner at \(c) is \(p), the target's \(target)")
+                }
+            }
+        }
+        var out = frame
+        FaceMerger(options: options).merge(swap(moustache: false, creases: false), landmarks: face, into: &out)
+        for c in corners {
+            let p = out[Int(c.x.rounded()), Int(c.y.rounded())]
+            #expect(p.r == 200 && p.g == 150 && p.b == 130, "corners no darker than the target's are the swap's: \(p)")
+        }
+    }
+
     @Test func opacityAndOriginalMouth() throws {
         let open = Self.openingTheMouth(Self.landmarks, by: 12)
         let mouth = (open.points2D[13] + open.points2D[14]) / 2

@@ -1,3 +1,4 @@
+import Foundation
 import Face
 import Imaging
 import Neural
@@ -60,6 +61,10 @@ public struct FaceMerger: Sendable {
         /// a moustache or a dark upper lip read as opening about a fifth less (mouth gain 0.79–0.84, 0.94–0.96 at
         /// 4; docs/BENCHMARKS.md, "Session 12").
         public var keptMouthDilatePixels = 4
+        /// Radius of the kept mouth corners as a share of the mouth's width (0 = not kept), where a kept mouth's
+        /// corners in the swap are darker than the target's: a photo's own creases (a top-lit photo's) sat there as
+        /// dark dots. Not where a moustache grows over the new lips (its ends stay).
+        public var keptMouthCorner: Float = 0.08
         /// Feather of kept openings: Gaussian σ in swap-space pixels (narrow: the face's feather is far too wide).
         public var keptPartBlurSigma: Float = 1
         /// How far kept eyes reach from the lid ring towards the crease (0…1): over the target's lashes and the
@@ -92,13 +97,14 @@ public struct FaceMerger: Sendable {
 
     /// The final blend mask in swap space for `swap` over a face with `landmarks` (frame pixels), with whatever
     /// `occluders` cover (frame-space masks, e.g. hands) cut out so they stay in front. The target's hair
-    /// (``HairOcclusion``) is found in the frame, so only ``merge(_:landmarks:occluders:into:glasses:)`` cuts it.
+    /// (``HairOcclusion``) is found in the frame, and the mouth's corners are judged against it, so only
+    /// ``merge(_:landmarks:occluders:into:glasses:)`` cuts or keeps those.
     public func mask(for swap: SwappedFace, landmarks: FaceLandmarks, occluders: [PlacedMask] = []) -> AlphaMask {
         let (w, h) = (swap.image.width, swap.image.height)
         guard let toSpace = swap.toFrame.inverted() else { return AlphaMask(width: w, height: h) }
         let points = (swap.landmarks ?? landmarks).points2D.map { toSpace.apply($0) }
         var mask = outline(for: swap, points: points)
-        if let holes = keptHoles(for: swap, points: points) { mask.cut(holes) }
+        if let holes = keptHoles(for: swap, points: points, target: nil) { mask.cut(holes) }
         // After the face's own feather: an occluder keeps its own (narrow) edge.
         if let occluded = Self.occlusion(occluders, size: (w, h), toFrame: swap.toFrame) { mask.cut(occluded) }
         return mask
@@ -130,13 +136,23 @@ public struct FaceMerger: Sendable {
     }
 
     /// The kept eye and mouth openings with their narrow feather (0…1), or nil when none are kept.
-    private func keptHoles(for swap: SwappedFace, points: [SIMD2<Float>]) -> AlphaMask? {
+    private func keptHoles(for swap: SwappedFace, points: [SIMD2<Float>], target: RGBImage?) -> AlphaMask? {
         let kept = options.keptParts.union(swap.keptParts)
         guard !kept.isEmpty, points.count == FaceMeshTopology.pointCount else { return nil }
         var holes = AlphaMask(width: swap.image.width, height: swap.image.height)
         if kept.contains(.mouth) {
             Self.add([FaceMeshTopology.innerLips.map { points[$0] }], grow: options.keptMouthDilatePixels,
                      sigma: options.keptPartBlurSigma, to: &holes)
+            if let target, let corners = mouthCorners(of: swap.image, target: target, points: points) {
+                for disc in corners.discs where disc.share > 0 {
+                    guard var placed = PolygonRasterizer.fill([disc.polygon], width: holes.width, height: holes.height,
+                                                              grownBy: 0, feather: max(options.keptPartBlurSigma,
+                                                                                       corners.radius / 3))
+                    else { continue }
+                    placed.mask.scale(by: disc.share)
+                    holes.formUnion(placed)
+                }
+            }
         }
         if kept.contains(.eyes) {
             // The openings with their upper lash lines (see ``FaceMeshTopology/eyeWithLashes``), grown like the
@@ -171,6 +187,46 @@ public struct FaceMerger: Sendable {
         }
         return holes
     }
+
+    /// The mouth's corners kept from the target (``Options/keptMouthCorner``): a disc round each, with the share
+    /// (0…1) it is kept by. A corner is kept as far as the swap's is darker against its skin than the target's
+    /// (a photo's own creases; ``cornerDarker``) and no moustache grows over the swap's lips
+    /// (``LipSurround/bareShare(_:upper:skinLuma:)`` of the skin above the upper lip). Below the lower lip a photo's
+    /// own top light casts a shadow as dark as a beard (portrait_s2), and the corners of a mouth under a chin beard
+    /// are bare.
+    private func mouthCorners(of image: RGBImage, target: RGBImage, points: [SIMD2<Float>])
+        -> (discs: [(polygon: [SIMD2<Float>], share: Float)], radius: Float)? {
+        let corners = [points[FaceMeshTopology.mouthRight], points[FaceMeshTopology.mouthLeft]]
+        let radius = options.keptMouthCorner * ((corners[0] - corners[1]) * (corners[0] - corners[1])).sum().squareRoot()
+        guard radius >= 1 else { return nil }
+        let faceWidth = BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] }).width
+        guard let around = LipSurround(outer: FaceMeshTopology.outerLips.map { points[$0] },
+                                       inner: FaceMeshTopology.innerLips.map { points[$0] }, faceWidth: faceWidth,
+                                       margin: radius, canvas: (image.width, image.height)) else { return nil }
+        let luma = around.luma(of: image)
+        let skin = around.skinLuma(luma)
+        let bare = around.bareShare(luma, upper: true, skinLuma: skin)
+        guard bare > 0 else { return nil }
+        let targetLuma = around.luma(of: target)
+        let targetSkin = around.skinLuma(targetLuma)
+        let discs = corners.map { centre in
+            let darker = around.meanLuma(targetLuma, near: centre, radius: radius) / targetSkin
+                - around.meanLuma(luma, near: centre, radius: radius) / skin
+            let share = bare * min(max((darker - Self.cornerDarker.lowerBound)
+                / (Self.cornerDarker.upperBound - Self.cornerDarker.lowerBound), 0), 1)
+            let polygon = (0..<16).map { k in
+                let angle = Float(k) * .pi / 8
+                return centre + radius * SIMD2(cos(angle), sin(angle))
+            }
+            return (polygon, share)
+        }
+        return (discs, radius)
+    }
+
+    /// How much darker against its skin (brightness shares) the swap's mouth corner is than the target's, from
+    /// not kept to wholly kept. Over 60 frames of four talking heads: portrait_s2's top-lit corners 0.07–0.38
+    /// (medians), the astronaut's −0.29 to −0.04, portrait_s1's and s11's −0.20 to 0.19.
+    static let cornerDarker: ClosedRange<Float> = 0.1...0.25
 
     /// Adds `polygons`, grown by `grow` pixels and feathered with σ `sigma`, to `holes` (the larger value wins).
     private static func add(_ polygons: [[SIMD2<Float>]], grow: Int, sigma: Float, to holes: inout AlphaMask) {
@@ -212,7 +268,7 @@ public struct FaceMerger: Sendable {
         let target = swap.target ?? original
         // What stays the target's, cut with a narrow feather after the blend (in a multi-band blend a hole would
         // let the target's dark eye sockets into the coarse bands: a halo around each eye).
-        let holes = keptHoles(for: swap, points: points)
+        let holes = keptHoles(for: swap, points: points, target: target)
         // Openings moved off the frame's are painted into the face from the moved target after the relighting, so
         // the blend carries them like the rest of the face; otherwise they are cut from the blend.
         let paintedHoles = swap.target == nil ? nil : holes
