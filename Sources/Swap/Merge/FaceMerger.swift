@@ -1,4 +1,3 @@
-import Foundation
 import Face
 import Imaging
 import Neural
@@ -187,46 +186,6 @@ public struct FaceMerger: Sendable {
         }
         return holes
     }
-
-    /// The mouth's corners kept from the target (``Options/keptMouthCorner``): a disc round each, with the share
-    /// (0…1) it is kept by. A corner is kept as far as the swap's is darker against its skin than the target's
-    /// (a photo's own creases; ``cornerDarker``) and no moustache grows over the swap's lips
-    /// (``LipSurround/bareShare(_:upper:skinLuma:)`` of the skin above the upper lip). Below the lower lip a photo's
-    /// own top light casts a shadow as dark as a beard (portrait_s2), and the corners of a mouth under a chin beard
-    /// are bare.
-    private func mouthCorners(of image: RGBImage, target: RGBImage, points: [SIMD2<Float>])
-        -> (discs: [(polygon: [SIMD2<Float>], share: Float)], radius: Float)? {
-        let corners = [points[FaceMeshTopology.mouthRight], points[FaceMeshTopology.mouthLeft]]
-        let radius = options.keptMouthCorner * ((corners[0] - corners[1]) * (corners[0] - corners[1])).sum().squareRoot()
-        guard radius >= 1 else { return nil }
-        let faceWidth = BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] }).width
-        guard let around = LipSurround(outer: FaceMeshTopology.outerLips.map { points[$0] },
-                                       inner: FaceMeshTopology.innerLips.map { points[$0] }, faceWidth: faceWidth,
-                                       margin: radius, canvas: (image.width, image.height)) else { return nil }
-        let luma = around.luma(of: image)
-        let skin = around.skinLuma(luma)
-        let bare = around.bareShare(luma, upper: true, skinLuma: skin)
-        guard bare > 0 else { return nil }
-        let targetLuma = around.luma(of: target)
-        let targetSkin = around.skinLuma(targetLuma)
-        let discs = corners.map { centre in
-            let darker = around.meanLuma(targetLuma, near: centre, radius: radius) / targetSkin
-                - around.meanLuma(luma, near: centre, radius: radius) / skin
-            let share = bare * min(max((darker - Self.cornerDarker.lowerBound)
-                / (Self.cornerDarker.upperBound - Self.cornerDarker.lowerBound), 0), 1)
-            let polygon = (0..<16).map { k in
-                let angle = Float(k) * .pi / 8
-                return centre + radius * SIMD2(cos(angle), sin(angle))
-            }
-            return (polygon, share)
-        }
-        return (discs, radius)
-    }
-
-    /// How much darker against its skin (brightness shares) the swap's mouth corner is than the target's, from
-    /// not kept to wholly kept. Over 60 frames of four talking heads: portrait_s2's top-lit corners 0.07–0.38
-    /// (medians), the astronaut's −0.29 to −0.04, portrait_s1's and s11's −0.20 to 0.19.
-    static let cornerDarker: ClosedRange<Float> = 0.1...0.25
 
     /// Adds `polygons`, grown by `grow` pixels and feathered with σ `sigma`, to `holes` (the larger value wins).
     private static func add(_ polygons: [[SIMD2<Float>]], grow: Int, sigma: Float, to holes: inout AlphaMask) {
