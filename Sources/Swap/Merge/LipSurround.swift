@@ -97,15 +97,21 @@ struct LipSurround {
         max(Self.quantile(luma, weight: weight.indices.map { upper[$0] == side ? weight[$0] : 0 }, q), 1)
     }
 
+    /// The darker quarter of the skin ring on one lip's side: as bright as skin where it is bare, far darker under
+    /// a moustache or beard.
+    func darkerQuarter(_ luma: [Float], upper side: Bool) -> Float {
+        quantile(luma, upper: side, weight: skin.values, 0.25)
+    }
+
     /// Whether the skin ring on one lip's side is bare: its darker quarter as bright as skin.
     func isBare(_ luma: [Float], upper side: Bool, skinLuma: Float) -> Bool {
-        quantile(luma, upper: side, weight: skin.values, 0.25) >= Self.bareSkin * skinLuma
+        darkerQuarter(luma, upper: side) >= Self.bareSkin * skinLuma
     }
 
     /// How bare the skin ring on one lip's side is, 0…1: 0 where its darker quarter is at most ``hairyLevel`` of
     /// the skin's brightness, 1 from ``bareLevel``, linear between (no step from frame to frame).
     func bareShare(_ luma: [Float], upper side: Bool, skinLuma: Float) -> Float {
-        let share = quantile(luma, upper: side, weight: skin.values, 0.25) / skinLuma
+        let share = darkerQuarter(luma, upper: side) / skinLuma
         return min(max((share - Self.hairyLevel) / (Self.bareLevel - Self.hairyLevel), 0), 1)
     }
 
