@@ -192,7 +192,7 @@ import TestSupport
             for y in 0..<swap.image.height {
                 for x in 0..<swap.image.width {
                     let p = SIMD2(Float(x), Float(y))
-                    let crease = creases && corners.contains { simd_distance($0, p) < 0.05 * mouthWidth }
+                    let crease = creases && corners.contains { simd_distance($0, p) < 0.06 * mouthWidth }
                     let hair = moustache && upperLip.contains { q in p.y < q.y && p.y > q.y - 0.12 * mouthWidth
                         && abs(p.x - q.x) < 0.1 * mouthWidth }
                     if crease || hair { swap.image[x, y] = (40, 30, 25) }
@@ -219,6 +219,34 @@ import TestSupport
         for c in corners {
             let p = out[Int(c.x.rounded()), Int(c.y.rounded())]
             #expect(p.r == 200 && p.g == 150 && p.b == 130, "corners no darker than the target's are the swap's: \(p)")
+        }
+    }
+
+    /// The dark point where a photo's lips meet lies a little off the target's corner (portrait_s1: up and in by
+    /// 5–6 % of the mouth's width), out of reach of a small disc, and fills a small part of a larger one: it is
+    /// the target's too.
+    @Test func aKeptMouthKeepsTheTargetWhereThePhotosLipsMeetOffTheCorner() throws {
+        var options = Self.plainOptions()
+        options.keepOriginalMouth = true
+        let face = Self.openingTheMouth(TestFaces.landmarks(center: SIMD2(320, 240), scale: 24), by: 8)
+        let points = face.points2D
+        let corners = [points[FaceMeshTopology.mouthRight], points[FaceMeshTopology.mouthLeft]]
+        let middle = (corners[0] + corners[1]) / 2
+        let mouthWidth = simd_distance(corners[0], corners[1])
+        let dots = corners.map { c in c + 0.05 * mouthWidth * (middle - c) / simd_distance(middle, c) - SIMD2(0, 0.05 * mouthWidth) }
+        let frame = SwappedFace.flat((180, 130, 110), like: Self.frame).image
+        var swap = SwappedFace.flat((200, 150, 130), like: Self.frame)
+        for y in 0..<swap.image.height {
+            for x in 0..<swap.image.width where dots.contains(where: { simd_distance($0, SIMD2(Float(x), Float(y))) < 0.06 * mouthWidth }) {
+                swap.image[x, y] = (50, 35, 30)
+            }
+        }
+        var out = frame
+        FaceMerger(options: options).merge(swap, landmarks: face, into: &out)
+        for d in dots {
+            let (p, target) = (out[Int(d.x.rounded()), Int(d.y.rounded())], frame[Int(d.x.rounded()), Int(d.y.rounded())])
+            #expect(abs(Int(p.r) - Int(target.r)) <= 12 && abs(Int(p.g) - Int(target.g)) <= 12,
+                    "the dark point at \(d) is \(p), the target's \(target)")
         }
     }
 

@@ -61,9 +61,10 @@ public struct FaceMerger: Sendable {
         /// 4; docs/BENCHMARKS.md, "Session 12").
         public var keptMouthDilatePixels = 4
         /// Radius of the kept mouth corners as a share of the mouth's width (0 = not kept), where a kept mouth's
-        /// corners in the swap are darker than the target's: a photo's own creases (a top-lit photo's) sat there as
-        /// dark dots. Not where a moustache grows over the new lips (its ends stay).
-        public var keptMouthCorner: Float = 0.08
+        /// corners in the swap are darker than the target's: a photo's own creases (a top-lit photo's) and the
+        /// dark point where its lips meet sat there as dark dots, up to a tenth of the mouth's width off the target's
+        /// corner. Not where a moustache grows over the new lips (its ends stay).
+        public var keptMouthCorner: Float = 0.16
         /// Feather of kept openings: Gaussian σ in swap-space pixels (narrow: the face's feather is far too wide).
         public var keptPartBlurSigma: Float = 1
         /// How far kept eyes reach from the lid ring towards the crease (0…1): over the target's lashes and the

@@ -68,22 +68,22 @@ struct LipSurround {
         }
     }
 
-    /// Mean of `luma` over the box's pixels within `radius` of swap-space point `centre` (0 without any).
-    func meanLuma(_ luma: [Float], near centre: SIMD2<Float>, radius: Float) -> Float {
+    /// The `q`-quantile of `luma` over the box's pixels within `radius` of swap-space point `centre` (mid-grey
+    /// without any).
+    func quantileLuma(_ luma: [Float], near centre: SIMD2<Float>, radius: Float, _ q: Float) -> Float {
         let c = centre - SIMD2(Float(x0), Float(y0))
-        var sum: Float = 0, n: Float = 0
+        var histogram = LumaHistogram()
         let (ya, yb) = (max(0, Int((c.y - radius).rounded(.down))), min(height - 1, Int((c.y + radius).rounded(.up))))
         let (xa, xb) = (max(0, Int((c.x - radius).rounded(.down))), min(width - 1, Int((c.x + radius).rounded(.up))))
-        guard ya <= yb, xa <= xb else { return 0 }
+        guard ya <= yb, xa <= xb else { return 128 }
         for y in ya...yb {
             for x in xa...xb {
                 let d = SIMD2(Float(x), Float(y)) - c
                 guard (d * d).sum() <= radius * radius else { continue }
-                sum += luma[y * width + x]
-                n += 1
+                histogram.add(luma[y * width + x])
             }
         }
-        return n > 0 ? sum / n : 0
+        return histogram.quantile(q) ?? 128
     }
 
     /// The skin ring's upper quartile of `luma`: the skin's own brightness (a moustache or beard in the ring is far
