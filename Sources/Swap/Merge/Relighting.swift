@@ -167,6 +167,12 @@ public struct Relighting: Sendable, Equatable {
                           targetChroma: fromOtherLight, detail: fromOtherLight)
         var ratio = fine.ratio
         let socketShare = fromOtherLight && socketContrast < 1 ? min(max(socketShadow, 0), 1) : 0
+        // A photo's shadowed sockets on the cell grid.
+        let cellSockets = socketShare > 0
+            ? Self.sockets(brows: brows.map { Self.onCells($0, toCell: 1 / Float(step)) },
+                           eyes: eyes.map { Self.onCells($0, toCell: 1 / Float(step)) }, width: lw, height: lh,
+                           feather: max(2 * featureMargin * faceWidth / Float(step), 0.5))
+            : nil
         // Inside the face the target's fine shading carries its face shape (its identity): there the shading is a
         // coarse one, estimated on a grid twice as coarse, and blended in by a smooth map of the face's zones.
         let coarseSigma = interiorScale * faceWidth
@@ -190,8 +196,7 @@ public struct Relighting: Sendable, Equatable {
                                         mouth: Self.onCells(mouth, toCell: toCell), brows: cells(brows),
                                         faceWidth: faceWidth * toCell)
             // A photo's sockets take the target's fine shading: their own modelling is its light's.
-            if socketShare > 0, let sockets = Self.sockets(brows: cells(brows), eyes: cells(eyes), width: lw, height: lh,
-                                                         feather: max(2 * featureMargin * faceWidth * toCell, 0.5)) {
+            if let sockets = cellSockets {
                 for c in shift.indices { shift[c] *= 1 - socketShare * min(sockets.values[c], 1) }
             }
             for c in 0..<(lw * lh) where shift[c] != 0 {
@@ -243,7 +248,10 @@ public struct Relighting: Sendable, Equatable {
             if skinChroma < 1 { for i in share.values.indices { share.values[i] *= skinChroma } }
             chroma = Chroma(target: fine.targetChroma, share: share, tint: fine.shadowTint)
         }
-        Self.multiply(&face, by: ratio, width: lw, height: lh, region: region, faceShade: fine.faceShade, detail: detail,
+        // Cells of shadowed sockets without a shading of the face's own take their neighbours': without one their
+        // detail is not toned, and the darkest of a deep socket shadow stays as a dark blot under the brow.
+        let faceShade = cellSockets.map { Self.filling(fine.faceShade, in: $0, width: lw, height: lh) } ?? fine.faceShade
+        Self.multiply(&face, by: ratio, width: lw, height: lh, region: region, faceShade: faceShade, detail: detail,
                       chroma: chroma)
     }
 
