@@ -173,19 +173,24 @@ import TestSupport
         }
     }
 
+    /// The kept-corner tests' case: a kept mouth, a face opening its mouth, its corners and mouth width, and the
+    /// target as even skin (the corners' darkness is judged against the skin round the lips).
+    static func keptCornerCase() -> (options: FaceMerger.Options, face: FaceLandmarks, corners: [SIMD2<Float>],
+                                     mouthWidth: Float, frame: RGBImage) {
+        var options = plainOptions()
+        options.keepOriginalMouth = true
+        let face = openingTheMouth(TestFaces.landmarks(center: SIMD2(320, 240), scale: 24), by: 8)
+        let corners = [face.points2D[FaceMeshTopology.mouthRight], face.points2D[FaceMeshTopology.mouthLeft]]
+        return (options, face, corners, simd_distance(corners[0], corners[1]),
+                SwappedFace.flat((180, 130, 110), like: Self.frame).image)
+    }
+
     /// A kept mouth keeps the target's corners, not a photo's dark creases there (portrait_s2's top light: dark dots
     /// at the corners) — unless a moustache grows over the new lips, whose ends stay the swap's. Corners no darker
     /// than the target's stay the swap's.
     @Test func aKeptMouthKeepsTheTargetsCornersUnlessAMoustacheGrowsThere() throws {
-        var options = Self.plainOptions()
-        options.keepOriginalMouth = true
-        let face = Self.openingTheMouth(TestFaces.landmarks(center: SIMD2(320, 240), scale: 24), by: 8)
-        let points = face.points2D
-        let corners = [points[FaceMeshTopology.mouthRight], points[FaceMeshTopology.mouthLeft]]
-        let upperLip = FaceMeshTopology.outerLips[11...].map { points[$0] }
-        let mouthWidth = simd_distance(corners[0], corners[1])
-        // The target: even skin (the corners' darkness is judged against the skin round the lips).
-        let frame = SwappedFace.flat((180, 130, 110), like: Self.frame).image
+        let (options, face, corners, mouthWidth, frame) = Self.keptCornerCase()
+        let upperLip = FaceMeshTopology.outerLips[11...].map { face.points2D[$0] }
         /// Skin with a dark crease at each corner (with `creases`), and with `moustache` a dark band over the upper lip.
         func swap(moustache: Bool, creases: Bool = true) -> SwappedFace {
             var swap = SwappedFace.flat((200, 150, 130), like: Self.frame)
@@ -226,18 +231,12 @@ import TestSupport
     /// 5–6 % of the mouth's width), out of reach of a small disc, and fills a small part of a larger one: it is
     /// the target's too.
     @Test func aKeptMouthKeepsTheTargetWhereThePhotosLipsMeetOffTheCorner() throws {
-        var options = Self.plainOptions()
-        options.keepOriginalMouth = true
-        let face = Self.openingTheMouth(TestFaces.landmarks(center: SIMD2(320, 240), scale: 24), by: 8)
-        let points = face.points2D
-        let corners = [points[FaceMeshTopology.mouthRight], points[FaceMeshTopology.mouthLeft]]
+        let (options, face, corners, mouthWidth, frame) = Self.keptCornerCase()
         let middle = (corners[0] + corners[1]) / 2
-        let mouthWidth = simd_distance(corners[0], corners[1])
         // Up and in by 5 % of the mouth's width each way.
         let dots = corners.map { c in
             c + 0.05 * mouthWidth * ((middle - c) / simd_distance(middle, c) - SIMD2(0, 1))
         }
-        let frame = SwappedFace.flat((180, 130, 110), like: Self.frame).image
         var swap = SwappedFace.flat((200, 150, 130), like: Self.frame)
         for y in 0..<swap.image.height {
             for x in 0..<swap.image.width {

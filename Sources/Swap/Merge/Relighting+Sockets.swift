@@ -23,11 +23,12 @@ extension Relighting {
     /// like a feature; between the brow's and the eye's holes (each a cell wider than its outline) little of the
     /// socket is left, and in a wide-open eye's socket nothing (portrait_s2 on talk_woman_d10).
     static func filling(_ shade: [Float], in sockets: AlphaMask, width: Int, height: Int) -> [Float] {
-        guard shade.indices.contains(where: { shade[$0] <= 0 && sockets.values[$0] > 0.25 }) else { return shade }
+        let holes = shade.indices.filter { shade[$0] <= 0 && sockets.values[$0] > 0.25 }
+        guard !holes.isEmpty else { return shade }
         let known = AlphaMask(width: width, height: height, values: shade.map { $0 > 0 ? 1 : 0 })
         let around = NormalisedConvolution.average([shade], weight: known, sigma: 2) { i, values in values[i] }[0]
         var filled = shade
-        for c in filled.indices where filled[c] <= 0 && sockets.values[c] > 0.25 { filled[c] = around[c] }
+        for c in holes { filled[c] = around[c] }
         return filled
     }
 }

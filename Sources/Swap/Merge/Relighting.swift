@@ -167,17 +167,17 @@ public struct Relighting: Sendable, Equatable {
                           targetChroma: fromOtherLight, detail: fromOtherLight)
         var ratio = fine.ratio
         let socketShare = fromOtherLight && socketContrast < 1 ? min(max(socketShadow, 0), 1) : 0
+        let toCell = 1 / Float(step)
+        func onGrid(_ rings: [[SIMD2<Float>]]) -> [[SIMD2<Float>]] { rings.map { Self.onCells($0, toCell: toCell) } }
         // A photo's shadowed sockets on the cell grid.
         let cellSockets = socketShare > 0
-            ? Self.sockets(brows: brows.map { Self.onCells($0, toCell: 1 / Float(step)) },
-                           eyes: eyes.map { Self.onCells($0, toCell: 1 / Float(step)) }, width: lw, height: lh,
-                           feather: max(2 * featureMargin * faceWidth / Float(step), 0.5))
+            ? Self.sockets(brows: onGrid(brows), eyes: onGrid(eyes), width: lw, height: lh,
+                           feather: max(2 * featureMargin * faceWidth * toCell, 0.5))
             : nil
         // Inside the face the target's fine shading carries its face shape (its identity): there the shading is a
         // coarse one, estimated on a grid twice as coarse, and blended in by a smooth map of the face's zones.
         let coarseSigma = interiorScale * faceWidth
         if interiorScale > 0, coarseSigma > fineSigma {
-            let toCell = 1 / Float(step)
             let half = gathered.halved()
             let interior = ratios(half, features: features, cellSize: Float(2 * step), sigma: coarseSigma,
                                   targetChroma: fromOtherLight)
@@ -191,9 +191,8 @@ public struct Relighting: Sendable, Equatable {
                 let product = (coarse[o] / ratio[o]) * (coarse[o + 1] / ratio[o + 1]) * (coarse[o + 2] / ratio[o + 2])
                 return log(product) / 3
             }
-            func cells(_ rings: [[SIMD2<Float>]]) -> [[SIMD2<Float>]] { rings.map { Self.onCells($0, toCell: toCell) } }
             var shift = brightnessShift(difference, weight: gathered.weightS,
-                                        mouth: Self.onCells(mouth, toCell: toCell), brows: cells(brows),
+                                        mouth: Self.onCells(mouth, toCell: toCell), brows: onGrid(brows),
                                         faceWidth: faceWidth * toCell)
             // A photo's sockets take the target's fine shading: their own modelling is its light's.
             if let sockets = cellSockets {
