@@ -9,6 +9,12 @@ extension FaceMeshTopology {
         0, 13, 14, 17, 37, 39, 40, 61, 78, 80, 81, 82, 84, 87, 88, 91, 95, 146, 178, 181, 185, 191, 267, 269, 270, 291,
         308, 310, 311, 312, 314, 317, 318, 321, 324, 375, 402, 405, 409, 415,
     ]
+    /// The two rings of lip points between ``innerLips`` and ``outerLips``, inner first, each in their order: point
+    /// k of the four rings lies on one line across the lip.
+    public static let middleLips: [[Int]] = [
+        [62, 96, 89, 179, 86, 15, 316, 403, 319, 325, 292, 407, 272, 271, 268, 12, 38, 41, 42, 183],
+        [76, 77, 90, 180, 85, 16, 315, 404, 320, 307, 306, 408, 304, 303, 302, 11, 72, 73, 74, 184],
+    ]
     /// Right eyebrow (`FACEMESH_RIGHT_EYEBROW`).
     public static let rightEyebrow: [Int] = [46, 52, 53, 55, 63, 65, 66, 70, 105, 107]
     /// Left eyebrow (`FACEMESH_LEFT_EYEBROW`).

@@ -32,6 +32,9 @@ extension MeshSwapper {
             if let refined = landmarker.landmarks(in: photo, roi: FaceLandmarker.roi(from: landmarks)) {
                 landmarks = refined
             }
+            // FaceMesh's outer lip ring can fall inside a photo's lips (lipstick, full lips); what lies beyond it
+            // would land on the target's skin (``PhotoLipFit``).
+            landmarks = options.lipFit.fitted(landmarks, in: photo)
             // A photo's face is usually enlarged onto the target (the shipped one ≈ 3×), which magnifies its
             // compression blocks and sensor noise into blotches; an edge-preserving pass removes them once and
             // leaves lids, lips and brows sharp.

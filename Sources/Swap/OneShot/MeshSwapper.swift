@@ -26,6 +26,8 @@ public struct MeshSwapper: FaceSwapper {
         public var feather: Float = 0.035
         /// How a photo's side light is taken out when it is loaded (``fromPhoto``).
         var sideLight = PhotoSideLight()
+        /// How a photo's outer lip ring is fitted to its lips when it is loaded (``fromPhoto``).
+        var lipFit = PhotoLipFit()
         /// How a photo's skin is evened out when it is loaded (``fromPhoto``).
         var skinEvening = PhotoSkinEvening()
         /// How the photo's own hair over its face is found (left out of the swap: the target's forehead stays).
