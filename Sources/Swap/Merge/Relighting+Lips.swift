@@ -35,7 +35,7 @@ extension Relighting {
         /// The lips' shading on `image` and how much of the lip band around each pixel it rests on (0…1): little
         /// where the band holds no lip (a moustache over the lips is far darker than the skin; teeth far brighter
         /// than the lips).
-        func shading(_ rgb: [[Float]]) -> (shade: [[Float]], confidence: [Float]) {
+        func shading(_ rgb: [[Float]], ownColour: Bool) -> (shade: [[Float]], confidence: [Float]) {
             let luma = (0..<(w * h)).map { (rgb[0][$0] + rgb[1][$0] + rgb[2][$0]) / 3 }
             var weight = core
             let skinLuma = around.skinLuma(luma)
@@ -55,15 +55,50 @@ extension Relighting {
                 let out = max(0, Self.lipDark - luma[i] / reference, luma[i] / median - Self.lipBright)
                 weight.values[i] *= exp(-(out * out) / (0.05 * 0.05))
             }
-            let (shade, mass) = NormalisedConvolution.averageAndMass(rgb, weight: weight, sigma: sigma,
+            var (shade, mass) = NormalisedConvolution.averageAndMass(rgb, weight: weight, sigma: sigma,
                                                                      minimumMass: 0.05) { _, _ in -1 }
-            let confidence = (0..<(w * h)).map { i in
-                min(max(mass.values[i] / max(coreMass.values[i], 1e-3) * 2, 0), 1)
+            // Where the band round a pixel holds little lip, the local shading gives way to a wider one. On the
+            // target: its own colour there (a shadowed corner, the dark inner margin of an open mouth stay dark), but
+            // on an upper lip under a moustache its lip's mean (the new lips do not take the hair's darkness). On the
+            // swap: its lip's mean (its teeth or mouth's inside at the inner ring), but under its own moustache the
+            // step fades out (the hair stays dark). Nothing hangs over a lower lip, and the skin below it is often
+            // dark with the lip's own shadow: a lower lip counts as bare.
+            var sums = [SIMD4<Float>](repeating: .zero, count: 2)
+            for i in weight.values.indices where weight.values[i] > 0 {
+                sums[around.upper[i] ? 0 : 1] += weight.values[i] * SIMD4(rgb[0][i], rgb[1][i], rgb[2][i], 1)
+            }
+            let means = sums.map { $0.w >= 4 ? SIMD3($0.x, $0.y, $0.z) / $0.w : nil }
+            let bare = around.isBare(luma, upper: true, skinLuma: skinLuma)
+            let own = ownColour ? NormalisedConvolution.averageAndMass(rgb, weight: core, sigma: sigma, minimumMass: 0.05) { _, _ in -1 }.planes : nil
+            var confidence = [Float](repeating: 0, count: w * h)
+            for i in confidence.indices {
+                let local = shade[0][i] >= 0 ? min(max(mass.values[i] / max(coreMass.values[i], 1e-3) * 2, 0), 1) : 0
+                let upper = around.upper[i]
+                let wide: SIMD3<Float>?
+                if let own {
+                    wide = (!upper || bare) && own[0][i] >= 0 ? SIMD3(own[0][i], own[1][i], own[2][i]) : means[upper ? 0 : 1]
+                } else {
+                    wide = !upper || bare ? means[upper ? 0 : 1] : nil
+                }
+                guard let wide else {
+                    confidence[i] = local
+                    continue
+                }
+                confidence[i] = 1
+                for k in 0..<3 { shade[k][i] = local * max(shade[k][i], 0) + (1 - local) * wide[k] }
             }
             return (shade, confidence)
         }
-        let t = shading(target.planes(x: x0, y: y0, width: w, height: h))
-        let s = shading(face.planes(x: x0, y: y0, width: w, height: h))
+        let t = shading(target.planes(x: x0, y: y0, width: w, height: h), ownColour: true)
+        let planes = face.planes(x: x0, y: y0, width: w, height: h)
+        let s = shading(planes, ownColour: false)
+        // The swap's skin colour round its lips: at the band's outer edge a pixel is part skin, part lip, and only
+        // its lip part takes the lips' tone (else a red lip's edge turns a pale line on the skin).
+        var skinSum = SIMD4<Float>.zero
+        for i in around.skin.values.indices where around.skin.values[i] > 0.5 {
+            skinSum += SIMD4(planes[0][i], planes[1][i], planes[2][i], 1)
+        }
+        let skinChroma = skinSum.w >= 16 ? Self.chroma(SIMD3(skinSum.x, skinSum.y, skinSum.z)) : nil
         // Applied with a one-pixel feather: both lip outlines come from the same landmarks.
         var apply = band
         apply.gaussianBlur(sigma: 1)
@@ -71,10 +106,14 @@ extension Relighting {
         for y in 0..<h {
             for x in 0..<w {
                 let i = y * w + x
-                let m = min(apply.values[i], 1) * min(t.confidence[i], s.confidence[i])
+                var m = min(apply.values[i], 1) * min(t.confidence[i], s.confidence[i])
                 guard m > 1 / 255, region[x0 + x, y0 + y] > 1 / 255, t.shade[0][i] >= 0, s.shade[0][i] >= 0 else { continue }
                 let p = face[x0 + x, y0 + y]
                 var v = SIMD3(Float(p.r), Float(p.g), Float(p.b))
+                if let skinChroma, core.values[i] < 0.5, !(around.lips.values[i] > 0.5 && band.values[i] < 0.5) {
+                    m *= Self.lipShare(Self.chroma(v), lip: Self.chroma(SIMD3(s.shade[0][i], s.shade[1][i], s.shade[2][i])),
+                                       skin: skinChroma)
+                }
                 // The swap's own non-lip pixels in the band (its teeth or mouth's inside where its landmarks were
                 // off) are brought within the lips' range before they take the target's lip tone.
                 let shade = (s.shade[0][i] + s.shade[1][i] + s.shade[2][i]) / 3
@@ -90,6 +129,18 @@ extension Relighting {
                 face[x0 + x, y0 + y] = (UInt8(q.x), UInt8(q.y), UInt8(q.z))
             }
         }
+    }
+
+    /// RGB over its mean (1, 1, 1 for grey).
+    static func chroma(_ rgb: SIMD3<Float>) -> SIMD3<Float> { rgb * 3 / max(rgb.sum(), 1) }
+
+    /// How far chroma `c` lies from the skin's towards the lip's (0…1); 1 when the two are too close to tell.
+    static func lipShare(_ c: SIMD3<Float>, lip: SIMD3<Float>, skin: SIMD3<Float>) -> Float {
+        let axis = lip - skin
+        let span = (axis * axis).sum()
+        guard span >= 0.05 * 0.05 else { return 1 }
+        let t = ((c - skin) * axis).sum() / span
+        return min(max((t - 0.2) / 0.6, 0), 1)
     }
 
     /// Lip pixels darker than this share of the skin around them (of the lip's median next to bare skin) are not

@@ -1,0 +1,83 @@
+import Face
+import Imaging
+import Stream
+import Testing
+@testable import Swap
+
+extension RelightingTests {
+    static let redLip: (UInt8, UInt8, UInt8) = (200, 40, 50)
+
+    @Test func whereTheTargetsLipIsInDeepShadowTheNewLipStillTakesItsColour() {
+        // The target's pale lips hold a dark spot (a shadowed corner: under half the lip's brightness, so not read
+        // as lip) on the lower lip; the photo's lips are lipstick red. The local lip shading has nothing to rest on
+        // there, and the red used to stay.
+        let centre = (LipFixture.outer[3] + LipFixture.inner[3]) / 2
+        let fixture = LipFixture { x, y in
+            let p = SIMD2(Float(x), Float(y))
+            let inSpot = ((p - centre) * (p - centre)).sum() < 36
+            let lip = LipFixture.band[x, y] > 0
+            return (lip ? (inSpot ? (50, 25, 25) : (170, 80, 80)) : (200, 150, 120), lip ? Self.redLip : (190, 150, 130))
+        }
+        let face = fixture.relit()
+        let p = face[Int(centre.x.rounded()), Int(centre.y.rounded())]
+        // The lips' red over green: the photo's 5, the target's lips' 2.1.
+        let ratio = Float(p.r) / max(Float(p.g), 1)
+        #expect(ratio < 3, "the spot's centre \(p): red ÷ green \(ratio)")
+    }
+
+    @Test func aRedLipsEdgeInsideTheRingDoesNotTurnPale() {
+        // The photo's lips end a pixel inside the target's outer ring (FaceMesh fitted them there): the band's outer
+        // pixel is the photo's skin and must not take the lips' tone (red to pale: the skin there turned a pale line).
+        var photoLips = LipFixture.lips
+        photoLips.erode(pixels: 1)
+        let fixture = LipFixture { x, y in
+            let lip = LipFixture.band[x, y] > 0
+            return (lip ? (190, 130, 120) : (200, 150, 120),
+                    lip && photoLips[x, y] > 0.5 ? Self.redLip : (190, 150, 130))
+        }
+        let face = fixture.relit()
+        var rim = 0, kept = 0
+        for y in 0..<LipFixture.height {
+            for x in 0..<LipFixture.width where LipFixture.band[x, y] > 0 && photoLips[x, y] < 0.5
+                && LipFixture.lips[x, y] > 0.5 {
+                rim += 1
+                let p = face[x, y]
+                if abs(Int(p.r) - 190) <= 12, abs(Int(p.g) - 150) <= 12, abs(Int(p.b) - 130) <= 12 { kept += 1 }
+            }
+        }
+        #expect(rim > 40)
+        #expect(Float(kept) >= 0.9 * Float(rim), "\(kept) of \(rim) skin pixels on the band's edge kept their colour")
+        // The red lips themselves still take the target's pale lip colour.
+        let mean = Self.meanLip(face, upper: false)
+        #expect(abs(mean.x - 190) < 12 && abs(mean.y - 130) < 12 && abs(mean.z - 120) < 12, "lower lip \(mean)")
+    }
+}
+
+extension RelightingTests {
+    @Test func aPhotosMoustacheOverHalfItsUpperLipStaysDark() {
+        // The photo's moustache covers the skin above its lips and the upper half of its upper lip; the lower half
+        // shows the lip. The band round the hair holds no lip to take the target's tone from, and the hair must not
+        // be lifted towards the lips' brightness.
+        let lips = LipFixture.lips
+        let top = LipFixture.outer.map(\.y).min()!
+        let upperInner = RelightingTests.points[FaceMeshTopology.upperInnerLip].y
+        let hairLine = top + 0.5 * (upperInner - top)
+        func hair(_ x: Int, _ y: Int) -> Bool {
+            Self.aboveMouthLine(x, y) && Float(y) > top - 12 && Float(y) < hairLine
+        }
+        let fixture = LipFixture { x, y in
+            (lips[x, y] > 0 ? (170, 80, 80) : (200, 150, 120),
+             hair(x, y) ? (40, 32, 28) : lips[x, y] > 0 ? (185, 135, 125) : (190, 150, 130))
+        }
+        let face = fixture.relit()
+        var sum: Float = 0, count: Float = 0
+        for y in 0..<LipFixture.height {
+            for x in 0..<LipFixture.width where LipFixture.band[x, y] > 0.99 && hair(x, y) {
+                sum += Float(face[x, y].r)
+                count += 1
+            }
+        }
+        #expect(count > 10)
+        #expect(sum / max(count, 1) < 60, "moustache over the upper lip: red \(sum / max(count, 1))")
+    }
+}
