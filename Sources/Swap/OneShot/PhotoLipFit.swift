@@ -2,32 +2,45 @@ import Face
 import Imaging
 import Stream
 
-/// Moves a photo's outer lip ring out to where its lips' colour ends, once, when the photo is loaded.
+/// Fits a photo's lip rings to its lips, once, when the photo is loaded: the outer ring out to where the lips'
+/// colour ends, the inner ring past the dark gap between the lips.
 ///
-/// FaceMesh fits lips by their shape, and on a photo with lipstick or full lips its outer ring can fall inside the
-/// lips (portrait_s1: her lower lip reaches about 6 % of the mouth's width below the ring). The mesh swap lays the
-/// photo's ring on the target's, so what lies beyond it is laid on the target's skin round his lips: red crescents
-/// and a lip that reads thicker than his. Here each point of the ring (its corners excepted) slides outwards along
-/// the ring's normal as far as the photo stays lip-coloured, so the whole of the photo's lips lands inside the
-/// target's.
+/// FaceMesh fits lips by their shape, and on a photo its rings can miss them. The mesh swap lays the photo's rings on
+/// the target's, so:
+/// - where lipstick or full lips reach past the outer ring (portrait_s1: up to 6 % of the mouth's width below it),
+///   that red is laid on the target's skin round his lips;
+/// - where the dark gap between closed lips lies outside the inner ring (portrait_s2: 3–4 % of the mouth's width
+///   below it), a dark line runs along the target's lower lip, and a landmarker reads a closed mouth as half open.
 ///
-/// Lip-coloured is measured on the a*b* plane: each pixel's projection onto the line from the skin's median colour
-/// round the mouth (0) to the lips' (1), and lip from 0.5. A photo whose lips are not clearly apart from its skin in
-/// colour (a greyscale photo, pale lips, a moustache over them) keeps its ring. The ring only grows: a lip's
-/// highlight or teeth read as not lip, and would pull it in where it fits.
+/// Each ring point (the corners excepted) slides along its line across the lip. Outer points move outwards as far as
+/// the photo stays lip-coloured: on the a*b* plane, each pixel's projection onto the line from the skin's median
+/// colour round the mouth (0) to the lips' (1), lip from 0.5; only on a photo whose lips stand apart from its skin in
+/// colour (not a greyscale photo, pale lips, a moustache over them). Inner points move into the lip while the photo
+/// is darker than ``Relighting/lipDark`` of that lip's median (any photo). Both rings only open up: a lip's highlight
+/// or teeth would pull them in where they fit. The lip's middle rings follow.
 struct PhotoLipFit: Sendable, Equatable {
-    /// Distance on the a*b* plane between the lips' and the skin's median colours below which the ring stays.
+    /// Distance on the a*b* plane between the lips' and the skin's median colours below which the outer ring stays.
     /// Measured: portrait_s1 25.6, the astronaut 14.0, portrait_s12 5.0 (a moustache), portrait_s11 3.6 (a soft,
     /// dim photo), portrait_s2 0 (greyscale).
     var minimumContrast: Float = 10
-    /// How far outwards a point may move, as a share of the mouth's width.
+    /// How far a point may move, as a share of the mouth's width.
     var maximumShift: Float = 0.09
-    /// How far inside the ring the lip is first looked for, as a share of the mouth's width: a point whose lip
+    /// How far inside the outer ring the lip is first looked for, as a share of the mouth's width: a point whose lip
     /// there is not lip-coloured (a thin lip, a highlight) stays.
     var start: Float = 0.03
+    /// The share of the lip's depth (inner to outer point) an inner point may move: a lip dark through and through
+    /// (in shadow, under a moustache) keeps its ring.
+    var innerReach: Float = 0.6
 
-    /// `landmarks` (on `photo`) with the outer lip ring moved out to the lips' edge; unchanged when the photo's lips
-    /// cannot be told from its skin by colour.
+    /// The moves of the points of ``FaceMeshTopology/outerLips`` and ``FaceMeshTopology/innerLips`` (photo pixels).
+    struct Shifts: Equatable {
+        var outer: [SIMD2<Float>]
+        var inner: [SIMD2<Float>]
+
+        var isEmpty: Bool { !(outer + inner).contains { $0 != .zero } }
+    }
+
+    /// `landmarks` (on `photo`) with the lip rings fitted; unchanged when neither ring moves.
     func fitted(_ landmarks: FaceLandmarks, in photo: RGBImage) -> FaceLandmarks {
         let points = landmarks.points2D
         guard let shifts = shifts(points, in: photo) else { return landmarks }
@@ -37,56 +50,73 @@ struct PhotoLipFit: Sendable, Equatable {
         return fitted
     }
 
-    /// Per point of ``FaceMeshTopology/outerLips``, its move (photo pixels); nil when none moves.
-    func shifts(_ points: [SIMD2<Float>], in photo: RGBImage) -> [SIMD2<Float>]? {
+    /// The lip rings' moves; nil when none moves.
+    func shifts(_ points: [SIMD2<Float>], in photo: RGBImage) -> Shifts? {
         guard points.count == FaceMeshTopology.pointCount else { return nil }
-        let ring = FaceMeshTopology.outerLips.map { points[$0] }
-        let centre = ring.reduce(.zero, +) / Float(ring.count)
+        let outer = FaceMeshTopology.outerLips.map { points[$0] }
+        let inner = FaceMeshTopology.innerLips.map { points[$0] }
+        let centre = outer.reduce(.zero, +) / Float(outer.count)
         let mouthWidth = length(points[FaceMeshTopology.mouthLeft] - points[FaceMeshTopology.mouthRight])
         guard mouthWidth >= 8 else { return nil }
 
         // The box round the mouth and the skin ring round it.
-        let grown = ring.map { centre + Self.skinOuter * ($0 - centre) }
-        let box = BoundingBox(bounding: grown)
+        let grown = outer.map { centre + Self.skinOuter * ($0 - centre) }
+        let bounds = BoundingBox(bounding: grown)
         let pad = maximumShift * mouthWidth + 2
-        let x0 = max(0, Int((box.x - pad).rounded(.down))), y0 = max(0, Int((box.y - pad).rounded(.down)))
-        let x1 = min(photo.width - 1, Int((box.x + box.width + pad).rounded(.up)))
-        let y1 = min(photo.height - 1, Int((box.y + box.height + pad).rounded(.up)))
+        let x0 = max(0, Int((bounds.x - pad).rounded(.down))), y0 = max(0, Int((bounds.y - pad).rounded(.down)))
+        let x1 = min(photo.width - 1, Int((bounds.x + bounds.width + pad).rounded(.up)))
+        let y1 = min(photo.height - 1, Int((bounds.y + bounds.height + pad).rounded(.up)))
         guard x1 - x0 >= 4, y1 - y0 >= 4 else { return nil }
-        let (w, h) = (x1 - x0 + 1, y1 - y0 + 1)
-        let origin = SIMD2(Float(x0), Float(y0))
-        func filled(_ polygon: [SIMD2<Float>]) -> AlphaMask {
-            PolygonRasterizer.fill(polygon.map { $0 - origin }, width: w, height: h)
-        }
-        func scaled(_ s: Float) -> [SIMD2<Float>] { ring.map { centre + s * ($0 - centre) } }
+        let box = Box(origin: SIMD2(Float(x0), Float(y0)), width: x1 - x0 + 1, height: y1 - y0 + 1)
 
-        // a*b* of the box; the lips (the ring drawn in, less the opening) and the skin round them.
+        // a*b* and luma of the box.
         let lab = LabColor()
-        var chroma = [SIMD2<Float>](repeating: .zero, count: w * h)
-        for y in 0..<h {
-            for x in 0..<w {
+        var chroma = [SIMD2<Float>](repeating: .zero, count: box.width * box.height)
+        var luma = AlphaMask(width: box.width, height: box.height)
+        for y in 0..<box.height {
+            for x in 0..<box.width {
                 let p = photo[x0 + x, y0 + y]
                 let c = lab.lab(p.r, p.g, p.b)
-                chroma[y * w + x] = SIMD2(c.y, c.z)
+                chroma[y * box.width + x] = SIMD2(c.y, c.z)
+                luma.values[y * box.width + x] = (Float(p.r) + Float(p.g) + Float(p.b)) / 3
             }
         }
-        var lips = filled(scaled(Self.lipInner))
-        lips.cut(filled(FaceMeshTopology.innerLips.map { points[$0] }))
-        var skin = filled(grown)
-        skin.cut(filled(scaled(Self.skinInner)))
+        var shifts = Shifts(outer: outerShifts(outer, inner: inner, centre: centre, mouthWidth: mouthWidth,
+                                               chroma: chroma, box: box),
+                            inner: innerShifts(inner, outer: outer, mouthWidth: mouthWidth, luma: luma, box: box))
+        guard !shifts.isEmpty else { return nil }
+        // Never so far that a mesh triangle is squashed (its texture would smear over the target's): the points of
+        // each triangle that would shrink below a quarter move half as far, until none does.
+        for _ in 0..<6 {
+            let squashed = Self.squashed(points, moving: shifts)
+            if squashed.outer.isEmpty && squashed.inner.isEmpty { return shifts }
+            for k in squashed.outer { shifts.outer[k] /= 2 }
+            for k in squashed.inner { shifts.inner[k] /= 2 }
+        }
+        return nil
+    }
+
+    /// The outer ring's moves: out to where the photo's lip colour ends (none on a photo whose lips do not stand
+    /// apart from its skin in colour).
+    private func outerShifts(_ ring: [SIMD2<Float>], inner: [SIMD2<Float>], centre: SIMD2<Float>, mouthWidth: Float,
+                             chroma: [SIMD2<Float>], box: Box) -> [SIMD2<Float>] {
+        let none = [SIMD2<Float>](repeating: .zero, count: ring.count)
+        func scaled(_ s: Float) -> [SIMD2<Float>] { ring.map { centre + s * ($0 - centre) } }
+        // The lips (the ring drawn in, less the opening) and the skin round them.
+        var lips = box.filled(scaled(Self.lipInner))
+        lips.cut(box.filled(inner))
+        var skin = box.filled(scaled(Self.skinOuter))
+        skin.cut(box.filled(scaled(Self.skinInner)))
         guard let lipColour = Self.median(chroma, where: lips), let skinColour = Self.median(chroma, where: skin)
-        else { return nil }
+        else { return none }
         let axis = lipColour - skinColour
         let contrast = length(axis)
-        guard contrast >= minimumContrast else { return nil }
+        guard contrast >= minimumContrast else { return none }
 
         // How lip-coloured each pixel is (0 skin, 1 lip), lightly smoothed against the photo's noise.
-        var lipness = AlphaMask(width: w, height: h,
+        var lipness = AlphaMask(width: box.width, height: box.height,
                                 values: chroma.map { (($0 - skinColour) * axis).sum() / (contrast * contrast) })
         lipness.gaussianBlur(sigma: 1, clamped: false)
-
-        // Each point slides out along the ring's normal while the photo stays lip; the corners stay.
-        let step: Float = 0.5, reach = maximumShift * mouthWidth
         let normals = ring.indices.map { k -> SIMD2<Float> in
             let tangent = ring[(k + 1) % ring.count] - ring[(k + ring.count - 1) % ring.count]
             let normal = SIMD2(tangent.y, -tangent.x) / max(length(tangent), 1e-6)
@@ -94,77 +124,117 @@ struct PhotoLipFit: Sendable, Equatable {
         }
         var along = [Float](repeating: 0, count: ring.count)
         for k in ring.indices where !Self.corners.contains(k) {
-            func isLip(_ s: Float) -> Bool { Self.sample(lipness, at: ring[k] + s * normals[k] - origin) >= 0.5 }
+            func isLip(_ s: Float) -> Bool { box.sample(lipness, at: ring[k] + s * normals[k]) >= 0.5 }
             var s = -start * mouthWidth
             guard isLip(s) else { continue }
-            while s + step <= reach, isLip(s + step) { s += step }
+            while s + Self.step <= maximumShift * mouthWidth, isLip(s + Self.step) { s += Self.step }
             along[k] = max(s, 0)
         }
-        // A lone point does not move on its own (a fleck of colour on the skin): each takes the median of itself and
-        // its neighbours.
-        let n = ring.count
-        var shifts = ring.indices.map { k -> SIMD2<Float> in
-            guard !Self.corners.contains(k) else { return .zero }
-            return [along[(k + n - 1) % n], along[k], along[(k + 1) % n]].sorted()[1] * normals[k]
-        }
-        guard shifts.contains(where: { $0 != .zero }) else { return nil }
-        // Never so far that a mesh triangle is squashed (its texture would smear over the target's): the points of
-        // each triangle that would shrink below a quarter move half as far, until none does.
-        for _ in 0..<6 {
-            let squashed = Self.squashed(points, moving: shifts)
-            if squashed.isEmpty { return shifts }
-            for k in squashed { shifts[k] /= 2 }
-        }
-        return nil
+        return zip(Self.medianOfThree(along), normals).map { $0 * $1 }
     }
 
-    /// `points` with the outer lip ring moved by `shifts`; the lip's middle rings follow, each point by its place
-    /// between the inner ring (which stays) and the outer one.
-    static func moving(_ points: [SIMD2<Float>], by shifts: [SIMD2<Float>]) -> [SIMD2<Float>] {
+    /// The inner ring's moves: each point on its line to the outer point, past the dark gap between the lips.
+    private func innerShifts(_ ring: [SIMD2<Float>], outer: [SIMD2<Float>], mouthWidth: Float, luma: AlphaMask,
+                             box: Box) -> [SIMD2<Float>] {
+        // Each lip's median brightness over its band.
+        var band = box.filled(outer)
+        band.cut(box.filled(ring))
+        let (right, left) = (outer[0] - box.origin, outer[ring.count / 2] - box.origin)
+        func side(_ p: SIMD2<Float>) -> Bool { (left.x - right.x) * (p.y - right.y) - (left.y - right.y) * (p.x - right.x) < 0 }
+        let upperSide = side(outer[ring.count * 3 / 4] - box.origin)
+        func isUpper(_ x: Int, _ y: Int) -> Bool { side(SIMD2(Float(x), Float(y))) == upperSide }
+        var upper = LumaHistogram(), lower = LumaHistogram()
+        for y in 0..<box.height {
+            for x in 0..<box.width where band[x, y] > 0.5 {
+                if isUpper(x, y) { upper.add(luma[x, y]) } else { lower.add(luma[x, y]) }
+            }
+        }
+        guard upper.total >= 16, lower.total >= 16, let upperLip = upper.median, let lowerLip = lower.median
+        else { return [SIMD2<Float>](repeating: .zero, count: ring.count) }
+
+        var along = [Float](repeating: 0, count: ring.count)
+        var directions = [SIMD2<Float>](repeating: .zero, count: ring.count)
+        for k in ring.indices where !Self.corners.contains(k) {
+            let across = outer[k] - ring[k]
+            let depth = length(across)
+            guard depth > 1 else { continue }
+            directions[k] = across / depth
+            let dark = Relighting.lipDark * (k < ring.count / 2 ? lowerLip : upperLip)
+            func isGap(_ s: Float) -> Bool { box.sample(luma, at: ring[k] + s * directions[k]) < dark }
+            let limit = min(innerReach * depth, maximumShift * mouthWidth)
+            guard isGap(0) else { continue }
+            var s: Float = 0
+            while s + Self.step <= limit, isGap(s + Self.step) { s += Self.step }
+            if s + Self.step <= limit { along[k] = s + Self.step }
+        }
+        return zip(Self.medianOfThree(along), directions).map { $0 * $1 }
+    }
+
+    /// `points` with the lip rings moved by `shifts`; the lip's middle rings follow, each point by its place between
+    /// the inner and the outer ring.
+    static func moving(_ points: [SIMD2<Float>], by shifts: Shifts) -> [SIMD2<Float>] {
         var moved = points
-        for k in shifts.indices {
+        for k in shifts.outer.indices {
             let (i, o) = (FaceMeshTopology.innerLips[k], FaceMeshTopology.outerLips[k])
             let across = points[o] - points[i]
             let span = max((across * across).sum(), 1e-6)
             for ring in FaceMeshTopology.middleLips {
-                moved[ring[k]] += min(max(((points[ring[k]] - points[i]) * across).sum() / span, 0), 1) * shifts[k]
+                let u = min(max(((points[ring[k]] - points[i]) * across).sum() / span, 0), 1)
+                moved[ring[k]] += shifts.inner[k] + u * (shifts.outer[k] - shifts.inner[k])
             }
-            moved[o] += shifts[k]
+            moved[i] += shifts.inner[k]
+            moved[o] += shifts.outer[k]
         }
         return moved
     }
 
-    /// Positions of the corners (``FaceMeshTopology/mouthRight``, ``FaceMeshTopology/mouthLeft``) in
-    /// ``FaceMeshTopology/outerLips``.
-    static let corners: Set<Int> = [0, 10]
-    /// The ring drawn in to this share about the mouth's centre: the lips, clear of their edge.
-    static let lipInner: Float = 0.85
-    /// The skin round the mouth lies between the ring grown to these shares about the mouth's centre.
-    static let skinInner: Float = 1.35
-    static let skinOuter: Float = 1.7
-
-    /// The positions in ``FaceMeshTopology/outerLips`` of the moving points of every mesh triangle that moving the
-    /// ring by `shifts` (``moving(_:by:)``) turns over or shrinks below a quarter of its area.
-    static func squashed(_ points: [SIMD2<Float>], moving shifts: [SIMD2<Float>]) -> Set<Int> {
+    /// The positions in ``FaceMeshTopology/outerLips`` and ``FaceMeshTopology/innerLips`` of the moving points of
+    /// every mesh triangle that moving the rings by `shifts` (``moving(_:by:)``) turns over or shrinks below a
+    /// quarter of its area. A middle lip point moves with both points on its line across the lip.
+    static func squashed(_ points: [SIMD2<Float>], moving shifts: Shifts) -> (outer: Set<Int>, inner: Set<Int>) {
         let moved = moving(points, by: shifts)
         func area(_ p: [SIMD2<Float>], _ t: SIMD3<Int>) -> Float {
             let (a, b, c) = (p[t.x], p[t.y], p[t.z])
             return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)
         }
-        // A middle lip point moves with the outer point on its line across the lip.
-        var owner = [Int: Int]()
-        for (k, index) in FaceMeshTopology.outerLips.enumerated() where shifts[k] != .zero {
-            owner[index] = k
-            for ring in FaceMeshTopology.middleLips { owner[ring[k]] = k }
+        var line = [Int: Int]()
+        for k in shifts.outer.indices where shifts.outer[k] != .zero || shifts.inner[k] != .zero {
+            for index in [FaceMeshTopology.innerLips[k], FaceMeshTopology.outerLips[k]] + FaceMeshTopology.middleLips.map({ $0[k] }) {
+                line[index] = k
+            }
         }
-        var squashed = Set<Int>()
+        var squashed = (outer: Set<Int>(), inner: Set<Int>())
         for t in FaceMeshTriangulation.triangles {
-            let corners = [t.x, t.y, t.z].compactMap { owner[$0] }
-            guard !corners.isEmpty else { continue }
+            let lines = [t.x, t.y, t.z].compactMap { line[$0] }
+            guard !lines.isEmpty else { continue }
             let before = area(points, t)
-            if before != 0, area(moved, t) / before < 0.25 { squashed.formUnion(corners) }
+            guard before != 0, area(moved, t) / before < 0.25 else { continue }
+            for k in lines {
+                if shifts.outer[k] != .zero { squashed.outer.insert(k) }
+                if shifts.inner[k] != .zero { squashed.inner.insert(k) }
+            }
         }
         return squashed
+    }
+
+    /// Positions of the corners (``FaceMeshTopology/mouthRight``, ``FaceMeshTopology/mouthLeft`` and the inner
+    /// ring's) in the lip rings.
+    static let corners: Set<Int> = [0, 10]
+    /// The outer ring drawn in to this share about the mouth's centre: the lips, clear of their edge.
+    static let lipInner: Float = 0.85
+    /// The skin round the mouth lies between the outer ring grown to these shares about the mouth's centre.
+    static let skinInner: Float = 1.35
+    static let skinOuter: Float = 1.7
+    /// Search step along a line across the lip, pixels.
+    static let step: Float = 0.5
+
+    /// Each of `values` (a closed ring) replaced by the median of itself and its neighbours: a lone point does not
+    /// move on its own (a fleck of colour on the skin, a tooth's shadow).
+    private static func medianOfThree(_ values: [Float]) -> [Float] {
+        let n = values.count
+        return values.indices.map { k in
+            corners.contains(k) ? 0 : [values[(k + n - 1) % n], values[k], values[(k + 1) % n]].sorted()[1]
+        }
     }
 
     /// The per-channel median of `values` where `mask` > 0.5; nil for fewer than 16 such pixels.
@@ -175,14 +245,27 @@ struct PhotoLipFit: Sendable, Equatable {
         return SIMD2(a[a.count / 2], b[b.count / 2])
     }
 
-    /// `mask` at `p` (pixel centres), bilinear, edge pixels repeated.
-    private static func sample(_ mask: AlphaMask, at p: SIMD2<Float>) -> Float {
-        let x = min(max(p.x, 0), Float(mask.width - 1)), y = min(max(p.y, 0), Float(mask.height - 1))
-        let (ix, iy) = (min(Int(x), mask.width - 2), min(Int(y), mask.height - 2))
-        let (fx, fy) = (x - Float(ix), y - Float(iy))
-        let top = mask[ix, iy] * (1 - fx) + mask[ix + 1, iy] * fx
-        let bottom = mask[ix, iy + 1] * (1 - fx) + mask[ix + 1, iy + 1] * fx
-        return top * (1 - fy) + bottom * fy
+    /// The part of the photo round the mouth the fit looks at.
+    private struct Box {
+        /// Photo pixel of the box's pixel (0, 0).
+        let origin: SIMD2<Float>
+        let width: Int, height: Int
+
+        /// `polygon` (photo pixels) filled over the box.
+        func filled(_ polygon: [SIMD2<Float>]) -> AlphaMask {
+            PolygonRasterizer.fill(polygon.map { $0 - origin }, width: width, height: height)
+        }
+
+        /// `plane` (over the box) at photo point `p`, bilinear, edge pixels repeated.
+        func sample(_ plane: AlphaMask, at p: SIMD2<Float>) -> Float {
+            let q = p - origin
+            let x = min(max(q.x, 0), Float(width - 1)), y = min(max(q.y, 0), Float(height - 1))
+            let (ix, iy) = (min(Int(x), max(width - 2, 0)), min(Int(y), max(height - 2, 0)))
+            let (fx, fy) = (x - Float(ix), y - Float(iy))
+            let top = plane[ix, iy] * (1 - fx) + plane[ix + 1, iy] * fx
+            let bottom = plane[ix, iy + 1] * (1 - fx) + plane[ix + 1, iy + 1] * fx
+            return top * (1 - fy) + bottom * fy
+        }
     }
 }
 
