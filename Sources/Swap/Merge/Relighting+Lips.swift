@@ -13,8 +13,10 @@ extension Relighting {
     /// each pixel of the band is multiplied by the target's lip shading ÷ the swap's, both normalised averages over
     /// the band (σ `lipScale` × face width, at least 1 px) that leave out what is far darker or brighter than the
     /// lips (the mouth's inside, teeth, a moustache over the lips) and the band's outer pixel (where skin and lip
-    /// meet); where the band holds little lip the step fades out. With the default
-    /// σ the lips' colour, shading and edges are the target's; the swap keeps its finest lip texture.
+    /// meet); where the band round a pixel holds little lip, a wider shading stands in (see `shading` below). At the
+    /// band's outer edge a pixel takes the lips' tone only as far as its colour is the swap's lip's rather than its
+    /// skin's. With the default σ the lips' colour, shading and edges are the target's; the swap keeps its finest lip
+    /// texture.
     ///
     /// - Parameters:
     ///   - outer, inner: the target's outer and inner lip rings in swap-space pixels.
@@ -32,9 +34,10 @@ extension Relighting {
         var coreMass = core
         coreMass.gaussianBlur(sigma: sigma, clamped: false)
 
-        /// The lips' shading on `image` and how much of the lip band around each pixel it rests on (0…1): little
-        /// where the band holds no lip (a moustache over the lips is far darker than the skin; teeth far brighter
-        /// than the lips).
+        /// The lips' shading on `rgb` and how far it can be trusted (0…1). Locally it rests on the lip pixels of
+        /// the band round each pixel, which leave out what is far darker than the skin (a moustache) or far brighter
+        /// than the lips (teeth); where the band holds little lip, a wider shading takes over (`ownColour`: the
+        /// image's own colour there, else its lip's mean) and the confidence is 1, or, with none, it is low.
         func shading(_ rgb: [[Float]], ownColour: Bool) -> (shade: [[Float]], confidence: [Float]) {
             let luma = (0..<(w * h)).map { (rgb[0][$0] + rgb[1][$0] + rgb[2][$0]) / 3 }
             var weight = core
@@ -69,14 +72,16 @@ extension Relighting {
             }
             let means = sums.map { $0.w >= 4 ? SIMD3($0.x, $0.y, $0.z) / $0.w : nil }
             let bare = around.isBare(luma, upper: true, skinLuma: skinLuma)
-            let own = ownColour ? NormalisedConvolution.averageAndMass(rgb, weight: core, sigma: sigma, minimumMass: 0.05) { _, _ in -1 }.planes : nil
+            let own = ownColour ? NormalisedConvolution.averageAndMass(rgb, weight: core, sigma: sigma,
+                                                                        minimumMass: 0.05) { _, _ in -1 }.planes : nil
             var confidence = [Float](repeating: 0, count: w * h)
             for i in confidence.indices {
                 let local = shade[0][i] >= 0 ? min(max(mass.values[i] / max(coreMass.values[i], 1e-3) * 2, 0), 1) : 0
                 let upper = around.upper[i]
                 let wide: SIMD3<Float>?
                 if let own {
-                    wide = (!upper || bare) && own[0][i] >= 0 ? SIMD3(own[0][i], own[1][i], own[2][i]) : means[upper ? 0 : 1]
+                    let isOwn = (!upper || bare) && own[0][i] >= 0
+                    wide = isOwn ? SIMD3(own[0][i], own[1][i], own[2][i]) : means[upper ? 0 : 1]
                 } else {
                     wide = !upper || bare ? means[upper ? 0 : 1] : nil
                 }
@@ -110,9 +115,10 @@ extension Relighting {
                 guard m > 1 / 255, region[x0 + x, y0 + y] > 1 / 255, t.shade[0][i] >= 0, s.shade[0][i] >= 0 else { continue }
                 let p = face[x0 + x, y0 + y]
                 var v = SIMD3(Float(p.r), Float(p.g), Float(p.b))
+                // At the band's outer edge (not its inner one, round the mouth's opening).
                 if let skinChroma, core.values[i] < 0.5, !(around.lips.values[i] > 0.5 && band.values[i] < 0.5) {
-                    m *= Self.lipShare(Self.chroma(v), lip: Self.chroma(SIMD3(s.shade[0][i], s.shade[1][i], s.shade[2][i])),
-                                       skin: skinChroma)
+                    let lip = Self.chroma(SIMD3(s.shade[0][i], s.shade[1][i], s.shade[2][i]))
+                    m *= Self.lipShare(Self.chroma(v), lip: lip, skin: skinChroma)
                 }
                 // The swap's own non-lip pixels in the band (its teeth or mouth's inside where its landmarks were
                 // off) are brought within the lips' range before they take the target's lip tone.

@@ -140,7 +140,9 @@ struct PhotoLipFit: Sendable, Equatable {
         var band = box.filled(outer)
         band.cut(box.filled(ring))
         let (right, left) = (outer[0] - box.origin, outer[ring.count / 2] - box.origin)
-        func side(_ p: SIMD2<Float>) -> Bool { (left.x - right.x) * (p.y - right.y) - (left.y - right.y) * (p.x - right.x) < 0 }
+        func side(_ p: SIMD2<Float>) -> Bool {
+            (left.x - right.x) * (p.y - right.y) - (left.y - right.y) * (p.x - right.x) < 0
+        }
         let upperSide = side(outer[ring.count * 3 / 4] - box.origin)
         func isUpper(_ x: Int, _ y: Int) -> Bool { side(SIMD2(Float(x), Float(y))) == upperSide }
         var upper = LumaHistogram(), lower = LumaHistogram()
@@ -199,9 +201,8 @@ struct PhotoLipFit: Sendable, Equatable {
         }
         var line = [Int: Int]()
         for k in shifts.outer.indices where shifts.outer[k] != .zero || shifts.inner[k] != .zero {
-            for index in [FaceMeshTopology.innerLips[k], FaceMeshTopology.outerLips[k]] + FaceMeshTopology.middleLips.map({ $0[k] }) {
-                line[index] = k
-            }
+            for index in [FaceMeshTopology.innerLips[k], FaceMeshTopology.outerLips[k]] { line[index] = k }
+            for ring in FaceMeshTopology.middleLips { line[ring[k]] = k }
         }
         var squashed = (outer: Set<Int>(), inner: Set<Int>())
         for t in FaceMeshTriangulation.triangles {
