@@ -94,6 +94,32 @@ import TestSupport
         }
     }
 
+    @Test func skinNearTheFacesEdgeIsEvenedToo() {
+        // A photo's ruddy cheek near its face's edge, stretched over a turned target's cheek, printed as a grey
+        // smudge once relit (portrait_s1 on talk_studio_1). The freckled, ruddy photo's skin between 5 % and 15 % of
+        // the way in from the oval (by distance to its centre), away from the features, is evened there too.
+        let photo = Self.photo()
+        let evened = PhotoSkinEvening().apply(to: photo, landmarks: Self.landmarks)
+        let oval = FaceMeshTopology.faceOval.map { Self.landmarks[$0] }
+        let centre = oval.reduce(SIMD2<Float>.zero, +) / Float(oval.count)
+        var features = AlphaMask(width: Self.width, height: Self.height)
+        for ring in FaceMeshTopology.featureRings { PolygonRasterizer.fill(ring.map { Self.landmarks[$0] }, into: &features) }
+        features.erode(pixels: -8)
+        var before: Float = 0, after: Float = 0, count = 0
+        for y in 0..<Self.height {
+            for x in 0..<(Self.width - 3) {
+                let p = SIMD2(Float(x), Float(y))
+                guard Polygon.contains(oval, centre + (p - centre) / 0.95), !Polygon.contains(oval, centre + (p - centre) / 0.85),
+                      features[x, y] == 0, features[x + 3, y] == 0 else { continue }
+                before += Self.roughness(photo, x, y)
+                after += Self.roughness(evened, x, y)
+                count += 1
+            }
+        }
+        #expect(count > 500)
+        #expect(after < 0.5 * before, "chroma roughness near the edge \(before / Float(max(count, 1))) → \(after / Float(max(count, 1)))")
+    }
+
     /// The shipped photo (freckles, ruddy cheeks): the swapper's texture has even cheeks, the brows and lips as
     /// they were.
     @Test func shippedPhotoComesOutWithEvenCheeks() throws {

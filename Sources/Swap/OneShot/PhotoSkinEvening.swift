@@ -35,8 +35,10 @@ struct PhotoSkinEvening: Sendable, Equatable {
     /// (a dark band once enlarged) is evened too.
     var eyeMargin: Float = 0.01
     /// Width of the band inside the face's outline left as it is, as a share of the face width: the relighting
-    /// matches the new face's border to the target's skin around it from the photo's own tones there.
-    var borderMargin: Float = 0.15
+    /// matches the new face's border to the target's skin around it from the photo's own tones there. Narrow: a
+    /// ruddy cheek near the photo's edge, stretched over a turned target's cheek, is relit into a grey smudge
+    /// (portrait_s1 on talk_studio_1 with 15 %; docs/BENCHMARKS.md, "Session 21").
+    var borderMargin: Float = 0.02
     /// Luma below this share of the skin around it is a feature (beard, moustache, nostril, a crease), not skin.
     var featureDarkness: Float = 0.7
     /// How far such a dark feature's hold reaches into the skin around it (grown, then feathered as far), as a share
