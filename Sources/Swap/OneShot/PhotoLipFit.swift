@@ -63,11 +63,12 @@ struct PhotoLipFit: Sendable, Equatable {
         let grown = outer.map { centre + Self.skinOuter * ($0 - centre) }
         let bounds = BoundingBox(bounding: grown)
         let pad = maximumShift * mouthWidth + 2
-        let x0 = max(0, Int((bounds.x - pad).rounded(.down))), y0 = max(0, Int((bounds.y - pad).rounded(.down)))
-        let x1 = min(photo.width - 1, Int((bounds.x + bounds.width + pad).rounded(.up)))
-        let y1 = min(photo.height - 1, Int((bounds.y + bounds.height + pad).rounded(.up)))
-        guard x1 - x0 >= 4, y1 - y0 >= 4 else { return nil }
-        let box = Box(origin: SIMD2(Float(x0), Float(y0)), width: x1 - x0 + 1, height: y1 - y0 + 1)
+        let padded = BoundingBox(x: bounds.x - pad, y: bounds.y - pad, width: bounds.width + 2 * pad,
+                                 height: bounds.height + 2 * pad)
+        guard let (xs, ys) = padded.pixelRanges(width: photo.width, height: photo.height), xs.count >= 5, ys.count >= 5
+        else { return nil }
+        let (x0, y0) = (xs.lowerBound, ys.lowerBound)
+        let box = Box(origin: SIMD2(x0, y0), width: xs.count, height: ys.count)
 
         // a*b* and luma of the box.
         let lab = LabColor()
@@ -117,6 +118,7 @@ struct PhotoLipFit: Sendable, Equatable {
         var lipness = AlphaMask(width: box.width, height: box.height,
                                 values: chroma.map { (($0 - skinColour) * axis).sum() / (contrast * contrast) })
         lipness.gaussianBlur(sigma: 1, clamped: false)
+        let placedLipness = box.placing(lipness)
         let normals = ring.indices.map { k -> SIMD2<Float> in
             let tangent = ring[(k + 1) % ring.count] - ring[(k + ring.count - 1) % ring.count]
             let normal = SIMD2(tangent.y, -tangent.x) / max(length(tangent), 1e-6)
@@ -124,7 +126,7 @@ struct PhotoLipFit: Sendable, Equatable {
         }
         var along = [Float](repeating: 0, count: ring.count)
         for k in ring.indices where !Self.corners.contains(k) {
-            func isLip(_ s: Float) -> Bool { box.sample(lipness, at: ring[k] + s * normals[k]) >= 0.5 }
+            func isLip(_ s: Float) -> Bool { placedLipness.value(at: ring[k] + s * normals[k]) >= 0.5 }
             var s = -start * mouthWidth
             guard isLip(s) else { continue }
             while s + Self.step <= maximumShift * mouthWidth, isLip(s + Self.step) { s += Self.step }
@@ -139,11 +141,11 @@ struct PhotoLipFit: Sendable, Equatable {
         // Each lip's median brightness over its band.
         var band = box.filled(outer)
         band.cut(box.filled(ring))
-        let (right, left) = (outer[0] - box.origin, outer[ring.count / 2] - box.origin)
+        let (right, left) = (outer[0] - box.corner, outer[ring.count / 2] - box.corner)
         func side(_ p: SIMD2<Float>) -> Bool {
             (left.x - right.x) * (p.y - right.y) - (left.y - right.y) * (p.x - right.x) < 0
         }
-        let upperSide = side(outer[ring.count * 3 / 4] - box.origin)
+        let upperSide = side(outer[ring.count * 3 / 4] - box.corner)
         func isUpper(_ x: Int, _ y: Int) -> Bool { side(SIMD2(Float(x), Float(y))) == upperSide }
         var upper = LumaHistogram(), lower = LumaHistogram()
         for y in 0..<box.height {
@@ -154,6 +156,7 @@ struct PhotoLipFit: Sendable, Equatable {
         guard upper.total >= 16, lower.total >= 16, let upperLip = upper.median, let lowerLip = lower.median
         else { return [SIMD2<Float>](repeating: .zero, count: ring.count) }
 
+        let placedLuma = box.placing(luma)
         var along = [Float](repeating: 0, count: ring.count)
         var directions = [SIMD2<Float>](repeating: .zero, count: ring.count)
         for k in ring.indices where !Self.corners.contains(k) {
@@ -162,7 +165,7 @@ struct PhotoLipFit: Sendable, Equatable {
             guard depth > 1 else { continue }
             directions[k] = across / depth
             let dark = Relighting.lipDark * (k < ring.count / 2 ? lowerLip : upperLip)
-            func isGap(_ s: Float) -> Bool { box.sample(luma, at: ring[k] + s * directions[k]) < dark }
+            func isGap(_ s: Float) -> Bool { placedLuma.value(at: ring[k] + s * directions[k]) < dark }
             let limit = min(innerReach * depth, maximumShift * mouthWidth)
             guard isGap(0) else { continue }
             var s: Float = 0
@@ -249,24 +252,19 @@ struct PhotoLipFit: Sendable, Equatable {
     /// The part of the photo round the mouth the fit looks at.
     private struct Box {
         /// Photo pixel of the box's pixel (0, 0).
-        let origin: SIMD2<Float>
+        let origin: SIMD2<Int>
         let width: Int, height: Int
+
+        /// ``origin`` as a point.
+        var corner: SIMD2<Float> { SIMD2(Float(origin.x), Float(origin.y)) }
 
         /// `polygon` (photo pixels) filled over the box.
         func filled(_ polygon: [SIMD2<Float>]) -> AlphaMask {
-            PolygonRasterizer.fill(polygon.map { $0 - origin }, width: width, height: height)
+            PolygonRasterizer.fill(polygon.map { $0 - corner }, width: width, height: height)
         }
 
-        /// `plane` (over the box) at photo point `p`, bilinear, edge pixels repeated.
-        func sample(_ plane: AlphaMask, at p: SIMD2<Float>) -> Float {
-            let q = p - origin
-            let x = min(max(q.x, 0), Float(width - 1)), y = min(max(q.y, 0), Float(height - 1))
-            let (ix, iy) = (min(Int(x), max(width - 2, 0)), min(Int(y), max(height - 2, 0)))
-            let (fx, fy) = (x - Float(ix), y - Float(iy))
-            let top = plane[ix, iy] * (1 - fx) + plane[ix + 1, iy] * fx
-            let bottom = plane[ix, iy + 1] * (1 - fx) + plane[ix + 1, iy + 1] * fx
-            return top * (1 - fy) + bottom * fy
-        }
+        /// `plane` (over the box) placed on the photo, to be read at photo points.
+        func placing(_ plane: AlphaMask) -> PlacedMask { PlacedMask(origin: origin, mask: plane) }
     }
 }
 
