@@ -168,10 +168,14 @@ struct LipFixture {
     /// The face after the lip step, over the face oval.
     func relit() -> RGBImage {
         var face = face
-        Relighting(strength: 1).relightLips(
-            &face, target: target, outer: Self.outer, inner: Self.inner,
-            region: PolygonRasterizer.fill(RelightingTests.oval, width: Self.width, height: Self.height),
-            faceWidth: BoundingBox(bounding: RelightingTests.oval).width)
+        let relighting = Relighting(strength: 1)
+        let faceWidth = BoundingBox(bounding: RelightingTests.oval).width
+        guard let around = LipSurround(outer: Self.outer, inner: Self.inner, faceWidth: faceWidth,
+                                       margin: relighting.lipMargin(faceWidth: faceWidth),
+                                       canvas: (Self.width, Self.height)) else { return face }
+        relighting.relightLips(&face, target: target, around: around,
+                               region: PolygonRasterizer.fill(RelightingTests.oval, width: Self.width, height: Self.height),
+                               faceWidth: faceWidth)
         return face
     }
 }

@@ -12,15 +12,14 @@ extension FaceMerger {
     /// (``LipSurround/bareShare(_:upper:skinLuma:)`` of the skin above the upper lip). Below the lower lip a photo's
     /// own top light casts a shadow as dark as a beard (portrait_s2), and the corners of a mouth under a chin beard
     /// are bare.
-    func mouthCorners(of image: RGBImage, target: RGBImage, points: [SIMD2<Float>])
+    ///
+    /// - Parameter around: the lips and the skin round them, with at least ``mouthCornerRadius(points:)`` pixels of
+    ///   margin.
+    func mouthCorners(of image: RGBImage, target: RGBImage, points: [SIMD2<Float>], around: LipSurround)
         -> (discs: [(polygon: [SIMD2<Float>], share: Float)], radius: Float)? {
         let corners = [points[FaceMeshTopology.mouthRight], points[FaceMeshTopology.mouthLeft]]
-        let radius = options.keptMouthCorner * ((corners[0] - corners[1]) * (corners[0] - corners[1])).sum().squareRoot()
+        let radius = mouthCornerRadius(points: points)
         guard radius >= 1 else { return nil }
-        let faceWidth = BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] }).width
-        guard let around = LipSurround(outer: FaceMeshTopology.outerLips.map { points[$0] },
-                                       inner: FaceMeshTopology.innerLips.map { points[$0] }, faceWidth: faceWidth,
-                                       margin: radius, canvas: (image.width, image.height)) else { return nil }
         let luma = around.luma(of: image)
         let skin = around.skinLuma(luma)
         let bare = around.bareShare(luma, upper: true, skinLuma: skin)
@@ -39,6 +38,13 @@ extension FaceMerger {
             return (polygon, share)
         }
         return (discs, radius)
+    }
+
+    /// The radius of a kept mouth corner's disc in swap-space pixels (``Options/keptMouthCorner`` of the mouth's
+    /// width).
+    func mouthCornerRadius(points: [SIMD2<Float>]) -> Float {
+        let d = points[FaceMeshTopology.mouthRight] - points[FaceMeshTopology.mouthLeft]
+        return options.keptMouthCorner * (d * d).sum().squareRoot()
     }
 
     /// How much darker against its skin (brightness shares) the swap's mouth corner is than the target's, from

@@ -104,7 +104,7 @@ public struct FaceMerger: Sendable {
         guard let toSpace = swap.toFrame.inverted() else { return AlphaMask(width: w, height: h) }
         let points = (swap.landmarks ?? landmarks).points2D.map { toSpace.apply($0) }
         var mask = outline(for: swap, points: points)
-        if let holes = keptHoles(for: swap, points: points, target: nil) { mask.cut(holes) }
+        if let holes = keptHoles(for: swap, points: points, mouth: nil) { mask.cut(holes) }
         // After the face's own feather: an occluder keeps its own (narrow) edge.
         if let occluded = Self.occlusion(occluders, size: (w, h), toFrame: swap.toFrame) { mask.cut(occluded) }
         return mask
@@ -135,15 +135,18 @@ public struct FaceMerger: Sendable {
         return mask
     }
 
-    /// The kept eye and mouth openings with their narrow feather (0…1), or nil when none are kept.
-    private func keptHoles(for swap: SwappedFace, points: [SIMD2<Float>], target: RGBImage?) -> AlphaMask? {
+    /// The kept eye and mouth openings with their narrow feather (0…1), or nil when none are kept; with the target
+    /// and its lips (`mouth`), also the mouth's corners where they are kept (``mouthCorners(of:target:points:around:)``).
+    private func keptHoles(for swap: SwappedFace, points: [SIMD2<Float>],
+                           mouth: (target: RGBImage, lips: LipSurround)?) -> AlphaMask? {
         let kept = options.keptParts.union(swap.keptParts)
         guard !kept.isEmpty, points.count == FaceMeshTopology.pointCount else { return nil }
         var holes = AlphaMask(width: swap.image.width, height: swap.image.height)
         if kept.contains(.mouth) {
             Self.add([FaceMeshTopology.innerLips.map { points[$0] }], grow: options.keptMouthDilatePixels,
                      sigma: options.keptPartBlurSigma, to: &holes)
-            if let target, let corners = mouthCorners(of: swap.image, target: target, points: points) {
+            if let mouth, let corners = mouthCorners(of: swap.image, target: mouth.target, points: points,
+                                                     around: mouth.lips) {
                 for disc in corners.discs where disc.share > 0 {
                     guard var placed = PolygonRasterizer.fill([disc.polygon], width: holes.width, height: holes.height,
                                                               grownBy: 0, feather: max(options.keptPartBlurSigma,
@@ -228,7 +231,15 @@ public struct FaceMerger: Sendable {
         let target = swap.target ?? original
         // What stays the target's, cut with a narrow feather after the blend (in a multi-band blend a hole would
         // let the target's dark eye sockets into the coarse bands: a halo around each eye).
-        let holes = keptHoles(for: swap, points: points, target: target)
+        // The lips and the skin round them, for the kept mouth's corners and the lip step.
+        let faceWidth = points.count == FaceMeshTopology.pointCount
+            ? BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] }).width : 0
+        let lips = faceWidth > 0 ? LipSurround(outer: FaceMeshTopology.outerLips.map { points[$0] },
+                                               inner: FaceMeshTopology.innerLips.map { points[$0] }, faceWidth: faceWidth,
+                                               margin: max(mouthCornerRadius(points: points),
+                                                           options.relighting.lipMargin(faceWidth: faceWidth)),
+                                               canvas: (face.width, face.height)) : nil
+        let holes = keptHoles(for: swap, points: points, mouth: lips.map { (target, $0) })
         // Openings moved off the frame's are painted into the face from the moved target after the relighting, so
         // the blend carries them like the rest of the face; otherwise they are cut from the blend.
         let paintedHoles = swap.target == nil ? nil : holes
@@ -242,8 +253,7 @@ public struct FaceMerger: Sendable {
         // (the mesh swap does, under the feather's tail), which must stay as it is.
         var region = mask
         if options.useSwapMask, let own = swap.mask { region.zero(where: own) }
-        if options.relighting.strength > 0, points.count == FaceMeshTopology.pointCount {
-            let oval = BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] })
+        if options.relighting.strength > 0, faceWidth > 0 {
             let weight = options.useSwapMask ? swap.mask ?? mask : mask
             options.relighting.apply(to: &face, target: target, weight: weight, region: region,
                                      features: FaceMeshTopology.featureRings.map { $0.map { points[$0] } },
@@ -251,11 +261,11 @@ public struct FaceMerger: Sendable {
                                      brows: [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing]
                                          .map { $0.map { points[$0] } },
                                      eyes: [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { $0.map { points[$0] } },
-                                     exclude: overFace, faceWidth: oval.width,
+                                     exclude: overFace, faceWidth: faceWidth,
                                      fromOtherLight: swap.fromOtherLight, socketShadow: swap.socketShadow)
-            options.relighting.relightLips(&face, target: target, outer: FaceMeshTopology.outerLips.map { points[$0] },
-                                           inner: FaceMeshTopology.innerLips.map { points[$0] }, region: region,
-                                           faceWidth: oval.width)
+            if let lips {
+                options.relighting.relightLips(&face, target: target, around: lips, region: region, faceWidth: faceWidth)
+            }
         } else if options.colorTransfer != .none {
             if let kept { region.cut(kept) }
             if let paintedHoles { region.cut(paintedHoles) }

@@ -30,7 +30,7 @@ struct LipSurround {
     ///   - canvas: the swap space's size.
     init?(outer: [SIMD2<Float>], inner: [SIMD2<Float>], faceWidth: Float, margin: Float,
           canvas: (width: Int, height: Int)) {
-        guard outer.count >= 3 else { return nil }
+        guard outer.count >= 4 else { return nil }
         let skinReach = max(2, Int((Self.skinRing * faceWidth).rounded()))
         let pad = margin + Float(skinReach) + 2
         let box = BoundingBox(bounding: outer)
@@ -50,12 +50,8 @@ struct LipSurround {
         var grown = lips
         grown.erode(pixels: -1)
         skin.cut(grown)
-        // Which side of the line through the mouth's corners each pixel lies on.
-        let (right, left) = (outer[0] - origin, outer[outer.count / 2] - origin)
-        let across = left - right
-        func side(_ p: SIMD2<Float>) -> Float { across.x * (p.y - right.y) - across.y * (p.x - right.x) }
-        let upperSign = side(outer[outer.count * 3 / 4] - origin) >= 0
-        self.upper = (0..<(w * h)).map { i in (side(SIMD2(Float(i % w), Float(i / w))) >= 0) == upperSign }
+        let line = MouthLine(outer: outer.map { $0 - origin })
+        self.upper = (0..<(w * h)).map { i in line.isUpper(SIMD2(Float(i % w), Float(i / w))) }
         (self.x0, self.y0, self.width, self.height) = (x0, y0, w, h)
         (self.lips, self.band, self.core, self.skin) = (lips, band, core, skin)
     }

@@ -10,7 +10,14 @@ enum NormalisedConvolution {
                                fallback: (Int, [Float]) -> Float) -> (planes: [[Float]], mass: AlphaMask) {
         var mass = weight
         mass.gaussianBlur(sigma: sigma, clamped: false)
-        let averages = planes.map { values in
+        return (average(planes, weight: weight, mass: mass, sigma: sigma, minimumMass: minimumMass,
+                        fallback: fallback), mass)
+    }
+
+    /// The averages of ``averageAndMass``, with the blurred weight (`mass`) already at hand.
+    static func average(_ planes: [[Float]], weight: AlphaMask, mass: AlphaMask, sigma: Float, minimumMass: Float = 1e-3,
+                        fallback: (Int, [Float]) -> Float) -> [[Float]] {
+        planes.map { values in
             var sums = AlphaMask(width: weight.width, height: weight.height,
                                  values: zip(values, weight.values).map { $0 * $1 })
             sums.gaussianBlur(sigma: sigma, clamped: false)
@@ -18,7 +25,6 @@ enum NormalisedConvolution {
                 mass.values[i] > minimumMass ? sums.values[i] / mass.values[i] : fallback(i, values)
             }
         }
-        return (averages, mass)
     }
 
     /// The averages of ``averageAndMass`` alone.

@@ -19,15 +19,13 @@ extension Relighting {
     /// texture.
     ///
     /// - Parameters:
-    ///   - outer, inner: the target's outer and inner lip rings in swap-space pixels.
+    ///   - around: the target's lips and the skin round them in swap space, with at least ``lipMargin(faceWidth:)``
+    ///     pixels of margin.
     ///   - region: where the face may change (> 1/255).
     ///   - faceWidth: width of the face in swap-space pixels.
-    func relightLips(_ face: inout RGBImage, target: RGBImage, outer: [SIMD2<Float>], inner: [SIMD2<Float>],
-                     region: AlphaMask, faceWidth: Float) {
-        guard strength > 0, lipScale > 0, outer.count >= 3 else { return }
-        let sigma = max(lipScale * faceWidth, 1)
-        guard let around = LipSurround(outer: outer, inner: inner, faceWidth: faceWidth, margin: (3 * sigma).rounded(.up),
-                                       canvas: (face.width, face.height)) else { return }
+    func relightLips(_ face: inout RGBImage, target: RGBImage, around: LipSurround, region: AlphaMask, faceWidth: Float) {
+        guard strength > 0, lipScale > 0 else { return }
+        let sigma = lipSigma(faceWidth: faceWidth)
         let (x0, y0, w, h) = (around.x0, around.y0, around.width, around.height)
         let (band, core) = (around.band, around.core)
         guard core.values.contains(where: { $0 > 0.5 }) else { return }
@@ -72,8 +70,8 @@ extension Relighting {
             }
             let means = sums.map { $0.w >= 4 ? SIMD3($0.x, $0.y, $0.z) / $0.w : nil }
             let bare = around.isBare(luma, upper: true, skinLuma: skinLuma)
-            let own = ownColour ? NormalisedConvolution.averageAndMass(rgb, weight: core, sigma: sigma,
-                                                                        minimumMass: 0.05) { _, _ in -1 }.planes : nil
+            let own = ownColour ? NormalisedConvolution.average(rgb, weight: core, mass: coreMass, sigma: sigma,
+                                                                 minimumMass: 0.05) { _, _ in -1 } : nil
             var confidence = [Float](repeating: 0, count: w * h)
             for i in confidence.indices {
                 let local = shade[0][i] >= 0 ? min(max(mass.values[i] / max(coreMass.values[i], 1e-3) * 2, 0), 1) : 0
@@ -103,7 +101,7 @@ extension Relighting {
         for i in around.skin.values.indices where around.skin.values[i] > 0.5 {
             skinSum += SIMD4(planes[0][i], planes[1][i], planes[2][i], 1)
         }
-        let skinChroma = skinSum.w >= 16 ? Self.chroma(SIMD3(skinSum.x, skinSum.y, skinSum.z)) : nil
+        let skinChroma = skinSum.w >= 16 ? SIMD3(skinSum.x, skinSum.y, skinSum.z).chroma : nil
         // Applied with a one-pixel feather: both lip outlines come from the same landmarks.
         var apply = band
         apply.gaussianBlur(sigma: 1)
@@ -117,8 +115,8 @@ extension Relighting {
                 var v = SIMD3(Float(p.r), Float(p.g), Float(p.b))
                 // At the band's outer edge (not its inner one, round the mouth's opening).
                 if let skinChroma, core.values[i] < 0.5, !(around.lips.values[i] > 0.5 && band.values[i] < 0.5) {
-                    let lip = Self.chroma(SIMD3(s.shade[0][i], s.shade[1][i], s.shade[2][i]))
-                    m *= Self.lipShare(Self.chroma(v), lip: lip, skin: skinChroma)
+                    let lip = SIMD3(s.shade[0][i], s.shade[1][i], s.shade[2][i]).chroma
+                    m *= Self.lipShare(v.chroma, lip: lip, skin: skinChroma)
                 }
                 // The swap's own non-lip pixels in the band (its teeth or mouth's inside where its landmarks were
                 // off) are brought within the lips' range before they take the target's lip tone.
@@ -137,8 +135,11 @@ extension Relighting {
         }
     }
 
-    /// RGB over its mean (1, 1, 1 for grey).
-    static func chroma(_ rgb: SIMD3<Float>) -> SIMD3<Float> { rgb * 3 / max(rgb.sum(), 1) }
+    /// The σ of the lips' own shading in swap-space pixels.
+    func lipSigma(faceWidth: Float) -> Float { max(lipScale * faceWidth, 1) }
+
+    /// The margin round the lips' skin ring the lip step's ``LipSurround`` needs (its shading's reach).
+    func lipMargin(faceWidth: Float) -> Float { (3 * lipSigma(faceWidth: faceWidth)).rounded(.up) }
 
     /// How far chroma `c` lies from the skin's towards the lip's (0…1); 1 when the two are too close to tell.
     static func lipShare(_ c: SIMD3<Float>, lip: SIMD3<Float>, skin: SIMD3<Float>) -> Float {

@@ -141,16 +141,11 @@ struct PhotoLipFit: Sendable, Equatable {
         // Each lip's median brightness over its band.
         var band = box.filled(outer)
         band.cut(box.filled(ring))
-        let (right, left) = (outer[0] - box.corner, outer[ring.count / 2] - box.corner)
-        func side(_ p: SIMD2<Float>) -> Bool {
-            (left.x - right.x) * (p.y - right.y) - (left.y - right.y) * (p.x - right.x) < 0
-        }
-        let upperSide = side(outer[ring.count * 3 / 4] - box.corner)
-        func isUpper(_ x: Int, _ y: Int) -> Bool { side(SIMD2(Float(x), Float(y))) == upperSide }
+        let line = MouthLine(outer: outer.map { $0 - box.corner })
         var upper = LumaHistogram(), lower = LumaHistogram()
         for y in 0..<box.height {
             for x in 0..<box.width where band[x, y] > 0.5 {
-                if isUpper(x, y) { upper.add(luma[x, y]) } else { lower.add(luma[x, y]) }
+                if line.isUpper(SIMD2(Float(x), Float(y))) { upper.add(luma[x, y]) } else { lower.add(luma[x, y]) }
             }
         }
         guard upper.total >= 16, lower.total >= 16, let upperLip = upper.median, let lowerLip = lower.median

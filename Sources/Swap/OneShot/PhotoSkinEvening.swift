@@ -58,9 +58,8 @@ struct PhotoSkinEvening: Sendable, Equatable {
             for x in 0..<w {
                 let p = photo[x0 + x, y0 + y]
                 let rgb = SIMD3(Float(p.r), Float(p.g), Float(p.b))
-                let l = rgb.sum() / 3
-                luma[y * w + x] = l
-                chroma[y * w + x] = l > 1 ? rgb / l : .one
+                luma[y * w + x] = rgb.sum() / 3
+                chroma[y * w + x] = rgb.chroma
             }
         }
 
