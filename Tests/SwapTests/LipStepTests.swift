@@ -81,3 +81,61 @@ extension RelightingTests {
         #expect(sum / max(count, 1) < 60, "moustache over the upper lip: red \(sum / max(count, 1))")
     }
 }
+
+extension RelightingTests {
+    /// Luma of a pixel.
+    private static func luma(_ p: (UInt8, UInt8, UInt8)) -> Float { (Float(p.0) + Float(p.1) + Float(p.2)) / 3 }
+
+    @Test func aPhotosGlossDoesNotGlitterOnTheNewLips() {
+        // The photo's lower lip is glossy: every third pixel a highlight 1.4× the lip. Finer than the lips' shading,
+        // it passed as texture and glittered over the target's lips (portrait_s2).
+        func glint(_ x: Int, _ y: Int) -> Bool { (x + y) % 3 == 0 }
+        let fixture = LipFixture { x, y in
+            let lip = LipFixture.band[x, y] > 0
+            let gloss = lip && !Self.aboveMouthLine(x, y) && glint(x, y)
+            return (lip ? (170, 80, 80) : (200, 150, 120),
+                    lip ? (gloss ? (252, 189, 175) : (180, 135, 125)) : (190, 150, 130))
+        }
+        let face = fixture.relit()
+        var core = LipFixture.band
+        core.erode(pixels: 2)
+        var glints: [Float] = [], rest: [Float] = []
+        for y in 0..<LipFixture.height {
+            for x in 0..<LipFixture.width where core[x, y] > 0.99 && !Self.aboveMouthLine(x, y) {
+                if glint(x, y) { glints.append(Self.luma(face[x, y])) } else { rest.append(Self.luma(face[x, y])) }
+            }
+        }
+        #expect(glints.count > 20 && rest.count > 40)
+        // Against the target's lip (luma 110): the lips' tone is the target's, a photo's highlight is not its light.
+        let gloss = glints.reduce(0, +) / Float(max(glints.count, 1))
+        #expect(gloss < 1.15 * 110, "the gloss's pixels reach luma \(gloss)")
+        let lip = rest.reduce(0, +) / Float(max(rest.count, 1))
+        #expect(lip > 0.85 * 110 && lip < 1.05 * 110, "the lip round them: luma \(lip)")
+    }
+
+    @Test func thePhotosSkinInsideTheLipRingDoesNotTurnWhite() {
+        // The photo's dark upper lip ends two pixels inside the target's outer ring, and its pale skin fills the
+        // rest of the band (the rings missed its lips in a fast-closing mouth: portrait_s2 on talk_woman_d10).
+        // That skin is far brighter than the photo's lip, and it used to take 1.5× the target's lip tone: a white rim.
+        var photoLips = LipFixture.lips
+        photoLips.erode(pixels: 2)
+        let fixture = LipFixture { x, y in
+            let lip = LipFixture.band[x, y] > 0
+            let photoLip = lip && photoLips[x, y] > 0.5
+            return (lip ? (170, 80, 80) : (200, 150, 120),
+                    photoLip ? (Self.aboveMouthLine(x, y) ? (62, 50, 50) : (150, 110, 105)) : (205, 175, 165))
+        }
+        let face = fixture.relit()
+        var rim: [Float] = []
+        for y in 0..<LipFixture.height {
+            for x in 0..<LipFixture.width where LipFixture.band[x, y] > 0.99 && photoLips[x, y] < 0.5
+                && Self.aboveMouthLine(x, y) {
+                rim.append(Self.luma(face[x, y]))
+            }
+        }
+        #expect(rim.count > 40)
+        let brightest = rim.sorted()[rim.count * 9 / 10]
+        // The target's lip luma is 110, its skin's 157.
+        #expect(brightest <= 140, "the rim's brighter tenth reaches luma \(brightest)")
+    }
+}

@@ -119,10 +119,11 @@ extension Relighting {
                     m *= Self.lipShare(v.chroma, lip: lip, skin: skinChroma)
                 }
                 // The swap's own non-lip pixels in the band (its teeth or mouth's inside where its landmarks were
-                // off) are brought within the lips' range before they take the target's lip tone.
+                // off, its skin where its lips end inside the ring) are brought within the lips' range before they
+                // take the target's lip tone; so are its lips' highlights (``lipHighlight``).
                 let shade = (s.shade[0][i] + s.shade[1][i] + s.shade[2][i]) / 3
                 let detail = v.sum() / 3 / max(shade, 1)
-                let clamped = min(max(detail, Self.lipDark), Self.lipBright)
+                let clamped = min(max(detail, Self.lipDark), lipHighlight)
                 let fix = detail > 0 ? clamped / detail : 1
                 for k in 0..<3 {
                     var r = (t.shade[k][i] + 1) / (s.shade[k][i] + 1)
@@ -153,6 +154,7 @@ extension Relighting {
     /// Lip pixels darker than this share of the skin around them (of the lip's median next to bare skin) are not
     /// lip (a moustache, the mouth's inside).
     static let lipDark: Float = 0.5
-    /// Lip pixels brighter than this share of their lip's median are not lip (teeth, a highlight).
+    /// Lip pixels brighter than this share of their lip's median are not lip (teeth, a highlight): left out of the
+    /// lips' shading.
     static let lipBright: Float = 1.5
 }
