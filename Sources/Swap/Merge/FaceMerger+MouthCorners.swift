@@ -13,8 +13,8 @@ extension FaceMerger {
     /// own top light casts a shadow as dark as a beard (portrait_s2), and the corners of a mouth under a chin beard
     /// are bare.
     ///
-    /// - Parameter around: the lips and the skin round them, with at least ``mouthCornerRadius(points:)`` pixels of
-    ///   margin.
+    /// - Parameter around: the lips and the skin round them, with a box that holds a disc of
+    ///   ``mouthCornerRadius(points:)`` round each corner (``LipSurround/margin(holding:faceWidth:)``).
     func mouthCorners(of image: RGBImage, target: RGBImage, points: [SIMD2<Float>], around: LipSurround)
         -> (discs: [(polygon: [SIMD2<Float>], share: Float)], radius: Float)? {
         let corners = [points[FaceMeshTopology.mouthRight], points[FaceMeshTopology.mouthLeft]]

@@ -231,14 +231,15 @@ public struct FaceMerger: Sendable {
         let target = swap.target ?? original
         // What stays the target's, cut with a narrow feather after the blend (in a multi-band blend a hole would
         // let the target's dark eye sockets into the coarse bands: a halo around each eye).
-        // The lips and the skin round them, for the kept mouth's corners and the lip step.
+        // The lips and the skin round them, for the kept mouth's corners and the lip step. The box is no larger
+        // than both need: the lip step's cost grows with it (a margin of the corners' radius added 0.3 ms a face).
         let faceWidth = points.count == FaceMeshTopology.pointCount
             ? BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] }).width : 0
+        let lipMargin = max(LipSurround.margin(holding: mouthCornerRadius(points: points), faceWidth: faceWidth),
+                            options.relighting.lipMargin(faceWidth: faceWidth))
         let lips = faceWidth > 0 ? LipSurround(outer: FaceMeshTopology.outerLips.map { points[$0] },
                                                inner: FaceMeshTopology.innerLips.map { points[$0] }, faceWidth: faceWidth,
-                                               margin: max(mouthCornerRadius(points: points),
-                                                           options.relighting.lipMargin(faceWidth: faceWidth)),
-                                               canvas: (face.width, face.height)) : nil
+                                               margin: lipMargin, canvas: (face.width, face.height)) : nil
         let holes = keptHoles(for: swap, points: points, mouth: lips.map { (target, $0) })
         // Openings moved off the frame's are painted into the face from the moved target after the relighting, so
         // the blend carries them like the rest of the face; otherwise they are cut from the blend.

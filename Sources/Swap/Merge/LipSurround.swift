@@ -31,7 +31,7 @@ struct LipSurround {
     init?(outer: [SIMD2<Float>], inner: [SIMD2<Float>], faceWidth: Float, margin: Float,
           canvas: (width: Int, height: Int)) {
         guard outer.count >= 4 else { return nil }
-        let skinReach = max(2, Int((Self.skinRing * faceWidth).rounded()))
+        let skinReach = Self.skinReach(faceWidth: faceWidth)
         let pad = margin + Float(skinReach) + 2
         let box = BoundingBox(bounding: outer)
         let x0 = max(0, Int((box.x - pad).rounded(.down))), y0 = max(0, Int((box.y - pad).rounded(.down)))
@@ -54,6 +54,15 @@ struct LipSurround {
         self.upper = (0..<(w * h)).map { i in line.isUpper(SIMD2(Float(i % w), Float(i / w))) }
         (self.x0, self.y0, self.width, self.height) = (x0, y0, w, h)
         (self.lips, self.band, self.core, self.skin) = (lips, band, core, skin)
+    }
+
+    /// The skin ring's width in pixels.
+    private static func skinReach(faceWidth: Float) -> Int { max(2, Int((skinRing * faceWidth).rounded())) }
+
+    /// The smallest margin whose box holds a disc of `radius` round every point of the outer lip ring (the box
+    /// already reaches past the skin ring).
+    static func margin(holding radius: Float, faceWidth: Float) -> Float {
+        max(radius - Float(skinReach(faceWidth: faceWidth)) - 2, 0)
     }
 
     /// Mean of R, G and B over the box of `image`, per pixel.
