@@ -172,7 +172,10 @@ struct LipFixture {
         let faceWidth = BoundingBox(bounding: RelightingTests.oval).width
         guard let around = LipSurround(outer: Self.outer, inner: Self.inner, faceWidth: faceWidth,
                                        margin: relighting.lipMargin(faceWidth: faceWidth),
-                                       canvas: (Self.width, Self.height)) else { return face }
+                                       canvas: (Self.width, Self.height)) else {
+            Issue.record("the fixture's lips give no LipSurround")
+            return face
+        }
         relighting.relightLips(&face, target: target, around: around,
                                region: PolygonRasterizer.fill(RelightingTests.oval, width: Self.width, height: Self.height),
                                faceWidth: faceWidth)

@@ -269,3 +269,17 @@ import TestSupport
         #expect(abs(Int(out[nx, ny].r) - (Int(Self.frame[nx, ny].r) + 250 + 1) / 2) <= 1)
     }
 }
+
+extension FaceMergerTests {
+    @Test func aFaceWithFewerLandmarksThanFaceMeshsIsStillMerged() {
+        // A swapper with its own, shorter landmark set: no lips, eyes or oval to build on, but no trap either (the
+        // mouth's corners were once read before the count was checked).
+        let few = FaceLandmarks(points: Array(Self.landmarks.points.prefix(100)), presence: 1)
+        var options = FaceMerger.Options()
+        options.keepOriginalMouth = true
+        let swap = SwappedFace.flat((250, 10, 10), like: Self.frame)
+        var out = Self.frame
+        FaceMerger(options: options).merge(swap, landmarks: few, into: &out)
+        #expect(out.pixels != Self.frame.pixels, "the face was merged")
+    }
+}

@@ -111,6 +111,8 @@ extension RelightingTests {
         #expect(gloss < 1.15 * 110, "the gloss's pixels reach luma \(gloss)")
         let lip = rest.reduce(0, +) / Float(max(rest.count, 1))
         #expect(lip > 0.85 * 110 && lip < 1.05 * 110, "the lip round them: luma \(lip)")
+        // And against the lip round them (the photo's 1.4×).
+        #expect(gloss / lip < 1.3, "the gloss's pixels are \(gloss / lip)× the lip round them")
     }
 
     @Test func thePhotosSkinInsideTheLipRingDoesNotTurnWhite() {

@@ -229,17 +229,11 @@ public struct FaceMerger: Sendable {
         if let hair { mask.cut(hair) }
         // The target as the new face's features lay it out: light, lips and kept openings come from there.
         let target = swap.target ?? original
-        // What stays the target's, cut with a narrow feather after the blend (in a multi-band blend a hole would
-        // let the target's dark eye sockets into the coarse bands: a halo around each eye).
-        // The lips and the skin round them, for the kept mouth's corners and the lip step. The box is no larger
-        // than both need: the lip step's cost grows with it (a margin of the corners' radius added 0.3 ms a face).
         let faceWidth = points.count == FaceMeshTopology.pointCount
             ? BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] }).width : 0
-        let lipMargin = max(LipSurround.margin(holding: mouthCornerRadius(points: points), faceWidth: faceWidth),
-                            options.relighting.lipMargin(faceWidth: faceWidth))
-        let lips = faceWidth > 0 ? LipSurround(outer: FaceMeshTopology.outerLips.map { points[$0] },
-                                               inner: FaceMeshTopology.innerLips.map { points[$0] }, faceWidth: faceWidth,
-                                               margin: lipMargin, canvas: (face.width, face.height)) : nil
+        let lips = lipSurround(for: swap, points: points, faceWidth: faceWidth)
+        // What stays the target's, cut with a narrow feather after the blend (in a multi-band blend a hole would
+        // let the target's dark eye sockets into the coarse bands: a halo around each eye).
         let holes = keptHoles(for: swap, points: points, mouth: lips.map { (target, $0) })
         // Openings moved off the frame's are painted into the face from the moved target after the relighting, so
         // the blend carries them like the rest of the face; otherwise they are cut from the blend.
@@ -288,6 +282,21 @@ public struct FaceMerger: Sendable {
             }
             FacePaste.add(difference, width: face.width, height: face.height, toFrame: swap.toFrame, into: &frame)
         }
+    }
+
+    /// The lips and the skin round them (swap space) for the kept mouth's corners and the lip step, or nil when
+    /// neither runs. The box is no larger than they need: the lip step's cost grows with it (a margin of the
+    /// corners' radius for both added 0.3 ms a face).
+    private func lipSurround(for swap: SwappedFace, points: [SIMD2<Float>], faceWidth: Float) -> LipSurround? {
+        guard faceWidth > 0, points.count == FaceMeshTopology.pointCount else { return nil }
+        let corners = options.keptParts.union(swap.keptParts).contains(.mouth)
+        let lipStep = options.relighting.strength > 0 && options.relighting.lipScale > 0
+        guard corners || lipStep else { return nil }
+        let margin = max(corners ? LipSurround.margin(holding: mouthCornerRadius(points: points), faceWidth: faceWidth) : 0,
+                         lipStep ? options.relighting.lipMargin(faceWidth: faceWidth) : 0)
+        return LipSurround(outer: FaceMeshTopology.outerLips.map { points[$0] },
+                           inner: FaceMeshTopology.innerLips.map { points[$0] }, faceWidth: faceWidth, margin: margin,
+                           canvas: (swap.image.width, swap.image.height))
     }
 
     /// The larger of two optional masks per pixel; nil when both are.

@@ -36,7 +36,7 @@ extension HairOcclusion {
             let t = min(max(2 * (origin + Float(x) * perX + Float(y) * perY) + 0.5, 0), 1)
             let k = t * t * (3 - 2 * t)
             let dark = (darkness + softness - luma / (right.luma + k * (left.luma - right.luma))) / (2 * softness)
-            let d = (luma > 1 ? rgb / luma : .one) - (right.chroma + k * (left.chroma - right.chroma))
+            let d = rgb.chroma - (right.chroma + k * (left.chroma - right.chroma))
             let coloured = ((d * d).sum().squareRoot() - chromaDistance + softness) / (2 * softness)
             return min(max(max(dark, coloured), 0), 1)
         }

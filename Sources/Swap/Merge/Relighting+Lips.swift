@@ -16,7 +16,7 @@ extension Relighting {
     /// meet); where the band round a pixel holds little lip, a wider shading stands in (see `shading` below). At the
     /// band's outer edge a pixel takes the lips' tone only as far as its colour is the swap's lip's rather than its
     /// skin's. With the default σ the lips' colour, shading and edges are the target's; the swap keeps its finest lip
-    /// texture.
+    /// texture, its creases down to ``lipDark`` and its highlights up to ``lipHighlight`` of its lips' shading.
     ///
     /// - Parameters:
     ///   - around: the target's lips and the skin round them in swap space, with at least ``lipMargin(faceWidth:)``

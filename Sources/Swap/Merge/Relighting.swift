@@ -35,10 +35,9 @@ public struct Relighting: Sendable, Equatable {
     /// the skin's shading and keep their own tone against it.
     public var lipScale: Float = 0.006
     /// How much brighter than its lips' shading a pixel of the swap's lips may stay when it takes the target's lip
-    /// tone (``relightLips``). A photo's gloss and highlights are its own light's (the target's come with its lip
-    /// shading), and what is brighter still in the band is skin or teeth where the rings missed the photo's lips:
-    /// at the old bound (1.5) those pixels turned 1.5× the target's lips, a glitter over portrait_s2's glossy lower
-    /// lip and a white, ragged rim along its upper lip on talk_woman_d10 (docs/BENCHMARKS.md, "Session 22").
+    /// tone (``relightLips``). A photo's gloss is its own light's (the target's highlights come with its lip
+    /// shading), and what is brighter still in the band is skin or teeth where the rings missed the photo's lips,
+    /// which would turn white (docs/BENCHMARKS.md, "Session 22").
     public var lipHighlight: Float = 1.1
     /// σ of the interior's shading as a share of the face width (0 = the fine `scale` everywhere): inside the face,
     /// away from its border and lips, the new face keeps its own modelling below this scale (``zones``).

@@ -68,7 +68,7 @@ struct PhotoHair: Sendable, Equatable {
                 let p = photo[box.x0 + x, box.y0 + y]
                 let rgb = SIMD3(Float(p.r), Float(p.g), Float(p.b))
                 let luma = rgb.sum() / 3
-                let chroma = luma > 1 ? rgb / luma : .one
+                let chroma = rgb.chroma
                 let d = chroma - reference.chroma
                 if luma < darkness * reference.luma || (d * d).sum().squareRoot() > chromaDistance {
                     unlike.values[y * w + x] = 1
