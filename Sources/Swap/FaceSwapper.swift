@@ -55,10 +55,14 @@ public struct SwappedFace: Sendable {
     /// under other light: the merger relights that share of them with the target's light
     /// (``Relighting/socketContrast``).
     public var socketShadow: Float
+    /// How much of the new face's skin above its upper lip is hair (a moustache), 0 … 1, for a face taken under
+    /// other light: the merger keeps that share of the moustache's contrast when it tones the face's detail down
+    /// (``Relighting/moustacheMargin``).
+    public var moustache: Float
 
     public init(image: RGBImage, mask: AlphaMask?, toFrame: AffineTransform2D, keptParts: FaceParts = [],
                 landmarks: FaceLandmarks? = nil, target: RGBImage? = nil, fromOtherLight: Bool = false,
-                socketShadow: Float = 0) {
+                socketShadow: Float = 0, moustache: Float = 0) {
         precondition(mask == nil || (mask!.width == image.width && mask!.height == image.height), "mask size differs")
         precondition(target == nil || (target!.width == image.width && target!.height == image.height),
                      "target size differs")
@@ -70,6 +74,7 @@ public struct SwappedFace: Sendable {
         self.target = target
         self.fromOtherLight = fromOtherLight
         self.socketShadow = min(max(socketShadow, 0), 1)
+        self.moustache = min(max(moustache, 0), 1)
     }
 }
 

@@ -377,7 +377,7 @@ extension RelightingTests {
                       faceTint: (Int, Int) -> SIMD3<Float> = { _, _ in SIMD3(repeating: 1) },
                       targetTint: (Int, Int) -> SIMD3<Float> = { _, _ in SIMD3(repeating: 1) },
                       weightHole: (centre: SIMD2<Float>, radius: Float)? = nil,
-                      fromOtherLight: Bool = true, socketShadow: Float = 0) -> RGBImage {
+                      fromOtherLight: Bool = true, socketShadow: Float = 0, moustache: Float = 0) -> RGBImage {
         let (w, h) = (320, 340)
         var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
         for y in 0..<h {
@@ -403,7 +403,8 @@ extension RelightingTests {
                          mouth: FaceMeshTopology.outerLips.map { points[$0] },
                          brows: [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing].map { $0.map { points[$0] } },
                          eyes: [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { $0.map { points[$0] } },
-                         exclude: nil, faceWidth: faceWidth, fromOtherLight: fromOtherLight, socketShadow: socketShadow)
+                         exclude: nil, faceWidth: faceWidth, fromOtherLight: fromOtherLight, socketShadow: socketShadow,
+                         upperLipSkin: FaceMeshTopology.upperLipSkin.map { points[$0] }, moustache: moustache)
         return face
     }
 
@@ -419,12 +420,12 @@ extension RelightingTests {
     /// How much of the photo's modelling `shadows` (`depth` at `point`, as ``bump(_:_:at:depth:sigma:)``) the relit
     /// face keeps over a flat target (``share(_:_:at:depth:)``).
     static func kept(_ relighting: Relighting, shadows: @escaping (Int, Int) -> Float, at point: SIMD2<Float>,
-                     depth: Float, fromOtherLight: Bool = true, socketShadow: Float = 0) -> Float {
+                     depth: Float, fromOtherLight: Bool = true, socketShadow: Float = 0, moustache: Float = 0) -> Float {
         let flat: (Int, Int) -> Float = { _, _ in 1 }
         return share(relit(relighting, targetFactor: flat, faceFactor: shadows, fromOtherLight: fromOtherLight,
-                           socketShadow: socketShadow),
+                           socketShadow: socketShadow, moustache: moustache),
                      relit(relighting, targetFactor: flat, faceFactor: flat, fromOtherLight: fromOtherLight,
-                           socketShadow: socketShadow),
+                           socketShadow: socketShadow, moustache: moustache),
                      at: point, depth: depth)
     }
 
@@ -789,5 +790,30 @@ extension RelightingTests {
         let dark: (Int, Int) -> Float = { Self.bump($0, $1, at: brow, depth: -0.55, sigma: 0.5 * sigma) }
         let browKept = Self.kept(untoned, shadows: dark, at: brow, depth: -0.55, socketShadow: 1)
         #expect(browKept > 0.75, "the brow keeps \(browKept)")
+    }
+
+    @Test func aPhotosMoustacheKeepsItsFeaturesContrastItsShadowsAreToned() {
+        // A photo lit harder than the flat target: its skin's detail is toned to the skin's floor, its features' to
+        // theirs. A moustache (dark hair between nose and upper lip) is a feature when the photo wears one; a shadow
+        // on the cheek stays skin either way.
+        let sigma = 0.02 * Self.faceWidth
+        let moustache = (Self.points[2] + Self.points[0]) / 2
+        let cheek = Self.points[FaceMeshTopology.leftCheek] * 0.6 + Self.points[1] * 0.4
+        let dark: (Int, Int) -> Float = { x, y in
+            Self.bump(x, y, at: moustache, depth: -0.7, sigma: sigma) * Self.bump(x, y, at: cheek, depth: -0.7, sigma: sigma)
+        }
+        let relighting = Relighting(strength: 1)
+        func kept(at point: SIMD2<Float>, moustache share: Float, _ relighting: Relighting = relighting) -> Float {
+            Self.kept(relighting, shadows: dark, at: point, depth: -0.7, moustache: share)
+        }
+        let hair = kept(at: moustache, moustache: 1), shadow = kept(at: moustache, moustache: 0)
+        #expect(shadow < 0.3, "without a moustache the dark patch over the lip keeps \(shadow) (toned as skin)")
+        #expect(hair > shadow + 0.2, "a moustache keeps \(hair) of its darkness (\(shadow) toned as skin)")
+        var noZone = relighting
+        noZone.moustacheMargin = 0
+        let off = kept(at: moustache, moustache: 1, noZone)
+        #expect(abs(off - shadow) < 0.02, "moustacheMargin 0 tones it as skin: \(off) (\(shadow))")
+        let cheekHair = kept(at: cheek, moustache: 1), cheekBare = kept(at: cheek, moustache: 0)
+        #expect(abs(cheekHair - cheekBare) < 0.02 && cheekBare < 0.3, "the cheek's shadow keeps \(cheekHair), \(cheekBare)")
     }
 }

@@ -8,6 +8,11 @@ extension FaceMeshTopology {
     public static let outerLips: [Int] = [
         61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185,
     ]
+    /// The skin between the nose and the upper lip, out past the mouth's corners, where a moustache grows: from the
+    /// right corner out and up round the nostrils' base to the left corner, back along the upper lip.
+    public static let upperLipSkin: [Int] = [
+        61, 57, 186, 92, 165, 98, 2, 327, 391, 322, 410, 287, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185,
+    ]
     /// Rings of brows, eyes and lips.
     public static let featureRings: [[Int]] = [rightEyebrowRing, leftEyebrowRing, rightEye, leftEye, outerLips]
 }

@@ -257,7 +257,9 @@ public struct FaceMerger: Sendable {
                                          .map { $0.map { points[$0] } },
                                      eyes: [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { $0.map { points[$0] } },
                                      exclude: overFace, faceWidth: faceWidth,
-                                     fromOtherLight: swap.fromOtherLight, socketShadow: swap.socketShadow)
+                                     fromOtherLight: swap.fromOtherLight, socketShadow: swap.socketShadow,
+                                     upperLipSkin: swap.moustache > 0 ? FaceMeshTopology.upperLipSkin.map { points[$0] } : [],
+                                     moustache: swap.moustache)
             if let lips {
                 options.relighting.relightLips(&face, target: target, around: lips, region: region, faceWidth: faceWidth)
             }

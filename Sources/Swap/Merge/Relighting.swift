@@ -98,6 +98,12 @@ public struct Relighting: Sendable, Equatable {
     /// target and not than a contrasty one, and a target's frames vary), and a relit socket that came and went
     /// with it would flicker.
     public var socketContrast: Float = 0.2
+    /// Growth (and the feather's σ) of the skin between nose and upper lip (``FaceMeshTopology/upperLipSkin``), as a
+    /// share of the face width, where a face lit elsewhere that wears a moustache keeps its features' contrast
+    /// instead of its skin's, in proportion to `apply`'s `moustache`: its hair is not its light's shadow, and toned
+    /// like one it turned into a grey smudge (portrait_s12 on talk_studio_1; its droop reaches past the mouth's
+    /// corners). 0 = toned as skin.
+    public var moustacheMargin: Float = 0.03
 
     /// The default strength for trained models (`facelive` and `.dfm`): their decoder already paints the face in the
     /// target's tones, and at full strength the target's shading brings its own features back onto a model's
@@ -130,10 +136,13 @@ public struct Relighting: Sendable, Equatable {
     ///     detail toned down (``minimumContrast``) and its skin takes the target's chroma (``skinChroma``).
     ///   - socketShadow: for a face lit elsewhere, how deep its eye sockets lie in its light's shadow (0…1): the
     ///     share of ``socketContrast`` and of the fine shading they take.
+    ///   - upperLipSkin: the skin between nose and upper lip (swap-space pixels, ``FaceMeshTopology/upperLipSkin``).
+    ///   - moustache: for a face lit elsewhere, how much of that skin is hair (0…1): the share of it that keeps its
+    ///     features' contrast (``moustacheMargin``).
     func apply(to face: inout RGBImage, target: RGBImage, weight: AlphaMask, region: AlphaMask,
                features: [[SIMD2<Float>]], mouth: [SIMD2<Float>] = [], brows: [[SIMD2<Float>]] = [],
                eyes: [[SIMD2<Float>]] = [], exclude: AlphaMask?, faceWidth: Float, fromOtherLight: Bool = true,
-               socketShadow: Float = 0) {
+               socketShadow: Float = 0, upperLipSkin: [SIMD2<Float>] = [], moustache: Float = 0) {
         guard strength > 0, faceWidth > 1 else { return }
         let (w, h) = (face.width, face.height)
         let step = Self.step
@@ -235,8 +244,19 @@ public struct Relighting: Sendable, Equatable {
             let reach = max(lipContrastReach * faceWidth, 1)
             let lips = AlphaMask(width: w, height: h, placing: mouth.count < 3 ? nil : PolygonRasterizer.fill(
                 [mouth], width: w, height: h, grownBy: Int(reach.rounded(.up)), feather: reach))
+            // A moustache keeps its features' contrast: that share of its zone is not skin to the toning.
+            var toned = skin
+            let share = min(max(moustache, 0), 1)
+            if share > 0, moustacheMargin > 0, upperLipSkin.count >= 3, toned != nil {
+                let margin = max(moustacheMargin * faceWidth, 1)
+                let zone = AlphaMask(width: w, height: h, placing: PolygonRasterizer.fill(
+                    [upperLipSkin], width: w, height: h, grownBy: Int(margin.rounded()), feather: margin))
+                for i in zone.values.indices where zone.values[i] > 0 {
+                    toned!.values[i] *= 1 - share * min(zone.values[i], 1)
+                }
+            }
             detail = Detail(featurePower: max(minimumContrast, fine.contrast),
-                            skinPower: max(minimumSkinContrast, fine.contrast), skin: skin, keep: lips)
+                            skinPower: max(minimumSkinContrast, fine.contrast), skin: toned, keep: lips)
             if socketShare > 0 {
                 detail?.sockets = Self.sockets(brows: brows, eyes: eyes, width: w, height: h,
                                                feather: max(featureMargin * faceWidth, 1))

@@ -34,6 +34,8 @@ public struct MeshSwapper: FaceSwapper {
         var hair = PhotoHair()
         /// How far the photo's eye sockets are in its own light's shadow (relit by the merger).
         var socketShadow = PhotoSocketShadow()
+        /// How much of the photo's skin above its upper lip is a moustache (its contrast kept by the merger).
+        var moustache = PhotoMoustache()
         /// How much of the photo's facial proportions the new face takes (0 = the target's geometry, 1 = the
         /// photo's; ``IdentityShape``). Off by default: on its own it moved a face recogniser's verdict on one clip
         /// of three, and at 1 it cost one clip's mouth gain (docs/BENCHMARKS.md, "Session 8, look6").
@@ -51,6 +53,8 @@ public struct MeshSwapper: FaceSwapper {
     let sourceSkin: PhotoHair.Skin?
     /// How deep the photo's eye sockets lie in its own light's shadow, 0…1 (``PhotoSocketShadow``).
     let socketShadow: Float
+    /// How much of the photo's skin above its upper lip is hair, 0…1 (``PhotoMoustache``).
+    let moustache: Float
     private let identity: IdentityShape
     private let neutrals = NeutralFaces()
 
@@ -67,6 +71,7 @@ public struct MeshSwapper: FaceSwapper {
         self.sourceSkin = skin
         self.source = skin.map { options.hair.underlay(source, skin: $0) } ?? source
         self.socketShadow = options.socketShadow.depth(of: self.source, landmarks: sourceLandmarks.points2D)
+        self.moustache = options.moustache.share(of: self.source, landmarks: sourceLandmarks.points2D)
         self.options = options
     }
 
@@ -137,7 +142,7 @@ public struct MeshSwapper: FaceSwapper {
             points: zip(placed, input.landmarks.points).map { SIMD3($0.x, $0.y, $1.z) }, presence: input.landmarks.presence)
         return SwappedFace(image: image, mask: mask, toFrame: AffineTransform2D(translation: origin),
                            keptParts: [.eyes, .mouth], landmarks: landmarks, target: moved, fromOtherLight: true,
-                           socketShadow: socketShadow)
+                           socketShadow: socketShadow, moustache: moustache)
     }
 
     /// The landmarks (frame pixels) the photo's triangles are laid on: the target's, moved to the photo's
