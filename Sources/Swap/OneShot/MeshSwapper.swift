@@ -36,6 +36,8 @@ public struct MeshSwapper: FaceSwapper {
         var socketShadow = PhotoSocketShadow()
         /// How much of the photo's skin above its upper lip is a moustache (its contrast kept by the merger).
         var moustache = PhotoMoustache()
+        /// Where the photo's foreshortened side is stretched over the target's wide one, the other side mirrored.
+        var mirror = PhotoMirror()
         /// How much of the photo's facial proportions the new face takes (0 = the target's geometry, 1 = the
         /// photo's; ``IdentityShape``). Off by default: on its own it moved a face recogniser's verdict on one clip
         /// of three, and at 1 it cost one clip's mouth gain (docs/BENCHMARKS.md, "Session 8, look6").
@@ -55,6 +57,8 @@ public struct MeshSwapper: FaceSwapper {
     let socketShadow: Float
     /// How much of the photo's skin above its upper lip is hair, 0…1 (``PhotoMoustache``).
     let moustache: Float
+    /// The share of the photo's face width on its right side (``PhotoMirror/rightShare(_:)``; 0.5 = frontal).
+    let photoRightShare: Float
     private let identity: IdentityShape
     private let neutrals = NeutralFaces()
 
@@ -72,6 +76,7 @@ public struct MeshSwapper: FaceSwapper {
         self.source = skin.map { options.hair.underlay(source, skin: $0) } ?? source
         self.socketShadow = options.socketShadow.depth(of: self.source, landmarks: sourceLandmarks.points2D)
         self.moustache = options.moustache.share(of: self.source, landmarks: sourceLandmarks.points2D)
+        self.photoRightShare = PhotoMirror.rightShare(sourceLandmarks.points2D) ?? 0.5
         self.options = options
     }
 
@@ -128,6 +133,12 @@ public struct MeshSwapper: FaceSwapper {
         // Only the outline gets the photo: the merger's feather reaches past it and must find the frame there.
         TriangleWarp.warp(source, sourcePoints: sourceLandmarks, triangles: FaceMeshTriangulation.triangles,
                           targetPoints: local, into: &image, clip: paint)
+        // The photo's foreshortened side stretched over the target's wide one: its other side, mirrored.
+        if let blend = options.mirror.blend(options.mirror.sideWeights(photoRightShare: photoRightShare, target: local),
+                                            points: local, width: image.width, height: image.height) {
+            PhotoMirror.apply(source, photoPoints: sourceLandmarks, targetPoints: local, blend: blend, clip: paint,
+                              into: &image)
+        }
         let sigma = options.feather * oval.width
         if sigma > 0.5 {
             // Eroding by σ first keeps most of the ramp inside the outline, where the photo is; the tail outside
