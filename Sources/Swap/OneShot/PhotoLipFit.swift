@@ -70,21 +70,23 @@ struct PhotoLipFit: Sendable, Equatable {
         let (x0, y0) = (xs.lowerBound, ys.lowerBound)
         let box = Box(origin: SIMD2(x0, y0), width: xs.count, height: ys.count)
 
-        // a*b* and luma of the box.
+        // a*b* of the box.
         let lab = LabColor()
         var chroma = [SIMD2<Float>](repeating: .zero, count: box.width * box.height)
-        var luma = AlphaMask(width: box.width, height: box.height)
         for y in 0..<box.height {
             for x in 0..<box.width {
                 let p = photo[x0 + x, y0 + y]
                 let c = lab.lab(p.r, p.g, p.b)
                 chroma[y * box.width + x] = SIMD2(c.y, c.z)
-                luma.values[y * box.width + x] = (Float(p.r) + Float(p.g) + Float(p.b)) / 3
             }
         }
+        let faceWidth = BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] }).width
+        let lips = LipSurround(outer: outer, inner: inner, faceWidth: faceWidth, margin: 0,
+                               canvas: (photo.width, photo.height))
         var shifts = Shifts(outer: outerShifts(outer, inner: inner, centre: centre, mouthWidth: mouthWidth,
                                                chroma: chroma, box: box),
-                            inner: innerShifts(inner, outer: outer, mouthWidth: mouthWidth, luma: luma, box: box))
+                            inner: lips.map { innerShifts(inner, outer: outer, mouthWidth: mouthWidth, around: $0, in: photo) }
+                                ?? [SIMD2<Float>](repeating: .zero, count: inner.count))
         guard !shifts.isEmpty else { return nil }
         // Never so far that a mesh triangle is squashed (its texture would smear over the target's): the points of
         // each triangle that would shrink below a quarter move half as far, until none does.
@@ -136,22 +138,21 @@ struct PhotoLipFit: Sendable, Equatable {
     }
 
     /// The inner ring's moves: each point on its line to the outer point, past the dark gap between the lips.
-    private func innerShifts(_ ring: [SIMD2<Float>], outer: [SIMD2<Float>], mouthWidth: Float, luma: AlphaMask,
-                             box: Box) -> [SIMD2<Float>] {
+    private func innerShifts(_ ring: [SIMD2<Float>], outer: [SIMD2<Float>], mouthWidth: Float, around: LipSurround,
+                             in photo: RGBImage) -> [SIMD2<Float>] {
         // Each lip's median brightness over its band.
-        var band = box.filled(outer)
-        band.cut(box.filled(ring))
-        let line = MouthLine(outer: outer.map { $0 - box.corner })
-        var upper = LumaHistogram(), lower = LumaHistogram()
-        for y in 0..<box.height {
-            for x in 0..<box.width where band[x, y] > 0.5 {
-                if line.isUpper(SIMD2(Float(x), Float(y))) { upper.add(luma[x, y]) } else { lower.add(luma[x, y]) }
-            }
+        let luma = around.luma(of: photo)
+        let band = around.band.values
+        let counts = band.indices.reduce(into: (upper: 0, lower: 0)) { counts, i in
+            guard band[i] > 0 else { return }
+            if around.upper[i] { counts.upper += 1 } else { counts.lower += 1 }
         }
-        guard upper.total >= 16, lower.total >= 16, let upperLip = upper.median, let lowerLip = lower.median
-        else { return [SIMD2<Float>](repeating: .zero, count: ring.count) }
+        guard counts.upper >= 16, counts.lower >= 16 else { return [SIMD2<Float>](repeating: .zero, count: ring.count) }
+        let (upperLip, lowerLip) = (around.quantile(luma, upper: true, weight: band, 0.5),
+                                    around.quantile(luma, upper: false, weight: band, 0.5))
 
-        let placedLuma = box.placing(luma)
+        let placedLuma = PlacedMask(origin: SIMD2(around.x0, around.y0),
+                                    mask: AlphaMask(width: around.width, height: around.height, values: luma))
         var along = [Float](repeating: 0, count: ring.count)
         var directions = [SIMD2<Float>](repeating: .zero, count: ring.count)
         for k in ring.indices where !Self.corners.contains(k) {
