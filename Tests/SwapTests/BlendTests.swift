@@ -166,7 +166,7 @@ struct LipFixture {
     }
 
     /// The face after the lip step, over the face oval.
-    func relit() -> RGBImage {
+    func relit(swapUpperLipBare: Bool? = nil) -> RGBImage {
         var face = face
         let relighting = Relighting(strength: 1)
         let faceWidth = BoundingBox(bounding: RelightingTests.oval).width
@@ -178,7 +178,7 @@ struct LipFixture {
         }
         relighting.relightLips(&face, target: target, around: around,
                                region: PolygonRasterizer.fill(RelightingTests.oval, width: Self.width, height: Self.height),
-                               faceWidth: faceWidth)
+                               faceWidth: faceWidth, swapUpperLipBare: swapUpperLipBare)
         return face
     }
 }

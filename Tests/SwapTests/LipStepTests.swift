@@ -141,3 +141,29 @@ extension RelightingTests {
         #expect(brightest <= 140, "the rim's brighter tenth reaches luma \(brightest)")
     }
 }
+
+extension RelightingTests {
+    @Test func aPhotosDarkLipstickPastItsRingIsNotTakenForAMoustache() {
+        // The photo's lips are dark red lipstick, which reaches 4 px past the ring above the upper lip (FaceMesh's
+        // ring misses the lipstick's edge). Judged on the frame, that skin ring is as dark as a moustache, and the
+        // upper lip (far darker than the skin) was left out of the lip shading as hair: it kept its red. Known to be
+        // bare (the photo measured once: no moustache), it takes the target's lip tone like the lower lip.
+        var overflow = LipFixture.lips
+        overflow.erode(pixels: -4)
+        let lipstick: (UInt8, UInt8, UInt8) = (110, 35, 35)
+        let fixture = LipFixture { x, y in
+            let lip = LipFixture.band[x, y] > 0
+            let over = overflow[x, y] > 0.5 && Self.aboveMouthLine(x, y)
+            return (lip ? (170, 80, 80) : (200, 150, 120), lip || over ? lipstick : (190, 150, 130))
+        }
+        func redness(_ face: RGBImage) -> Float {
+            let mean = Self.meanLip(face, upper: true)
+            return mean.x / max(mean.y, 1)
+        }
+        let judged = redness(fixture.relit()), known = redness(fixture.relit(swapUpperLipBare: true))
+        // Red over green: the lipstick's 3.1, the target's lips' 2.1.
+        #expect(judged > 2.8, "judged on the frame the upper lip keeps its red: \(judged)")
+        #expect(known < 2.4, "known bare, the upper lip takes the target's tone: \(known)")
+        #expect(redness(fixture.relit(swapUpperLipBare: false)) > 2.8, "a known moustache keeps it")
+    }
+}

@@ -261,7 +261,8 @@ public struct FaceMerger: Sendable {
                                      upperLipSkin: swap.moustache > 0 ? FaceMeshTopology.upperLipSkin.map { points[$0] } : [],
                                      moustache: swap.moustache)
             if let lips {
-                options.relighting.relightLips(&face, target: target, around: lips, region: region, faceWidth: faceWidth)
+                options.relighting.relightLips(&face, target: target, around: lips, region: region, faceWidth: faceWidth,
+                                               swapUpperLipBare: swap.fromOtherLight ? swap.moustache < 0.5 : nil)
             }
         } else if options.colorTransfer != .none {
             if let kept { region.cut(kept) }

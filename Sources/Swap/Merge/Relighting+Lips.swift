@@ -23,7 +23,12 @@ extension Relighting {
     ///     pixels of margin.
     ///   - region: where the face may change (> 1/255).
     ///   - faceWidth: width of the face in swap-space pixels.
-    func relightLips(_ face: inout RGBImage, target: RGBImage, around: LipSurround, region: AlphaMask, faceWidth: Float) {
+    ///   - swapUpperLipBare: whether the swap's skin above its upper lip is bare (no moustache), when known for the
+    ///     face as a whole (a photo's, ``PhotoMoustache``); nil = judged on this frame's skin ring. A photo's
+    ///     lipstick reaching past the ring darkens that ring like hair, and its dark red lips were then left out of
+    ///     the swap's lip shading as a moustache and kept their colour (portrait_s1 on talk_studio_1).
+    func relightLips(_ face: inout RGBImage, target: RGBImage, around: LipSurround, region: AlphaMask, faceWidth: Float,
+                     swapUpperLipBare: Bool? = nil) {
         guard strength > 0, lipScale > 0 else { return }
         let sigma = lipSigma(faceWidth: faceWidth)
         let (x0, y0, w, h) = (around.x0, around.y0, around.width, around.height)
@@ -36,7 +41,7 @@ extension Relighting {
         /// the band round each pixel, which leave out what is far darker than the skin (a moustache) or far brighter
         /// than the lips (teeth); where the band holds little lip, a wider shading takes over (`ownColour`: the
         /// image's own colour there, else its lip's mean) and the confidence is 1, or, with none, it is low.
-        func shading(_ rgb: [[Float]], ownColour: Bool) -> (shade: [[Float]], confidence: [Float]) {
+        func shading(_ rgb: [[Float]], ownColour: Bool, upperBare: Bool? = nil) -> (shade: [[Float]], confidence: [Float]) {
             let luma = (0..<(w * h)).map { (rgb[0][$0] + rgb[1][$0] + rgb[2][$0]) / 3 }
             var weight = core
             let skinLuma = around.skinLuma(luma)
@@ -47,8 +52,11 @@ extension Relighting {
             // inside).
             let lipLuma = (around.quantile(luma, upper: true, weight: weight.values, 0.5),
                            around.quantile(luma, upper: false, weight: weight.values, 0.5))
+            func isBare(upper side: Bool) -> Bool {
+                (side ? upperBare : nil) ?? around.isBare(luma, upper: side, skinLuma: skinLuma)
+            }
             func darkReference(upper side: Bool) -> Float {
-                around.isBare(luma, upper: side, skinLuma: skinLuma) ? (side ? lipLuma.0 : lipLuma.1) : skinLuma
+                isBare(upper: side) ? (side ? lipLuma.0 : lipLuma.1) : skinLuma
             }
             let dark = (darkReference(upper: true), darkReference(upper: false))
             for i in weight.values.indices where weight.values[i] > 0 {
@@ -69,7 +77,7 @@ extension Relighting {
                 sums[around.upper[i] ? 0 : 1] += weight.values[i] * SIMD4(rgb[0][i], rgb[1][i], rgb[2][i], 1)
             }
             let means = sums.map { $0.w >= 4 ? SIMD3($0.x, $0.y, $0.z) / $0.w : nil }
-            let bare = around.isBare(luma, upper: true, skinLuma: skinLuma)
+            let bare = isBare(upper: true)
             let own = ownColour ? NormalisedConvolution.average(rgb, weight: core, mass: coreMass, sigma: sigma,
                                                                  minimumMass: 0.05) { _, _ in -1 } : nil
             var confidence = [Float](repeating: 0, count: w * h)
@@ -94,7 +102,7 @@ extension Relighting {
         }
         let t = shading(target.planes(x: x0, y: y0, width: w, height: h), ownColour: true)
         let planes = face.planes(x: x0, y: y0, width: w, height: h)
-        let s = shading(planes, ownColour: false)
+        let s = shading(planes, ownColour: false, upperBare: swapUpperLipBare)
         // The swap's skin colour round its lips: at the band's outer edge a pixel is part skin, part lip, and only
         // its lip part takes the lips' tone (else a red lip's edge turns a pale line on the skin).
         var skinSum = SIMD4<Float>.zero
