@@ -166,9 +166,8 @@ struct LipFixture {
     }
 
     /// The face after the lip step, over the face oval.
-    func relit(swapUpperLipBare: Bool? = nil) -> RGBImage {
+    func relit(swapUpperLipBare: Bool? = nil, relighting: Relighting = Relighting(strength: 1)) -> RGBImage {
         var face = face
-        let relighting = Relighting(strength: 1)
         let faceWidth = BoundingBox(bounding: RelightingTests.oval).width
         guard let around = LipSurround(outer: Self.outer, inner: Self.inner, faceWidth: faceWidth,
                                        margin: relighting.lipMargin(faceWidth: faceWidth),

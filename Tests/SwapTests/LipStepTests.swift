@@ -167,3 +167,35 @@ extension RelightingTests {
         #expect(redness(fixture.relit(swapUpperLipBare: false)) > 2.8, "a known moustache keeps it")
     }
 }
+
+extension RelightingTests {
+    @Test func aPhotosLipsReachingIntoTheOpeningLeaveNoRedFringe() {
+        // The photo's lipstick lips are fuller than the target's: they reach 2 px into the target's mouth opening
+        // (dark). That rim lies under the kept mouth's feather, where the swap shows through in part: it takes the
+        // target's lip tone like the lips, not the photo's red.
+        let opening = PolygonRasterizer.fill(LipFixture.inner, width: LipFixture.width, height: LipFixture.height)
+        var deep = opening
+        deep.erode(pixels: 2)
+        let fixture = LipFixture { x, y in
+            let lip = LipFixture.band[x, y] > 0, rim = opening[x, y] > 0.5 && deep[x, y] < 0.5
+            return (lip ? (170, 80, 80) : opening[x, y] > 0.5 ? (40, 20, 20) : (200, 150, 120),
+                    lip || rim ? Self.redLip : opening[x, y] > 0.5 ? (40, 20, 20) : (190, 150, 130))
+        }
+        func rimRedness(_ face: RGBImage) -> Float {
+            var red: Float = 0, green: Float = 0
+            for y in 0..<LipFixture.height {
+                for x in 0..<LipFixture.width where opening[x, y] > 0.5 && deep[x, y] < 0.5 {
+                    red += Float(face[x, y].r)
+                    green += Float(face[x, y].g)
+                }
+            }
+            return red / max(green, 1)
+        }
+        var noRim = Relighting(strength: 1)
+        noRim.lipOpeningRim = 0
+        let before = rimRedness(fixture.relit(relighting: noRim)), after = rimRedness(fixture.relit())
+        // Red over green: the lipstick's 5, the target's lips' 2.1.
+        #expect(before > 3.5, "without the rim the photo's red stays: \(before)")
+        #expect(after < 2.6, "the rim takes the target's lip tone: \(after)")
+    }
+}

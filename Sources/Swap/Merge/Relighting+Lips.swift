@@ -110,8 +110,16 @@ extension Relighting {
             skinSum += SIMD4(planes[0][i], planes[1][i], planes[2][i], 1)
         }
         let skinChroma = skinSum.w >= 16 ? SIMD3(skinSum.x, skinSum.y, skinSum.z).chroma : nil
-        // Applied with a one-pixel feather: both lip outlines come from the same landmarks.
+        // Applied with a one-pixel feather (both lip outlines come from the same landmarks), and a rim into the
+        // mouth's opening (``lipOpeningRim``).
         var apply = band
+        if lipOpeningRim > 0 {
+            var opening = around.lips
+            opening.cut(band)
+            opening.erode(pixels: lipOpeningRim)
+            apply = around.lips
+            apply.cut(opening)
+        }
         apply.gaussianBlur(sigma: 1)
         let (low, high) = (1 / limit, limit)
         for y in 0..<h {

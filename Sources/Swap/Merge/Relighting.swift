@@ -39,6 +39,10 @@ public struct Relighting: Sendable, Equatable {
     /// shading), and what is brighter still in the band is skin or teeth where the rings missed the photo's lips,
     /// which would turn white (docs/BENCHMARKS.md, "Session 22").
     public var lipHighlight: Float = 1.1
+    /// How far (pixels) into the mouth's opening the lip step reaches past the inner lip ring. The kept mouth's
+    /// feather covers that rim; left as the swap's, a photo's lips reaching into the target's opening showed there
+    /// as a red fringe round the teeth (portrait_s1's lipstick on talk_studio_1; docs/BENCHMARKS.md, "Session 23").
+    public var lipOpeningRim: Int = 2
     /// σ of the interior's shading as a share of the face width (0 = the fine `scale` everywhere): inside the face,
     /// away from its border and lips, the new face keeps its own modelling below this scale (``zones``).
     public var interiorScale: Float = 0.12
