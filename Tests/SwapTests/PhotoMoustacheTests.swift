@@ -40,11 +40,7 @@ import Testing
     }
 
     @Test func theMeshSwapperHandsItsPhotosMoustacheToTheMerger() throws {
-        let points = AstronautPhoto.landmarks
-        let bare = try MeshSwapper(source: AstronautPhoto.image, sourceLandmarks: points)
-        let hairy = try MeshSwapper(source: Self.moustached(0.35), sourceLandmarks: points)
-        let input = FaceSwapInput(frame: AstronautPhoto.image, landmarks: points)
-        #expect(try bare.swap(input)?.moustache == 0)
-        #expect(try hairy.swap(input)?.moustache == 1)
+        #expect(try AstronautPhoto.swapped(from: AstronautPhoto.image)?.moustache == 0)
+        #expect(try AstronautPhoto.swapped(from: Self.moustached(0.35))?.moustache == 1)
     }
 }

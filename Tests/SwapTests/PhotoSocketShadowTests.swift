@@ -65,11 +65,7 @@ import Testing
     }
 
     @Test func theMeshSwapperHandsItsPhotosSocketShadowToTheMerger() throws {
-        let points = AstronautPhoto.landmarks
-        let lit = try MeshSwapper(source: AstronautPhoto.image, sourceLandmarks: points)
-        let dark = try MeshSwapper(source: Self.shadowed(0.55), sourceLandmarks: points)
-        let input = FaceSwapInput(frame: AstronautPhoto.image, landmarks: points)
-        #expect(try lit.swap(input)?.socketShadow == 0)
-        #expect(try dark.swap(input)?.socketShadow == 1)
+        #expect(try AstronautPhoto.swapped(from: AstronautPhoto.image)?.socketShadow == 0)
+        #expect(try AstronautPhoto.swapped(from: Self.shadowed(0.55))?.socketShadow == 1)
     }
 }

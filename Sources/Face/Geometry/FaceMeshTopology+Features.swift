@@ -1,3 +1,5 @@
+import Imaging
+
 /// Ordered outlines of the features a face's shading must not be read from (brows, eyes, lips).
 extension FaceMeshTopology {
     /// Right eyebrow as a ring: lower edge out to in, upper edge back (`FACEMESH_RIGHT_EYEBROW` edges).
@@ -13,6 +15,11 @@ extension FaceMeshTopology {
     public static let upperLipSkin: [Int] = [
         61, 57, 186, 92, 165, 98, 2, 327, 391, 322, 410, 287, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185,
     ]
+    /// The width of the face oval's bounding box on a face with these 468 landmarks: the face width the passes
+    /// over a face scale by.
+    public static func ovalWidth(_ points: [SIMD2<Float>]) -> Float {
+        BoundingBox(bounding: faceOval.map { points[$0] }).width
+    }
     /// Rings of brows, eyes and lips.
     public static let featureRings: [[Int]] = [rightEyebrowRing, leftEyebrowRing, rightEye, leftEye, outerLips]
 }

@@ -230,7 +230,7 @@ public struct FaceMerger: Sendable {
         // The target as the new face's features lay it out: light, lips and kept openings come from there.
         let target = swap.target ?? original
         let faceWidth = points.count == FaceMeshTopology.pointCount
-            ? BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] }).width : 0
+            ? FaceMeshTopology.ovalWidth(points) : 0
         let lips = lipSurround(for: swap, points: points, faceWidth: faceWidth)
         // What stays the target's, cut with a narrow feather after the blend (in a multi-band blend a hole would
         // let the target's dark eye sockets into the coarse bands: a halo around each eye).

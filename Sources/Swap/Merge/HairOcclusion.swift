@@ -48,7 +48,7 @@ public struct HairOcclusion: Sendable, Equatable {
     public func hair(in original: RGBImage, points: [SIMD2<Float>], region: AlphaMask) -> AlphaMask? {
         guard points.count == FaceMeshTopology.pointCount, let box = region.support(above: 0) else { return nil }
         let (w, h) = (original.width, original.height)
-        let faceWidth = BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] }).width
+        let faceWidth = FaceMeshTopology.ovalWidth(points)
         guard faceWidth > 8, let skin = SkinContrast(in: original, points: points, faceWidth: faceWidth, hair: self)
         else { return nil }
 

@@ -251,13 +251,14 @@ public struct Relighting: Sendable, Equatable {
             // A moustache keeps its features' contrast: that share of its zone is not skin to the toning.
             var toned = skin
             let share = min(max(moustache, 0), 1)
-            if share > 0, moustacheMargin > 0, upperLipSkin.count >= 3, toned != nil {
+            if share > 0, moustacheMargin > 0, upperLipSkin.count >= 3, var hairless = toned {
                 let margin = max(moustacheMargin * faceWidth, 1)
                 let zone = AlphaMask(width: w, height: h, placing: PolygonRasterizer.fill(
                     [upperLipSkin], width: w, height: h, grownBy: Int(margin.rounded()), feather: margin))
                 for i in zone.values.indices where zone.values[i] > 0 {
-                    toned!.values[i] *= 1 - share * min(zone.values[i], 1)
+                    hairless.values[i] *= 1 - share * min(zone.values[i], 1)
                 }
+                toned = hairless
             }
             detail = Detail(featurePower: max(minimumContrast, fine.contrast),
                             skinPower: max(minimumSkinContrast, fine.contrast), skin: toned, keep: lips)

@@ -80,7 +80,7 @@ struct PhotoLipFit: Sendable, Equatable {
                 chroma[y * box.width + x] = SIMD2(c.y, c.z)
             }
         }
-        let faceWidth = BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] }).width
+        let faceWidth = FaceMeshTopology.ovalWidth(points)
         let lips = LipSurround(outer: outer, inner: inner, faceWidth: faceWidth, margin: 0,
                                canvas: (photo.width, photo.height))
         var shifts = Shifts(outer: outerShifts(outer, inner: inner, centre: centre, mouthWidth: mouthWidth,

@@ -36,16 +36,33 @@ struct PhotoMirror: Sendable, Equatable {
         }
     }
 
+    /// The line between a face's cheeks (``FaceMeshTopology/rightCheek`` → ``FaceMeshTopology/leftCheek``) and the
+    /// face's midline on it (the mean of the points down the nose).
+    struct CheekLine {
+        /// The right cheek (the viewer's left), the left one, and the midline's point.
+        let right: SIMD2<Float>, left: SIMD2<Float>, centre: SIMD2<Float>
+        /// From the right cheek to the left, and its squared length.
+        let span: SIMD2<Float>, lengthSquared: Float
+
+        /// nil without 468 landmarks or with the cheeks 4 px apart or less.
+        init?(_ points: [SIMD2<Float>]) {
+            guard points.count == FaceMeshTopology.pointCount else { return nil }
+            (right, left) = (points[FaceMeshTopology.rightCheek], points[FaceMeshTopology.leftCheek])
+            span = left - right
+            lengthSquared = (span * span).sum()
+            guard lengthSquared > 16 else { return nil }
+            centre = PhotoMirror.midline.map { points[$0] }.reduce(.zero, +) / Float(PhotoMirror.midline.count)
+        }
+
+        /// The unit direction from the right cheek to the left.
+        var across: SIMD2<Float> { span / lengthSquared.squareRoot() }
+    }
+
     /// The share of the face's width on its right side (the viewer's left: from ``FaceMeshTopology/rightCheek`` to the
     /// midline, along the line between the cheeks); nil for a degenerate face.
     static func rightShare(_ points: [SIMD2<Float>]) -> Float? {
-        guard points.count == FaceMeshTopology.pointCount else { return nil }
-        let right = points[FaceMeshTopology.rightCheek], left = points[FaceMeshTopology.leftCheek]
-        let across = left - right
-        let width = (across * across).sum()
-        guard width > 16 else { return nil }
-        let midline = Self.midline.map { points[$0] }.reduce(.zero, +) / Float(Self.midline.count)
-        return min(max(((midline - right) * across).sum() / width, 0.05), 0.95)
+        guard let line = CheekLine(points) else { return nil }
+        return min(max(((line.centre - line.right) * line.span).sum() / line.lengthSquared, 0.05), 0.95)
     }
 
     /// Points down the nose, whose mean marks the midline across the cheeks.
@@ -63,15 +80,11 @@ struct PhotoMirror: Sendable, Equatable {
     /// Per pixel of a `width` × `height` image whose face has landmarks `points`, the share of the mirrored photo:
     /// each side's weight, faded in across it by ``lateral``; nil when neither side is mirrored.
     func blend(_ weights: (right: Float, left: Float), points: [SIMD2<Float>], width: Int, height: Int) -> AlphaMask? {
-        guard max(weights.right, weights.left) > 1e-3, points.count == FaceMeshTopology.pointCount else { return nil }
-        let right = points[FaceMeshTopology.rightCheek], left = points[FaceMeshTopology.leftCheek]
-        var across = left - right
-        let length = (across * across).sum().squareRoot()
-        guard length > 4 else { return nil }
-        across /= length
-        let midline = Self.midline.map { points[$0] }.reduce(.zero, +) / Float(Self.midline.count)
+        guard max(weights.right, weights.left) > 1e-3, let line = CheekLine(points) else { return nil }
+        let (across, midline) = (line.across, line.centre)
         // Distance from the midline along the cheek line, per side's half width.
-        let reach = (right: max(((midline - right) * across).sum(), 1), left: max(((left - midline) * across).sum(), 1))
+        let reach = (right: max(((midline - line.right) * across).sum(), 1),
+                     left: max(((line.left - midline) * across).sum(), 1))
         var mask = AlphaMask(width: width, height: height)
         for y in 0..<height {
             for x in 0..<width {

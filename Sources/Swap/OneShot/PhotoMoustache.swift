@@ -13,7 +13,7 @@ struct PhotoMoustache: Sendable, Equatable {
     /// 0 (bare skin above the upper lip) … 1 (a moustache); 0 when the face is too small to tell.
     func share(of photo: RGBImage, landmarks points: [SIMD2<Float>]) -> Float {
         guard points.count == FaceMeshTopology.pointCount else { return 0 }
-        let faceWidth = BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] }).width
+        let faceWidth = FaceMeshTopology.ovalWidth(points)
         guard faceWidth >= 16,
               let around = LipSurround(outer: FaceMeshTopology.outerLips.map { points[$0] },
                                        inner: FaceMeshTopology.innerLips.map { points[$0] }, faceWidth: faceWidth,
