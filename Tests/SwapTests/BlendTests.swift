@@ -375,7 +375,7 @@ extension RelightingTests {
     static func relit(_ relighting: Relighting, targetFactor: (Int, Int) -> Float, faceFactor: (Int, Int) -> Float,
                       faceTint: (Int, Int) -> SIMD3<Float> = { _, _ in SIMD3(repeating: 1) },
                       targetTint: (Int, Int) -> SIMD3<Float> = { _, _ in SIMD3(repeating: 1) },
-                      weightHole: (centre: SIMD2<Float>, radius: Float)? = nil,
+                      weightHole: (centre: SIMD2<Float>, radius: Float)? = nil, featheredRegion: Bool = false,
                       fromOtherLight: Bool = true, socketShadow: Float = 0, moustache: Float = 0) -> RGBImage {
         let (w, h) = (320, 340)
         var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
@@ -397,7 +397,7 @@ extension RelightingTests {
                 }
             }
         }
-        relighting.apply(to: &face, target: target, weight: weight, region: region,
+        relighting.apply(to: &face, target: target, weight: weight, region: featheredRegion ? weight : region,
                          features: FaceMeshTopology.featureRings.map { $0.map { points[$0] } },
                          mouth: FaceMeshTopology.outerLips.map { points[$0] },
                          brows: [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing].map { $0.map { points[$0] } },
@@ -426,6 +426,15 @@ extension RelightingTests {
                      relit(relighting, targetFactor: flat, faceFactor: flat, fromOtherLight: fromOtherLight,
                            socketShadow: socketShadow, moustache: moustache),
                      at: point, depth: depth)
+    }
+
+    /// ``kept(_:shadows:at:depth:fromOtherLight:socketShadow:moustache:)`` with the blend's feathered mask as the
+    /// region (as the merger hands it over), not the whole oval.
+    static func keptUnderFeather(_ relighting: Relighting, shadows: @escaping (Int, Int) -> Float, at point: SIMD2<Float>,
+                                 depth: Float) -> Float {
+        let flat: (Int, Int) -> Float = { _, _ in 1 }
+        return share(relit(relighting, targetFactor: flat, faceFactor: shadows, featheredRegion: true),
+                     relit(relighting, targetFactor: flat, faceFactor: flat, featheredRegion: true), at: point, depth: depth)
     }
 
     /// Between the nose and each eye: inside the face, away from its border and lips.
@@ -789,6 +798,28 @@ extension RelightingTests {
         let dark: (Int, Int) -> Float = { Self.bump($0, $1, at: brow, depth: -0.55, sigma: 0.5 * sigma) }
         let browKept = Self.kept(untoned, shadows: dark, at: brow, depth: -0.55, socketShadow: 1)
         #expect(browKept > 0.75, "the brow keeps \(browKept)")
+    }
+
+    @Test func aPhotosBrightPatchUnderTheFeatherFadesIntoTheTargetsShading() {
+        // What lies just inside a photo's outline may not be its face (the shipped photo's ear and the wall beside
+        // it): under the blend's feather its detail fades out; inside the face it is whole.
+        let sigma = 0.012 * Self.faceWidth
+        let nose = Self.points[FaceMeshTopology.noseTip], cheek = Self.points[FaceMeshTopology.leftCheek]
+        let edge = cheek + 0.06 * (nose - cheek), inner = cheek + 0.45 * (nose - cheek)
+        let bright: (Int, Int) -> Float = { x, y in
+            Self.bump(x, y, at: edge, depth: 0.25, sigma: sigma) * Self.bump(x, y, at: inner, depth: 0.25, sigma: sigma)
+        }
+        // Its detail not toned for the photo's contrast, so only the edge's fade acts.
+        var relighting = Relighting(strength: 1)
+        (relighting.minimumContrast, relighting.minimumSkinContrast) = (1, 1)
+        var whole = relighting
+        whole.edgeDetail = 0
+        let faded = Self.keptUnderFeather(relighting, shadows: bright, at: edge, depth: 0.25)
+        let kept = Self.keptUnderFeather(whole, shadows: bright, at: edge, depth: 0.25)
+        #expect(faded < 0.3 && kept > 0.6, "the patch under the feather keeps \(faded) (\(kept) with edgeDetail 0)")
+        let inside = Self.keptUnderFeather(relighting, shadows: bright, at: inner, depth: 0.25)
+        let insideWhole = Self.keptUnderFeather(whole, shadows: bright, at: inner, depth: 0.25)
+        #expect(abs(inside - insideWhole) < 0.02 && inside > 0.6, "inside the face it keeps \(inside) (\(insideWhole))")
     }
 
     @Test func aPhotosMoustacheKeepsItsFeaturesContrastItsShadowsAreToned() {

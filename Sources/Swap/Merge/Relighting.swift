@@ -108,6 +108,11 @@ public struct Relighting: Sendable, Equatable {
     /// like one it turned into a grey smudge (portrait_s12 on talk_studio_1; its droop reaches past the mouth's
     /// corners). 0 = toned as skin.
     public var moustacheMargin: Float = 0.03
+    /// Mask level (the blend's, 0…1) below which a face lit elsewhere keeps none of its own detail: from 1 down to
+    /// here its detail fades into the target's fine shading. Near its outline a photo's pixels may not be its face
+    /// (an ear, the wall beside the cheek, a lock of hair), and there the mesh stretches them most: the shipped
+    /// photo's ear came out as pale patches on talk_studio_1's cheek. 0 = the detail whole up to the edge.
+    public var edgeDetail: Float = 0.5
 
     /// The default strength for trained models (`facelive` and `.dfm`): their decoder already paints the face in the
     /// target's tones, and at full strength the target's shading brings its own features back onto a model's
@@ -243,7 +248,8 @@ public struct Relighting: Sendable, Equatable {
             skin = grown
         }
         var detail: Detail?
-        if fromOtherLight, fine.contrast < 0.999 || socketShare > 0 {
+        let fadesAtEdge = fromOtherLight && edgeDetail > 0 && edgeDetail < 1
+        if fromOtherLight, fine.contrast < 0.999 || socketShare > 0 || fadesAtEdge {
             // The lips keep their contrast (their own step follows, and a landmarker reads their opening there).
             let reach = max(lipContrastReach * faceWidth, 1)
             let lips = AlphaMask(width: w, height: h, placing: mouth.count < 3 ? nil : PolygonRasterizer.fill(
@@ -261,7 +267,8 @@ public struct Relighting: Sendable, Equatable {
                 toned = hairless
             }
             detail = Detail(featurePower: max(minimumContrast, fine.contrast),
-                            skinPower: max(minimumSkinContrast, fine.contrast), skin: toned, keep: lips)
+                            skinPower: max(minimumSkinContrast, fine.contrast), skin: toned, keep: lips,
+                            edge: fadesAtEdge ? region : nil, edgeFrom: edgeDetail)
             if socketShare > 0 {
                 detail?.sockets = Self.sockets(brows: brows, eyes: eyes, width: w, height: h,
                                                feather: max(featureMargin * faceWidth, 1))
@@ -468,6 +475,16 @@ public struct Relighting: Sendable, Equatable {
         var keep: AlphaMask
         var sockets: AlphaMask?
         var socketPower: Float = 1
+        /// The blend's mask: below 1 the detail fades, gone at `edgeFrom` (``edgeDetail``).
+        var edge: AlphaMask?
+        var edgeFrom: Float = 0
+
+        /// The share of the detail kept at mask level `m`: smoothstep from `edgeFrom` to 1.
+        @inline(__always) func edgeShare(_ m: Float) -> Float {
+            guard m < 1 else { return 1 }
+            let t = min(max((m - edgeFrom) / (1 - edgeFrom), 0), 1)
+            return t * t * (3 - 2 * t)
+        }
     }
 
     /// The outlines `rings` filled, grown by ``featureMargin`` of `faceWidth` and feathered as much (0…1 or more
@@ -547,6 +564,7 @@ public struct Relighting: Sendable, Equatable {
                                     }
                                     power += (skinPower - detail.featurePower) * skin.values[y * w + x]
                                 }
+                                if let edge = detail.edge { power *= detail.edgeShare(edge.values[y * w + x]) }
                                 power = 1 + (power - 1) * (1 - detail.keep.values[y * w + x]) * known
                                 if known > 0, power < 1 { gain *= exp((power - 1) * ownDetail) }
                             }
