@@ -59,6 +59,10 @@ public struct SwappedFace: Sendable {
     /// other light: the merger keeps that share of the moustache's contrast when it tones the face's detail down
     /// (``Relighting/moustacheMargin``).
     public var moustache: Float
+    /// How far the target's own brows reach above its brow landmarks, as a share of the face width
+    /// (``TargetBrowRise``): the swap covers them, and the merger leaves them out of the target's light, where they
+    /// would darken the new forehead in their shape.
+    public var browRise: Float = 0
 
     public init(image: RGBImage, mask: AlphaMask?, toFrame: AffineTransform2D, keptParts: FaceParts = [],
                 landmarks: FaceLandmarks? = nil, target: RGBImage? = nil, fromOtherLight: Bool = false,

@@ -20,6 +20,16 @@ extension FaceMeshTopology {
     public static func ovalWidth(_ points: [SIMD2<Float>]) -> Float {
         BoundingBox(bounding: faceOval.map { points[$0] }).width
     }
+    /// The brows' upper edges (right, left), each from its outer end to its inner end.
+    public static let browUpperEdges: [[Int]] = [[70, 63, 105, 66, 107], [300, 293, 334, 296, 336]]
+    /// On a face with these 468 landmarks: the midpoint between the brows' centres, and the face's own up direction
+    /// (from the outer lips' centre to there, unit length).
+    public static func browLine(_ points: [SIMD2<Float>]) -> (point: SIMD2<Float>, up: SIMD2<Float>) {
+        func centre(_ ring: [Int]) -> SIMD2<Float> { ring.map { points[$0] }.reduce(.zero, +) / Float(ring.count) }
+        let point = (centre(rightEyebrowRing) + centre(leftEyebrowRing)) / 2
+        let up = point - centre(outerLips)
+        return (point, up / max((up * up).sum().squareRoot(), 1e-6))
+    }
     /// Rings of brows, eyes and lips.
     public static let featureRings: [[Int]] = [rightEyebrowRing, leftEyebrowRing, rightEye, leftEye, outerLips]
 }

@@ -225,12 +225,14 @@ public struct FaceMerger: Sendable {
         var face = swap.image
         let original = ImageWarper.warp(frame, width: face.width, height: face.height, outputToSource: swap.toFrame)
         // The target's hair over the outline leaves the mask like a hand, and stays the target's after the blend.
-        let hair = options.keepHair == .on ? options.hair.hair(in: original, points: framePoints, region: mask) : nil
+        let faceWidth = points.count == FaceMeshTopology.pointCount
+            ? FaceMeshTopology.ovalWidth(points) : 0
+        let risenBrows = risenBrows(of: swap, points: framePoints, faceWidth: faceWidth)
+        let hair = options.keepHair == .on
+            ? options.hair.hair(in: original, points: framePoints, region: mask, brows: risenBrows) : nil
         if let hair { mask.cut(hair) }
         // The target as the new face's features lay it out: light, lips and kept openings come from there.
         let target = swap.target ?? original
-        let faceWidth = points.count == FaceMeshTopology.pointCount
-            ? FaceMeshTopology.ovalWidth(points) : 0
         let lips = lipSurround(for: swap, points: points, faceWidth: faceWidth)
         // What stays the target's, cut with a narrow feather after the blend (in a multi-band blend a hole would
         // let the target's dark eye sockets into the coarse bands: a halo around each eye).
@@ -250,13 +252,14 @@ public struct FaceMerger: Sendable {
         if options.useSwapMask, let own = swap.mask { region.zero(where: own) }
         if options.relighting.strength > 0, faceWidth > 0 {
             let weight = options.useSwapMask ? swap.mask ?? mask : mask
+            let unlit = Self.union(overFace, risenBrows)
             options.relighting.apply(to: &face, target: target, weight: weight, region: region,
                                      features: FaceMeshTopology.featureRings.map { $0.map { points[$0] } },
                                      mouth: FaceMeshTopology.outerLips.map { points[$0] },
                                      brows: [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing]
                                          .map { $0.map { points[$0] } },
                                      eyes: [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { $0.map { points[$0] } },
-                                     exclude: overFace, faceWidth: faceWidth,
+                                     exclude: unlit, faceWidth: faceWidth,
                                      fromOtherLight: swap.fromOtherLight, socketShadow: swap.socketShadow,
                                      upperLipSkin: swap.moustache > 0 ? FaceMeshTopology.upperLipSkin.map { points[$0] } : [],
                                      moustache: swap.moustache)
@@ -300,6 +303,21 @@ public struct FaceMerger: Sendable {
         return LipSurround(outer: FaceMeshTopology.outerLips.map { points[$0] },
                            inner: FaceMeshTopology.innerLips.map { points[$0] }, faceWidth: faceWidth, margin: margin,
                            canvas: (swap.image.width, swap.image.height))
+    }
+
+    /// The target's brows where they reach above its brow landmarks (``SwappedFace/browRise``): the landmarks' rings
+    /// swept up the face past the rise, grown and feathered by twice the relighting's feature margin (left out of
+    /// the target's light, a narrower band still printed a faint darker line there); nil where they do not.
+    private func risenBrows(of swap: SwappedFace, points: [SIMD2<Float>], faceWidth: Float) -> AlphaMask? {
+        guard swap.browRise > 0, points.count == FaceMeshTopology.pointCount else { return nil }
+        let rings = [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing]
+        // Up to the rise and a little past it: the measure stops at the last dark step.
+        let shift = FaceMeshTopology.browLine(points).up * ((swap.browRise + 0.02) * faceWidth)
+        let swept = rings.flatMap { ring in (0...4).map { k in ring.map { points[$0] + shift * (Float(k) / 4) } } }
+        let margin = max(2 * options.relighting.featureMargin * faceWidth, 1)
+        let (w, h) = (swap.image.width, swap.image.height)
+        return AlphaMask(width: w, height: h, placing: PolygonRasterizer.fill(swept, width: w, height: h,
+                                                                              grownBy: Int(margin.rounded()), feather: margin))
     }
 
     /// The larger of two optional masks per pixel; nil when both are.

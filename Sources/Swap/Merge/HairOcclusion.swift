@@ -45,7 +45,10 @@ public struct HairOcclusion: Sendable, Equatable {
     ///   - original: the frame in swap space.
     ///   - points: the target's 468 landmarks in swap space.
     ///   - region: the face's blend mask: hair is searched where it is above 0, from its border band (below ½).
-    public func hair(in original: RGBImage, points: [SIMD2<Float>], region: AlphaMask) -> AlphaMask? {
+    ///   - brows: the target's brows where they lie off its landmarks (swap space, 0…1; ``SwappedFace/browRise``):
+    ///     never hair either.
+    public func hair(in original: RGBImage, points: [SIMD2<Float>], region: AlphaMask,
+                     brows: AlphaMask? = nil) -> AlphaMask? {
         guard points.count == FaceMeshTopology.pointCount, let box = region.support(above: 0) else { return nil }
         let (w, h) = (original.width, original.height)
         let faceWidth = FaceMeshTopology.ovalWidth(points)
@@ -60,7 +63,7 @@ public struct HairOcclusion: Sendable, Equatable {
         func unlikeness(_ x: Int, _ y: Int) -> Float {
             guard x >= 0, y >= 0, x < w, y < h else { return 0 }
             let i = y * w + x
-            guard region.values[i] > 0, (features?[x, y] ?? 0) < 0.5 else { return 0 }
+            guard region.values[i] > 0, (features?[x, y] ?? 0) < 0.5, (brows?.values[i] ?? 0) < 0.5 else { return 0 }
             let p = original[x, y]
             return skin.unlikeness(SIMD3(Float(p.r), Float(p.g), Float(p.b)), x: x, y: y)
         }

@@ -38,6 +38,9 @@ public struct MeshSwapper: FaceSwapper {
         var moustache = PhotoMoustache()
         /// Where the photo's foreshortened side is stretched over the target's wide one, the other side mirrored.
         var mirror = PhotoMirror()
+        /// How far the target's own brows reach above its brow landmarks: the forehead's cut is lifted by as much
+        /// (nil = never lifted).
+        var browRise: TargetBrowRise? = TargetBrowRise()
         /// How much of the photo's facial proportions the new face takes (0 = the target's geometry, 1 = the
         /// photo's; ``IdentityShape``). Off by default: on its own it moved a face recogniser's verdict on one clip
         /// of three, and at 1 it cost one clip's mouth gain (docs/BENCHMARKS.md, "Session 8, look6").
@@ -53,6 +56,11 @@ public struct MeshSwapper: FaceSwapper {
     public var options: Options
     /// The photo's skin round its face (0 under its own hair, ``PhotoHair``); nil when no hair covers it.
     let sourceSkin: PhotoHair.Skin?
+    /// The photo with all its hair over the forehead laid under skin, however little (``PhotoHair`` without its
+    /// minimum share): drawn where the forehead's cut is lifted over a target's risen brows (``TargetBrowRise``), which
+    /// reaches the photo's hairline (the shipped photo's fringe came out as a brown band across the new forehead).
+    /// nil when the photo shows no hair there.
+    let hairlessSource: RGBImage?
     /// How deep the photo's eye sockets lie in its own light's shadow, 0…1 (``PhotoSocketShadow``).
     let socketShadow: Float
     /// How much of the photo's skin above its upper lip is hair, 0…1 (``PhotoMoustache``).
@@ -61,6 +69,7 @@ public struct MeshSwapper: FaceSwapper {
     let photoRightShare: Float
     private let identity: IdentityShape
     private let neutrals = NeutralFaces()
+    private let browLifts = TargetBrowRise.Memory()
 
     /// - Parameters:
     ///   - source: the identity photo.
@@ -74,6 +83,15 @@ public struct MeshSwapper: FaceSwapper {
         let skin = options.hair.skin(of: source, landmarks: sourceLandmarks.points2D, outline: options.outline)
         self.sourceSkin = skin
         self.source = skin.map { options.hair.underlay(source, skin: $0) } ?? source
+        var anyHair = options.hair
+        anyHair.minimumShare = 0
+        if options.browRise != nil,
+           let all = anyHair.skin(of: self.source, landmarks: sourceLandmarks.points2D, outline: options.outline),
+           all.mask.values.contains(where: { $0 < 1 }) {
+            self.hairlessSource = anyHair.underlay(self.source, skin: all)
+        } else {
+            self.hairlessSource = nil
+        }
         self.socketShadow = options.socketShadow.depth(of: self.source, landmarks: sourceLandmarks.points2D)
         self.moustache = options.moustache.share(of: self.source, landmarks: sourceLandmarks.points2D)
         self.photoRightShare = PhotoMirror.rightShare(sourceLandmarks.points2D) ?? 0.5
@@ -117,7 +135,13 @@ public struct MeshSwapper: FaceSwapper {
                               targetPoints: local, into: &moved!,
                               clip: AlphaMask(width: crop.width, height: crop.height, value: 1))
         }
-        var mask = PolygonRasterizer.fill(options.outline.polygon(on: local), width: image.width, height: image.height)
+        var outline = options.outline.polygon(on: local)
+        var browLift = options.browRise?.lift(in: image, landmarks: target.map { $0 - origin }, faceWidth: oval.width) ?? 0
+        if options.browRise != nil, let id = input.trackID { browLift = browLifts.update(browLift, trackID: id) }
+        if browLift > 0, let rise = options.browRise {
+            outline = Self.lifted(outline, by: browLift, clearance: rise.clearance, points: local)
+        }
+        var mask = PolygonRasterizer.fill(outline, width: image.width, height: image.height)
         // Where the photo's own hair covers its face the photo is not drawn and the target's face stays; the cut has
         // the hair mask's own narrow feather, so the outline's feather does not pull back from it.
         var paint = mask, hairCut: AlphaMask?
@@ -133,6 +157,16 @@ public struct MeshSwapper: FaceSwapper {
         // Only the outline gets the photo: the merger's feather reaches past it and must find the frame there.
         TriangleWarp.warp(source, sourcePoints: sourceLandmarks, triangles: FaceMeshTriangulation.triangles,
                           targetPoints: local, into: &image, clip: paint)
+        // A lifted cut reaches the photo's hairline: the hairless photo, faded in over the first 2 % of lift so its
+        // wisps do not vanish from one frame to the next.
+        if let hairlessSource, browLift > 0 {
+            var hairless = image
+            TriangleWarp.warp(hairlessSource, sourcePoints: sourceLandmarks, triangles: FaceMeshTriangulation.triangles,
+                              targetPoints: local, into: &hairless, clip: paint)
+            var share = paint
+            share.scale(by: min(browLift / 0.02, 1))
+            image.mix(hairless, weight: share)
+        }
         // The photo's foreshortened side stretched over the target's wide one: its other side, mirrored.
         if let blend = options.mirror.blend(options.mirror.sideWeights(photoRightShare: photoRightShare, target: local),
                                             points: local, width: image.width, height: image.height) {
@@ -151,9 +185,32 @@ public struct MeshSwapper: FaceSwapper {
         mask.scale(by: weight)
         let landmarks = moved == nil ? nil : FaceLandmarks(
             points: zip(placed, input.landmarks.points).map { SIMD3($0.x, $0.y, $1.z) }, presence: input.landmarks.presence)
-        return SwappedFace(image: image, mask: mask, toFrame: AffineTransform2D(translation: origin),
-                           keptParts: [.eyes, .mouth], landmarks: landmarks, target: moved, fromOtherLight: true,
-                           socketShadow: socketShadow, moustache: moustache)
+        var swapped = SwappedFace(image: image, mask: mask, toFrame: AffineTransform2D(translation: origin),
+                                  keptParts: [.eyes, .mouth], landmarks: landmarks, target: moved, fromOtherLight: true,
+                                  socketShadow: socketShadow, moustache: moustache)
+        swapped.browRise = browLift
+        return swapped
+    }
+
+    /// `outline` with its part over the brows moved up the face (``TargetBrowRise``), by `lift` (a share of the face
+    /// width) and as much again as the feather needs to reach full weight (`clearance`, phased in with the lift):
+    /// the vertices between the brows' outer ends, fading out past them to the temples; none lower than they are.
+    static func lifted(_ outline: [SIMD2<Float>], by lift: Float, clearance: Float,
+                       points: [SIMD2<Float>]) -> [SIMD2<Float>] {
+        let (brows, up) = FaceMeshTopology.browLine(points)
+        let side = SIMD2(-up.y, up.x)
+        let edges = FaceMeshTopology.browUpperEdges.flatMap { $0.map { points[$0] - brows } }
+        let edge = edges.map { ($0 * up).sum() }.max() ?? 0
+        let span = max(edges.map { abs(($0 * side).sum()) }.max() ?? 0, 1)
+        let faceWidth = FaceMeshTopology.ovalWidth(points)
+        let height = edge + (lift + clearance * min(lift / 0.04, 1)) * faceWidth
+        return outline.map { v in
+            let d = v - brows
+            let h = (d * up).sum()
+            guard h > 0, h < height else { return v }
+            let t = min(max((abs((d * side).sum()) / span - 1.15) / 0.45, 0), 1)
+            return v + up * ((height - h) * (1 - t * t * (3 - 2 * t)))
+        }
     }
 
     /// The landmarks (frame pixels) the photo's triangles are laid on: the target's, moved to the photo's

@@ -57,10 +57,7 @@ struct PhotoHair: Sendable, Equatable {
 
         // Above the brows' centre line (along the face's own up direction), unlike the cheek skin. Lower down, lid
         // shadows and eye make-up would join a fringe round the ends of the brows.
-        func centre(_ ring: [Int]) -> SIMD2<Float> { ring.map { local[$0] }.reduce(.zero, +) / Float(ring.count) }
-        let browLine = (centre(FaceMeshTopology.rightEyebrowRing) + centre(FaceMeshTopology.leftEyebrowRing)) / 2
-        var up = browLine - centre(FaceMeshTopology.outerLips)
-        up /= max((up * up).sum().squareRoot(), 1e-6)
+        let (browLine, up) = FaceMeshTopology.browLine(local)
         var unlike = AlphaMask(width: w, height: h)
         for y in 0..<h {
             for x in 0..<w where inside.values[y * w + x] > 0 {
