@@ -822,6 +822,31 @@ extension RelightingTests {
         #expect(abs(inside - insideWhole) < 0.02 && inside > 0.6, "inside the face it keeps \(inside) (\(insideWhole))")
     }
 
+    @Test func aHardLitPhotosDeepShadowOnItsSkinIsTonedItsMouthsIsNot() {
+        // A broad shadow too dark to count as the photo's skin (0.2 of it, σ 12 % of the face width) has no shading
+        // of its own at its core: on the cheek it takes the shading round it and is toned like the photo's light;
+        // beside the mouth it stays as it was.
+        let sigma = 0.12 * Self.faceWidth
+        let cheek = Self.points[FaceMeshTopology.leftCheek] * 0.55 + Self.points[FaceMeshTopology.noseTip] * 0.45
+        // Beside the mouth's corner, past the lips' own kept contrast (``Relighting/lipContrastReach``).
+        let lips = FaceMeshTopology.outerLips.map { Self.points[$0] }.reduce(.zero, +) / Float(FaceMeshTopology.outerLips.count)
+        let out = Self.points[FaceMeshTopology.mouthLeft] - lips
+        let corner = Self.points[FaceMeshTopology.mouthLeft] + out / (out * out).sum().squareRoot() * (0.03 * Self.faceWidth)
+        let shadows: (Int, Int) -> Float = { x, y in
+            Self.bump(x, y, at: cheek, depth: -0.8, sigma: sigma) * Self.bump(x, y, at: corner, depth: -0.8, sigma: sigma)
+        }
+        let filled = Relighting(strength: 1)
+        var socketsOnly = filled
+        socketsOnly.shadowFillMouthReach = -1
+        func kept(_ relighting: Relighting, at point: SIMD2<Float>) -> Float {
+            Self.kept(relighting, shadows: shadows, at: point, depth: -0.8)
+        }
+        let toned = kept(filled, at: cheek), untoned = kept(socketsOnly, at: cheek)
+        #expect(toned < 0.5 && untoned > 0.8, "the cheek's shadow keeps \(toned) of its darkness (\(untoned) unfilled)")
+        let mouth = kept(filled, at: corner), mouthUnfilled = kept(socketsOnly, at: corner)
+        #expect(abs(mouth - mouthUnfilled) < 0.02, "beside the mouth: \(mouth) (\(mouthUnfilled) unfilled)")
+    }
+
     @Test func aPhotosMoustacheKeepsItsFeaturesContrastItsShadowsAreToned() {
         // A photo lit harder than the flat target: its skin's detail is toned to the skin's floor, its features' to
         // theirs. A moustache (dark hair between nose and upper lip) is a feature when the photo wears one; a shadow

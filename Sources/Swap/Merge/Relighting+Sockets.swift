@@ -31,4 +31,25 @@ extension Relighting {
         for c in holes { filled[c] = around[c] }
         return filled
     }
+
+    /// The cells (`cellSize` pixels on a `width` × `height` grid, 0 or 1) that are mostly skin by `skin` (pixels,
+    /// 1 = skin), except within `reach` cells of the hull of `sparing` (pixels; none when empty).
+    static func skinCells(_ skin: AlphaMask, cellSize: Int, width: Int, height: Int, sparing: [SIMD2<Float>],
+                          grownBy reach: Float) -> AlphaMask {
+        var cells = AlphaMask(width: width, height: height)
+        let norm = 1 / Float(cellSize * cellSize)
+        for y in 0..<skin.height {
+            let row = (y / cellSize) * width
+            for x in 0..<skin.width { cells.values[row + x / cellSize] += skin.values[y * skin.width + x] * norm }
+        }
+        let spared = sparing.count >= 3
+            ? AlphaMask(width: width, height: height, placing: PolygonRasterizer.fill(
+                [onCells(ConvexHull.of(sparing), toCell: 1 / Float(cellSize))], width: width, height: height,
+                grownBy: Int(reach.rounded(.up))))
+            : nil
+        for c in cells.values.indices {
+            cells.values[c] = cells.values[c] >= 0.5 && (spared?.values[c] ?? 0) == 0 ? 1 : 0
+        }
+        return cells
+    }
 }

@@ -113,6 +113,12 @@ public struct Relighting: Sendable, Equatable {
     /// (an ear, the wall beside the cheek, a lock of hair), and there the mesh stretches them most: the shipped
     /// photo's ear came out as pale patches on talk_studio_1's cheek. 0 = the detail whole up to the edge.
     public var edgeDetail: Float = 0.5
+    /// For a face lit elsewhere, its skin's shadows that are too dark to count as skin take the shading round them,
+    /// so their detail is toned like the rest of its light (``Relighting/minimumSkinContrast``), except within this
+    /// share of the face width round the lips and a moustache, whose own dark detail stays. Below 0: only the eye
+    /// sockets are filled. portrait_s12's dark line down the side of its nose and the shadow on its chin went
+    /// through untoned (docs/BENCHMARKS.md, "Session 24").
+    public var shadowFillMouthReach: Float = 0.04
 
     /// The default strength for trained models (`facelive` and `.dfm`): their decoder already paints the face in the
     /// target's tones, and at full strength the target's shading brings its own features back onto a model's
@@ -286,7 +292,16 @@ public struct Relighting: Sendable, Equatable {
         }
         // Cells of shadowed sockets without a shading of the face's own take their neighbours': without one their
         // detail is not toned, and the darkest of a deep socket shadow stays as a dark blot under the brow.
-        let faceShade = cellSockets.map { Self.filling(fine.faceShade, in: $0, width: lw, height: lh) } ?? fine.faceShade
+        // Shadows too dark to count as the photo's skin (a hard-lit photo's nose side, its chin's shadow, a lock's
+        // shade) have no shading of their own either, and pass untoned: they take their neighbours' on its skin.
+        var fillZone = cellSockets
+        if detail != nil, let skin, shadowFillMouthReach >= 0 {
+            var zone = Self.skinCells(skin, cellSize: step, width: lw, height: lh, sparing: mouth + upperLipSkin,
+                                      grownBy: shadowFillMouthReach * faceWidth * toCell)
+            if let sockets = cellSockets { zone.formUnion(sockets) }
+            fillZone = zone
+        }
+        let faceShade = fillZone.map { Self.filling(fine.faceShade, in: $0, width: lw, height: lh) } ?? fine.faceShade
         Self.multiply(&face, by: ratio, width: lw, height: lh, region: region, faceShade: faceShade, detail: detail,
                       chroma: chroma)
     }
@@ -312,7 +327,7 @@ public struct Relighting: Sendable, Equatable {
     }
 
     /// Swap-space points in the coordinates of a grid of cells `1 / toCell` pixels wide (cell centres at integers).
-    private static func onCells(_ ring: [SIMD2<Float>], toCell: Float) -> [SIMD2<Float>] {
+    static func onCells(_ ring: [SIMD2<Float>], toCell: Float) -> [SIMD2<Float>] {
         ring.map { ($0 + 0.5) * toCell - 0.5 }
     }
 
