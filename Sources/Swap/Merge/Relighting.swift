@@ -108,11 +108,14 @@ public struct Relighting: Sendable, Equatable {
     /// like one it turned into a grey smudge (portrait_s12 on talk_studio_1; its droop reaches past the mouth's
     /// corners). 0 = toned as skin.
     public var moustacheMargin: Float = 0.03
-    /// Mask level (the blend's, 0…1) below which a face lit elsewhere keeps none of its own detail: from 1 down to
-    /// here its detail fades into the target's fine shading. Near its outline a photo's pixels may not be its face
-    /// (an ear, the wall beside the cheek, a lock of hair), and there the mesh stretches them most: the shipped
-    /// photo's ear came out as pale patches on talk_studio_1's cheek. 0 = the detail whole up to the edge.
-    public var edgeDetail: Float = 0.5
+    /// Mask levels (the blend's, 0…1) over which a face lit elsewhere loses its own detail: whole from the upper
+    /// bound up, none at the lower bound and below, fading into the target's fine shading between. Near its outline
+    /// a photo's pixels may not be its face (an ear, the wall beside the cheek, a lock of hair), and there the mesh
+    /// stretches them most: the shipped photo's ear came out as pale patches on talk_studio_1's cheek. A fade
+    /// reaching further in (from 1 down to 0.5) took those out whole, but also the photo's own modelling along its
+    /// cheeks and jaw, and a face recogniser then saw the target in more frames (docs/BENCHMARKS.md, "Session 24").
+    /// An upper bound of 0 keeps the detail whole up to the edge.
+    public var edgeDetail: ClosedRange<Float> = 0.1...0.6
     /// For a face lit elsewhere, its skin's shadows that are too dark to count as skin take the shading round them,
     /// so their detail is toned like the rest of its light (``Relighting/minimumSkinContrast``), except within this
     /// share of the face width round the lips and a moustache, whose own dark detail stays. Below 0: only the eye
@@ -254,7 +257,7 @@ public struct Relighting: Sendable, Equatable {
             skin = grown
         }
         var detail: Detail?
-        let fadesAtEdge = fromOtherLight && edgeDetail > 0 && edgeDetail < 1
+        let fadesAtEdge = fromOtherLight && edgeDetail.upperBound > 0 && edgeDetail.upperBound > edgeDetail.lowerBound
         if fromOtherLight, fine.contrast < 0.999 || socketShare > 0 || fadesAtEdge {
             // The lips keep their contrast (their own step follows, and a landmarker reads their opening there).
             let reach = max(lipContrastReach * faceWidth, 1)
@@ -274,7 +277,7 @@ public struct Relighting: Sendable, Equatable {
             }
             detail = Detail(featurePower: max(minimumContrast, fine.contrast),
                             skinPower: max(minimumSkinContrast, fine.contrast), skin: toned, keep: lips,
-                            edge: fadesAtEdge ? region : nil, edgeFrom: edgeDetail)
+                            edge: fadesAtEdge ? region : nil, edgeFade: edgeDetail)
             if socketShare > 0 {
                 detail?.sockets = Self.sockets(brows: brows, eyes: eyes, width: w, height: h,
                                                feather: max(featureMargin * faceWidth, 1))
@@ -490,14 +493,14 @@ public struct Relighting: Sendable, Equatable {
         var keep: AlphaMask
         var sockets: AlphaMask?
         var socketPower: Float = 1
-        /// The blend's mask: below 1 the detail fades, gone at `edgeFrom` (``edgeDetail``).
+        /// The blend's mask, over whose levels `edgeFade` the detail fades (``edgeDetail``).
         var edge: AlphaMask?
-        var edgeFrom: Float = 0
+        var edgeFade: ClosedRange<Float> = 0...1
 
-        /// The share of the detail kept at mask level `m`: smoothstep from `edgeFrom` to 1.
+        /// The share of the detail kept at mask level `m`: smoothstep over `edgeFade`.
         @inline(__always) func edgeShare(_ m: Float) -> Float {
-            guard m < 1 else { return 1 }
-            let t = min(max((m - edgeFrom) / (1 - edgeFrom), 0), 1)
+            guard m < edgeFade.upperBound else { return 1 }
+            let t = max((m - edgeFade.lowerBound) / (edgeFade.upperBound - edgeFade.lowerBound), 0)
             return t * t * (3 - 2 * t)
         }
     }
