@@ -160,8 +160,15 @@ public struct MeshSwapper: FaceSwapper {
         // A lifted cut reaches the photo's hairline: the hairless photo, faded in over the first 2 % of lift so its
         // wisps do not vanish from one frame to the next.
         if let hairlessSource, browLift > 0 {
+            // It differs from the photo only above the brows (``PhotoHair`` searches there, its cut feathered by
+            // σ 3 % of the face width): those triangles only.
+            let (brows, up) = FaceMeshTopology.browLine(local)
+            let below = -0.12 * oval.width
+            let upper = FaceMeshTriangulation.triangles.filter { t in
+                [t.x, t.y, t.z].contains { ((local[$0] - brows) * up).sum() > below }
+            }
             var hairless = image
-            TriangleWarp.warp(hairlessSource, sourcePoints: sourceLandmarks, triangles: FaceMeshTriangulation.triangles,
+            TriangleWarp.warp(hairlessSource, sourcePoints: sourceLandmarks, triangles: upper,
                               targetPoints: local, into: &hairless, clip: paint)
             var share = paint
             share.scale(by: min(browLift / 0.02, 1))
