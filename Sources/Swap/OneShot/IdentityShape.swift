@@ -1,6 +1,5 @@
 import Face
 import Imaging
-import Synchronization
 
 /// Where the one-shot swap lays the photo's face: the photo's own facial proportions (eye spacing, nose, mouth and
 /// brow placement) in the target's pose, plus the target's expression; the face oval stays the target's.
@@ -146,42 +145,22 @@ struct HeadFrame {
 /// `window` frames and then an exponential mean with the same time constant, so expressions average out while a
 /// new person under the same track settles within seconds. Tracks not seen for `forgetAfter` updates are dropped.
 final class NeutralFaces: Sendable {
-    private struct Entry {
-        var mean: [SIMD3<Float>]
-        var count: Int
-        var lastSeen: Int
-    }
-
-    private struct State {
-        var entries: [Int: Entry] = [:]
-        var clock = 0
-    }
-
     let window: Int
-    let forgetAfter: Int
-    private let state = Mutex(State())
+    private let store: TrackStore<(mean: [SIMD3<Float>], count: Int)>
 
     init(window: Int = 90, forgetAfter: Int = 300) {
         self.window = max(1, window)
-        self.forgetAfter = max(1, forgetAfter)
+        store = TrackStore(forgetAfter: forgetAfter)
     }
 
     /// Adds `canonical` (a face in its head frame) to track `id`'s mean and returns the mean.
     func update(_ canonical: [SIMD3<Float>], trackID id: Int) -> [SIMD3<Float>] {
-        state.withLock { s in
-            s.clock += 1
-            let now = s.clock
-            if s.entries.count > 8 { s.entries = s.entries.filter { now - $0.value.lastSeen <= forgetAfter } }
-            guard var e = s.entries[id], e.mean.count == canonical.count else {
-                s.entries[id] = Entry(mean: canonical, count: 1, lastSeen: now)
-                return canonical
-            }
+        store.update(id) { entry in
+            guard var e = entry, e.mean.count == canonical.count else { return (canonical, 1) }
             e.count += 1
-            e.lastSeen = now
             let a = 1 / Float(min(e.count, window))
             for i in e.mean.indices { e.mean[i] += a * (canonical[i] - e.mean[i]) }
-            s.entries[id] = e
-            return e.mean
-        }
+            return e
+        }.mean
     }
 }

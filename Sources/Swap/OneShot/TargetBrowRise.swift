@@ -1,7 +1,6 @@
 import Face
 import Imaging
 import Stream
-import Synchronization
 
 /// How far a target's own brows reach above FaceMesh's brow landmarks, measured on each frame.
 ///
@@ -90,44 +89,24 @@ extension TargetBrowRise {
     /// forehead's cut follows it quickly up and lets go slowly, instead of jumping with each frame's measure.
     /// Tracks not seen for `forgetAfter` updates are dropped.
     final class Memory: Sendable {
-        private struct Entry {
-            var lift: Float
-            var lastSeen: Int
-        }
-
-        private struct State {
-            var entries: [Int: Entry] = [:]
-            var clock = 0
-        }
-
         /// Share of the way to a higher measure taken per frame.
         let attack: Float
         /// Share of the way to a lower measure taken per frame.
         let release: Float
-        let forgetAfter: Int
-        private let state = Mutex(State())
+        private let store: TrackStore<Float>
 
         init(attack: Float = 0.5, release: Float = 0.03, forgetAfter: Int = 300) {
             (self.attack, self.release) = (min(max(attack, 0), 1), min(max(release, 0), 1))
-            self.forgetAfter = max(1, forgetAfter)
+            store = TrackStore(forgetAfter: forgetAfter)
         }
 
         /// Adds this frame's `lift` to track `id` and returns the track's lift.
         func update(_ lift: Float, trackID id: Int) -> Float {
-            state.withLock { s in
-                s.clock += 1
-                let now = s.clock
-                if s.entries.count > 8 { s.entries = s.entries.filter { now - $0.value.lastSeen <= forgetAfter } }
-                guard var e = s.entries[id] else {
-                    s.entries[id] = Entry(lift: lift, lastSeen: now)
-                    return lift
-                }
-                e.lift += (lift - e.lift) * (lift > e.lift ? attack : release)
+            store.update(id) { held in
+                guard let held else { return lift }
+                let next = held + (lift - held) * (lift > held ? attack : release)
                 // Down to nothing once it is too small to move the cut by a pixel on any face.
-                if e.lift < 1e-3 { e.lift = 0 }
-                e.lastSeen = now
-                s.entries[id] = e
-                return e.lift
+                return next < 1e-3 ? 0 : next
             }
         }
     }
