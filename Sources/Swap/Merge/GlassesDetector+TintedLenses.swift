@@ -44,8 +44,7 @@ extension GlassesDetector {
         guard let inside = Self.medianLuma(image, inside: outline),
               let below = Self.medianLuma(image, inside: cheek), below > 0.05
         else { return 0 }
-        let t = min(max((clearLens - inside / below) / (clearLens - darkLens), 0), 1)
-        return t * t * (3 - 2 * t)
+        return Ramp(from: clearLens, full: darkLens)(inside / below)
     }
 
     /// The median luma (0…1) of `image` inside `polygon`; nil with fewer than 16 pixels.

@@ -33,8 +33,7 @@ extension HairOcclusion {
         /// 0 (skin) … 1 (not skin) for the colour `rgb` (0…255) at pixel (`x`, `y`).
         func unlikeness(_ rgb: SIMD3<Float>, x: Int, y: Int) -> Float {
             let luma = rgb.sum() / 3
-            let t = min(max(2 * (origin + Float(x) * perX + Float(y) * perY) + 0.5, 0), 1)
-            let k = t * t * (3 - 2 * t)
+            let k = Ramp.smoothstep(min(max(2 * (origin + Float(x) * perX + Float(y) * perY) + 0.5, 0), 1))
             let dark = (darkness + softness - luma / (right.luma + k * (left.luma - right.luma))) / (2 * softness)
             let d = rgb.chroma - (right.chroma + k * (left.chroma - right.chroma))
             let coloured = ((d * d).sum().squareRoot() - chromaDistance + softness) / (2 * softness)

@@ -84,8 +84,7 @@ public struct HairOcclusion: Sendable, Equatable {
             let (x, y) = (i % w, i / w)
             var u = unlikeness(x, y)
             if bearded, u > 0 {
-                let t = min(max((height(x, y) - nose) / max(1 - nose, 1e-3), 0), 1)
-                u *= t * t * (3 - 2 * t)
+                u *= Ramp.smoothstep(min(max((height(x, y) - nose) / max(1 - nose, 1e-3), 0), 1))
             }
             known[i] = u
             return u

@@ -24,10 +24,7 @@ extension Relighting {
             PolygonRasterizer.fill(mouth, into: &lips)
             lips.gaussianBlur(sigma: max(mouthReach * faceWidth, 0.5))
         }
-        let interior = inner.values.map { v in
-            let t = min(max((v - 0.84) / (0.977 - 0.84), 0), 1)
-            return t * t * (3 - 2 * t)
-        }
+        let interior = inner.values.map(Ramp(from: 0.84, full: 0.977).callAsFunction)
         // Lips are thinner than the blur, so the blurred polygon is judged against its own peak: full over the lips
         // and up to about their edge (half the peak), fading over ≈ 2σ around them.
         let peak = lips.values.max() ?? 0
@@ -98,8 +95,7 @@ extension Relighting {
         let reach = max(foreheadReach * faceWidth, 1e-3)
         return (0..<(width * height)).map { c in
             let p = SIMD2(Float(c % width), Float(c / width))
-            let t = min(max(((p - line) * up).sum() / reach, 0), 1)
-            return t * t * (3 - 2 * t)
+            return Ramp.smoothstep(min(max(((p - line) * up).sum() / reach, 0), 1))
         }
     }
 }

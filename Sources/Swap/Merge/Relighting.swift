@@ -500,8 +500,7 @@ public struct Relighting: Sendable, Equatable {
         /// The share of the detail kept at mask level `m`: smoothstep over `edgeFade`.
         @inline(__always) func edgeShare(_ m: Float) -> Float {
             guard m < edgeFade.upperBound else { return 1 }
-            let t = max((m - edgeFade.lowerBound) / (edgeFade.upperBound - edgeFade.lowerBound), 0)
-            return t * t * (3 - 2 * t)
+            return Ramp(from: edgeFade.lowerBound, full: edgeFade.upperBound)(m)
         }
     }
 

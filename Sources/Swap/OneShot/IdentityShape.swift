@@ -49,8 +49,7 @@ struct IdentityShape: Sendable {
         weights = canonical.map { p in
             let q = SIMD2(p.x, p.y)
             let d = oval.map { ($0 - q) * ($0 - q) }.map { $0.sum() }.min()!.squareRoot()
-            let t = min(max(d / max(reach, 1e-6), 0), 1)
-            return t * t * (3 - 2 * t)
+            return Ramp.smoothstep(min(max(d / max(reach, 1e-6), 0), 1))
         }
         var rules = [Rule](repeating: .own, count: source.count)
         for i in FaceMeshTopology.movingParts { rules[i] = .follow(Self.noseBase) }

@@ -216,7 +216,7 @@ public struct MeshSwapper: FaceSwapper {
             let h = (d * up).sum()
             guard h > 0, h < height else { return v }
             let t = min(max((abs((d * side).sum()) / span - 1.15) / 0.45, 0), 1)
-            return v + up * ((height - h) * (1 - t * t * (3 - 2 * t)))
+            return v + up * ((height - h) * (1 - Ramp.smoothstep(t)))
         }
     }
 

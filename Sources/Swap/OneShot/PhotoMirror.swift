@@ -25,17 +25,6 @@ struct PhotoMirror: Sendable, Equatable {
     /// `from` the photo's own features stay, from `full` out the skin is all mirrored.
     var lateral = Ramp(from: 0.35, full: 0.7)
 
-    /// 0 up to `from`, 1 from `full`, smooth between.
-    struct Ramp: Sendable, Equatable {
-        var from: Float
-        var full: Float
-
-        func callAsFunction(_ x: Float) -> Float {
-            let t = min(max((x - from) / max(full - from, 1e-6), 0), 1)
-            return t * t * (3 - 2 * t)
-        }
-    }
-
     /// The line between a face's cheeks (``FaceMeshTopology/rightCheek`` → ``FaceMeshTopology/leftCheek``) and the
     /// face's midline on it (the mean of the points down the nose).
     struct CheekLine {

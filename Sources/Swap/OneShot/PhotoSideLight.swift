@@ -63,8 +63,7 @@ struct PhotoSideLight: Sendable, Equatable {
         }
         guard !asymmetry.isEmpty else { return photo }
         asymmetry.sort()
-        let t = min(max((asymmetry[asymmetry.count / 2] - evenLight) / (sideLight - evenLight), 0), 1)
-        let strength = t * t * (3 - 2 * t)
+        let strength = Ramp(from: evenLight, full: sideLight)(asymmetry[asymmetry.count / 2])
         guard strength > 0 else { return photo }
         // Full correction well inside the oval, none at its edge.
         var fade = inside

@@ -22,8 +22,7 @@ struct PhotoSocketShadow: Sendable, Equatable {
     /// 0 (sockets lit like the skin) … 1 (in full shadow); 0 when the face is too small to tell.
     func depth(of photo: RGBImage, landmarks points: [SIMD2<Float>]) -> Float {
         guard let ratio = brightness(of: photo, landmarks: points), noShadow > fullShadow else { return 0 }
-        let t = min(max((noShadow - ratio) / (noShadow - fullShadow), 0), 1)
-        return t * t * (3 - 2 * t)
+        return Ramp(from: noShadow, full: fullShadow)(ratio)
     }
 
     /// The sockets' median luma over that of the rest of the face's skin; nil when either is too small.

@@ -43,8 +43,7 @@ struct TargetBrowRise: Sendable, Equatable {
         let up = FaceMeshTopology.browLine(landmarks).up
         let rise = FaceMeshTopology.browUpperEdges.map { self.rise(of: $0.map { landmarks[$0] }, up: up, in: image, faceWidth: faceWidth) }
             .max() ?? 0
-        let t = min(max((rise - lifts.lowerBound) / (lifts.upperBound - lifts.lowerBound), 0), 1)
-        return rise * t * t * (3 - 2 * t)
+        return rise * Ramp(from: lifts.lowerBound, full: lifts.upperBound)(rise)
     }
 
     /// The top of the dark run above one brow's upper edge (`edge`, image pixels), as a share of the face width;
