@@ -20,6 +20,8 @@ import TestSupport
         // for a fringe, and the photo would no longer be carried as it is).
         var options = MeshSwapper.Options()
         options.hair.minimumShare = .infinity
+        // Carried as it is, the oval's sides too (``PhotoSideInset`` samples those from further in).
+        options.sideInset.depth = 0
         let swapper = try MeshSwapper(source: Self.source, sourceLandmarks: Self.sourceLandmarks, options: options)
         #expect(swapper.alignment == nil)
         #expect(swapper.defaultRelighting == 1)
@@ -62,6 +64,50 @@ import TestSupport
             let c = ring.map { Self.target.points2D[$0] }.reduce(.zero, +) / Float(ring.count)
             let (cx, cy) = (Int(c.x.rounded()), Int(c.y.rounded()))
             #expect(out[cx, cy] == Self.frame[cx, cy])
+        }
+    }
+
+    /// A photo with a white ear's edge inside its oval at the ears' height, over the outer tenth of each side (the
+    /// shipped photo's ear crease lies 1–3 pixels inside her oval): none of it reaches the swap, on a target like the
+    /// photo or one whose right side is 1.5× as wide.
+    @Test func leavesThePhotosEarsOut() throws {
+        let points = Self.sourceLandmarks.points2D
+        let midline = PhotoMirror.midline.map { points[$0].x }.reduce(0, +) / Float(PhotoMirror.midline.count)
+        let (right, left) = (points[FaceMeshTopology.rightCheek].x, points[FaceMeshTopology.leftCheek].x)
+        let ears = [127, 132].map { points[$0].y }
+        let (w, h) = (Self.source.width, Self.source.height)
+        var photo = RGBImage(width: w, height: h, pixels: Array(repeating: [180, 130, 110], count: w * h).flatMap { $0 })
+        for y in Int(ears.min()!)...Int(ears.max()!.rounded(.up)) {
+            for x in 0..<photo.width {
+                let u = Float(x) - midline
+                if u < 0 ? u < 0.9 * (right - midline) : u > 0.9 * (left - midline) { photo[x, y] = (255, 255, 255) }
+            }
+        }
+        let frame = RGBImage(width: 640, height: 480, pixels: Array(repeating: 90, count: 640 * 480 * 3))
+        var options = MeshSwapper.Options()
+        options.browRise = nil
+        for stretch: Float in [1, 1.5] {
+            var target = TestFaces.landmarks(center: SIMD2(330, 250), scale: 8)
+            let centre = PhotoMirror.midline.map { target.points[$0].x }.reduce(0, +) / Float(PhotoMirror.midline.count)
+            target = FaceLandmarks(points: target.points.map { p in
+                SIMD3(p.x < centre ? centre + stretch * (p.x - centre) : p.x, p.y, p.z)
+            }, presence: 1)
+            for depth: Float in [0, options.sideInset.depth] {
+                var swapOptions = options
+                swapOptions.sideInset.depth = depth
+                let swapper = try MeshSwapper(source: photo, sourceLandmarks: Self.sourceLandmarks, options: swapOptions)
+                let swap = try #require(try swapper.swap(FaceSwapInput(frame: frame, landmarks: target)))
+                let mask = try #require(swap.mask)
+                var white = 0
+                for y in 0..<mask.height {
+                    for x in 0..<mask.width where mask[x, y] > 0.02 && swap.image[x, y].g > 200 { white += 1 }
+                }
+                if depth == 0 {
+                    #expect(white > 20, "stretch \(stretch): the ear's edge is inside the outline (\(white) pixels)")
+                } else {
+                    #expect(white == 0, "stretch \(stretch): \(white) pixels of the photo's ear")
+                }
+            }
         }
     }
 

@@ -38,6 +38,8 @@ public struct MeshSwapper: FaceSwapper {
         var moustache = PhotoMoustache()
         /// Where the photo's foreshortened side is stretched over the target's wide one, the other side mirrored.
         var mirror = PhotoMirror()
+        /// How far in from the oval's sides the photo is sampled (its ears and the wall beside its jaw left out).
+        var sideInset = PhotoSideInset()
         /// How far the target's own brows reach above its brow landmarks: the forehead's cut is lifted by as much
         /// (nil = never lifted).
         var browRise: TargetBrowRise? = TargetBrowRise()
@@ -53,6 +55,9 @@ public struct MeshSwapper: FaceSwapper {
     /// (``PhotoHair/underlay``).
     public let source: RGBImage
     public let sourceLandmarks: [SIMD2<Float>]
+    /// Where the swap samples the photo: its landmarks with the oval's sides drawn in (``PhotoSideInset``); the
+    /// same in the skin mask's coordinates.
+    let sampledLandmarks: [SIMD2<Float>], sampledSkinLandmarks: [SIMD2<Float>]
     public var options: Options
     /// The photo's skin round its face (0 under its own hair, ``PhotoHair``); nil when no hair covers it.
     let sourceSkin: PhotoHair.Skin?
@@ -82,6 +87,8 @@ public struct MeshSwapper: FaceSwapper {
         self.identity = IdentityShape(source: sourceLandmarks.points)
         let skin = options.hair.skin(of: source, landmarks: sourceLandmarks.points2D, outline: options.outline)
         self.sourceSkin = skin
+        self.sampledLandmarks = options.sideInset.sampled(sourceLandmarks.points2D)
+        self.sampledSkinLandmarks = skin.map { options.sideInset.sampled($0.landmarks) } ?? []
         self.source = skin.map { options.hair.underlay(source, skin: $0) } ?? source
         var anyHair = options.hair
         anyHair.minimumShare = 0
@@ -147,7 +154,7 @@ public struct MeshSwapper: FaceSwapper {
         var paint = mask, hairCut: AlphaMask?
         if let sourceSkin {
             var skin = AlphaMask(width: image.width, height: image.height)
-            TriangleWarp.warp(sourceSkin.mask, sourcePoints: sourceSkin.landmarks, triangles: FaceMeshTriangulation.triangles,
+            TriangleWarp.warp(sourceSkin.mask, sourcePoints: sampledSkinLandmarks, triangles: FaceMeshTriangulation.triangles,
                               targetPoints: local, into: &skin, clip: mask)
             // Drawn wherever the weight is above 0: the photo's hair has its skin laid under it (``PhotoHair/underlay``),
             // so the whole of the cut's feather fades from the photo's skin to the target's.
@@ -155,7 +162,7 @@ public struct MeshSwapper: FaceSwapper {
             hairCut = skin
         }
         // Only the outline gets the photo: the merger's feather reaches past it and must find the frame there.
-        TriangleWarp.warp(source, sourcePoints: sourceLandmarks, triangles: FaceMeshTriangulation.triangles,
+        TriangleWarp.warp(source, sourcePoints: sampledLandmarks, triangles: FaceMeshTriangulation.triangles,
                           targetPoints: local, into: &image, clip: paint)
         // A lifted cut reaches the photo's hairline: the hairless photo, faded in over the first 2 % of lift so its
         // wisps do not vanish from one frame to the next.
@@ -168,7 +175,7 @@ public struct MeshSwapper: FaceSwapper {
                 [t.x, t.y, t.z].contains { ((local[$0] - brows) * up).sum() > below }
             }
             var hairless = image
-            TriangleWarp.warp(hairlessSource, sourcePoints: sourceLandmarks, triangles: upper,
+            TriangleWarp.warp(hairlessSource, sourcePoints: sampledLandmarks, triangles: upper,
                               targetPoints: local, into: &hairless, clip: paint)
             var share = paint
             share.scale(by: min(browLift / 0.02, 1))
@@ -177,7 +184,7 @@ public struct MeshSwapper: FaceSwapper {
         // The photo's foreshortened side stretched over the target's wide one: its other side, mirrored.
         if let blend = options.mirror.blend(options.mirror.sideWeights(photoRightShare: photoRightShare, target: local),
                                             points: local, width: image.width, height: image.height) {
-            PhotoMirror.apply(source, photoPoints: sourceLandmarks, targetPoints: local, blend: blend, clip: paint,
+            PhotoMirror.apply(source, photoPoints: sampledLandmarks, targetPoints: local, blend: blend, clip: paint,
                               into: &image)
         }
         let sigma = options.feather * oval.width
