@@ -85,17 +85,19 @@ public struct MeshSwapper: FaceSwapper {
         }
         self.sourceLandmarks = sourceLandmarks.points2D
         self.identity = IdentityShape(source: sourceLandmarks.points)
-        let skin = options.hair.skin(of: source, landmarks: sourceLandmarks.points2D, outline: options.outline)
+        // One search serves both: a photo with less hair than the swap leaves out is searched again only once its
+        // hair is laid under skin.
+        let found = options.hair.search(source, landmarks: sourceLandmarks.points2D, outline: options.outline)
+        let skin = found.flatMap { $0.share >= options.hair.minimumShare ? $0.skin : nil }
         self.sourceSkin = skin
         self.sampledLandmarks = options.sideInset.sampled(sourceLandmarks.points2D)
         self.sampledSkinLandmarks = skin.map { options.sideInset.sampled($0.landmarks) } ?? []
         self.source = skin.map { options.hair.underlay(source, skin: $0) } ?? source
-        var anyHair = options.hair
-        anyHair.minimumShare = 0
         if options.browRise != nil,
-           let all = anyHair.skin(of: self.source, landmarks: sourceLandmarks.points2D, outline: options.outline),
+           let all = skin == nil ? found?.skin
+               : options.hair.search(self.source, landmarks: sourceLandmarks.points2D, outline: options.outline)?.skin,
            all.mask.values.contains(where: { $0 < 1 }) {
-            self.hairlessSource = anyHair.underlay(self.source, skin: all)
+            self.hairlessSource = options.hair.underlay(self.source, skin: all)
         } else {
             self.hairlessSource = nil
         }

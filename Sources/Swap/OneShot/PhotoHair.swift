@@ -48,6 +48,12 @@ struct PhotoHair: Sendable, Equatable {
     ///   - landmarks: its face's 468 landmarks (photo pixels).
     ///   - outline: the region the swap takes from the photo.
     func skin(of photo: RGBImage, landmarks: [SIMD2<Float>], outline: SkinOutline) -> Skin? {
+        search(photo, landmarks: landmarks, outline: outline).flatMap { $0.share >= minimumShare ? $0.skin : nil }
+    }
+
+    /// The search behind ``skin(of:landmarks:outline:)`` without its ``minimumShare``: the skin mask and the share
+    /// of `outline` the hair covers (nil without a face to search).
+    func search(_ photo: RGBImage, landmarks: [SIMD2<Float>], outline: SkinOutline) -> (skin: Skin, share: Float)? {
         // The oval's box with room for the closing and the feather's tails.
         guard let box = PhotoFaceBox(photo: photo, landmarks: landmarks, margin: closing + 3 * feather) else { return nil }
         let (w, h, faceWidth, local) = (box.width, box.height, box.faceWidth, box.local)
@@ -122,8 +128,9 @@ struct PhotoHair: Sendable, Equatable {
             swappedArea += 1
             covered += hair.values[i]
         }
-        guard swappedArea > 0, covered >= minimumShare * swappedArea else { return nil }
+        guard swappedArea > 0 else { return nil }
         hair.gaussianBlur(sigma: max(feather * faceWidth, 0.5))
-        return Skin(mask: AlphaMask(width: w, height: h, values: hair.values.map { 1 - min($0 * 2, 1) }), box: box)
+        return (Skin(mask: AlphaMask(width: w, height: h, values: hair.values.map { 1 - min($0 * 2, 1) }), box: box),
+                covered / swappedArea)
     }
 }
