@@ -97,4 +97,41 @@ import Testing
         let unlifted = try Self.browShare(target, browRise: nil)
         #expect(lifted > 0.95 && unlifted < 0.75, "the risen brows keep \(lifted) of the skin's luma (\(unlifted) unlifted)")
     }
+
+    @Test func hairOverATempleBesideRisenBrowsStaysTheTargets() throws {
+        // A dark lock over the right temple, reaching in 6 % of the face width past the end of FaceMesh's brow ring
+        // (on talk_woman_d10 the rings run on past her brows' tails into her hair).
+        var target = Self.target(rise: 0.045)
+        let (line, up) = FaceMeshTopology.browLine(Self.points)
+        let across = SIMD2(up.y, -up.x)
+        let ends = FaceMeshTopology.rightEyebrowRing.map { ((Self.points[$0] - line) * across).sum() }
+        let outer = abs(ends.min()!) > abs(ends.max()!) ? ends.min()! : ends.max()!
+        let reach = abs(outer) - 0.06 * Self.faceWidth, side: Float = outer < 0 ? -1 : 1
+        let oval = PolygonRasterizer.fill(FaceMeshTopology.faceOval.map { Self.points[$0] },
+                                          width: target.width, height: target.height)
+        var lock: [(Int, Int)] = []
+        for y in 0..<target.height {
+            for x in 0..<target.width {
+                let d = SIMD2(Float(x), Float(y)) - line
+                let height = (d * up).sum() / Self.faceWidth
+                guard side * (d * across).sum() > reach, height > -0.03, height < 0.2 else { continue }
+                target[x, y] = (45, 38, 40)
+                if oval[x, y] > 0 { lock.append((x, y)) }
+            }
+        }
+        var options = MeshSwapper.Options()
+        options.browRise = TargetBrowRise()
+        let swapper = try MeshSwapper(source: AstronautPhoto.image, sourceLandmarks: AstronautPhoto.landmarks,
+                                      options: options)
+        let swapped = try #require(try swapper.swap(FaceSwapInput(frame: target, landmarks: Self.landmarks)))
+        #expect(swapped.browRise > 0)
+        var frame = target
+        FaceMerger().merge(swapped, landmarks: Self.landmarks, into: &frame)
+        let luma = lock.reduce(Float(0)) { sum, p in
+            let c = frame[p.0, p.1]
+            return sum + (Float(c.r) + Float(c.g) + Float(c.b)) / 3
+        } / Float(max(lock.count, 1))
+        // 93 while the risen brows were kept out of the hair's search across the temple: the new skin over the lock.
+        #expect(lock.count > 100 && luma < 60, "the lock's \(lock.count) pixels inside the oval: mean luma \(luma) (41 painted)")
+    }
 }
