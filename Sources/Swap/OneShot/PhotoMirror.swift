@@ -45,6 +45,12 @@ struct PhotoMirror: Sendable, Equatable {
 
         /// The unit direction from the right cheek to the left.
         var across: SIMD2<Float> { span / lengthSquared.squareRoot() }
+
+        /// Each side's width along the line, from the midline out to its cheek (at least 1 pixel).
+        var halfWidths: (right: Float, left: Float) {
+            let across = across
+            return (right: max(((centre - right) * across).sum(), 1), left: max(((left - centre) * across).sum(), 1))
+        }
     }
 
     /// The share of the face's width on its right side (the viewer's left: from ``FaceMeshTopology/rightCheek`` to the
@@ -72,8 +78,7 @@ struct PhotoMirror: Sendable, Equatable {
         guard max(weights.right, weights.left) > 1e-3, let line = CheekLine(points) else { return nil }
         let (across, midline) = (line.across, line.centre)
         // Distance from the midline along the cheek line, per side's half width.
-        let reach = (right: max(((midline - line.right) * across).sum(), 1),
-                     left: max(((line.left - midline) * across).sum(), 1))
+        let reach = line.halfWidths
         var mask = AlphaMask(width: width, height: height)
         for y in 0..<height {
             for x in 0..<width {

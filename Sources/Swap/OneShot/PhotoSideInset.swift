@@ -23,8 +23,7 @@ struct PhotoSideInset: Sendable, Equatable {
     func sampled(_ points: [SIMD2<Float>]) -> [SIMD2<Float>] {
         guard depth > 0, reach > 0, let line = PhotoMirror.CheekLine(points) else { return points }
         let (across, midline) = (line.across, line.centre)
-        let half = (right: max(((midline - line.right) * across).sum(), 1),
-                    left: max(((line.left - midline) * across).sum(), 1))
+        let half = line.halfWidths
         let pull = Ramp(from: 1 - reach, full: 1)
         return points.map { p in
             let u = ((p - midline) * across).sum()
