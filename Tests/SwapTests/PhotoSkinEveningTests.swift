@@ -126,7 +126,7 @@ import TestSupport
         let path = TestResources.fixtures.appendingPathComponent("astronaut_public_domain.png").path
         let swapper = try MeshSwapper.fromPhoto(path, landmarker: FaceLandmarker(), locator: ModelLocator())
         let photo = try TestResources.image("astronaut_public_domain.png")
-        let points = swapper.sourceLandmarks
+        let points = swapper.sourceLandmarks, drawn = swapper.source
         // The evening's input, as `fromPhoto` makes it: filtered, its side light taken out.
         let plain = PhotoSideLight().apply(to: photo.bilateralFiltered(radius: 2, spatialSigma: 1.5, rangeSigma: 6),
                                            landmarks: points)
@@ -145,7 +145,7 @@ import TestSupport
                 for x in Int(centre.x) - r...Int(centre.x) + r where features[x, y] == 0 {
                     guard Polygon.contains(oval, middle + (SIMD2(Float(x), Float(y)) - middle) * 1.6) else { continue }
                     before.append(Self.roughness(plain, x, y))
-                    after.append(Self.roughness(swapper.source, x, y))
+                    after.append(Self.roughness(drawn, x, y))
                 }
             }
         }
@@ -156,7 +156,7 @@ import TestSupport
         for ring in [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.outerLips] {
             let centre = ring.map { points[$0] }.reduce(SIMD2<Float>.zero, +) / Float(ring.count)
             let (x, y) = (Int(centre.x), Int(centre.y))
-            #expect(swapper.source[x, y] == plain[x, y])
+            #expect(drawn[x, y] == plain[x, y])
         }
     }
 

@@ -53,7 +53,10 @@ public struct MeshSwapper: FaceSwapper {
 
     /// The photo as the swap draws it: where its own hair covers the face, the skin around it laid under the hair
     /// (``PhotoHair/underlay``).
-    public let source: RGBImage
+    public var source: RGBImage { sourceMipmaps.level(0) }
+    /// `source` with its mipmaps: a large photo is shrunk onto a small face, and each triangle samples it near its
+    /// own scale (``MipmappedImage``).
+    let sourceMipmaps: MipmappedImage
     public let sourceLandmarks: [SIMD2<Float>]
     /// Where the swap samples the photo: its landmarks with the oval's sides drawn in (``PhotoSideInset``); the
     /// same in the skin mask's coordinates.
@@ -65,7 +68,7 @@ public struct MeshSwapper: FaceSwapper {
     /// minimum share): drawn where the forehead's cut is lifted over a target's risen brows (``TargetBrowRise``), which
     /// reaches the photo's hairline (the shipped photo's fringe came out as a brown band across the new forehead).
     /// nil when the photo shows no hair there.
-    let hairlessSource: RGBImage?
+    let hairlessSource: MipmappedImage?
     /// How deep the photo's eye sockets lie in its own light's shadow, 0…1 (``PhotoSocketShadow``).
     let socketShadow: Float
     /// How much of the photo's skin above its upper lip is hair, 0…1 (``PhotoMoustache``).
@@ -92,17 +95,18 @@ public struct MeshSwapper: FaceSwapper {
         self.sourceSkin = skin
         self.sampledLandmarks = options.sideInset.sampled(sourceLandmarks.points2D)
         self.sampledSkinLandmarks = skin.map { options.sideInset.sampled($0.landmarks) } ?? []
-        self.source = skin.map { options.hair.underlay(source, skin: $0) } ?? source
+        let drawn = skin.map { options.hair.underlay(source, skin: $0) } ?? source
+        self.sourceMipmaps = MipmappedImage(drawn)
         if options.browRise != nil,
            let all = skin == nil ? found?.skin
-               : options.hair.search(self.source, landmarks: sourceLandmarks.points2D, outline: options.outline)?.skin,
+               : options.hair.search(drawn, landmarks: sourceLandmarks.points2D, outline: options.outline)?.skin,
            all.mask.values.contains(where: { $0 < 1 }) {
-            self.hairlessSource = options.hair.underlay(self.source, skin: all)
+            self.hairlessSource = MipmappedImage(options.hair.underlay(drawn, skin: all))
         } else {
             self.hairlessSource = nil
         }
-        self.socketShadow = options.socketShadow.depth(of: self.source, landmarks: sourceLandmarks.points2D)
-        self.moustache = options.moustache.share(of: self.source, landmarks: sourceLandmarks.points2D)
+        self.socketShadow = options.socketShadow.depth(of: drawn, landmarks: sourceLandmarks.points2D)
+        self.moustache = options.moustache.share(of: drawn, landmarks: sourceLandmarks.points2D)
         self.photoRightShare = PhotoMirror.rightShare(sourceLandmarks.points2D) ?? 0.5
         self.options = options
     }
@@ -164,7 +168,7 @@ public struct MeshSwapper: FaceSwapper {
             hairCut = skin
         }
         // Only the outline gets the photo: the merger's feather reaches past it and must find the frame there.
-        TriangleWarp.warp(source, sourcePoints: sampledLandmarks, triangles: FaceMeshTriangulation.triangles,
+        TriangleWarp.warp(sourceMipmaps, sourcePoints: sampledLandmarks, triangles: FaceMeshTriangulation.triangles,
                           targetPoints: local, into: &image, clip: paint)
         // A lifted cut reaches the photo's hairline: the hairless photo, faded in over the first 2 % of lift so its
         // wisps do not vanish from one frame to the next.
@@ -186,7 +190,7 @@ public struct MeshSwapper: FaceSwapper {
         // The photo's foreshortened side stretched over the target's wide one: its other side, mirrored.
         if let blend = options.mirror.blend(options.mirror.sideWeights(photoRightShare: photoRightShare, target: local),
                                             points: local, width: image.width, height: image.height) {
-            PhotoMirror.apply(source, photoPoints: sampledLandmarks, targetPoints: local, blend: blend, clip: paint,
+            PhotoMirror.apply(sourceMipmaps, photoPoints: sampledLandmarks, targetPoints: local, blend: blend, clip: paint,
                               into: &image)
         }
         let sigma = options.feather * oval.width

@@ -93,7 +93,7 @@ struct PhotoMirror: Sendable, Equatable {
 
     /// `image` with the mirrored `photo` (its points swapped across the midline) warped onto `targetPoints` and
     /// blended in by `blend`, where `clip` is positive.
-    static func apply(_ photo: RGBImage, photoPoints: [SIMD2<Float>], targetPoints: [SIMD2<Float>], blend: AlphaMask,
+    static func apply(_ photo: MipmappedImage, photoPoints: [SIMD2<Float>], targetPoints: [SIMD2<Float>], blend: AlphaMask,
                       clip: AlphaMask, into image: inout RGBImage) {
         var clipped = clip
         clipped.multiply(by: blend)

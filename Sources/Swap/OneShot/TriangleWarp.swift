@@ -25,6 +25,58 @@ enum TriangleWarp {
         }
     }
 
+    /// The same warp from a mipmapped source: where a triangle shrinks the source (by its area's square root), the
+    /// two levels round that scale are sampled and mixed (trilinear), so fine texture does not alias into glitter.
+    /// Triangles that keep or enlarge the source read level 0 alone, as the plain warp does.
+    static func warp(
+        _ source: MipmappedImage, sourcePoints: [SIMD2<Float>], triangles: [SIMD3<Int>], targetPoints: [SIMD2<Float>],
+        into image: inout RGBImage, clip: AlphaMask
+    ) {
+        precondition(clip.width == image.width && clip.height == image.height, "clip size differs from image")
+        let (w, h) = (image.width, image.height)
+        source.pixels.withUnsafeBufferPointer { srcBuf in
+            image.pixels.withUnsafeMutableBufferPointer { dstBuf in
+                let src = srcBuf.baseAddress!, dst = dstBuf.baseAddress!
+                // The triangle's two levels and the second's share.
+                var (fine, coarse) = (Level(source, 0, src), Level(source, 0, src))
+                var mix = Float(0)
+                cover(sourcePoints: sourcePoints, triangles: triangles, targetPoints: targetPoints, width: w, height: h,
+                      clip: clip, triangle: { m in
+                          let lambda = source.level(minification: abs(m.a * m.d - m.b * m.c).squareRoot())
+                          let k = Int(lambda)
+                          fine = Level(source, k, src)
+                          mix = k + 1 < source.sizes.count ? lambda - Float(k) : 0
+                          if mix > 0 { coarse = Level(source, k + 1, src) }
+                      }) { i, s in
+                    var c = fine.sample(s)
+                    if mix > 0 { c += mix * (coarse.sample(s) - c) }
+                    Bilinear.store(c, to: dst + 3 * i)
+                }
+            }
+        }
+    }
+
+    /// One level of a mipmapped source, ready to sample at level-0 coordinates.
+    private struct Level {
+        let pixels: UnsafePointer<UInt8>
+        let width: Int, height: Int
+        /// Level-0 coordinates to this level's: p · scale + shift.
+        let scale: Float, shift: Float
+
+        @inline(__always)
+        init(_ source: MipmappedImage, _ k: Int, _ base: UnsafePointer<UInt8>) {
+            pixels = base + 3 * source.offsets[k]
+            (width, height) = source.sizes[k]
+            (scale, shift) = MipmappedImage.mapping(toLevel: k)
+        }
+
+        @inline(__always)
+        func sample(_ p: SIMD2<Float>) -> SIMD4<Float> {
+            let q = p * scale + shift
+            return Bilinear.sampleRGB(pixels, Bilinear.clamped(q.x, q.y, width: width, height: height))
+        }
+    }
+
     /// The same warp for a mask: `source` (0…1) sampled bilinearly into `mask` where `clip` is positive.
     static func warp(
         _ source: AlphaMask, sourcePoints: [SIMD2<Float>], triangles: [SIMD3<Int>], targetPoints: [SIMD2<Float>],
@@ -45,11 +97,13 @@ enum TriangleWarp {
     }
 
     /// Calls `paint(index, sourcePoint)` for every pixel of a `width` × `height` destination covered by a target
-    /// triangle (facing the viewer) where `clip` is positive, with the point it maps to in the source.
+    /// triangle (facing the viewer) where `clip` is positive, with the point it maps to in the source; `triangle`
+    /// first gets each triangle's target-to-source map.
     @inline(__always)
     private static func cover(
         sourcePoints: [SIMD2<Float>], triangles: [SIMD3<Int>], targetPoints: [SIMD2<Float>], width w: Int,
-        height h: Int, clip: AlphaMask, paint: (Int, SIMD2<Float>) -> Void
+        height h: Int, clip: AlphaMask, triangle: (AffineTransform2D) -> Void = { _ in },
+        paint: (Int, SIMD2<Float>) -> Void
     ) {
         clip.values.withUnsafeBufferPointer { clipBuf in
             let inside = clipBuf.baseAddress!
@@ -64,6 +118,7 @@ enum TriangleWarp {
                 let xa = max(0, Int(lo.x.rounded(.up))), xb = min(w - 1, Int(hi.x.rounded(.down)))
                 let ya = max(0, Int(lo.y.rounded(.up))), yb = min(h - 1, Int(hi.y.rounded(.down)))
                 guard xa <= xb, ya <= yb else { continue }
+                triangle(m)
                 let edges = (Edge(p1, p2), Edge(p2, p0), Edge(p0, p1))
                 for y in ya...yb {
                     let py = Float(y)
