@@ -317,9 +317,8 @@ public struct FaceMerger: Sendable {
         let shift = up * ((swap.browRise + 0.02) * faceWidth)
         let swept = rings.flatMap { ring in (0...4).map { k in ring.map { points[$0] + shift * (Float(k) / 4) } } }
         let margin = max(2 * options.relighting.featureMargin * faceWidth, 1)
-        let (w, h) = (swap.image.width, swap.image.height)
-        var brows = AlphaMask(width: w, height: h, placing: PolygonRasterizer.fill(
-            swept, width: w, height: h, grownBy: Int(margin.rounded()), feather: margin))
+        guard var placed = PolygonRasterizer.fill(swept, width: swap.image.width, height: swap.image.height,
+                                                  grownBy: Int(margin.rounded()), feather: margin) else { return nil }
         // Not across the temples: the target's hair often falls over them just past the brows' tails, and as brow
         // it was no hair to keep (the new skin, lit by the hair, drew grey wings beside talk_woman_d10's brows).
         // FaceMesh's brow rings run on past her brows' tails into the hair: the mask stops 4 % of the face width
@@ -328,14 +327,15 @@ public struct FaceMerger: Sendable {
         let spread = rings.joined().map { ((points[$0] - line) * across).sum() }
         let (inner, outer) = (spread.min()! + 0.04 * faceWidth, spread.max()! - 0.04 * faceWidth)
         let fade = Ramp(from: max(0.005 * faceWidth, 1), full: 0)
-        for y in 0..<h {
-            for x in 0..<w where brows.values[y * w + x] > 0 {
-                let s = ((SIMD2(Float(x), Float(y)) - line) * across).sum()
+        let (w, origin) = (placed.mask.width, SIMD2(Float(placed.origin.x), Float(placed.origin.y)))
+        for y in 0..<placed.mask.height {
+            for x in 0..<w where placed.mask.values[y * w + x] > 0 {
+                let s = ((origin + SIMD2(Float(x), Float(y)) - line) * across).sum()
                 let beyond = max(inner - s, s - outer)
-                if beyond > 0 { brows.values[y * w + x] *= fade(beyond) }
+                if beyond > 0 { placed.mask.values[y * w + x] *= fade(beyond) }
             }
         }
-        return brows
+        return AlphaMask(width: swap.image.width, height: swap.image.height, placing: placed)
     }
 
     /// The larger of two optional masks per pixel; nil when both are.

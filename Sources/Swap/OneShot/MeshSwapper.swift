@@ -93,8 +93,13 @@ public struct MeshSwapper: FaceSwapper {
         let found = options.hair.search(source, landmarks: sourceLandmarks.points2D, outline: options.outline)
         let skin = found.flatMap { $0.share >= options.hair.minimumShare ? $0.skin : nil }
         self.sourceSkin = skin
-        self.sampledLandmarks = options.sideInset.sampled(sourceLandmarks.points2D)
-        self.sampledSkinLandmarks = skin.map { options.sideInset.sampled($0.landmarks) } ?? []
+        let sampled = options.sideInset.sampled(sourceLandmarks.points2D)
+        self.sampledLandmarks = sampled
+        // The skin mask's box is the photo's, moved: the same points less its corner.
+        self.sampledSkinLandmarks = skin.map { skin in
+            let corner = SIMD2(Float(skin.box.x0), Float(skin.box.y0))
+            return sampled.map { $0 - corner }
+        } ?? []
         let drawn = skin.map { options.hair.underlay(source, skin: $0) } ?? source
         self.sourceMipmaps = MipmappedImage(drawn)
         if options.browRise != nil,
