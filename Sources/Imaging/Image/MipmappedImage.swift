@@ -47,16 +47,16 @@ package struct MipmappedImage: Sendable {
         @inline(__always) func taps(_ i: Int, _ n: Int) -> (Int, Int, Int, Int) {
             (max(2 * i - 1, 0), min(2 * i, n - 1), min(2 * i + 1, n - 1), min(2 * i + 2, n - 1))
         }
-        var rows = [Float](repeating: 0, count: hw * h * 3)
+        // The rows filtered across, as exact sums (weights 1 3 3 1: at most 8 × 255).
+        var rows = [UInt16](repeating: 0, count: hw * h * 3)
         image.pixels.withUnsafeBufferPointer { src in
             for y in 0..<h {
                 let row = y * w
                 for x in 0..<hw {
                     let (a, b, c, d) = taps(x, w)
                     for k in 0..<3 {
-                        let v = Float(src[3 * (row + a) + k]) + 3 * Float(src[3 * (row + b) + k])
-                            + 3 * Float(src[3 * (row + c) + k]) + Float(src[3 * (row + d) + k])
-                        rows[3 * (y * hw + x) + k] = v / 8
+                        rows[3 * (y * hw + x) + k] = UInt16(src[3 * (row + a) + k]) + 3 * UInt16(src[3 * (row + b) + k])
+                            + 3 * UInt16(src[3 * (row + c) + k]) + UInt16(src[3 * (row + d) + k])
                     }
                 }
             }
@@ -66,9 +66,9 @@ package struct MipmappedImage: Sendable {
             let (a, b, c, d) = taps(y, h)
             for x in 0..<hw {
                 for k in 0..<3 {
-                    let v = rows[3 * (a * hw + x) + k] + 3 * rows[3 * (b * hw + x) + k]
-                        + 3 * rows[3 * (c * hw + x) + k] + rows[3 * (d * hw + x) + k]
-                    out.pixels[3 * (y * hw + x) + k] = UInt8(min(max((v / 8).rounded(), 0), 255))
+                    let v = Int(rows[3 * (a * hw + x) + k]) + 3 * Int(rows[3 * (b * hw + x) + k])
+                        + 3 * Int(rows[3 * (c * hw + x) + k]) + Int(rows[3 * (d * hw + x) + k])
+                    out.pixels[3 * (y * hw + x) + k] = UInt8((v + 32) / 64)
                 }
             }
         }
