@@ -52,7 +52,8 @@ public struct MeshSwapper: FaceSwapper {
     }
 
     /// The photo as the swap draws it: where its own hair covers the face, the skin around it laid under the hair
-    /// (``PhotoHair/underlay``).
+    /// (``PhotoHair/underlay``). A copy of the mipmaps' level 0, made on each read (the swap itself reads
+    /// `sourceMipmaps`): read it once and keep it.
     public var source: RGBImage { sourceMipmaps.level(0) }
     /// `source` with its mipmaps: a large photo is shrunk onto a small face, and each triangle samples it near its
     /// own scale (``MipmappedImage``).
