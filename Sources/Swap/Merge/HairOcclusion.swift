@@ -36,6 +36,9 @@ public struct HairOcclusion: Sendable, Equatable {
     public var feather: Float = 1
     /// Share of the chin (a disc below the lower lip) unlike the cheeks from which the face counts as bearded.
     public var beardShare: Float = 0.3
+    /// Height of the band above the risen brows' mask that tells a brow with forehead above it from one under a lock
+    /// of hair, as a share of the face width (``browsUnderSkin(_:points:faceWidth:unlikeness:)``).
+    public var browHairBand: Float = 0.03
 
     public init() {}
 
@@ -46,15 +49,26 @@ public struct HairOcclusion: Sendable, Equatable {
     ///   - points: the target's 468 landmarks in swap space.
     ///   - region: the face's blend mask: hair is searched where it is above 0, from its border band (below ½).
     ///   - brows: the target's brows where they lie off its landmarks (swap space, 0…1; ``SwappedFace/browRise``):
-    ///     never hair either.
+    ///     never hair either, but for the part above them under a lock at a temple
+    ///     (``browsUnderSkin(_:reach:points:faceWidth:unlikeness:)``).
+    ///   - browsReach: how far `brows` reaches above the brows themselves (swap-space pixels).
     public func hair(in original: RGBImage, points: [SIMD2<Float>], region: AlphaMask,
-                     brows: AlphaMask? = nil) -> AlphaMask? {
+                     brows: AlphaMask? = nil, browsReach: Float = 0) -> AlphaMask? {
         guard points.count == FaceMeshTopology.pointCount, let box = region.support(above: 0) else { return nil }
         let (w, h) = (original.width, original.height)
         let faceWidth = FaceMeshTopology.ovalWidth(points)
         guard faceWidth > 8, let skin = SkinContrast(in: original, points: points, faceWidth: faceWidth, hair: self)
         else { return nil }
 
+        // The risen brows are never hair, but for their stretch under a lock at either temple.
+        let brows = brows.map {
+            browsUnderSkin($0, reach: browsReach, points: points, faceWidth: faceWidth) { p in
+                let (x, y) = (Int(p.x.rounded()), Int(p.y.rounded()))
+                guard x >= 0, y >= 0, x < w, y < h else { return 0 }
+                let c = original[x, y]
+                return skin.unlikeness(SIMD3(Float(c.r), Float(c.g), Float(c.b)), x: x, y: y)
+            }
+        }
         // The face's own dark and coloured parts, grown: never hair.
         let features = FaceMeshTopology.placedFeatureMask(on: points, width: w, height: h, grownBy: featureMargin,
                                                           faceWidth: faceWidth)
