@@ -18,12 +18,13 @@ extension HairOcclusion {
                         unlikeness: (SIMD2<Float>) -> Float) -> AlphaMask {
         let (line, up) = FaceMeshTopology.browLine(points)
         let across = SIMD2(up.y, -up.x)
-        let (w, h) = (brows.width, brows.height)
+        guard let box = brows.support(above: 0) else { return brows }
+        let w = brows.width
         func bin(_ d: SIMD2<Float>) -> Int { Int((d * across).sum().rounded()) }
         // Each column's top: the highest pixel of the mask's core, in 1 px bins across the face.
         var tops: [Int: Float] = [:]
-        for y in 0..<h {
-            for x in 0..<w where brows.values[y * w + x] >= 0.5 {
+        for y in box.y0...box.y1 {
+            for x in box.x0...box.x1 where brows.values[y * w + x] >= 0.5 {
                 let d = SIMD2(Float(x), Float(y)) - line
                 let column = bin(d)
                 tops[column] = max(tops[column] ?? -.infinity, (d * up).sum())
@@ -44,8 +45,8 @@ extension HairOcclusion {
         if first < 0, let cut = stride(from: -1, through: first, by: -1).first(where: underHair) { keptFrom = cut + 1 }
         guard keptFrom > first || keptTo < last else { return brows }
         var out = brows
-        for y in 0..<h {
-            for x in 0..<w where out.values[y * w + x] > 0 {
+        for y in box.y0...box.y1 {
+            for x in box.x0...box.x1 where out.values[y * w + x] > 0 {
                 let d = SIMD2(Float(x), Float(y)) - line
                 let column = bin(d)
                 guard column < keptFrom || column > keptTo else { continue }

@@ -30,6 +30,13 @@ extension HairOcclusion {
             (darkness, chromaDistance, softness) = (hair.darkness, hair.chromaDistance, max(hair.softness, 1e-3))
         }
 
+        /// 0 (skin) … 1 (not skin) for `image`'s pixel (`x`, `y`); 0 outside the image.
+        func unlikeness(of image: RGBImage, x: Int, y: Int) -> Float {
+            guard x >= 0, y >= 0, x < image.width, y < image.height else { return 0 }
+            let p = image[x, y]
+            return unlikeness(SIMD3(Float(p.r), Float(p.g), Float(p.b)), x: x, y: y)
+        }
+
         /// 0 (skin) … 1 (not skin) for the colour `rgb` (0…255) at pixel (`x`, `y`).
         func unlikeness(_ rgb: SIMD3<Float>, x: Int, y: Int) -> Float {
             let luma = rgb.sum() / 3

@@ -37,7 +37,7 @@ public struct HairOcclusion: Sendable, Equatable {
     /// Share of the chin (a disc below the lower lip) unlike the cheeks from which the face counts as bearded.
     public var beardShare: Float = 0.3
     /// Height of the band above the risen brows' mask that tells a brow with forehead above it from one under a lock
-    /// of hair, as a share of the face width (``browsUnderSkin(_:points:faceWidth:unlikeness:)``).
+    /// of hair, as a share of the face width (``browsUnderSkin(_:reach:points:faceWidth:unlikeness:)``).
     public var browHairBand: Float = 0.03
 
     public init() {}
@@ -63,10 +63,7 @@ public struct HairOcclusion: Sendable, Equatable {
         // The risen brows are never hair, but for their stretch under a lock at either temple.
         let brows = brows.map {
             browsUnderSkin($0, reach: browsReach, points: points, faceWidth: faceWidth) { p in
-                let (x, y) = (Int(p.x.rounded()), Int(p.y.rounded()))
-                guard x >= 0, y >= 0, x < w, y < h else { return 0 }
-                let c = original[x, y]
-                return skin.unlikeness(SIMD3(Float(c.r), Float(c.g), Float(c.b)), x: x, y: y)
+                skin.unlikeness(of: original, x: Int(p.x.rounded()), y: Int(p.y.rounded()))
             }
         }
         // The face's own dark and coloured parts, grown: never hair.
@@ -78,8 +75,7 @@ public struct HairOcclusion: Sendable, Equatable {
             guard x >= 0, y >= 0, x < w, y < h else { return 0 }
             let i = y * w + x
             guard region.values[i] > 0, (features?[x, y] ?? 0) < 0.5, (brows?.values[i] ?? 0) < 0.5 else { return 0 }
-            let p = original[x, y]
-            return skin.unlikeness(SIMD3(Float(p.r), Float(p.g), Float(p.b)), x: x, y: y)
+            return skin.unlikeness(of: original, x: x, y: y)
         }
 
         // Heights along the face's own up direction: 0 at the mouth, 1 at the eyes. A bearded face keeps hair above
