@@ -2,7 +2,9 @@
 // face, landmarks from the detector and landmarker once, then many repetitions of each stage. Prints one JSON line.
 //
 //   swift build -c release --product swap-bench
-//   .build/release/swap-bench --video CLIP.mp4 [--face PHOTO] [--skip N] [--iterations N]
+//   .build/release/swap-bench --video CLIP.mp4 [--face PHOTO] [--skip N] [--iterations N] [--only NAME]
+//
+// `--only merge` times that one stage alone (names as in the output), e.g. under `perf record`.
 import Face
 import Foundation
 import Stream
@@ -14,6 +16,7 @@ var video: String?
 var photo: String?
 var skip = 30
 var iterations = 200
+var only: String?
 var arguments = CommandLine.arguments.dropFirst()
 while let arg = arguments.popFirst() {
     switch arg {
@@ -21,8 +24,9 @@ while let arg = arguments.popFirst() {
     case "--face": photo = arguments.popFirst()
     case "--skip": skip = Int(arguments.popFirst() ?? "") ?? skip
     case "--iterations": iterations = Int(arguments.popFirst() ?? "") ?? iterations
+    case "--only": only = arguments.popFirst()
     default:
-        FileHandle.standardError.write(Data("usage: swap-bench --video CLIP [--face PHOTO] [--skip N] [--iterations N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: swap-bench --video CLIP [--face PHOTO] [--skip N] [--iterations N] [--only NAME]\n".utf8))
         exit(2)
     }
 }
@@ -57,8 +61,12 @@ guard let (frame, landmarks) = found else {
 
 func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-/// Median and 10th/90th percentile milliseconds of `body` over `iterations` runs (after a warm-up).
-@MainActor func time(_ body: () throws -> Void) rethrows -> (median: Double, p10: Double, p90: Double) {
+var results: [(String, (median: Double, p10: Double, p90: Double))] = []
+
+/// Records the median and 10th/90th percentile milliseconds of `body` over `iterations` runs (after a warm-up) as
+/// `name`, unless `--only` names another stage.
+@MainActor func measure(_ name: String, _ body: () throws -> Void) rethrows {
+    guard only == nil || only == name else { return }
     for _ in 0..<max(5, iterations / 10) { try body() }
     var times: [Double] = []
     for _ in 0..<iterations {
@@ -67,7 +75,7 @@ func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
         times.append(Double(now() - start) / 1e6)
     }
     times.sort()
-    return (times[times.count / 2], times[times.count / 10], times[times.count * 9 / 10])
+    results.append((name, (times[times.count / 2], times[times.count / 10], times[times.count * 9 / 10])))
 }
 
 let pose = HeadPose(landmarks: landmarks)
@@ -104,35 +112,34 @@ guard let swapped = try swapper.swap(input) else {
     FileHandle.standardError.write(Data("swap-bench: the swapper skipped the face (yaw \(pose.yaw))\n".utf8))
     exit(1)
 }
-var results: [(String, (median: Double, p10: Double, p90: Double))] = []
-results.append(("align", try time { _ = try FaceAligner().align(frame, landmarks: landmarks, pose: pose) }))
-results.append(("swap", try time { _ = try swapper.swap(input) }))
-results.append(("mask", time { _ = merger.mask(for: swapped, landmarks: landmarks) }))
-results.append(("merge", time {
+try measure("align") { _ = try FaceAligner().align(frame, landmarks: landmarks, pose: pose) }
+try measure("swap") { _ = try swapper.swap(input) }
+measure("mask") { _ = merger.mask(for: swapped, landmarks: landmarks) }
+measure("merge") {
     var out = frame
     merger.merge(swapped, landmarks: landmarks, into: &out)
-}))
-results.append(("merge (hair off)", time {
+}
+measure("merge (hair off)") {
     var out = frame
     hairlessMerger.merge(swapped, landmarks: landmarks, into: &out)
-}))
-results.append(("merge (rct, alpha)", time {
+}
+measure("merge (rct, alpha)") {
     var out = frame
     plainMerger.merge(swapped, landmarks: landmarks, into: &out)
-}))
-results.append(("merge (glasses on)", time {
+}
+measure("merge (glasses on)") {
     var out = frame
     glassesMerger.merge(swapped, landmarks: landmarks, into: &out)
-}))
-results.append(("swap+merge", try time {
+}
+try measure("swap+merge") {
     var out = frame
     if let s = try swapper.swap(input) { merger.merge(s, landmarks: landmarks, into: &out) }
-}))
+}
 // Last: its larger allocations must not change the default path's figures above.
-results.append(("merge (poisson)", time {
+measure("merge (poisson)") {
     var out = frame
     poissonMerger.merge(swapped, landmarks: landmarks, into: &out)
-}))
+}
 let fields = results.map { name, t in
     String(format: #""%@": {"median_ms": %.3f, "p10_ms": %.3f, "p90_ms": %.3f}"#, name, t.median, t.p10, t.p90)
 }

@@ -6,17 +6,18 @@ public enum FloodFill {
     public static func pixels(width: Int, height: Int, from seeds: [Int], through passes: (Int) -> Bool) -> [Int] {
         var reached = [Bool](repeating: false, count: width * height)
         var stack = [Int](), found = [Int]()
-        for i in seeds where !reached[i] && passes(i) {
-            reached[i] = true
-            stack.append(i)
-        }
-        while let i = stack.popLast() {
-            found.append(i)
-            let (x, y) = (i % width, i / width)
-            for (nx, ny) in [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)]
-            where nx >= 0 && ny >= 0 && nx < width && ny < height {
-                let j = ny * width + nx
+        reached.withUnsafeMutableBufferPointer { reached in
+            @inline(__always) func visit(_ j: Int) {
                 if !reached[j], passes(j) { reached[j] = true; stack.append(j) }
+            }
+            for i in seeds { visit(i) }
+            while let i = stack.popLast() {
+                found.append(i)
+                let x = i % width
+                if x > 0 { visit(i - 1) }
+                if x + 1 < width { visit(i + 1) }
+                if i >= width { visit(i - width) }
+                if i + width < width * height { visit(i + width) }
             }
         }
         return found

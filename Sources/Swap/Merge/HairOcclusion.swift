@@ -87,51 +87,54 @@ public struct HairOcclusion: Sendable, Equatable {
         let nose = ((points[FaceMeshTopology.noseTip] - mouth) * up).sum()
         let bearded = Self.isBearded(points: points, faceWidth: faceWidth, share: beardShare, unlikeness: unlikeness)
 
-        // Worked out only where the search goes (the border band and the hair it reaches), once per pixel.
+        // Worked out only where the search goes (the border band and the hair it reaches), once per pixel, and
+        // memoised in a buffer: an array captured by the nested function is checked for exclusive access per call.
         var known = [Float](repeating: -1, count: w * h)
-        func unlike(_ i: Int) -> Float {
-            if known[i] >= 0 { return known[i] }
-            let (x, y) = (i % w, i / w)
-            var u = unlikeness(x, y)
-            if bearded, u > 0 {
-                u *= Ramp.smoothstep(min(max((height(x, y) - nose) / max(1 - nose, 1e-3), 0), 1))
+        return known.withUnsafeMutableBufferPointer { known -> AlphaMask? in
+            func unlike(_ i: Int) -> Float {
+                if known[i] >= 0 { return known[i] }
+                let (x, y) = (i % w, i / w)
+                var u = unlikeness(x, y)
+                if bearded, u > 0 {
+                    u *= Ramp.smoothstep(min(max((height(x, y) - nose) / max(1 - nose, 1e-3), 0), 1))
+                }
+                known[i] = u
+                return u
             }
-            known[i] = u
-            return u
-        }
-        // Seeds: unlike pixels in the region's border band, above the mouth; then the flood through more of them.
-        var seeds = [Int]()
-        for y in box.y0...box.y1 {
-            for x in box.x0...box.x1 {
-                let i = y * w + x
-                guard region.values[i] > 0, region.values[i] < 0.5, height(x, y) > 0, unlike(i) > 0.5 else { continue }
-                seeds.append(i)
+            // Seeds: unlike pixels in the region's border band, above the mouth; then the flood through more of them.
+            var seeds = [Int]()
+            for y in box.y0...box.y1 {
+                for x in box.x0...box.x1 {
+                    let i = y * w + x
+                    guard region.values[i] > 0, region.values[i] < 0.5, height(x, y) > 0, unlike(i) > 0.5 else { continue }
+                    seeds.append(i)
+                }
             }
-        }
-        let core = FloodFill.pixels(width: w, height: h, from: seeds) { unlike($0) > 0.5 }
-        guard !core.isEmpty else { return nil }
-        var (x0, y0, x1, y1) = (w, h, -1, -1)
-        for i in core {
-            let (x, y) = (i % w, i / w)
-            (x0, y0, x1, y1) = (min(x0, x), min(y0, y), max(x1, x), max(y1, y))
-        }
-        // The reached core and the pixels round it, each with its own soft share: the locks' edges follow the
-        // image, not a threshold. Feathered in the hair's box only (the blur is zero outside).
-        let margin = 2 + Int((3 * feather).rounded(.up))
-        let (bx, by) = (max(0, x0 - margin), max(0, y0 - margin))
-        let (bw, bh) = (min(w - 1, x1 + margin) - bx + 1, min(h - 1, y1 + margin) - by + 1)
-        var kept = AlphaMask(width: bw, height: bh)
-        for i in core {
-            let (x, y) = (i % w, i / w)
-            for ny in max(0, y - 1)...min(h - 1, y + 1) {
-                for nx in max(0, x - 1)...min(w - 1, x + 1) { kept[nx - bx, ny - by] = unlike(ny * w + nx) }
+            let core = FloodFill.pixels(width: w, height: h, from: seeds) { unlike($0) > 0.5 }
+            guard !core.isEmpty else { return nil }
+            var (x0, y0, x1, y1) = (w, h, -1, -1)
+            for i in core {
+                let (x, y) = (i % w, i / w)
+                (x0, y0, x1, y1) = (min(x0, x), min(y0, y), max(x1, x), max(y1, y))
             }
+            // The reached core and the pixels round it, each with its own soft share: the locks' edges follow the
+            // image, not a threshold. Feathered in the hair's box only (the blur is zero outside).
+            let margin = 2 + Int((3 * feather).rounded(.up))
+            let (bx, by) = (max(0, x0 - margin), max(0, y0 - margin))
+            let (bw, bh) = (min(w - 1, x1 + margin) - bx + 1, min(h - 1, y1 + margin) - by + 1)
+            var kept = AlphaMask(width: bw, height: bh)
+            for i in core {
+                let (x, y) = (i % w, i / w)
+                for ny in max(0, y - 1)...min(h - 1, y + 1) {
+                    for nx in max(0, x - 1)...min(w - 1, x + 1) { kept[nx - bx, ny - by] = unlike(ny * w + nx) }
+                }
+            }
+            guard kept.values.contains(where: { $0 > 0.5 }) else { return nil }
+            if feather > 0 { kept.gaussianBlur(sigma: feather) }
+            var hair = AlphaMask(width: w, height: h)
+            hair.paste(kept, x: bx, y: by)
+            return hair
         }
-        guard kept.values.contains(where: { $0 > 0.5 }) else { return nil }
-        if feather > 0 { kept.gaussianBlur(sigma: feather) }
-        var hair = AlphaMask(width: w, height: h)
-        hair.paste(kept, x: bx, y: by)
-        return hair
     }
 
     /// Whether the chin (a disc of 0.08 face widths 60 % of the way from the lower lip to the chin's tip) is at

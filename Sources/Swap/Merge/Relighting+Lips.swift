@@ -122,32 +122,35 @@ extension Relighting {
         }
         apply.gaussianBlur(sigma: 1)
         let (low, high) = (1 / limit, limit)
-        for y in 0..<h {
-            for x in 0..<w {
-                let i = y * w + x
-                var m = min(apply.values[i], 1) * min(t.confidence[i], s.confidence[i])
-                guard m > 1 / 255, region[x0 + x, y0 + y] > 1 / 255, t.shade[0][i] >= 0, s.shade[0][i] >= 0 else { continue }
-                let p = face[x0 + x, y0 + y]
-                var v = SIMD3(Float(p.r), Float(p.g), Float(p.b))
-                // At the band's outer edge (not its inner one, round the mouth's opening).
-                if let skinChroma, core.values[i] < 0.5, !(around.lips.values[i] > 0.5 && band.values[i] < 0.5) {
-                    let lip = SIMD3(s.shade[0][i], s.shade[1][i], s.shade[2][i]).chroma
-                    m *= Self.lipShare(v.chroma, lip: lip, skin: skinChroma)
+        let stride = face.width
+        face.pixels.withUnsafeMutableBufferPointer { px in
+            for y in 0..<h {
+                for x in 0..<w {
+                    let i = y * w + x
+                    var m = min(apply.values[i], 1) * min(t.confidence[i], s.confidence[i])
+                    guard m > 1 / 255, region[x0 + x, y0 + y] > 1 / 255, t.shade[0][i] >= 0, s.shade[0][i] >= 0 else { continue }
+                    let q = px.baseAddress! + 3 * ((y0 + y) * stride + x0 + x)
+                    var v = SIMD3(Float(q[0]), Float(q[1]), Float(q[2]))
+                    // At the band's outer edge (not its inner one, round the mouth's opening).
+                    if let skinChroma, core.values[i] < 0.5, !(around.lips.values[i] > 0.5 && band.values[i] < 0.5) {
+                        let lip = SIMD3(s.shade[0][i], s.shade[1][i], s.shade[2][i]).chroma
+                        m *= Self.lipShare(v.chroma, lip: lip, skin: skinChroma)
+                    }
+                    // The swap's own non-lip pixels in the band (its teeth or mouth's inside where its landmarks were
+                    // off, its skin where its lips end inside the ring) are brought within the lips' range before
+                    // they take the target's lip tone; so are its lips' highlights (``lipHighlight``).
+                    let shade = (s.shade[0][i] + s.shade[1][i] + s.shade[2][i]) / 3
+                    let detail = v.sum() / 3 / max(shade, 1)
+                    let clamped = min(max(detail, Self.lipDark), lipHighlight)
+                    let fix = detail > 0 ? clamped / detail : 1
+                    for k in 0..<3 {
+                        var r = (t.shade[k][i] + 1) / (s.shade[k][i] + 1)
+                        if strength != 1 { r = pow(r, strength) }
+                        v[k] *= 1 + m * (min(max(r * fix, low), high) - 1)
+                    }
+                    let rounded = v.rounded(.toNearestOrEven).clamped(lowerBound: .zero, upperBound: SIMD3(repeating: 255))
+                    (q[0], q[1], q[2]) = (UInt8(rounded.x), UInt8(rounded.y), UInt8(rounded.z))
                 }
-                // The swap's own non-lip pixels in the band (its teeth or mouth's inside where its landmarks were
-                // off, its skin where its lips end inside the ring) are brought within the lips' range before they
-                // take the target's lip tone; so are its lips' highlights (``lipHighlight``).
-                let shade = (s.shade[0][i] + s.shade[1][i] + s.shade[2][i]) / 3
-                let detail = v.sum() / 3 / max(shade, 1)
-                let clamped = min(max(detail, Self.lipDark), lipHighlight)
-                let fix = detail > 0 ? clamped / detail : 1
-                for k in 0..<3 {
-                    var r = (t.shade[k][i] + 1) / (s.shade[k][i] + 1)
-                    if strength != 1 { r = pow(r, strength) }
-                    v[k] *= 1 + m * (min(max(r * fix, low), high) - 1)
-                }
-                let q = v.rounded(.toNearestOrEven).clamped(lowerBound: .zero, upperBound: SIMD3(repeating: 255))
-                face[x0 + x, y0 + y] = (UInt8(q.x), UInt8(q.y), UInt8(q.z))
             }
         }
     }

@@ -69,17 +69,23 @@ extension Relighting {
             let (cx, cy) = (Float(lw - 1) / 2, Float(lh - 1) / 2)
             @inline(__always) func u(_ c: Int) -> Float { (Float(c % lw) - cx) / half }
             @inline(__always) func v(_ c: Int) -> Float { (Float(c / lw) - cy) / half }
-            /// The plane times `f(u, v)`, blurred.
-            func moment(_ plane: AlphaMask, _ f: (Float, Float) -> Float) -> AlphaMask {
+            // The window's coordinate factors per cell, once for all moments.
+            let us = (0..<(lw * lh)).map(u), vs = (0..<(lw * lh)).map(v)
+            let uus = zip(us, us).map(*), uvs = zip(us, vs).map(*), vvs = zip(vs, vs).map(*)
+            /// The plane times `factor` per cell, blurred.
+            func moment(_ plane: AlphaMask, _ factor: [Float]) -> AlphaMask {
                 var m = plane
-                for c in m.values.indices { m.values[c] *= f(u(c), v(c)) }
+                m.values.withUnsafeMutableBufferPointer { m in
+                    factor.withUnsafeBufferPointer { f in
+                        for c in m.indices { m[c] *= f[c] }
+                    }
+                }
                 m.gaussianBlur(sigma: sigma, clamped: false)
                 return m
             }
-            let wu = moment(mass) { u, _ in u }, wv = moment(mass) { _, v in v }
-            let wuu = moment(mass) { u, _ in u * u }, wuv = moment(mass) { u, v in u * v }
-            let wvv = moment(mass) { _, v in v * v }
-            let fu = sums.map { moment($0) { u, _ in u } }, fv = sums.map { moment($0) { _, v in v } }
+            let wu = moment(mass, us), wv = moment(mass, vs)
+            let wuu = moment(mass, uus), wuv = moment(mass, uvs), wvv = moment(mass, vvs)
+            let fu = sums.map { moment($0, us) }, fv = sums.map { moment($0, vs) }
             let s = sigma / half
             var out = [SIMD3<Float>](repeating: .zero, count: lw * lh)
             for c in out.indices {
@@ -88,7 +94,7 @@ extension Relighting {
                 let plain = SIMD3(blurred[0].values[c], blurred[1].values[c], blurred[2].values[c]) / w0
                 out[c] = plain
                 // Moments about this cell.
-                let (u0, v0) = (u(c), v(c))
+                let (u0, v0) = (us[c], vs[c])
                 let mu = wu.values[c] - u0 * w0, mv = wv.values[c] - v0 * w0
                 let ridge = Self.slopeRidge * w0 * s * s
                 let guu = wuu.values[c] - 2 * u0 * wu.values[c] + u0 * u0 * w0 + ridge

@@ -526,89 +526,98 @@ public struct Relighting: Sendable, Equatable {
     private static func multiply(_ face: inout RGBImage, by ratio: [Float], width lw: Int, height lh: Int,
                                  region: AlphaMask, faceShade: [Float], detail: Detail? = nil, chroma: Chroma? = nil) {
         let measuresDetail = detail != nil || (chroma.map { $0.tint != .zero } ?? false)
-        // Logs once per cell (the luma's come from a table), not per pixel.
-        let logShade = measuresDetail ? faceShade.map { $0 > 0 ? log(255 * $0) : 0 } : []
-        let logLuma = Self.logLuma
         let (w, h) = (face.width, face.height)
         let inverse = 1 / Float(step)
+        // Per column: the two cells and the weight between them (the same for every row).
+        let columns = (0..<w).map { x -> (x0: Int, x1: Int, tx: Float) in
+            let fx = min(max((Float(x) + 0.5) * inverse - 0.5, 0), Float(lw - 1))
+            let x0 = Int(fx)
+            return (x0, min(x0 + 1, lw - 1), fx - Float(x0))
+        }
+        // Per cell: the ratio as one vector, and the face's shading with its log (once per cell, not per pixel; the
+        // luma's come from a table).
+        let gains = (0..<(lw * lh)).map { c in SIMD4(ratio[3 * c], ratio[3 * c + 1], ratio[3 * c + 2], 0) }
+        let shades = measuresDetail ? faceShade.map { SIMD2($0, $0 > 0 ? log(255 * $0) : 0) } : []
+        let tones = chroma.map { $0.target.map { SIMD4($0.x, $0.y, $0.z, 0) } } ?? []
+        let tint = chroma.map { SIMD4($0.tint.x, $0.tint.y, $0.tint.z, 0) } ?? .zero
+        let logLuma = Self.logLuma
         let threshold: Float = 1 / 255
+        // Every plane the loop reads as a buffer (absent ones empty): with arrays and optionals read per pixel the
+        // loop ran 17 % more instructions.
+        let none = [Float]()
         face.pixels.withUnsafeMutableBufferPointer { px in
-            ratio.withUnsafeBufferPointer { r in
-                region.values.withUnsafeBufferPointer { m in
-                    for y in 0..<h {
-                        let fy = min(max((Float(y) + 0.5) * inverse - 0.5, 0), Float(lh - 1))
-                        let y0 = Int(fy), y1 = min(y0 + 1, lh - 1), ty = fy - Float(y0)
-                        for x in 0..<w where m[y * w + x] > threshold {
-                            let fx = min(max((Float(x) + 0.5) * inverse - 0.5, 0), Float(lw - 1))
-                            let x0 = Int(fx), x1 = min(x0 + 1, lw - 1), tx = fx - Float(x0)
-                            @inline(__always) func at(_ xx: Int, _ yy: Int) -> SIMD4<Float> {
-                                let o = 3 * (yy * lw + xx)
-                                return SIMD4(r[o], r[o + 1], r[o + 2], 0)
-                            }
-                            let top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * tx
-                            let bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * tx
-                            var gain = top + (bottom - top) * ty
-                            let q = px.baseAddress! + 3 * (y * w + x)
-                            // The face's detail, log(luma ÷ shading), and the share of it that is known: cells
-                            // without a shading (0: no skin of the face near, e.g. under a moustache) are left out
-                            // of the interpolation and fade toning and tint out; blended in as 0 they would print
-                            // the cell grid as dark lines.
-                            var ownDetail: Float = 0, known: Float = 0
-                            if measuresDetail {
-                                let corners = SIMD4(faceShade[y0 * lw + x0], faceShade[y0 * lw + x1],
-                                                    faceShade[y1 * lw + x0], faceShade[y1 * lw + x1])
-                                let logs = SIMD4(logShade[y0 * lw + x0], logShade[y0 * lw + x1],
-                                                 logShade[y1 * lw + x0], logShade[y1 * lw + x1])
-                                let weights = SIMD4((1 - tx) * (1 - ty), tx * (1 - ty), (1 - tx) * ty, tx * ty)
-                                let valid = weights.replacing(with: 0, where: corners .<= 0)
-                                known = valid.sum()
-                                // The shading's log, interpolated (> 0: brighter than one level).
-                                let shade = known > 1e-6 ? (valid * logs).sum() / known : 0
-                                if shade > 0 {
-                                    ownDetail = logLuma[Int(q[0]) + Int(q[1]) + Int(q[2])] - shade
-                                } else {
-                                    known = 0
-                                }
-                            }
-                            // The detail is raised to `power` (× (luma ÷ shading)^(power − 1)).
-                            var power: Float = 1
-                            if let detail {
-                                power = detail.featurePower
-                                if let skin = detail.skin {
-                                    var skinPower = detail.skinPower
-                                    if let sockets = detail.sockets, detail.socketPower < skinPower {
-                                        skinPower += (detail.socketPower - skinPower) * min(sockets.values[y * w + x], 1)
-                                    }
-                                    power += (skinPower - detail.featurePower) * skin.values[y * w + x]
-                                }
-                                if let edge = detail.edge { power *= detail.edgeShare(edge.values[y * w + x]) }
-                                power = 1 + (power - 1) * (1 - detail.keep.values[y * w + x]) * known
-                                if known > 0, power < 1 { gain *= exp((power - 1) * ownDetail) }
-                            }
-                            var v = SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0) * gain
-                            if let chroma, case let m = chroma.share.values[y * w + x], m > 0 {
-                                @inline(__always) func c(_ xx: Int, _ yy: Int) -> SIMD4<Float> {
-                                    let t = chroma.target[yy * lw + xx]
-                                    return SIMD4(t.x, t.y, t.z, 0)
-                                }
-                                let top = c(x0, y0) + (c(x1, y0) - c(x0, y0)) * tx
-                                var tone = top + (c(x0, y1) + (c(x1, y1) - c(x0, y1)) * tx - top) * ty
-                                if known > 0, chroma.tint != .zero {
-                                    // The detail as toned turns the colour as the target's skin turns in its own.
-                                    // exp(tint × detail) per channel by its (1,1) Padé form: |tint × detail| ≤ 0.75.
-                                    let d = min(max(power * ownDetail, -1.5), 0.5) * known
-                                    let x = SIMD4(chroma.tint.x, chroma.tint.y, chroma.tint.z, 0) * d
-                                    tone *= (2 + x) / (2 - x)
-                                    tone *= 3 / max(tone[0] + tone[1] + tone[2], 1e-3)
-                                }
-                                let luma = (v[0] + v[1] + v[2]) / 3
-                                v += m * (luma * tone - v)
-                            }
-                            Bilinear.store(v, to: q)
+        region.values.withUnsafeBufferPointer { m in
+        gains.withUnsafeBufferPointer { r in
+        shades.withUnsafeBufferPointer { shade in
+        tones.withUnsafeBufferPointer { tone in
+        (detail?.skin?.values ?? none).withUnsafeBufferPointer { skin in
+        (detail?.sockets?.values ?? none).withUnsafeBufferPointer { sockets in
+        (detail?.edge?.values ?? none).withUnsafeBufferPointer { edge in
+        (detail?.keep.values ?? none).withUnsafeBufferPointer { keep in
+        (chroma?.share.values ?? none).withUnsafeBufferPointer { share in
+            for y in 0..<h {
+                let fy = min(max((Float(y) + 0.5) * inverse - 0.5, 0), Float(lh - 1))
+                let y0 = Int(fy), y1 = min(y0 + 1, lh - 1), ty = fy - Float(y0)
+                for x in 0..<w where m[y * w + x] > threshold {
+                    let i = y * w + x
+                    let (x0, x1, tx) = columns[x]
+                    let (c00, c10, c01, c11) = (y0 * lw + x0, y0 * lw + x1, y1 * lw + x0, y1 * lw + x1)
+                    let top = r[c00] + (r[c10] - r[c00]) * tx
+                    let bottom = r[c01] + (r[c11] - r[c01]) * tx
+                    var gain = top + (bottom - top) * ty
+                    let q = px.baseAddress! + 3 * i
+                    // The face's detail, log(luma ÷ shading), and the share of it that is known: cells without a
+                    // shading (0: no skin of the face near, e.g. under a moustache) are left out of the
+                    // interpolation and fade toning and tint out; blended in as 0 they would print the cell grid as
+                    // dark lines.
+                    var ownDetail: Float = 0, known: Float = 0
+                    if measuresDetail {
+                        let corners = SIMD4(shade[c00].x, shade[c10].x, shade[c01].x, shade[c11].x)
+                        let logs = SIMD4(shade[c00].y, shade[c10].y, shade[c01].y, shade[c11].y)
+                        let weights = SIMD4((1 - tx) * (1 - ty), tx * (1 - ty), (1 - tx) * ty, tx * ty)
+                        let valid = weights.replacing(with: 0, where: corners .<= 0)
+                        known = valid.sum()
+                        // The shading's log, interpolated (> 0: brighter than one level).
+                        let logShade = known > 1e-6 ? (valid * logs).sum() / known : 0
+                        if logShade > 0 {
+                            ownDetail = logLuma[Int(q[0]) + Int(q[1]) + Int(q[2])] - logShade
+                        } else {
+                            known = 0
                         }
                     }
+                    // The detail is raised to `power` (× (luma ÷ shading)^(power − 1)).
+                    var power: Float = 1
+                    if let detail {
+                        power = detail.featurePower
+                        if !skin.isEmpty {
+                            var skinPower = detail.skinPower
+                            if !sockets.isEmpty, detail.socketPower < skinPower {
+                                skinPower += (detail.socketPower - skinPower) * min(sockets[i], 1)
+                            }
+                            power += (skinPower - detail.featurePower) * skin[i]
+                        }
+                        if !edge.isEmpty { power *= detail.edgeShare(edge[i]) }
+                        power = 1 + (power - 1) * (1 - keep[i]) * known
+                        if known > 0, power < 1 { gain *= exp((power - 1) * ownDetail) }
+                    }
+                    var v = SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0) * gain
+                    if !share.isEmpty, case let s = share[i], s > 0 {
+                        let top = tone[c00] + (tone[c10] - tone[c00]) * tx
+                        var toned = top + (tone[c01] + (tone[c11] - tone[c01]) * tx - top) * ty
+                        if known > 0, tint != .zero {
+                            // The detail as toned turns the colour as the target's skin turns in its own.
+                            // exp(tint × detail) per channel by its (1,1) Padé form: |tint × detail| ≤ 0.75.
+                            let d = min(max(power * ownDetail, -1.5), 0.5) * known
+                            let t = tint * d
+                            toned *= (2 + t) / (2 - t)
+                            toned *= 3 / max(toned[0] + toned[1] + toned[2], 1e-3)
+                        }
+                        let luma = (v[0] + v[1] + v[2]) / 3
+                        v += s * (luma * toned - v)
+                    }
+                    Bilinear.store(v, to: q)
                 }
             }
-        }
+        }}}}}}}}}}
     }
 }
