@@ -20,17 +20,17 @@ extension RGBImage {
     /// inside the image: the form normalised convolutions and masked averages work on.
     public func planes(x: Int, y: Int, width: Int, height: Int) -> [[Float]] {
         precondition(x >= 0 && y >= 0 && x + width <= self.width && y + height <= self.height, "region outside the image")
-        var out = [[Float]](repeating: [Float](repeating: 0, count: width * height), count: 3)
-        pixels.withUnsafeBufferPointer { px in
-            for row in 0..<height {
-                let from = px.baseAddress! + 3 * ((y + row) * self.width + x)
-                for column in 0..<width {
-                    let i = row * width + column
-                    out[0][i] = Float(from[3 * column]); out[1][i] = Float(from[3 * column + 1])
-                    out[2][i] = Float(from[3 * column + 2])
+        let stride = self.width
+        return pixels.withUnsafeBufferPointer { px in
+            (0..<3).map { channel in
+                [Float](unsafeUninitializedCapacity: width * height) { plane, count in
+                    for row in 0..<height {
+                        let from = px.baseAddress! + 3 * ((y + row) * stride + x) + channel
+                        for column in 0..<width { plane[row * width + column] = Float(from[3 * column]) }
+                    }
+                    count = width * height
                 }
             }
         }
-        return out
     }
 }

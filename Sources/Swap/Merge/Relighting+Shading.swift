@@ -37,8 +37,9 @@ extension Relighting {
             var sums = planes
             var mass = weight
             if let weights {
-                for p in 0..<3 { for c in weights.indices { sums[p].values[c] *= weights[c] } }
-                for c in weights.indices { mass.values[c] *= weights[c] }
+                let factors = AlphaMask(width: mass.width, height: mass.height, values: weights)
+                for p in 0..<3 { sums[p].multiply(by: factors) }
+                mass.multiply(by: factors)
             }
             blurred = sums
             blurredWeight = mass
@@ -67,11 +68,14 @@ extension Relighting {
             let (lw, lh) = (mass.width, mass.height)
             let half = Float(max(lw, lh)) / 2
             let (cx, cy) = (Float(lw - 1) / 2, Float(lh - 1) / 2)
-            @inline(__always) func u(_ c: Int) -> Float { (Float(c % lw) - cx) / half }
-            @inline(__always) func v(_ c: Int) -> Float { (Float(c / lw) - cy) / half }
             // The window's coordinate factors per cell, once for all moments.
-            let us = (0..<(lw * lh)).map(u), vs = (0..<(lw * lh)).map(v)
-            let uus = zip(us, us).map(*), uvs = zip(us, vs).map(*), vvs = zip(vs, vs).map(*)
+            let count = lw * lh
+            var (us, vs) = ([Float](repeating: 0, count: count), [Float](repeating: 0, count: count))
+            var (uus, uvs, vvs) = (us, us, us)
+            for c in 0..<count {
+                let (u, v) = ((Float(c % lw) - cx) / half, (Float(c / lw) - cy) / half)
+                (us[c], vs[c], uus[c], uvs[c], vvs[c]) = (u, v, u * u, u * v, v * v)
+            }
             /// The plane times `factor` per cell, blurred.
             func moment(_ plane: AlphaMask, _ factor: [Float]) -> AlphaMask {
                 var m = plane
