@@ -75,13 +75,13 @@ public struct AlphaMask: Sendable, Equatable {
         var x0 = width, y0 = height, x1 = -1, y1 = -1
         values.withUnsafeBufferPointer { v in
             for y in 0..<height {
-                let row = y * width
-                var first = -1, last = -1
-                for x in 0..<width where v[row + x] > threshold {
-                    if first < 0 { first = x }
-                    last = x
-                }
-                guard first >= 0 else { continue }
+                // From each end inwards to the first value above: a face's mask is read at its margins only.
+                let row = v.baseAddress! + y * width
+                var first = 0
+                while first < width, !(row[first] > threshold) { first += 1 }
+                guard first < width else { continue }
+                var last = width - 1
+                while !(row[last] > threshold) { last -= 1 }
                 x0 = min(x0, first)
                 x1 = max(x1, last)
                 y0 = min(y0, y)

@@ -109,9 +109,9 @@ enum FacePaste {
         }
     }
 
-    /// The largest |component|.
+    /// The largest |component| (spelt out: the generic `SIMD4.min()` was a call per pixel).
     @inline(__always)
-    private static func largest(_ v: SIMD4<Float>) -> Float { max(v.max(), -v.min()) }
+    private static func largest(_ v: SIMD4<Float>) -> Float { max(max(abs(v.x), abs(v.y)), max(abs(v.z), abs(v.w))) }
 
     /// Frame-space paste over the support: `body(swap-space index, frame pixel)` returns the new pixel or nil.
     @inline(__always)
