@@ -79,11 +79,7 @@ extension Relighting {
             /// The plane times `factor` per cell, blurred.
             func moment(_ plane: AlphaMask, _ factor: [Float]) -> AlphaMask {
                 var m = plane
-                m.values.withUnsafeMutableBufferPointer { m in
-                    factor.withUnsafeBufferPointer { f in
-                        for c in m.indices { m[c] *= f[c] }
-                    }
-                }
+                m.multiply(by: AlphaMask(width: lw, height: lh, values: factor))
                 m.gaussianBlur(sigma: sigma, clamped: false)
                 return m
             }
