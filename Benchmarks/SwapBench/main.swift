@@ -2,7 +2,7 @@
 // face, landmarks from the detector and landmarker once, then many repetitions of each stage. Prints one JSON line.
 //
 //   swift build -c release --product swap-bench
-//   .build/release/swap-bench --video CLIP.mp4 [--face PHOTO] [--skip N] [--iterations N] [--only NAME]
+//   .build/release/swap-bench --video CLIP.mp4 [--face PHOTO] [--skip N] [--iterations N] [--only NAME] [--max-face-width PX]
 //
 // `--only merge` times that one stage alone (names as in the output), e.g. under `perf record`.
 import Face
@@ -17,6 +17,7 @@ var photo: String?
 var skip = 30
 var iterations = 200
 var only: String?
+var maxFaceWidth: Float?
 var arguments = CommandLine.arguments.dropFirst()
 while let arg = arguments.popFirst() {
     switch arg {
@@ -25,8 +26,9 @@ while let arg = arguments.popFirst() {
     case "--skip": skip = Int(arguments.popFirst() ?? "") ?? skip
     case "--iterations": iterations = Int(arguments.popFirst() ?? "") ?? iterations
     case "--only": only = arguments.popFirst()
+    case "--max-face-width": maxFaceWidth = Float(arguments.popFirst() ?? "")
     default:
-        FileHandle.standardError.write(Data("usage: swap-bench --video CLIP [--face PHOTO] [--skip N] [--iterations N] [--only NAME]\n".utf8))
+        FileHandle.standardError.write(Data("usage: swap-bench --video CLIP [--face PHOTO] [--skip N] [--iterations N] [--only NAME] [--max-face-width PX]\n".utf8))
         exit(2)
     }
 }
@@ -38,8 +40,11 @@ guard let video else {
 let locator = ModelLocator()
 let landmarker = try FaceLandmarker(locator: locator)
 let detector = try FaceDetector(model: .fullRange, locator: locator)
+var options = MeshSwapper.Options()
+if let maxFaceWidth { options.maxFaceWidth = maxFaceWidth > 0 ? maxFaceWidth : nil }
 let swapper = try MeshSwapper.fromPhoto(
-    photo ?? locator.url(forFile: "astronaut_public_domain.png").path, landmarker: landmarker, locator: locator)
+    photo ?? locator.url(forFile: "astronaut_public_domain.png").path, landmarker: landmarker, locator: locator,
+    options: options)
 
 // The first frame after `skip` with a face.
 let source = try MediaSource(video)

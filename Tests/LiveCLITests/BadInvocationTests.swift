@@ -39,6 +39,10 @@ struct BadInvocationTests {
         (["run", "--identity-shape", "inf"], "--identity-shape must be between 0 and 1"),
         (["run", "--identity-shape", "1.5"], "--identity-shape must be between 0 and 1 (got 1.5)"),
         (["run", "--identity-shape", "-0.1"], "--identity-shape must be between 0 and 1"),
+        (["run", "--max-face-width", "30"], "--max-face-width must be between 64 px and 4096 px (got 30)"),
+        (["run", "--max-face-width", "-5"], "--max-face-width must be between 64 px and 4096 px (got -5)"),
+        (["run", "--max-face-width", "nan"], "The value 'nan' is invalid for '--max-face-width <PX>'"),
+        (["run", "--max-face-width", "300", "--model", "/nonexistent.dfm"], "--max-face-width is for the one-shot swap"),
     ])
     func refusedNumbers(_ arguments: [String], _ expected: String) throws {
         let dir = try CLIRunner.temporaryDirectory()

@@ -95,4 +95,8 @@ public struct AffineTransform2D: Sendable, Equatable {
               abs(tx) < 1e9, abs(ty) < 1e9 else { return nil }
         return SIMD2(Int(tx), Int(ty))
     }
+
+    /// Whether this maps a box onto a larger one without rotation, shear or mirroring (each axis scaled by more
+    /// than 1, e.g. a swap box smaller than the frame's onto the frame), which an area average samples well.
+    public var isAxisAlignedShrink: Bool { b == 0 && c == 0 && a > 1 && d > 1 }
 }

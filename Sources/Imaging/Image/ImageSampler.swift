@@ -65,6 +65,65 @@ package enum ImageSampler {
         return box
     }
 
+    /// Resamples `image` through the taps of each axis (area averages when shrinking, ``ResampleTaps``), one output
+    /// row at a time: `body(v, row)` gets row `v` as `xs.count` packed RGB floats (0–255).
+    ///
+    /// Down the columns first (only those the horizontal taps read), then along the row: each source pixel is read
+    /// once per vertical tap instead of once per pair of taps, which suits a shrink by a few times that reads every
+    /// column (``ImageWarper/resample(_:width:height:outputToSource:)``). The letterbox above goes along its rows
+    /// first: its large shrinks read a few columns of many, and the detector's input stays as it was tested.
+    static func areaRows(of image: RGBImage, xs: ResampleTaps, ys: ResampleTaps,
+                         _ body: (Int, UnsafeBufferPointer<Float>) -> Void) {
+        let (cw, ch) = (xs.count, ys.count)
+        let (sources, across) = xs.compacted()
+        // A shrink by less than `ResampleTaps.maxBoxTaps` reads every column of its span.
+        let contiguous = !sources.isEmpty && sources[sources.count - 1] - sources[0] == sources.count - 1
+        var column = [Float](repeating: 0, count: sources.count * 3)
+        var row = [Float](repeating: 0, count: cw * 3)
+        // Unsafe views: this loop touches every source pixel of the region once per vertical tap.
+        image.pixels.withUnsafeBufferPointer { px in
+            across.withUnsafeTaps { xStart, xEnd, xIndex, xWeight in
+                ys.withUnsafeTaps { yStart, yEnd, yIndex, yWeight in
+                    sources.withUnsafeBufferPointer { from in
+                        column.withUnsafeMutableBufferPointer { col in
+                            row.withUnsafeMutableBufferPointer { acc in
+                                for v in 0..<ch {
+                                    col.update(repeating: 0)
+                                    for t in yStart[v] ..< yEnd[v] {
+                                        let src = px.baseAddress! + yIndex[t] * image.width * 3
+                                        let wy = yWeight[t]
+                                        if contiguous {
+                                            // One flat run of bytes: the compiler vectorises it.
+                                            let run = src + from[0] * 3, c = col.baseAddress!
+                                            for i in 0..<col.count { c[i] += wy * Float(run[i]) }
+                                            continue
+                                        }
+                                        for k in from.indices {
+                                            let p = src + from[k] * 3
+                                            col[3 * k] += wy * Float(p[0])
+                                            col[3 * k + 1] += wy * Float(p[1])
+                                            col[3 * k + 2] += wy * Float(p[2])
+                                        }
+                                    }
+                                    for u in 0..<cw {
+                                        var r: Float = 0, g: Float = 0, b: Float = 0
+                                        for s in xStart[u] ..< xEnd[u] {
+                                            let c = xIndex[s] * 3
+                                            let w = xWeight[s]
+                                            r += w * col[c]; g += w * col[c + 1]; b += w * col[c + 2]
+                                        }
+                                        (acc[3 * u], acc[3 * u + 1], acc[3 * u + 2]) = (r, g, b)
+                                    }
+                                    body(v, UnsafeBufferPointer(acc))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Samples `image` bilinearly on a `size`×`size` grid: grid pixel (u, v) reads image point
     /// `origin + u·axisX + v·axisY` (black outside the image); values map to `value · scale + offset`.
     package static func warp(

@@ -44,6 +44,29 @@ public enum ImageWarper {
         return out
     }
 
+    /// Like ``warp(_:width:height:outputToSource:border:)`` (edges replicated), but a shrink without rotation or
+    /// shear averages the source pixels each output pixel covers instead of reading four of them: a face swapped in
+    /// a box smaller than the frame's (``isAxisAlignedShrink``) sees the frame without aliasing, and the swap and the
+    /// merger, which both call this, see the same pixels.
+    public static func resample(_ source: RGBImage, width: Int, height: Int,
+                                outputToSource m: AffineTransform2D) -> RGBImage {
+        guard m.isAxisAlignedShrink else { return warp(source, width: width, height: height, outputToSource: m) }
+        // Output pixel u's centre reads source point a·u + tx (centres at integers): its footprint starts half a
+        // pixel of each before it.
+        let xs = ResampleTaps(count: width, origin: Double(m.tx + 0.5 - m.a / 2), length: Double(m.a) * Double(width),
+                              limit: source.width)
+        let ys = ResampleTaps(count: height, origin: Double(m.ty + 0.5 - m.d / 2), length: Double(m.d) * Double(height),
+                              limit: source.height)
+        var out = RGBImage(width: width, height: height)
+        out.pixels.withUnsafeMutableBufferPointer { dst in
+            ImageSampler.areaRows(of: source, xs: xs, ys: ys) { v, row in
+                let q = dst.baseAddress! + v * width * 3
+                for i in row.indices { q[i] = UInt8(min(max(row[i] + 0.5, 0), 255)) }
+            }
+        }
+        return out
+    }
+
     /// A `width`×`height` mask whose value at (u, v) is `source` at `outputToSource(u, v)`, zero outside.
     public static func warp(_ source: AlphaMask, width: Int, height: Int, outputToSource m: AffineTransform2D) -> AlphaMask {
         var out = AlphaMask(width: width, height: height)

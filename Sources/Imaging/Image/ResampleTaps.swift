@@ -11,6 +11,8 @@ struct ResampleTaps: Sendable {
     private(set) var ranges: [Range<Int>] = []
     private(set) var indices: [Int] = []
     private(set) var weights: [Float] = []
+    /// Destination pixels.
+    var count: Int { ranges.count }
 
     /// Maps `count` destination pixels onto the source span `[origin, origin + length)` of an axis with
     /// `limit` pixels (taps are clamped to `0 ..< limit`).
@@ -53,6 +55,18 @@ struct ResampleTaps: Sendable {
                 }
             }
         }
+    }
+
+    /// The distinct source pixels the taps read, in order, and the taps reading positions in that list instead.
+    func compacted() -> (sources: [Int], taps: ResampleTaps) {
+        var sources: [Int] = []
+        var compact = self
+        for (k, index) in indices.enumerated() {
+            // Indices never decrease along the axis: a repeat is always the last one added.
+            if sources.last != index { sources.append(index) }
+            compact.indices[k] = sources.count - 1
+        }
+        return (sources, compact)
     }
 
     private mutating func add(_ index: Int, _ weight: Float, _ limit: Int) {

@@ -16,6 +16,9 @@ struct SwapperOptions: ParsableArguments {
     @Option(name: .customLong("identity-shape"), help: ArgumentHelp("How much of the photo's facial proportions the one-shot swap lays on the target, 0 (the target's geometry, default) to 1 (the photo's eye spacing, nose and mouth placement).", valueName: "S"))
     var identityShape: Float?
 
+    @Option(name: .customLong("max-face-width"), help: ArgumentHelp("One-shot swap: the widest face (pixels) swapped and blended at the frame's own resolution; a wider one (a close-up on a 1080p camera) is worked on shrunk to this width and its change scaled back up, which keeps the cost of a 720p face. 64…4096, or 0 = always at the frame's resolution. (default: 256)", valueName: "PX"))
+    var maxFaceWidth: Int?
+
     @OptionGroup var morph: MorphOption
 
     @Option(help: ArgumentHelp("Arithmetic of a .dfm model's convolutions: fp32, or bf16 (bf16 products, fp32 sums; ~1.7× faster on CPUs with AVX512_BF16, fp32 elsewhere).", valueName: "P"))
@@ -33,6 +36,10 @@ struct SwapperOptions: ParsableArguments {
         if let identityShape {
             if model != nil { throw ValidationError("--identity-shape is for the one-shot swap (--face), not --model") }
             try OptionRange.check(identityShape, "--identity-shape", 0...1)
+        }
+        if let maxFaceWidth {
+            if model != nil { throw ValidationError("--max-face-width is for the one-shot swap (--face), not --model") }
+            if maxFaceWidth != 0 { try OptionRange.check(maxFaceWidth, "--max-face-width", 64...4096, unit: " px") }
         }
         if modelMouth && (model.map(isDFM) ?? true) { throw ValidationError("--model-mouth needs --model FILE.safetensors") }
         try morph.check(model: model, needs: "--model FILE.dfm")
@@ -98,6 +105,7 @@ extension FaceSwapPipeline {
         pipeline.liveSettings = settings
         pipeline.occlusion = swap.occlusionShape
         if let shape = swapper.identityShape { pipeline.oneShot.identityShape = shape }
+        if let width = swapper.maxFaceWidth { pipeline.oneShot.maxFaceWidth = width == 0 ? nil : Float(width) }
         pipeline.previewPath = swap.preview
         pipeline.label = label
         return (pipeline, newFace)

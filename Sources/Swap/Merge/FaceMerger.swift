@@ -223,7 +223,7 @@ public struct FaceMerger: Sendable {
         if let occluded { mask.cut(occluded) }
         guard mask.support(above: 1 / 255) != nil else { return }
         var face = swap.image
-        let original = ImageWarper.warp(frame, width: face.width, height: face.height, outputToSource: swap.toFrame)
+        let original = ImageWarper.resample(frame, width: face.width, height: face.height, outputToSource: swap.toFrame)
         // The target's hair over the outline leaves the mask like a hand, and stays the target's after the blend.
         let faceWidth = points.count == FaceMeshTopology.pointCount
             ? FaceMeshTopology.ovalWidth(points) : 0

@@ -98,6 +98,10 @@ enum FacePaste {
                 }
                 return
             }
+            if toFrame.b == 0, toFrame.c == 0, toFrame.a > 0, toFrame.d > 0 {
+                addScaled(p, width: width, height: height, toFrame: toFrame, into: &frame)
+                return
+            }
             var reach = AlphaMask(width: width, height: height)
             for i in difference.indices where largest(difference[i]) >= significant { reach.values[i] = 1 }
             guard let support = reach.support(above: 0) else { return }
@@ -107,6 +111,79 @@ enum FacePaste {
                 return largest(v) >= significant ? under + v : nil
             }
         }
+    }
+
+    /// ``add(_:width:height:toFrame:into:)`` for a swap box only scaled and moved (a mesh swap shrunk below the
+    /// frame's resolution): the same bilinear samples with zero outside the box, taken one frame row at a time, the
+    /// two swap rows under it interpolated once and each column's taps tabulated.
+    private static func addScaled(_ p: UnsafePointer<SIMD4<Float>>, width: Int, height: Int, toFrame m: AffineTransform2D,
+                                  into frame: inout RGBImage) {
+        // Frame pixels whose swap coordinate lies in (−1, size): the zero-padded sampler's reach.
+        func reach(_ t: Float, _ scale: Float, _ size: Int, _ limit: Int) -> ClosedRange<Int>? {
+            let lo = max(Int((t - scale).rounded(.down)) + 1, 0)
+            let hi = min(Int((t + scale * Float(size)).rounded(.up)) - 1, limit - 1)
+            return lo <= hi ? lo...hi : nil
+        }
+        guard let xs = reach(m.tx, m.a, width, frame.width), let ys = reach(m.ty, m.d, height, frame.height) else { return }
+        // Per swap row, the columns holding a difference of at least a rounding step (a bilinear mix of smaller ones
+        // is smaller): frame rows and columns that reach none are skipped.
+        let spans = (0..<height).map { y -> ClosedRange<Int>? in
+            let row = p + y * width
+            guard let first = (0..<width).first(where: { largest(row[$0]) >= significant }),
+                  let last = (0..<width).last(where: { largest(row[$0]) >= significant }) else { return nil }
+            return first...last
+        }
+        // Column taps into a row padded with a zero on each side: frame column x reads padded[j] and padded[j + 1].
+        var taps = [(j: Int, t: Float)](repeating: (0, 0), count: frame.width)
+        for x in xs {
+            let s = (Float(x) - m.tx) / m.a
+            let f = s.rounded(.down)
+            taps[x] = (min(max(Int(f) + 1, 0), width), s - f)
+        }
+        var padded = [SIMD4<Float>](repeating: .zero, count: width + 2)
+        let frameWidth = frame.width
+        frame.pixels.withUnsafeMutableBufferPointer { out in
+            padded.withUnsafeMutableBufferPointer { row in
+                taps.withUnsafeBufferPointer { taps in
+                    for y in ys {
+                        let s = (Float(y) - m.ty) / m.d
+                        let f = s.rounded(.down)
+                        let (y0, t) = (Int(f), s - f)
+                        let span0 = y0 >= 0 && y0 < height ? spans[y0] : nil
+                        let span1 = y0 + 1 >= 0 && y0 + 1 < height ? spans[y0 + 1] : nil
+                        guard let span = Self.union(span0, span1) else { continue }
+                        // The two rows interpolated over the span and a column either side (what the taps below
+                        // read; the padding's zeros stay).
+                        let (has0, has1) = (y0 >= 0 && y0 < height, y0 + 1 >= 0 && y0 + 1 < height)
+                        for k in max(span.lowerBound - 1, 0)...min(span.upperBound + 1, width - 1) {
+                            var v = SIMD4<Float>.zero
+                            if has0 { v += p[y0 * width + k] * (1 - t) }
+                            if has1 { v += p[(y0 + 1) * width + k] * t }
+                            row[k + 1] = v
+                        }
+                        // Frame columns whose taps reach the span: swap x in (first − 1, last + 1).
+                        let lo = max(xs.lowerBound, Int((m.tx + m.a * Float(span.lowerBound - 1)).rounded(.down)) + 1)
+                        let hi = min(xs.upperBound, Int((m.tx + m.a * Float(span.upperBound + 1)).rounded(.up)) - 1)
+                        guard lo <= hi else { continue }
+                        let dst = out.baseAddress! + 3 * (y * frameWidth)
+                        for x in lo...hi {
+                            let (j, t) = taps[x]
+                            let v = row[j] * (1 - t) + row[j + 1] * t
+                            guard largest(v) >= significant else { continue }
+                            let q = dst + 3 * x
+                            Bilinear.store(SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0) + v, to: q)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The smallest range holding both (nil when neither is given).
+    private static func union(_ a: ClosedRange<Int>?, _ b: ClosedRange<Int>?) -> ClosedRange<Int>? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return min(a.lowerBound, b.lowerBound)...max(a.upperBound, b.upperBound)
     }
 
     /// The largest |component| (spelt out: the generic `SIMD4.min()` was a call per pixel).

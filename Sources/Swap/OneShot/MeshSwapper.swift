@@ -47,6 +47,14 @@ public struct MeshSwapper: FaceSwapper {
         /// photo's; ``IdentityShape``). Off by default: on its own it moved a face recogniser's verdict on one clip
         /// of three, and at 1 it cost one clip's mouth gain (docs/BENCHMARKS.md, "Session 8, look6").
         public var identityShape: Float = 0
+        /// The widest face (face-oval width, frame pixels) swapped and blended at the frame's own resolution; a
+        /// wider one is swapped in a box shrunk to this width (its pixels area-averaged) and the merger's change is
+        /// scaled back up in the paste, so the frame's finest detail stays (nil: always the frame's resolution).
+        /// The swap's and the merge's cost grow with the face's area: a 500-pixel face (a 1080p close-up) cost
+        /// four times a 250-pixel one, 80 ms a frame. At 256 the shared clips' faces (up to 320 pixels) score as
+        /// at full resolution and look the same (docs/BENCHMARKS.md, "Session 29"); the merger's pixel settings
+        /// (feather, erosion) were chosen on faces of 200–320 pixels.
+        public var maxFaceWidth: Float? = 256
 
         public init() {}
     }
@@ -141,21 +149,24 @@ public struct MeshSwapper: FaceSwapper {
         let x1 = min(input.frame.width - 1, Int((oval.x + oval.width + m).rounded(.up)))
         let y1 = min(input.frame.height - 1, Int((oval.y + oval.height + m).rounded(.up)))
         guard x0 < x1, y0 < y1 else { return nil }
-        let origin = SIMD2(Float(x0), Float(y0))
-        let local = placed.map { $0 - origin }
-        var image = input.frame.cropped(x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1)
+        let (toFrame, width, height) = Self.box(x0: x0, y0: y0, width: x1 - x0 + 1, height: y1 - y0 + 1,
+                                                shrink: options.maxFaceWidth.map { min($0 / oval.width, 1) } ?? 1)
+        let toBox = toFrame.inverted()!
+        let local = placed.map { toBox.apply($0) }
+        let faceWidth = oval.width / toFrame.scale
+        var image = ImageWarper.resample(input.frame, width: width, height: height, outputToSource: toFrame)
         // The target moved with the new face's features: its eyes and mouth, kept by the merger, then sit in the
         // new face's openings (nil when nothing moved).
         var moved: RGBImage?
         if zip(placed, target).contains(where: { max(abs($0.x - $1.x), abs($0.y - $1.y)) > 0.1 }) {
             let crop = image
             moved = crop
-            TriangleWarp.warp(crop, sourcePoints: target.map { $0 - origin }, triangles: FaceMeshTriangulation.triangles,
+            TriangleWarp.warp(crop, sourcePoints: target.map { toBox.apply($0) }, triangles: FaceMeshTriangulation.triangles,
                               targetPoints: local, into: &moved!,
                               clip: AlphaMask(width: crop.width, height: crop.height, value: 1))
         }
         var outline = options.outline.polygon(on: local)
-        var browLift = options.browRise?.lift(in: image, landmarks: target.map { $0 - origin }, faceWidth: oval.width) ?? 0
+        var browLift = options.browRise?.lift(in: image, landmarks: target.map { toBox.apply($0) }, faceWidth: faceWidth) ?? 0
         if options.browRise != nil, let id = input.trackID { browLift = browLifts.update(browLift, trackID: id) }
         if browLift > 0, let rise = options.browRise {
             outline = Self.lifted(outline, by: browLift, clearance: rise.clearance, points: local)
@@ -182,7 +193,7 @@ public struct MeshSwapper: FaceSwapper {
             // It differs from the photo only above the brows (``PhotoHair`` searches there, its cut feathered by
             // σ 3 % of the face width): those triangles only.
             let (brows, up) = FaceMeshTopology.browLine(local)
-            let below = -0.12 * oval.width
+            let below = -0.12 * faceWidth
             let upper = FaceMeshTriangulation.triangles.filter { t in
                 [t.x, t.y, t.z].contains { ((local[$0] - brows) * up).sum() > below }
             }
@@ -199,7 +210,7 @@ public struct MeshSwapper: FaceSwapper {
             PhotoMirror.apply(sourceMipmaps, photoPoints: sampledLandmarks, targetPoints: local, blend: blend, clip: paint,
                               into: &image)
         }
-        let sigma = options.feather * oval.width
+        let sigma = options.feather * faceWidth
         if sigma > 0.5 {
             // Eroding by σ first keeps most of the ramp inside the outline, where the photo is; the tail outside
             // is cut off.
@@ -211,11 +222,27 @@ public struct MeshSwapper: FaceSwapper {
         mask.scale(by: weight)
         let landmarks = moved == nil ? nil : FaceLandmarks(
             points: zip(placed, input.landmarks.points).map { SIMD3($0.x, $0.y, $1.z) }, presence: input.landmarks.presence)
-        var swapped = SwappedFace(image: image, mask: mask, toFrame: AffineTransform2D(translation: origin),
+        var swapped = SwappedFace(image: image, mask: mask, toFrame: toFrame,
                                   keptParts: [.eyes, .mouth], landmarks: landmarks, target: moved, fromOtherLight: true,
                                   socketShadow: socketShadow, moustache: moustache)
         swapped.browRise = browLift
         return swapped
+    }
+
+    /// The swap box's placement for the frame box at (`x0`, `y0`) of `width` × `height` pixels: the box itself
+    /// (a whole-pixel translation, pasted pixel for pixel) or, with `shrink` < 1, the box scaled by it (pixel centres
+    /// kept on the frame box's grid of `1 / shrink` frame pixels), and the swap box's size.
+    static func box(x0: Int, y0: Int, width: Int, height: Int,
+                    shrink: Float) -> (toFrame: AffineTransform2D, width: Int, height: Int) {
+        guard shrink < 1, shrink > 0 else {
+            return (AffineTransform2D(translation: SIMD2(Float(x0), Float(y0))), width, height)
+        }
+        let step = 1 / shrink
+        let (w, h) = (max(1, Int((Float(width) * shrink).rounded(.up))), max(1, Int((Float(height) * shrink).rounded(.up))))
+        // Swap pixel u covers frame pixels [x0 + u·step, x0 + (u + 1)·step): its centre is at x0 + (u + ½)·step − ½.
+        let toFrame = AffineTransform2D(a: step, b: 0, tx: Float(x0) + 0.5 * step - 0.5,
+                                        c: 0, d: step, ty: Float(y0) + 0.5 * step - 0.5)
+        return (toFrame, w, h)
     }
 
     /// `outline` with its part over the brows moved up the face (``TargetBrowRise``), by `lift` (a share of the face
