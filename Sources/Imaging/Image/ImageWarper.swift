@@ -61,7 +61,9 @@ public enum ImageWarper {
         out.pixels.withUnsafeMutableBufferPointer { dst in
             ImageSampler.areaRows(of: source, xs: xs, ys: ys) { v, row in
                 let q = dst.baseAddress! + v * width * 3
-                for i in row.indices { q[i] = UInt8(min(max(row[i] + 0.5, 0), 255)) }
+                // 2²³ added to a value in 0…255 leaves it, rounded to nearest, in the float's low mantissa bits: no
+                // trapping conversion, so the loop vectorises.
+                for i in row.indices { q[i] = UInt8(truncatingIfNeeded: (min(max(row[i], 0), 255) + 8_388_608).bitPattern) }
             }
         }
         return out
