@@ -151,7 +151,7 @@ public struct MeshSwapper: FaceSwapper {
         guard x0 < x1, y0 < y1 else { return nil }
         let (toFrame, width, height) = Self.box(x0: x0, y0: y0, width: x1 - x0 + 1, height: y1 - y0 + 1,
                                                 shrink: options.maxFaceWidth.map { min($0 / oval.width, 1) } ?? 1)
-        let toBox = toFrame.inverted()!
+        guard let toBox = toFrame.inverted() else { return nil }
         let local = placed.map { toBox.apply($0) }
         let faceWidth = oval.width / toFrame.scale
         var image = ImageWarper.resample(input.frame, width: width, height: height, outputToSource: toFrame)
