@@ -96,7 +96,10 @@ public struct AffineTransform2D: Sendable, Equatable {
         return SIMD2(Int(tx), Int(ty))
     }
 
+    /// Whether this only scales each axis (by a positive factor) and moves: no rotation, shear or mirroring.
+    public var isAxisAligned: Bool { b == 0 && c == 0 && a > 0 && d > 0 }
+
     /// Whether this maps a box onto a larger one without rotation, shear or mirroring (each axis scaled by more
     /// than 1, e.g. a swap box smaller than the frame's onto the frame), which an area average samples well.
-    public var isAxisAlignedShrink: Bool { b == 0 && c == 0 && a > 1 && d > 1 }
+    public var isAxisAlignedShrink: Bool { isAxisAligned && a > 1 && d > 1 }
 }

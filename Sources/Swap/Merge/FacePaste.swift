@@ -98,7 +98,7 @@ enum FacePaste {
                 }
                 return
             }
-            if toFrame.b == 0, toFrame.c == 0, toFrame.a > 0, toFrame.d > 0 {
+            if toFrame.isAxisAligned {
                 addScaled(p, width: width, height: height, toFrame: toFrame, into: &frame)
                 return
             }
@@ -149,12 +149,10 @@ enum FacePaste {
                         let s = (Float(y) - m.ty) / m.d
                         let f = s.rounded(.down)
                         let (y0, t) = (Int(f), s - f)
-                        let span0 = y0 >= 0 && y0 < height ? spans[y0] : nil
-                        let span1 = y0 + 1 >= 0 && y0 + 1 < height ? spans[y0 + 1] : nil
-                        guard let span = Self.union(span0, span1) else { continue }
+                        let (has0, has1) = (y0 >= 0 && y0 < height, y0 + 1 >= 0 && y0 + 1 < height)
+                        guard let span = Self.union(has0 ? spans[y0] : nil, has1 ? spans[y0 + 1] : nil) else { continue }
                         // The two rows interpolated over the span and a column either side (what the taps below
                         // read; the padding's zeros stay).
-                        let (has0, has1) = (y0 >= 0 && y0 < height, y0 + 1 >= 0 && y0 + 1 < height)
                         for k in max(span.lowerBound - 1, 0)...min(span.upperBound + 1, width - 1) {
                             var v = SIMD4<Float>.zero
                             if has0 { v += p[y0 * width + k] * (1 - t) }
