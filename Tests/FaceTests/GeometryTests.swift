@@ -118,6 +118,33 @@ import TestSupport
         }
     }
 
+    @Test func exactBlurMatchesPlainKernelSums() {
+        // Reference: the normalised kernel summed over the zero-padded window, rows then columns, in Double.
+        func blurred(_ mask: AlphaMask, sigma: Float) -> [Double] {
+            let (w, h) = (mask.width, mask.height), r = Int((3 * sigma).rounded(.up))
+            let raw = (-r...r).map { exp(-Double($0 * $0) / (2 * Double(sigma) * Double(sigma))) }
+            let kernel = raw.map { $0 / raw.reduce(0, +) }
+            var rows = [Double](repeating: 0, count: w * h), out = rows
+            for y in 0..<h { for x in 0..<w { for j in -r...r where (0..<w).contains(x + j) {
+                rows[y * w + x] += kernel[j + r] * Double(mask.values[y * w + x + j])
+            } } }
+            for y in 0..<h { for x in 0..<w { for j in -r...r where (0..<h).contains(y + j) {
+                out[y * w + x] += kernel[j + r] * rows[(y + j) * w + x]
+            } } }
+            return out
+        }
+        // Widths under one vector, between one and four, and past four with a tail.
+        for (w, h) in [(5, 3), (7, 19), (13, 9), (40, 11), (71, 38)] {
+            let mask = randomMask(width: w, height: h, seed: UInt64(3 * w + h))
+            for sigma: Float in [0.6, 1.35, 2] {
+                var fast = mask
+                fast.exactGaussianBlur(sigma: sigma)
+                let worst = zip(fast.values, blurred(mask, sigma: sigma)).map { abs(Double($0) - $1) }.max()!
+                #expect(worst < 1e-5, "\(w)×\(h), σ \(sigma): \(worst)")
+            }
+        }
+    }
+
     @Test func tiledBoxBlurMatchesPlainBoxSums() {
         // Reference: each pass a plain sum over the zero-padded window, rows then columns.
         func boxes(_ mask: AlphaMask, radii: [Int]) -> [Float] {

@@ -129,60 +129,76 @@ extension AlphaMask {
         let total = kernel.reduce(0, +)
         for i in kernel.indices { kernel[i] /= total }
         let (w, h) = (width, height)
-        var temp = [Float](repeating: 0, count: w * h)
+        // Every value of the horizontal pass is written before it is read.
+        var temp = [Float](unsafeUninitializedCapacity: w * h) { _, count in count = w * h }
         var padded = [Float](repeating: 0, count: w + 2 * r + 8)
         let taps = kernel.count
         values.withUnsafeMutableBufferPointer { v in
             temp.withUnsafeMutableBufferPointer { t in
                 padded.withUnsafeMutableBufferPointer { p in
                     kernel.withUnsafeBufferPointer { k in
-                        let raw = UnsafeRawPointer(p.baseAddress!)
-                        // Horizontal: eight outputs at a time from unaligned loads of the zero-padded row.
+                        let (v, t, p, k) = (v.baseAddress!, t.baseAddress!, p.baseAddress!, k.baseAddress!)
+                        // Horizontal: along the zero-padded row.
                         for y in 0..<h {
-                            for x in 0..<w { p[r + x] = v[y * w + x] }
-                            var x = 0
-                            // The last group of eight overlaps the one before it (same values) rather than leave a
-                            // scalar tail: the coarse planes this blurs are a few groups wide.
-                            while w >= 8, x < w {
-                                let at = min(x, w - 8)
-                                var acc = SIMD8<Float>(repeating: 0)
-                                for j in 0..<taps {
-                                    acc += k[j] * raw.loadUnaligned(fromByteOffset: (at + j) * 4, as: SIMD8<Float>.self)
-                                }
-                                UnsafeMutableRawPointer(t.baseAddress! + y * w + at).storeBytes(of: acc, as: SIMD8<Float>.self)
-                                x = at + 8
-                            }
-                            while x < w {
-                                var acc: Float = 0
-                                for j in 0..<taps { acc += k[j] * p[x + j] }
-                                t[y * w + x] = acc
-                                x += 1
-                            }
+                            (p + r).update(from: v + y &* w, count: w)
+                            Self.weightedSums(k, count: taps, of: p, stride: 1, into: t + y &* w, width: w)
                         }
-                        // Vertical: weighted sum of rows, eight columns at a time.
-                        let tRaw = UnsafeRawPointer(t.baseAddress!)
+                        // Vertical: weighted sums of the rows in reach (zero outside).
                         for y in 0..<h {
                             let j0 = max(0, r - y), j1 = min(taps, h - y + r)
-                            var x = 0
-                            while w >= 8, x < w {
-                                let at = min(x, w - 8)
-                                var acc = SIMD8<Float>(repeating: 0)
-                                for j in j0..<j1 {
-                                    acc += k[j] * tRaw.loadUnaligned(fromByteOffset: ((y + j - r) * w + at) * 4, as: SIMD8<Float>.self)
-                                }
-                                UnsafeMutableRawPointer(v.baseAddress! + y * w + at).storeBytes(of: acc, as: SIMD8<Float>.self)
-                                x = at + 8
-                            }
-                            while x < w {
-                                var acc: Float = 0
-                                for j in j0..<j1 { acc += k[j] * t[(y + j - r) * w + x] }
-                                v[y * w + x] = acc
-                                x += 1
-                            }
+                            Self.weightedSums(k + j0, count: j1 - j0, of: t + (y + j0 - r) &* w, stride: w,
+                                              into: v + y &* w, width: w)
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// `out[x] = Σⱼ weights[j] · source[j · stride + x]` for `x` in `0..<width`, each sum taken in the order of `j`.
+    ///
+    /// 32 outputs share each weight (four independent sums, so the additions do not wait on each other); the last
+    /// group of eight overlaps the one before it (same values) rather than leave a scalar tail, as the coarse planes
+    /// this blurs are a few groups wide.
+    @inline(__always)
+    private static func weightedSums(_ weights: UnsafePointer<Float>, count: Int, of source: UnsafePointer<Float>,
+                                     stride: Int, into out: UnsafeMutablePointer<Float>, width: Int) {
+        typealias V = SIMD8<Float>
+        func load(_ at: Int) -> V { UnsafeRawPointer(source + at).loadUnaligned(as: V.self) }
+        func store(_ value: V, _ at: Int) { UnsafeMutableRawPointer(out + at).storeBytes(of: value, as: V.self) }
+        guard width >= 8 else {
+            for x in 0..<width {
+                var acc: Float = 0
+                for j in 0..<count { acc += weights[j] * source[j &* stride &+ x] }
+                out[x] = acc
+            }
+            return
+        }
+        var x = 0
+        while x &+ 32 <= width {
+            var (a0, a1, a2, a3) = (V.zero, V.zero, V.zero, V.zero)
+            var row = x
+            for j in 0..<count {
+                let kj = weights[j]
+                a0 += kj * load(row)
+                a1 += kj * load(row &+ 8)
+                a2 += kj * load(row &+ 16)
+                a3 += kj * load(row &+ 24)
+                row &+= stride
+            }
+            store(a0, x); store(a1, x &+ 8); store(a2, x &+ 16); store(a3, x &+ 24)
+            x &+= 32
+        }
+        while x < width {
+            let at = min(x, width &- 8)
+            var acc = V.zero
+            var row = at
+            for j in 0..<count {
+                acc += weights[j] * load(row)
+                row &+= stride
+            }
+            store(acc, at)
+            x = at &+ 8
         }
     }
 
