@@ -29,21 +29,25 @@ import TestSupport
         return photo
     }()
 
-    static func merged(maxFaceWidth: Float?) throws -> (swap: SwappedFace, frame: RGBImage) {
+    static func merged(maxFaceWidth: Float?, blend: BlendMode) throws -> (swap: SwappedFace, frame: RGBImage) {
         var options = MeshSwapper.Options()
         options.maxFaceWidth = maxFaceWidth
         let swapper = try MeshSwapper(source: photo, sourceLandmarks: AstronautPhoto.landmarks, options: options)
         let swap = try #require(try swapper.swap(FaceSwapInput(frame: frame, landmarks: landmarks)))
+        var mergeOptions = FaceMerger.Options()
+        mergeOptions.blend = blend
         var out = frame
-        FaceMerger().merge(swap, landmarks: landmarks, into: &out)
+        FaceMerger(options: mergeOptions).merge(swap, landmarks: landmarks, into: &out)
         return (swap, out)
     }
 
-    @Test func aWideFaceIsSwappedInAShrunkBoxAndLooksTheSame() throws {
+    /// Every blend pastes a shrunk face's change back up (the alpha blend too, not the crop's own pixels).
+    @Test(arguments: [BlendMode.pyramid, .alpha])
+    func aWideFaceIsSwappedInAShrunkBoxAndLooksTheSame(blend: BlendMode) throws {
         let ovalWidth = FaceMeshTopology.ovalWidth(Self.landmarks.points2D)
         #expect(ovalWidth > 250)
-        let full = try Self.merged(maxFaceWidth: nil)
-        let shrunk = try Self.merged(maxFaceWidth: 160)
+        let full = try Self.merged(maxFaceWidth: nil, blend: blend)
+        let shrunk = try Self.merged(maxFaceWidth: 160, blend: blend)
         #expect(full.swap.toFrame.integerTranslation != nil)
         // The box is the frame box shrunk to a 160-pixel face: a third of the pixels.
         #expect(abs(shrunk.swap.toFrame.scale - ovalWidth / 160) < 0.01)

@@ -277,7 +277,14 @@ public struct FaceMerger: Sendable {
         switch options.blend {
         case .alpha:
             if let kept { mask.cut(kept) }
-            FacePaste.blend(face, mask: mask, toFrame: swap.toFrame, into: &frame)
+            if swap.toFrame.isAxisAlignedShrink {
+                // A face swapped in a shrunk box (`maxFaceWidth`): its change is pasted, as the other blends do, so
+                // the paste takes the scaled path and the frame keeps the detail finer than the box.
+                FacePaste.add(FacePaste.change(from: original, to: face, mask: mask), width: face.width,
+                              height: face.height, toFrame: swap.toFrame, into: &frame)
+            } else {
+                FacePaste.blend(face, mask: mask, toFrame: swap.toFrame, into: &frame)
+            }
         case .pyramid:
             let bands = PyramidBlend.Bands(over: face, under: original, mask: mask, levels: options.pyramidLevels)
             FacePaste.addBlend(face, under: original, mask: mask, bands: bands, fade: 1 << (options.pyramidLevels - 2),

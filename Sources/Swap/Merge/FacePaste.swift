@@ -38,6 +38,21 @@ enum FacePaste {
         }
     }
 
+    /// The alpha blend's change of `under` (both swap space, 0–255 scale): `(over − under) · min(mask, 1)`.
+    static func change(from under: RGBImage, to over: RGBImage, mask: AlphaMask) -> [SIMD4<Float>] {
+        var change = [SIMD4<Float>](repeating: .zero, count: mask.values.count)
+        under.pixels.withUnsafeBufferPointer { u in
+            over.pixels.withUnsafeBufferPointer { o in
+                for i in change.indices where mask.values[i] > threshold {
+                    let (a, b) = (o.baseAddress! + 3 * i, u.baseAddress! + 3 * i)
+                    change[i] = (SIMD4(Float(a[0]), Float(a[1]), Float(a[2]), 0) - SIMD4(Float(b[0]), Float(b[1]), Float(b[2]), 0))
+                        * min(mask.values[i], 1)
+                }
+            }
+        }
+        return change
+    }
+
     /// Multi-band paste: `frame += blend(face − under) · keep`, where `keep` fades to 0 over the swap box's outer
     /// `fade` pixels (the coarse bands reach past the mask; the box's border must still add nothing) and is cut by
     /// `kept` (openings and glasses that stay the target's).
