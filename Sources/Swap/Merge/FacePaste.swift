@@ -44,9 +44,7 @@ enum FacePaste {
         under.pixels.withUnsafeBufferPointer { u in
             over.pixels.withUnsafeBufferPointer { o in
                 for i in change.indices where mask.values[i] > threshold {
-                    let (a, b) = (o.baseAddress! + 3 * i, u.baseAddress! + 3 * i)
-                    change[i] = (SIMD4(Float(a[0]), Float(a[1]), Float(a[2]), 0) - SIMD4(Float(b[0]), Float(b[1]), Float(b[2]), 0))
-                        * min(mask.values[i], 1)
+                    change[i] = PyramidBlend.pixelDifference(o.baseAddress!, u.baseAddress!, i) * min(mask.values[i], 1)
                 }
             }
         }
