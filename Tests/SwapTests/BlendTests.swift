@@ -342,6 +342,23 @@ extension RelightingTests {
         #expect(without.lines.values.allSatisfy { $0 == 0 })
     }
 
+    @Test func aFaceWithoutGlassesIsLookedAtEveryFewFrames() {
+        // Faces without glasses read about 0.3 (0.25–0.36 on the shared clips): looked at again only after
+        // `idleFrames`. In doubt (between the bounds) or with glasses, on every frame.
+        func looks(at evidence: Float) -> [Int] {
+            var track = GlassesTrack()
+            return (0..<12).filter { _ in
+                guard track.shouldLook() else { return false }
+                track.observe(evidence)
+                return true
+            }
+        }
+        let gap = GlassesTrack.idleFrames + 1
+        #expect(looks(at: 0.3) == [0, gap, 2 * gap])
+        #expect(looks(at: 0.45) == Array(0..<12))
+        #expect(looks(at: 0.9) == Array(0..<12))
+    }
+
     @Test func trackNeedsSeveralFramesToChangeItsMind() {
         var track = GlassesTrack()
         track.observe(1)

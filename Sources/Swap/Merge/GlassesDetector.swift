@@ -193,7 +193,10 @@ public struct GlassesTrack: Sendable {
     private var rimsAge = 0
     /// Looks a fit is reused for before the next one (every other frame: half the fit's cost).
     static let rimsReused = 1
-    /// Frames between looks at a face that clearly has none (glasses are not put on in a few frames).
+    /// Frames between looks at a face that has none (evidence below ``GlassesDetector/absentBelow``, nothing
+    /// shown): glasses are not put on in a few frames. Faces without glasses read 0.25–0.36 on average on the shared
+    /// clips, glasses 0.58: below half the absent bound, as before, a face without glasses was looked at on almost
+    /// every frame (125–150 looks in 150 frames), and the look is about 15 % of a merge.
     static let idleFrames = 4
 
     public init() {}
@@ -215,7 +218,7 @@ public struct GlassesTrack: Sendable {
         } else {
             shown = present ? min(1, shown + Self.fadeStep) : max(0, shown - Self.fadeStep)
         }
-        if !present, shown == 0, e < GlassesDetector.absentBelow / 2 { idle = Self.idleFrames }
+        if !present, shown == 0, e < GlassesDetector.absentBelow { idle = Self.idleFrames }
     }
 
     /// The rims to keep on this look: the last fit again while it is fresh (``rimsReused`` looks), else `fit()`
