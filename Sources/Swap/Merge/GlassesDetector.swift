@@ -194,8 +194,8 @@ public struct GlassesTrack: Sendable {
     /// Looks a fit is reused for before the next one (every other frame: half the fit's cost).
     static let rimsReused = 1
     /// Frames between looks at a face that has none (evidence below ``GlassesDetector/absentBelow``, nothing
-    /// shown): glasses are not put on in a few frames. The rest used to start below half that bound, which faces
-    /// without glasses seldom reach (0.25–0.36 on average on the shared clips, glasses 0.58): they were looked at on
+    /// shown): glasses are not put on in a few frames. The rest starts at the absent bound itself: faces without
+    /// glasses read 0.25–0.36 on average on the shared clips (glasses 0.58), so a lower start would look at them on
     /// almost every frame, and a look is about 15 % of a merge.
     static let idleFrames = 4
 
