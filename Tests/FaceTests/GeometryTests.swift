@@ -68,6 +68,16 @@ import TestSupport
         #expect(abs(PolygonRasterizer.fill(triangle, width: 40, height: 40).values.reduce(0, +) - area) < area * 0.01)
     }
 
+    @Test func polygonDistanceIsZeroInsideAndToTheNearestEdgeOutside() {
+        let square: [SIMD2<Float>] = [SIMD2(0, 0), SIMD2(10, 0), SIMD2(10, 10), SIMD2(0, 10)]
+        #expect(Polygon.distance(square, SIMD2(5, 5)) == 0)
+        #expect(abs(Polygon.distance(square, SIMD2(13, 5)) - 3) < 1e-5)
+        #expect(abs(Polygon.distance(square, SIMD2(5, -2)) - 2) < 1e-5)
+        // Past a corner: to the corner itself.
+        #expect(abs(Polygon.distance(square, SIMD2(13, 14)) - 5) < 1e-5)
+        #expect(Polygon.distance([], SIMD2(0, 0)) == .infinity)
+    }
+
     @Test func blurKeepsMassAndErosionShrinks() {
         // Covers pixels 20…60 fully.
         var mask = PolygonRasterizer.fill([SIMD2(19.5, 19.5), SIMD2(60.5, 19.5), SIMD2(60.5, 60.5), SIMD2(19.5, 60.5)], width: 80, height: 80)
