@@ -63,6 +63,10 @@ public struct SwappedFace: Sendable {
     /// (``TargetBrowRise``): the swap covers them, and the merger leaves them out of the target's light, where they
     /// would darken the new forehead in their shape.
     public var browRise: Float = 0
+    /// How far the new face's mouth smiles where the target's does not, 0 … 1 (a photo's smile on a pursed mouth,
+    /// ``PhotoSmile``): the merger takes that share of the new face's own modelling round the mouth out, where it
+    /// is its smile's (``Relighting/smileReach``).
+    public var smileMismatch: Float = 0
 
     public init(image: RGBImage, mask: AlphaMask?, toFrame: AffineTransform2D, keptParts: FaceParts = [],
                 landmarks: FaceLandmarks? = nil, target: RGBImage? = nil, fromOtherLight: Bool = false,

@@ -393,7 +393,8 @@ extension RelightingTests {
                       faceTint: (Int, Int) -> SIMD3<Float> = { _, _ in SIMD3(repeating: 1) },
                       targetTint: (Int, Int) -> SIMD3<Float> = { _, _ in SIMD3(repeating: 1) },
                       weightHole: (centre: SIMD2<Float>, radius: Float)? = nil, featheredRegion: Bool = false,
-                      fromOtherLight: Bool = true, socketShadow: Float = 0, moustache: Float = 0) -> RGBImage {
+                      fromOtherLight: Bool = true, socketShadow: Float = 0, moustache: Float = 0,
+                      smile: Float = 0) -> RGBImage {
         let (w, h) = (320, 340)
         var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
         for y in 0..<h {
@@ -420,7 +421,8 @@ extension RelightingTests {
                          brows: [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing].map { $0.map { points[$0] } },
                          eyes: [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { $0.map { points[$0] } },
                          exclude: nil, faceWidth: faceWidth, fromOtherLight: fromOtherLight, socketShadow: socketShadow,
-                         upperLipSkin: FaceMeshTopology.upperLipSkin.map { points[$0] }, moustache: moustache)
+                         upperLipSkin: FaceMeshTopology.upperLipSkin.map { points[$0] }, moustache: moustache,
+                         smile: smile)
         return face
     }
 
@@ -489,6 +491,46 @@ extension RelightingTests {
         let fine = shares(fineOnly)
         #expect(fine.own < 0.5, "fine only: the photo's highlight kept \(fine.own)")
         #expect(fine.target > 0.45, "fine only: the target's hollow printed \(fine.target)")
+    }
+
+    @Test func aPhotosSmilingCheekBesideAPursedMouthTakesNeitherFacesModelling() {
+        // A smile's bright cheek beside the photo's mouth corner, at the mid-scale the interior keeps (σ 5 % of the
+        // face width, 0.1 of it out from the corner); a hollow on the target's face at the same spot.
+        let sigma = 0.05 * Self.faceWidth
+        let corner = Self.points[FaceMeshTopology.mouthRight]
+        let cheek = corner + SIMD2(-0.1 * Self.faceWidth, -0.02 * Self.faceWidth)
+        let highlight: (Int, Int) -> Float = { Self.bump($0, $1, at: cheek, depth: 0.3, sigma: sigma) }
+        let hollow: (Int, Int) -> Float = { Self.bump($0, $1, at: cheek, depth: -0.3, sigma: sigma) }
+        let flat: (Int, Int) -> Float = { _, _ in 1 }
+        var untoned = Relighting(strength: 1)
+        untoned.minimumContrast = 1
+        untoned.minimumSkinContrast = 1
+        func shares(smile: Float) -> (own: Float, target: Float) {
+            let base = Self.relit(untoned, targetFactor: flat, faceFactor: flat, smile: smile)
+            let own = Self.share(Self.relit(untoned, targetFactor: flat, faceFactor: highlight, smile: smile), base,
+                                 at: cheek, depth: 0.3)
+            let target = Self.share(Self.relit(untoned, targetFactor: hollow, faceFactor: flat, smile: smile), base,
+                                    at: cheek, depth: -0.3)
+            return (own, target)
+        }
+        // The photo smiles as the target does: its cheek's modelling is its own and stays.
+        let matching = shares(smile: 0)
+        #expect(matching.own > 0.6, "no smile mismatch: the photo's cheek kept \(matching.own)")
+        // It smiles at a mouth that does not: the cheek's highlight goes but for what the fine shading itself leaves
+        // of a bump this wide (a third), and the target's hollow does not come in its place (its face shape there is
+        // the target's identity).
+        let smiling = shares(smile: 1)
+        #expect(smiling.own < 0.45, "smile mismatch: the photo's cheek kept \(smiling.own)")
+        #expect(smiling.target < 0.3, "smile mismatch: the target's hollow printed \(smiling.target)")
+        // Half a mismatch, about half the highlight: no step between a smile and none.
+        let half = shares(smile: 0.5).own
+        #expect(half > smiling.own + 0.1 && half < matching.own - 0.1, "half a mismatch: \(half)")
+        // Away from the mouth (beside the nose, under the eye) the photo's modelling stays whatever the smile.
+        let (_, left) = Self.interiorPoints
+        let nose: (Int, Int) -> Float = { Self.bump($0, $1, at: left, depth: 0.3, sigma: sigma) }
+        let away = Self.share(Self.relit(untoned, targetFactor: flat, faceFactor: nose, smile: 1),
+                              Self.relit(untoned, targetFactor: flat, faceFactor: flat, smile: 1), at: left, depth: 0.3)
+        #expect(away > 0.6, "beside the nose with a smile mismatch: kept \(away)")
     }
 
     @Test func theInteriorTakesTheTargetsColourNotThePhotosTints() {

@@ -55,6 +55,12 @@ public struct Relighting: Sendable, Equatable {
     public var interiorChromaShift: Float = 0.2
     /// How far around the lips the fine shading reaches (σ as a share of the face width; ≈ 2σ to the interior's).
     public var mouthReach: Float = 0.06
+    /// How far out from the lips (as a share of the face width) a face lit elsewhere whose mouth smiles where the
+    /// target's does not loses its own modelling between the fine and the interior's scale, in proportion to
+    /// `apply`'s `smile` (``flattenSmile(_:coarseFace:fineFace:mouth:width:share:faceWidth:)``): wholly up to the
+    /// lower bound, fading to nothing at the upper one. The astronaut's bright cheek sits about 0.1 beside her
+    /// mouth's corner (docs/BENCHMARKS.md, "Session 32"). Equal bounds: never.
+    public var smileReach: ClosedRange<Float> = 0.1...0.25
     /// Lowest power the new face's detail is raised to when the photo is lit harder than the scene (its skin's
     /// detail spread over the target's; 1 = never changed).
     public var minimumContrast: Float = 0.5
@@ -157,10 +163,13 @@ public struct Relighting: Sendable, Equatable {
     ///   - upperLipSkin: the skin between nose and upper lip (swap-space pixels, ``FaceMeshTopology/upperLipSkin``).
     ///   - moustache: for a face lit elsewhere, how much of that skin is hair (0…1): the share of it that keeps its
     ///     features' contrast (``moustacheMargin``).
+    ///   - smile: for a face lit elsewhere, how far its mouth smiles where the target's does not (0…1): the share of
+    ///     its own modelling round the mouth taken out (``smileReach``).
     func apply(to face: inout RGBImage, target: RGBImage, weight: AlphaMask, region: AlphaMask,
                features: [[SIMD2<Float>]], mouth: [SIMD2<Float>] = [], brows: [[SIMD2<Float>]] = [],
                eyes: [[SIMD2<Float>]] = [], exclude: AlphaMask?, faceWidth: Float, fromOtherLight: Bool = true,
-               socketShadow: Float = 0, upperLipSkin: [SIMD2<Float>] = [], moustache: Float = 0) {
+               socketShadow: Float = 0, upperLipSkin: [SIMD2<Float>] = [], moustache: Float = 0,
+               smile: Float = 0) {
         guard strength > 0, faceWidth > 1 else { return }
         let (w, h) = (face.width, face.height)
         let step = Self.step
@@ -218,10 +227,18 @@ public struct Relighting: Sendable, Equatable {
             // shape lives in the brightness, while a coarse colour ratio keeps the photo's own mid-scale tints (a
             // ruddy cheek, a sun-tanned nose) on a face the target's camera saw evenly. (A photo's skin takes the
             // target's chroma outright; that chroma follows the brightness below.)
-            let difference = (0..<(lw * lh)).map { c -> Float in
+            var difference = (0..<(lw * lh)).map { c -> Float in
                 let o = 3 * c
                 let product = (coarse[o] / ratio[o]) * (coarse[o + 1] / ratio[o + 1]) * (coarse[o + 2] / ratio[o + 2])
                 return log(product) / 3
+            }
+            // Round a mouth that smiles where the target's does not, the face's own modelling is its smile's.
+            if fromOtherLight, smile > 0 {
+                let coarseFace = Self.upsample(interior.faceShade, width: half.weightS.width,
+                                               height: half.weightS.height, to: lw, lh, channels: 1)
+                flattenSmile(&difference, coarseFace: coarseFace, fineFace: fine.faceShade,
+                             mouth: Self.onCells(mouth, toCell: toCell), width: lw, share: min(smile, 1),
+                             faceWidth: faceWidth * toCell)
             }
             var shift = brightnessShift(difference, weight: gathered.weightS,
                                         mouth: Self.onCells(mouth, toCell: toCell), brows: onGrid(brows),
@@ -463,20 +480,22 @@ public struct Relighting: Sendable, Equatable {
         return slope.clamped(lowerBound: SIMD3(repeating: -0.5), upperBound: SIMD3(repeating: 0.5))
     }
 
-    /// `coarse` (ratio planes on cells twice as large, `cw` × `ch`) bilinearly interpolated onto `lw` × `lh` cells.
-    private static func upsample(_ coarse: [Float], width cw: Int, height ch: Int, to lw: Int, _ lh: Int) -> [Float] {
-        var out = [Float](repeating: 1, count: 3 * lw * lh)
+    /// `coarse` (`channels` interleaved planes on cells twice as large, `cw` × `ch`) bilinearly interpolated onto
+    /// `lw` × `lh` cells.
+    private static func upsample(_ coarse: [Float], width cw: Int, height ch: Int, to lw: Int, _ lh: Int,
+                         channels: Int = 3) -> [Float] {
+        var out = [Float](repeating: 1, count: channels * lw * lh)
         for y in 0..<lh {
             let fy = min(max((Float(y) + 0.5) / 2 - 0.5, 0), Float(ch - 1))
             let y0 = Int(fy), y1 = min(y0 + 1, ch - 1), ty = fy - Float(y0)
             for x in 0..<lw {
                 let fx = min(max((Float(x) + 0.5) / 2 - 0.5, 0), Float(cw - 1))
                 let x0 = Int(fx), x1 = min(x0 + 1, cw - 1), tx = fx - Float(x0)
-                for k in 0..<3 {
-                    @inline(__always) func at(_ xx: Int, _ yy: Int) -> Float { coarse[3 * (yy * cw + xx) + k] }
+                for k in 0..<channels {
+                    @inline(__always) func at(_ xx: Int, _ yy: Int) -> Float { coarse[channels * (yy * cw + xx) + k] }
                     let top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * tx
                     let bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * tx
-                    out[3 * (y * lw + x) + k] = top + (bottom - top) * ty
+                    out[channels * (y * lw + x) + k] = top + (bottom - top) * ty
                 }
             }
         }

@@ -36,6 +36,8 @@ public struct MeshSwapper: FaceSwapper {
         var socketShadow = PhotoSocketShadow()
         /// How much of the photo's skin above its upper lip is a moustache (its contrast kept by the merger).
         var moustache = PhotoMoustache()
+        /// How far the photo smiles where the target does not (its modelling round the mouth taken out by the merger).
+        var smile = PhotoSmile()
         /// Where the photo's foreshortened side is stretched over the target's wide one, the other side mirrored.
         var mirror = PhotoMirror()
         /// How far in from the oval's sides the photo is sampled (its ears and the wall beside its jaw left out).
@@ -82,11 +84,19 @@ public struct MeshSwapper: FaceSwapper {
     let socketShadow: Float
     /// How much of the photo's skin above its upper lip is hair, 0…1 (``PhotoMoustache``).
     let moustache: Float
+    /// How much the photo's face smiles (``PhotoSmile/measure(_:)``).
+    let photoSmile: Float
     /// The share of the photo's face width on its right side (``PhotoMirror/rightShare(_:)``; 0.5 = frontal).
     let photoRightShare: Float
     private let identity: IdentityShape
     private let neutrals = NeutralFaces()
-    private let browLifts = TargetBrowRise.Memory()
+    /// Each tracked target's brow lift over time. FaceMesh's brows lag a raised brow by a few frames, so the measure
+    /// comes and goes between frames (0.04–0.07 of the face width on some frames of talk_woman_d10, 0 on the next);
+    /// the forehead's cut follows it quickly up and lets go slowly, instead of jumping with each frame's measure.
+    private let browLifts = TrackLevel(attack: 0.5, release: 0.03)
+    /// Each tracked target's smile mismatch over time: it moves with the target's talk (a wide vowel, a pursed one),
+    /// and the shading round the mouth follows it over a few frames instead of frame by frame.
+    private let smiles = TrackLevel(attack: 0.15, release: 0.15)
 
     /// - Parameters:
     ///   - source: the identity photo.
@@ -121,6 +131,7 @@ public struct MeshSwapper: FaceSwapper {
         }
         self.socketShadow = options.socketShadow.depth(of: drawn, landmarks: sourceLandmarks.points2D)
         self.moustache = options.moustache.share(of: drawn, landmarks: sourceLandmarks.points2D)
+        self.photoSmile = PhotoSmile.measure(sourceLandmarks.points2D)
         self.photoRightShare = PhotoMirror.rightShare(sourceLandmarks.points2D) ?? 0.5
         self.options = options
     }
@@ -226,6 +237,9 @@ public struct MeshSwapper: FaceSwapper {
                                   keptParts: [.eyes, .mouth], landmarks: landmarks, target: moved, fromOtherLight: true,
                                   socketShadow: socketShadow, moustache: moustache)
         swapped.browRise = browLift
+        var smile = options.smile.mismatch(photo: photoSmile, target: target)
+        if let id = input.trackID { smile = smiles.update(smile, trackID: id) }
+        swapped.smileMismatch = smile
         return swapped
     }
 

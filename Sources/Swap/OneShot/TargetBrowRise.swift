@@ -81,32 +81,3 @@ struct TargetBrowRise: Sendable, Equatable {
         return Float(end) * Self.step
     }
 }
-
-extension TargetBrowRise {
-    /// Each tracked target's lift over time. FaceMesh's brows lag a raised brow by a few frames, so the measure comes
-    /// and goes between frames (0.04–0.07 of the face width on some frames of talk_woman_d10, 0 on the next); the
-    /// forehead's cut follows it quickly up and lets go slowly, instead of jumping with each frame's measure.
-    /// Tracks not seen for `forgetAfter` updates are dropped.
-    final class Memory: Sendable {
-        /// Share of the way to a higher measure taken per frame.
-        let attack: Float
-        /// Share of the way to a lower measure taken per frame.
-        let release: Float
-        private let store: TrackStore<Float>
-
-        init(attack: Float = 0.5, release: Float = 0.03, forgetAfter: Int = 300) {
-            (self.attack, self.release) = (min(max(attack, 0), 1), min(max(release, 0), 1))
-            store = TrackStore(forgetAfter: forgetAfter)
-        }
-
-        /// Adds this frame's `lift` to track `id` and returns the track's lift.
-        func update(_ lift: Float, trackID id: Int) -> Float {
-            store.update(id) { held in
-                guard let held else { return lift }
-                let next = held + (lift - held) * (lift > held ? attack : release)
-                // Down to nothing once it is too small to move the cut by a pixel on any face.
-                return next < 1e-3 ? 0 : next
-            }
-        }
-    }
-}

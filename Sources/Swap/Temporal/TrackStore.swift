@@ -2,7 +2,7 @@ import Synchronization
 
 /// A value per tracked face, kept across frames under a lock (swappers are shared by the pipeline's workers) and
 /// dropped for tracks not seen for `forgetAfter` updates: the bookkeeping ``NeutralFaces`` and
-/// ``TargetBrowRise/Memory`` share.
+/// ``TrackLevel`` share.
 final class TrackStore<Value: Sendable>: Sendable {
     private struct Entry {
         var value: Value
