@@ -505,6 +505,8 @@ extension RelightingTests {
         var untoned = Relighting(strength: 1)
         untoned.minimumContrast = 1
         untoned.minimumSkinContrast = 1
+        let depth = untoned.smileDepth
+        untoned.smileDepth = 1
         func shares(smile: Float) -> (own: Float, target: Float) {
             let base = Self.relit(untoned, targetFactor: flat, faceFactor: flat, smile: smile)
             let own = Self.share(Self.relit(untoned, targetFactor: flat, faceFactor: highlight, smile: smile), base,
@@ -525,6 +527,11 @@ extension RelightingTests {
         // Half a mismatch, about half the highlight: no step between a smile and none.
         let half = shares(smile: 0.5).own
         #expect(half > smiling.own + 0.1 && half < matching.own - 0.1, "half a mismatch: \(half)")
+        // The default depth takes its share out at a full mismatch as a full depth does at that share.
+        untoned.smileDepth = depth
+        let byDefault = shares(smile: 1).own
+        untoned.smileDepth = 1
+        #expect(abs(byDefault - shares(smile: depth).own) < 0.02, "default depth \(depth): \(byDefault)")
         // Away from the mouth (beside the nose, under the eye) the photo's modelling stays whatever the smile.
         let (_, left) = Self.interiorPoints
         let nose: (Int, Int) -> Float = { Self.bump($0, $1, at: left, depth: 0.3, sigma: sigma) }

@@ -61,6 +61,10 @@ public struct Relighting: Sendable, Equatable {
     /// lower bound, fading to nothing at the upper one. The astronaut's bright cheek sits about 0.1 beside her
     /// mouth's corner (docs/BENCHMARKS.md, "Session 32"). Equal bounds: never.
     public var smileReach: ClosedRange<Float> = 0.1...0.25
+    /// The share of that modelling taken out at a full mismatch (0…1). All of it took the astronaut's bright cheek
+    /// out whole, but a face recogniser then saw her in half the frames of talk_studio_2 (0.94 → 0.46; her smile's
+    /// cheeks are part of how it knows her); half leaves a faint patch and 0.79 (docs/BENCHMARKS.md, "Session 32").
+    public var smileDepth: Float = 0.5
     /// Lowest power the new face's detail is raised to when the photo is lit harder than the scene (its skin's
     /// detail spread over the target's; 1 = never changed).
     public var minimumContrast: Float = 0.5
@@ -233,11 +237,11 @@ public struct Relighting: Sendable, Equatable {
                 return log(product) / 3
             }
             // Round a mouth that smiles where the target's does not, the face's own modelling is its smile's.
-            if fromOtherLight, smile > 0 {
+            if fromOtherLight, smile > 0, smileDepth > 0 {
                 let coarseFace = Self.upsample(interior.faceShade, width: half.weightS.width,
                                                height: half.weightS.height, to: lw, lh, channels: 1)
                 flattenSmile(&difference, coarseFace: coarseFace, fineFace: fine.faceShade,
-                             mouth: Self.onCells(mouth, toCell: toCell), width: lw, share: min(smile, 1),
+                             mouth: Self.onCells(mouth, toCell: toCell), width: lw, share: smileDepth * min(smile, 1),
                              faceWidth: faceWidth * toCell)
             }
             var shift = brightnessShift(difference, weight: gathered.weightS,
