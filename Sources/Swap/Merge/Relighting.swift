@@ -63,7 +63,8 @@ public struct Relighting: Sendable, Equatable {
     public var smileReach: ClosedRange<Float> = 0.1...0.25
     /// The share of that modelling taken out at a full mismatch (0…1). All of it took the astronaut's bright cheek
     /// out whole, but a face recogniser then saw her in half the frames of talk_studio_2 (0.94 → 0.46; her smile's
-    /// cheeks are part of how it knows her); half leaves a faint patch and 0.79 (docs/BENCHMARKS.md, "Session 32").
+    /// cheeks are part of how it knows her); half leaves a faint patch and keeps 0.79 (docs/BENCHMARKS.md,
+    /// "Session 32").
     public var smileDepth: Float = 0.5
     /// Lowest power the new face's detail is raised to when the photo is lit harder than the scene (its skin's
     /// detail spread over the target's; 1 = never changed).
@@ -236,16 +237,16 @@ public struct Relighting: Sendable, Equatable {
                 let product = (coarse[o] / ratio[o]) * (coarse[o + 1] / ratio[o + 1]) * (coarse[o + 2] / ratio[o + 2])
                 return log(product) / 3
             }
+            let cellMouth = Self.onCells(mouth, toCell: toCell)
             // Round a mouth that smiles where the target's does not, the face's own modelling is its smile's.
             if fromOtherLight, smile > 0, smileDepth > 0 {
                 let coarseFace = Self.upsample(interior.faceShade, width: half.weightS.width,
                                                height: half.weightS.height, to: lw, lh, channels: 1)
                 flattenSmile(&difference, coarseFace: coarseFace, fineFace: fine.faceShade,
-                             mouth: Self.onCells(mouth, toCell: toCell), width: lw, share: smileDepth * min(smile, 1),
+                             mouth: cellMouth, width: lw, share: smileDepth * min(smile, 1),
                              faceWidth: faceWidth * toCell)
             }
-            var shift = brightnessShift(difference, weight: gathered.weightS,
-                                        mouth: Self.onCells(mouth, toCell: toCell), brows: onGrid(brows),
+            var shift = brightnessShift(difference, weight: gathered.weightS, mouth: cellMouth, brows: onGrid(brows),
                                         faceWidth: faceWidth * toCell)
             // A photo's sockets take the target's fine shading: their own modelling is its light's.
             if let sockets = cellSockets {
@@ -487,7 +488,7 @@ public struct Relighting: Sendable, Equatable {
     /// `coarse` (`channels` interleaved planes on cells twice as large, `cw` × `ch`) bilinearly interpolated onto
     /// `lw` × `lh` cells.
     private static func upsample(_ coarse: [Float], width cw: Int, height ch: Int, to lw: Int, _ lh: Int,
-                         channels: Int = 3) -> [Float] {
+                                 channels: Int = 3) -> [Float] {
         var out = [Float](repeating: 1, count: channels * lw * lh)
         for y in 0..<lh {
             let fy = min(max((Float(y) + 0.5) / 2 - 0.5, 0), Float(ch - 1))
