@@ -422,7 +422,7 @@ extension RelightingTests {
                          eyes: [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { $0.map { points[$0] } },
                          exclude: nil, faceWidth: faceWidth, fromOtherLight: fromOtherLight, socketShadow: socketShadow,
                          upperLipSkin: FaceMeshTopology.upperLipSkin.map { points[$0] }, moustache: moustache,
-                         smile: smile)
+                         smile: smile, noseToLip: FaceMeshTopology.upperLipSkin.map { points[$0] })
         return face
     }
 
@@ -538,6 +538,42 @@ extension RelightingTests {
         let away = Self.share(Self.relit(untoned, targetFactor: flat, faceFactor: nose, smile: 1),
                               Self.relit(untoned, targetFactor: flat, faceFactor: flat, smile: 1), at: left, depth: 0.3)
         #expect(away > 0.6, "beside the nose with a smile mismatch: kept \(away)")
+    }
+
+    @Test func aSmilingPhotosBandOverTheUpperLipFadesOnAMouthThatDoesNotSmile() {
+        // Fine detail (σ 1.2 % of the face width, below the fine shading's scale, so the photo's own) midway between
+        // nose and upper lip, where a smiling photo's stretched lip catches its light; the same on the cheek.
+        let sigma = 0.012 * Self.faceWidth
+        let upperLip = (Self.points[0] + Self.points[2]) / 2
+        let (_, cheek) = Self.interiorPoints
+        let flat: (Int, Int) -> Float = { _, _ in 1 }
+        var untoned = Relighting(strength: 1)
+        untoned.minimumContrast = 1
+        untoned.minimumSkinContrast = 1
+        func kept(at point: SIMD2<Float>, depth: Float, smile: Float) -> Float {
+            let bump: (Int, Int) -> Float = { Self.bump($0, $1, at: point, depth: depth, sigma: sigma) }
+            return Self.share(Self.relit(untoned, targetFactor: flat, faceFactor: bump, smile: smile),
+                              Self.relit(untoned, targetFactor: flat, faceFactor: flat, smile: smile),
+                              at: point, depth: depth)
+        }
+        // The photo smiles as the target does: the band is its own and stays.
+        #expect(kept(at: upperLip, depth: 0.3, smile: 0) > 0.8, "no mismatch: \(kept(at: upperLip, depth: 0.3, smile: 0))")
+        // At a full mismatch `upperLipFlattening` of it goes, bright or dark; all of it at 1.
+        let share = untoned.upperLipFlattening
+        for depth: Float in [0.3, -0.2] {
+            let smiling = kept(at: upperLip, depth: depth, smile: 1)
+            #expect(abs(smiling - (1 - share)) < 0.1, "mismatch, depth \(depth): kept \(smiling), not \(1 - share)")
+        }
+        untoned.upperLipFlattening = 1
+        #expect(kept(at: upperLip, depth: 0.3, smile: 1) < 0.1, "all flattened: \(kept(at: upperLip, depth: 0.3, smile: 1))")
+        // The cheek's fine detail stays whatever the smile.
+        #expect(kept(at: cheek, depth: 0.3, smile: 1) > 0.8, "cheek: \(kept(at: cheek, depth: 0.3, smile: 1))")
+        // So does a moustache's: a smiling photo with one keeps it.
+        let hair: (Int, Int) -> Float = { Self.bump($0, $1, at: upperLip, depth: -0.5, sigma: sigma) }
+        let moustache = Self.share(Self.relit(untoned, targetFactor: flat, faceFactor: hair, moustache: 1, smile: 1),
+                                   Self.relit(untoned, targetFactor: flat, faceFactor: flat, moustache: 1, smile: 1),
+                                   at: upperLip, depth: -0.5)
+        #expect(moustache > 0.8, "a moustache with a smile mismatch: kept \(moustache)")
     }
 
     @Test func theInteriorTakesTheTargetsColourNotThePhotosTints() {

@@ -263,7 +263,8 @@ public struct FaceMerger: Sendable {
                                      exclude: unlit, faceWidth: faceWidth,
                                      fromOtherLight: swap.fromOtherLight, socketShadow: swap.socketShadow,
                                      upperLipSkin: swap.moustache > 0 ? FaceMeshTopology.upperLipSkin.map { points[$0] } : [],
-                                     moustache: swap.moustache, smile: swap.smileMismatch)
+                                     moustache: swap.moustache, smile: swap.smileMismatch,
+                                     noseToLip: FaceMeshTopology.upperLipSkin.map { points[$0] })
             if let lips {
                 options.relighting.relightLips(&face, target: target, around: lips, region: region, faceWidth: faceWidth,
                                                swapUpperLipBare: swap.fromOtherLight ? swap.moustache < 0.5 : nil)

@@ -66,6 +66,11 @@ public struct Relighting: Sendable, Equatable {
     /// cheeks are part of how it knows her); half leaves a faint patch and keeps 0.79 (docs/BENCHMARKS.md,
     /// "Session 32").
     public var smileDepth: Float = 0.5
+    /// The share of the face's own fine detail between nose and upper lip (``FaceMeshTopology/upperLipSkin``)
+    /// taken out at a full smile mismatch (0…1): a smiling photo's stretched upper lip catches its light, and on a
+    /// mouth that does not smile it came out as a pale band over the lip under a darker one below the nose
+    /// (talk_may_5s with the astronaut; docs/BENCHMARKS.md, "Session 33").
+    public var upperLipFlattening: Float = 0.5
     /// Lowest power the new face's detail is raised to when the photo is lit harder than the scene (its skin's
     /// detail spread over the target's; 1 = never changed).
     public var minimumContrast: Float = 0.5
@@ -169,12 +174,15 @@ public struct Relighting: Sendable, Equatable {
     ///   - moustache: for a face lit elsewhere, how much of that skin is hair (0…1): the share of it that keeps its
     ///     features' contrast (``moustacheMargin``).
     ///   - smile: for a face lit elsewhere, how far its mouth smiles where the target's does not (0…1): the share of
-    ///     its own modelling round the mouth taken out (``smileReach``).
+    ///     its own modelling round the mouth taken out (``smileReach``), and of its fine detail between nose and
+    ///     upper lip (``upperLipFlattening``).
+    ///   - noseToLip: the skin between nose and upper lip (swap-space pixels, ``FaceMeshTopology/upperLipSkin``),
+    ///     whatever the moustache: where `smile` flattens the face's fine detail.
     func apply(to face: inout RGBImage, target: RGBImage, weight: AlphaMask, region: AlphaMask,
                features: [[SIMD2<Float>]], mouth: [SIMD2<Float>] = [], brows: [[SIMD2<Float>]] = [],
                eyes: [[SIMD2<Float>]] = [], exclude: AlphaMask?, faceWidth: Float, fromOtherLight: Bool = true,
                socketShadow: Float = 0, upperLipSkin: [SIMD2<Float>] = [], moustache: Float = 0,
-               smile: Float = 0) {
+               smile: Float = 0, noseToLip: [SIMD2<Float>] = []) {
         guard strength > 0, faceWidth > 1 else { return }
         let (w, h) = (face.width, face.height)
         let step = Self.step
@@ -300,6 +308,17 @@ public struct Relighting: Sendable, Equatable {
             detail = Detail(featurePower: max(minimumContrast, fine.contrast),
                             skinPower: max(minimumSkinContrast, fine.contrast), skin: toned, keep: lips,
                             edge: fadesAtEdge ? region : nil, edgeFade: edgeDetail)
+            // A smiling photo's upper lip is stretched and catches its light: on a mouth that does not smile that
+            // fine detail is a pale band over the lip under a dark one below the nose. A moustache there stays.
+            let flattening = upperLipFlattening * min(smile, 1) * (1 - share)
+            if flattening > 0, noseToLip.count >= 3 {
+                var zone = AlphaMask(width: w, height: h, placing: PolygonRasterizer.fill(
+                    [noseToLip], width: w, height: h, grownBy: 0, feather: 2))
+                for i in zone.values.indices where zone.values[i] > 0 {
+                    zone.values[i] = min(zone.values[i], 1) * flattening
+                }
+                detail?.flattened = zone
+            }
             if socketShare > 0 {
                 detail?.sockets = Self.sockets(brows: brows, eyes: eyes, width: w, height: h,
                                                feather: max(featureMargin * faceWidth, 1))
@@ -515,6 +534,8 @@ public struct Relighting: Sendable, Equatable {
         var skinPower: Float
         var skin: AlphaMask?
         var keep: AlphaMask
+        /// Where (0…1) the face's fine detail is taken out whatever its features' power.
+        var flattened: AlphaMask?
         var sockets: AlphaMask?
         var socketPower: Float = 1
         /// The blend's mask, over whose levels `edgeFade` the detail fades (``edgeDetail``).
@@ -578,6 +599,7 @@ public struct Relighting: Sendable, Equatable {
         (detail?.sockets?.values ?? none).withUnsafeBufferPointer { sockets in
         (detail?.edge?.values ?? none).withUnsafeBufferPointer { edge in
         (detail?.keep.values ?? none).withUnsafeBufferPointer { keep in
+        (detail?.flattened?.values ?? none).withUnsafeBufferPointer { flat in
         (chroma?.share.values ?? none).withUnsafeBufferPointer { share in
             for y in 0..<h {
                 let fy = min(max((Float(y) + 0.5) * inverse - 0.5, 0), Float(lh - 1))
@@ -622,6 +644,7 @@ public struct Relighting: Sendable, Equatable {
                         }
                         if !edge.isEmpty { power *= detail.edgeShare(edge[i]) }
                         power = 1 + (power - 1) * (1 - keep[i]) * known
+                        if !flat.isEmpty { power *= 1 - flat[i] }
                         if known > 0, power < 1 { gain *= exp((power - 1) * ownDetail) }
                     }
                     var v = SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0) * gain
@@ -642,6 +665,6 @@ public struct Relighting: Sendable, Equatable {
                     Bilinear.store(v, to: q)
                 }
             }
-        }}}}}}}}}}
+        }}}}}}}}}}}
     }
 }
