@@ -422,7 +422,7 @@ extension RelightingTests {
                          eyes: [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { $0.map { points[$0] } },
                          exclude: nil, faceWidth: faceWidth, fromOtherLight: fromOtherLight, socketShadow: socketShadow,
                          upperLipSkin: FaceMeshTopology.upperLipSkin.map { points[$0] }, moustache: moustache,
-                         smile: smile, noseToLip: FaceMeshTopology.upperLipSkin.map { points[$0] })
+                         smile: smile)
         return face
     }
 

@@ -262,9 +262,8 @@ public struct FaceMerger: Sendable {
                                      eyes: [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { $0.map { points[$0] } },
                                      exclude: unlit, faceWidth: faceWidth,
                                      fromOtherLight: swap.fromOtherLight, socketShadow: swap.socketShadow,
-                                     upperLipSkin: swap.moustache > 0 ? FaceMeshTopology.upperLipSkin.map { points[$0] } : [],
-                                     moustache: swap.moustache, smile: swap.smileMismatch,
-                                     noseToLip: FaceMeshTopology.upperLipSkin.map { points[$0] })
+                                     upperLipSkin: FaceMeshTopology.upperLipSkin.map { points[$0] },
+                                     moustache: swap.moustache, smile: swap.smileMismatch)
             if let lips {
                 options.relighting.relightLips(&face, target: target, around: lips, region: region, faceWidth: faceWidth,
                                                swapUpperLipBare: swap.fromOtherLight ? swap.moustache < 0.5 : nil)

@@ -170,19 +170,18 @@ public struct Relighting: Sendable, Equatable {
     ///     detail toned down (``minimumContrast``) and its skin takes the target's chroma (``skinChroma``).
     ///   - socketShadow: for a face lit elsewhere, how deep its eye sockets lie in its light's shadow (0…1): the
     ///     share of ``socketContrast`` and of the fine shading they take.
-    ///   - upperLipSkin: the skin between nose and upper lip (swap-space pixels, ``FaceMeshTopology/upperLipSkin``).
+    ///   - upperLipSkin: the skin between nose and upper lip (swap-space pixels, ``FaceMeshTopology/upperLipSkin``):
+    ///     a moustache's zone, and where `smile` flattens the face's fine detail.
     ///   - moustache: for a face lit elsewhere, how much of that skin is hair (0…1): the share of it that keeps its
     ///     features' contrast (``moustacheMargin``).
     ///   - smile: for a face lit elsewhere, how far its mouth smiles where the target's does not (0…1): the share of
     ///     its own modelling round the mouth taken out (``smileReach``), and of its fine detail between nose and
     ///     upper lip (``upperLipFlattening``).
-    ///   - noseToLip: the skin between nose and upper lip (swap-space pixels, ``FaceMeshTopology/upperLipSkin``),
-    ///     whatever the moustache: where `smile` flattens the face's fine detail.
     func apply(to face: inout RGBImage, target: RGBImage, weight: AlphaMask, region: AlphaMask,
                features: [[SIMD2<Float>]], mouth: [SIMD2<Float>] = [], brows: [[SIMD2<Float>]] = [],
                eyes: [[SIMD2<Float>]] = [], exclude: AlphaMask?, faceWidth: Float, fromOtherLight: Bool = true,
                socketShadow: Float = 0, upperLipSkin: [SIMD2<Float>] = [], moustache: Float = 0,
-               smile: Float = 0, noseToLip: [SIMD2<Float>] = []) {
+               smile: Float = 0) {
         guard strength > 0, faceWidth > 1 else { return }
         let (w, h) = (face.width, face.height)
         let step = Self.step
@@ -311,9 +310,9 @@ public struct Relighting: Sendable, Equatable {
             // A smiling photo's upper lip is stretched and catches its light: on a mouth that does not smile that
             // fine detail is a pale band over the lip under a dark one below the nose. A moustache there stays.
             let flattening = upperLipFlattening * min(smile, 1) * (1 - share)
-            if flattening > 0, noseToLip.count >= 3 {
+            if flattening > 0, upperLipSkin.count >= 3 {
                 var zone = AlphaMask(width: w, height: h, placing: PolygonRasterizer.fill(
-                    [noseToLip], width: w, height: h, grownBy: 0, feather: 2))
+                    [upperLipSkin], width: w, height: h, grownBy: 0, feather: 2))
                 for i in zone.values.indices where zone.values[i] > 0 {
                     zone.values[i] = min(zone.values[i], 1) * flattening
                 }
@@ -340,7 +339,7 @@ public struct Relighting: Sendable, Equatable {
         // shade) have no shading of their own either, and pass untoned: they take their neighbours' on its skin.
         var fillZone = cellSockets
         if detail != nil, let skin, shadowFillMouthReach >= 0 {
-            var zone = Self.skinCells(skin, cellSize: step, width: lw, height: lh, sparing: mouth + upperLipSkin,
+            var zone = Self.skinCells(skin, cellSize: step, width: lw, height: lh, sparing: moustache > 0 ? mouth + upperLipSkin : mouth,
                                       grownBy: shadowFillMouthReach * faceWidth * toCell)
             if let sockets = cellSockets { zone.formUnion(sockets) }
             fillZone = zone
