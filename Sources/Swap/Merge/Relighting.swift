@@ -294,13 +294,13 @@ public struct Relighting: Sendable, Equatable {
                 [mouth], width: w, height: h, grownBy: Int(reach.rounded(.up)), feather: reach))
             // A moustache keeps its features' contrast: that share of its zone is not skin to the toning.
             var toned = skin
-            let share = min(max(moustache, 0), 1)
-            if share > 0, moustacheMargin > 0, upperLipSkin.count >= 3, var hairless = toned {
+            let moustacheShare = min(max(moustache, 0), 1)
+            if moustacheShare > 0, moustacheMargin > 0, upperLipSkin.count >= 3, var hairless = toned {
                 let margin = max(moustacheMargin * faceWidth, 1)
                 let zone = AlphaMask(width: w, height: h, placing: PolygonRasterizer.fill(
                     [upperLipSkin], width: w, height: h, grownBy: Int(margin.rounded()), feather: margin))
                 for i in zone.values.indices where zone.values[i] > 0 {
-                    hairless.values[i] *= 1 - share * min(zone.values[i], 1)
+                    hairless.values[i] *= 1 - moustacheShare * min(zone.values[i], 1)
                 }
                 toned = hairless
             }
@@ -309,13 +309,11 @@ public struct Relighting: Sendable, Equatable {
                             edge: fadesAtEdge ? region : nil, edgeFade: edgeDetail)
             // A smiling photo's upper lip is stretched and catches its light: on a mouth that does not smile that
             // fine detail is a pale band over the lip under a dark one below the nose. A moustache there stays.
-            let flattening = upperLipFlattening * min(smile, 1) * (1 - share)
+            let flattening = upperLipFlattening * min(smile, 1) * (1 - moustacheShare)
             if flattening > 0, upperLipSkin.count >= 3 {
                 var zone = AlphaMask(width: w, height: h, placing: PolygonRasterizer.fill(
                     [upperLipSkin], width: w, height: h, grownBy: 0, feather: 2))
-                for i in zone.values.indices where zone.values[i] > 0 {
-                    zone.values[i] = min(zone.values[i], 1) * flattening
-                }
+                zone.multiply(by: flattening)
                 detail?.flattened = zone
             }
             if socketShare > 0 {
@@ -339,7 +337,8 @@ public struct Relighting: Sendable, Equatable {
         // shade) have no shading of their own either, and pass untoned: they take their neighbours' on its skin.
         var fillZone = cellSockets
         if detail != nil, let skin, shadowFillMouthReach >= 0 {
-            var zone = Self.skinCells(skin, cellSize: step, width: lw, height: lh, sparing: moustache > 0 ? mouth + upperLipSkin : mouth,
+            let spared = moustache > 0 ? mouth + upperLipSkin : mouth
+            var zone = Self.skinCells(skin, cellSize: step, width: lw, height: lh, sparing: spared,
                                       grownBy: shadowFillMouthReach * faceWidth * toCell)
             if let sockets = cellSockets { zone.formUnion(sockets) }
             fillZone = zone
