@@ -324,5 +324,7 @@ import TestSupport
         #expect(m[FaceMeshTopology.rightEyeOuter] == FaceMeshTopology.leftEyeOuter)
         #expect(m[FaceMeshTopology.mouthRight] == FaceMeshTopology.mouthLeft)
         #expect(Set(FaceMeshTopology.rightEye.map { m[$0] }) == Set(FaceMeshTopology.leftEye))
+        // The smile's folds are each other's mirror images, point for point.
+        #expect(FaceMeshTopology.smileFolds[0].map { m[$0] } == FaceMeshTopology.smileFolds[1])
     }
 }

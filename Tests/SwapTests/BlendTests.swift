@@ -421,7 +421,8 @@ extension RelightingTests {
                          brows: [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing].map { $0.map { points[$0] } },
                          eyes: [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { $0.map { points[$0] } },
                          exclude: nil, faceWidth: faceWidth, fromOtherLight: fromOtherLight, socketShadow: socketShadow,
-                         upperLipSkin: FaceMeshTopology.upperLipSkin.map { points[$0] }, moustache: moustache,
+                         upperLipSkin: FaceMeshTopology.upperLipSkin.map { points[$0] },
+                         smileFolds: FaceMeshTopology.smileFolds.map { $0.map { points[$0] } }, moustache: moustache,
                          smile: smile)
         return face
     }
@@ -505,6 +506,9 @@ extension RelightingTests {
         var untoned = Relighting(strength: 1)
         untoned.minimumContrast = 1
         untoned.minimumSkinContrast = 1
+        // Only the modelling's step: the fine detail of the folds beside the mouth, which the cheek's point lies
+        // in, has its own (`aSmilingPhotosCreasesBesideTheMouthFadeOnAMouthThatDoesNotSmile`).
+        untoned.smileFoldFlattening = 0
         let depth = untoned.smileDepth
         untoned.smileDepth = 1
         func shares(smile: Float) -> (own: Float, target: Float) {
@@ -574,6 +578,37 @@ extension RelightingTests {
                                    Self.relit(untoned, targetFactor: flat, faceFactor: flat, moustache: 1, smile: 1),
                                    at: upperLip, depth: -0.5)
         #expect(moustache > 0.8, "a moustache with a smile mismatch: kept \(moustache)")
+    }
+
+    @Test func aSmilingPhotosCreasesBesideTheMouthFadeOnAMouthThatDoesNotSmile() {
+        // A fine dark crease (σ 1.2 % of the face width, the photo's own detail) on each fold beside the mouth,
+        // midway between the nostril's wing and the mouth's corner.
+        let sigma = 0.012 * Self.faceWidth
+        let folds = [(129, 57), (358, 287)].map { (Self.points[$0.0] + Self.points[$0.1]) / 2 }
+        let flat: (Int, Int) -> Float = { _, _ in 1 }
+        var untoned = Relighting(strength: 1)
+        untoned.minimumContrast = 1
+        untoned.minimumSkinContrast = 1
+        func kept(at point: SIMD2<Float>, smile: Float, moustache: Float = 0) -> Float {
+            let crease: (Int, Int) -> Float = { Self.bump($0, $1, at: point, depth: -0.3, sigma: sigma) }
+            return Self.share(Self.relit(untoned, targetFactor: flat, faceFactor: crease, moustache: moustache,
+                                         smile: smile),
+                              Self.relit(untoned, targetFactor: flat, faceFactor: flat, moustache: moustache,
+                                         smile: smile),
+                              at: point, depth: -0.3)
+        }
+        let share = untoned.smileFoldFlattening
+        for fold in folds {
+            // The photo smiles as the target does: the crease is its own and stays.
+            #expect(kept(at: fold, smile: 0) > 0.8, "no mismatch: \(kept(at: fold, smile: 0))")
+            // At a full mismatch `smileFoldFlattening` of it goes.
+            let smiling = kept(at: fold, smile: 1)
+            #expect(abs(smiling - (1 - share)) < 0.1, "mismatch: kept \(smiling), not \(1 - share)")
+            // A moustache reaching there is hair, not a crease: it stays.
+            #expect(kept(at: fold, smile: 1, moustache: 1) > 0.8, "moustache: \(kept(at: fold, smile: 1, moustache: 1))")
+        }
+        untoned.smileFoldFlattening = 1
+        #expect(folds.allSatisfy { kept(at: $0, smile: 1) < 0.1 }, "all flattened: \(folds.map { kept(at: $0, smile: 1) })")
     }
 
     @Test func theInteriorTakesTheTargetsColourNotThePhotosTints() {

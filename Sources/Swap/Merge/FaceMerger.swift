@@ -263,6 +263,7 @@ public struct FaceMerger: Sendable {
                                      exclude: unlit, faceWidth: faceWidth,
                                      fromOtherLight: swap.fromOtherLight, socketShadow: swap.socketShadow,
                                      upperLipSkin: FaceMeshTopology.upperLipSkin.map { points[$0] },
+                                     smileFolds: FaceMeshTopology.smileFolds.map { $0.map { points[$0] } },
                                      moustache: swap.moustache, smile: swap.smileMismatch)
             if let lips {
                 options.relighting.relightLips(&face, target: target, around: lips, region: region, faceWidth: faceWidth,

@@ -39,4 +39,26 @@ extension Relighting {
             }
         }
     }
+
+    /// Where (0…1) the face's fine detail is taken out for a mouth that smiles `smile` (0…1) where the target's
+    /// does not: the skin between nose and upper lip (``upperLipFlattening``, feathered 2 px) and the folds beside
+    /// the mouth (``smileFoldFlattening``, grown by ``smileFoldReach``), less a moustache's share (`moustache`, 0…1):
+    /// hair there is no crease or stretched skin. Nil where none is.
+    func smileFlattening(upperLipSkin: [SIMD2<Float>], folds: [[SIMD2<Float>]], smile: Float, moustache: Float,
+                         width: Int, height: Int, faceWidth: Float) -> AlphaMask? {
+        let share = min(max(smile, 0), 1) * (1 - min(max(moustache, 0), 1))
+        var zone: AlphaMask?
+        func add(_ rings: [[SIMD2<Float>]], depth: Float, grownBy grow: Float, feather: Float) {
+            let rings = rings.filter { $0.count >= 3 }
+            guard depth * share > 0, !rings.isEmpty else { return }
+            var placed = AlphaMask(width: width, height: height, placing: PolygonRasterizer.fill(
+                rings, width: width, height: height, grownBy: Int(grow.rounded()), feather: feather))
+            placed.multiply(by: depth * share)
+            if zone == nil { zone = placed } else { zone?.formUnion(placed) }
+        }
+        add([upperLipSkin], depth: upperLipFlattening, grownBy: 0, feather: 2)
+        let reach = smileFoldReach * faceWidth
+        add(folds, depth: smileFoldFlattening, grownBy: reach, feather: max(reach * 2 / 3, 1))
+        return zone
+    }
 }

@@ -71,6 +71,15 @@ public struct Relighting: Sendable, Equatable {
     /// mouth that does not smile it came out as a pale band over the lip under a darker one below the nose
     /// (talk_may_5s with the astronaut; docs/BENCHMARKS.md, "Session 33").
     public var upperLipFlattening: Float = 0.5
+    /// The same for the folds beside the mouth (``FaceMeshTopology/smileFolds``, grown by ``smileFoldReach``): a
+    /// smile's creases from the nostrils' wings to the mouth's corners read as a sneer on a mouth that does not
+    /// smile. All of it took them out, but a face recogniser then saw the astronaut in 2–4 % of talk_studio_2's
+    /// frames instead of 56 % (her creases are part of how it knows her); half leaves them faint and 44 %
+    /// (docs/BENCHMARKS.md, "Session 34").
+    public var smileFoldFlattening: Float = 0.5
+    /// Growth of the folds' rings, as a share of the face width (the feather's σ is two thirds of it): a photo's
+    /// creases land on the target's mesh at the rings' outer edge.
+    public var smileFoldReach: Float = 0.03
     /// Lowest power the new face's detail is raised to when the photo is lit harder than the scene (its skin's
     /// detail spread over the target's; 1 = never changed).
     public var minimumContrast: Float = 0.5
@@ -172,16 +181,18 @@ public struct Relighting: Sendable, Equatable {
     ///     share of ``socketContrast`` and of the fine shading they take.
     ///   - upperLipSkin: the skin between nose and upper lip (swap-space pixels, ``FaceMeshTopology/upperLipSkin``):
     ///     a moustache's zone, and where `smile` flattens the face's fine detail.
+    ///   - smileFolds: the folds from the nostrils' wings past the mouth's corners (swap-space pixels,
+    ///     ``FaceMeshTopology/smileFolds``): where `smile` flattens it too.
     ///   - moustache: for a face lit elsewhere, how much of that skin is hair (0…1): the share of it that keeps its
     ///     features' contrast (``moustacheMargin``).
     ///   - smile: for a face lit elsewhere, how far its mouth smiles where the target's does not (0…1): the share of
     ///     its own modelling round the mouth taken out (``smileReach``), and of its fine detail between nose and
-    ///     upper lip (``upperLipFlattening``).
+    ///     upper lip (``upperLipFlattening``) and in the folds beside the mouth (``smileFoldFlattening``).
     func apply(to face: inout RGBImage, target: RGBImage, weight: AlphaMask, region: AlphaMask,
                features: [[SIMD2<Float>]], mouth: [SIMD2<Float>] = [], brows: [[SIMD2<Float>]] = [],
                eyes: [[SIMD2<Float>]] = [], exclude: AlphaMask?, faceWidth: Float, fromOtherLight: Bool = true,
-               socketShadow: Float = 0, upperLipSkin: [SIMD2<Float>] = [], moustache: Float = 0,
-               smile: Float = 0) {
+               socketShadow: Float = 0, upperLipSkin: [SIMD2<Float>] = [], smileFolds: [[SIMD2<Float>]] = [],
+               moustache: Float = 0, smile: Float = 0) {
         guard strength > 0, faceWidth > 1 else { return }
         let (w, h) = (face.width, face.height)
         let step = Self.step
@@ -307,15 +318,9 @@ public struct Relighting: Sendable, Equatable {
             detail = Detail(featurePower: max(minimumContrast, fine.contrast),
                             skinPower: max(minimumSkinContrast, fine.contrast), skin: toned, keep: lips,
                             edge: fadesAtEdge ? region : nil, edgeFade: edgeDetail)
-            // A smiling photo's upper lip is stretched and catches its light: on a mouth that does not smile that
-            // fine detail is a pale band over the lip under a dark one below the nose. A moustache there stays.
-            let flattening = upperLipFlattening * min(smile, 1) * (1 - moustacheShare)
-            if flattening > 0, upperLipSkin.count >= 3 {
-                var zone = AlphaMask(width: w, height: h, placing: PolygonRasterizer.fill(
-                    [upperLipSkin], width: w, height: h, grownBy: 0, feather: 2))
-                zone.multiply(by: flattening)
-                detail?.flattened = zone
-            }
+            // A smiling photo's stretched upper lip and the folds beside its mouth, on a mouth that does not smile.
+            detail?.flattened = smileFlattening(upperLipSkin: upperLipSkin, folds: smileFolds, smile: smile,
+                                                moustache: moustacheShare, width: w, height: h, faceWidth: faceWidth)
             if socketShare > 0 {
                 detail?.sockets = Self.sockets(brows: brows, eyes: eyes, width: w, height: h,
                                                feather: max(featureMargin * faceWidth, 1))
