@@ -63,8 +63,8 @@ extension AlphaMask {
     mutating func runningWindowErode(pixels: Int) {
         let r = abs(pixels), k = 2 * abs(pixels) + 1
         // Growing is a min filter of the negated mask (exact: min(−a, −b) = −max(a, b); zero padding stays zero).
-        if pixels < 0 { scale(by: -1) }
-        defer { if pixels < 0 { scale(by: -1) } }
+        if pixels < 0 { multiply(by: -1) }
+        defer { if pixels < 0 { multiply(by: -1) } }
         let (w, h) = (width, height)
         // Padded length rounded up to whole windows; zero padding on both sides.
         func paddedLength(_ n: Int) -> Int { (n + 2 * r + k - 1) / k * k }

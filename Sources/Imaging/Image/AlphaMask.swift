@@ -45,8 +45,9 @@ public struct AlphaMask: Sendable, Equatable {
         }
     }
 
-    /// Multiplies every value by `factor`.
+    /// Multiplies every value by `factor` (a factor of 1 leaves the storage untouched, shared or not).
     public mutating func multiply(by factor: Float) {
+        guard factor != 1 else { return }
         values.withUnsafeMutableBufferPointer { v in
             for i in v.indices { v[i] *= factor }
         }
@@ -59,14 +60,6 @@ public struct AlphaMask: Sendable, Equatable {
             other.values.withUnsafeBufferPointer { o in
                 for i in v.indices where o[i] <= 0 { v[i] = 0 }
             }
-        }
-    }
-
-    /// Multiplies every value by `factor`.
-    public mutating func scale(by factor: Float) {
-        guard factor != 1 else { return }
-        values.withUnsafeMutableBufferPointer { v in
-            for i in v.indices { v[i] *= factor }
         }
     }
 

@@ -131,7 +131,7 @@ public struct FaceMerger: Sendable {
         mask.erode(pixels: options.erodePixels)
         mask.gaussianBlur(sigma: options.blurSigma)
         mask.fadeBorder(pixels: 2)
-        mask.scale(by: min(max(options.opacity, 0), 1))
+        mask.multiply(by: min(max(options.opacity, 0), 1))
         return mask
     }
 
@@ -152,7 +152,7 @@ public struct FaceMerger: Sendable {
                                                               grownBy: 0, feather: max(options.keptPartBlurSigma,
                                                                                        corners.radius / 3))
                     else { continue }
-                    placed.mask.scale(by: disc.share)
+                    placed.mask.multiply(by: disc.share)
                     holes.formUnion(placed)
                 }
             }

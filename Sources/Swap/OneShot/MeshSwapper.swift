@@ -212,7 +212,7 @@ public struct MeshSwapper: FaceSwapper {
             TriangleWarp.warp(hairlessSource, sourcePoints: sampledLandmarks, triangles: upper,
                               targetPoints: local, into: &hairless, clip: paint)
             var share = paint
-            share.scale(by: min(browLift / 0.02, 1))
+            share.multiply(by: min(browLift / 0.02, 1))
             image.mix(hairless, weight: share)
         }
         // The photo's foreshortened side stretched over the target's wide one: its other side, mirrored.
@@ -230,7 +230,7 @@ public struct MeshSwapper: FaceSwapper {
         }
         mask.zero(where: paint)
         if let hairCut { mask.multiply(by: hairCut) }
-        mask.scale(by: weight)
+        mask.multiply(by: weight)
         let landmarks = moved == nil ? nil : FaceLandmarks(
             points: zip(placed, input.landmarks.points).map { SIMD3($0.x, $0.y, $1.z) }, presence: input.landmarks.presence)
         var swapped = SwappedFace(image: image, mask: mask, toFrame: toFrame,
