@@ -15,7 +15,7 @@ extension FaceMeshTopology {
     public static let upperLipSkin: [Int] = [
         61, 57, 186, 92, 165, 98, 2, 327, 391, 322, 410, 287, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185,
     ]
-    /// The folds from the nostrils' wings down past the mouth's corners (right, left), where a smile creases the
+    /// The folds from the nostrils' wings down to the mouth's corners (right, left), where a smile creases the
     /// cheek: each from beside the nostril's wing down its outer side and back up along the upper lip's skin
     /// (``upperLipSkin``'s outer edge).
     public static let smileFolds: [[Int]] = [

@@ -73,9 +73,9 @@ public struct Relighting: Sendable, Equatable {
     public var upperLipFlattening: Float = 0.5
     /// The same for the folds beside the mouth (``FaceMeshTopology/smileFolds``, grown by ``smileFoldReach``): a
     /// smile's creases from the nostrils' wings to the mouth's corners read as a sneer on a mouth that does not
-    /// smile. All of it took them out, but a face recogniser then saw the astronaut in 2–4 % of talk_studio_2's
-    /// frames instead of 56 % (her creases are part of how it knows her); half leaves them faint and 44 %
-    /// (docs/BENCHMARKS.md, "Session 34").
+    /// smile. All of it took them out, but a face recogniser then saw the astronaut in 4 % of talk_studio_2's
+    /// frames instead of 56 % (2 % with only their dark detail taken out; her creases are part of how it knows
+    /// her); half leaves them faint and 44 % (docs/BENCHMARKS.md, "Session 34").
     public var smileFoldFlattening: Float = 0.5
     /// Growth of the folds' rings, as a share of the face width (the feather's σ is two thirds of it): a photo's
     /// creases land on the target's mesh at the rings' outer edge.
@@ -184,7 +184,7 @@ public struct Relighting: Sendable, Equatable {
     ///   - smileFolds: the folds from the nostrils' wings past the mouth's corners (swap-space pixels,
     ///     ``FaceMeshTopology/smileFolds``): where `smile` flattens it too.
     ///   - moustache: for a face lit elsewhere, how much of that skin is hair (0…1): the share of it that keeps its
-    ///     features' contrast (``moustacheMargin``).
+    ///     features' contrast (``moustacheMargin``), and that `smile` spares in both zones it flattens.
     ///   - smile: for a face lit elsewhere, how far its mouth smiles where the target's does not (0…1): the share of
     ///     its own modelling round the mouth taken out (``smileReach``), and of its fine detail between nose and
     ///     upper lip (``upperLipFlattening``) and in the folds beside the mouth (``smileFoldFlattening``).
