@@ -47,20 +47,20 @@ extension Relighting {
     func smileFlattening(upperLipSkin: [SIMD2<Float>], folds: [[SIMD2<Float>]], smile: Float, moustache: Float,
                          width: Int, height: Int, faceWidth: Float) -> AlphaMask? {
         let share = min(max(smile, 0), 1) * (1 - min(max(moustache, 0), 1))
-        var zone = AlphaMask(width: width, height: height)
-        var flattens = false
+        // Made on the first zone that flattens anything: most faces' smiles match, and most merges need none.
+        var zone: AlphaMask?
         func add(_ rings: [[SIMD2<Float>]], depth: Float, grownBy grow: Float, feather: Float) {
             let rings = rings.filter { $0.count >= 3 }
             let depth = min(depth, 1) * share
             guard depth > 0, !rings.isEmpty, var placed = PolygonRasterizer.fill(
                 rings, width: width, height: height, grownBy: Int(grow.rounded()), feather: feather) else { return }
             placed.mask.multiply(by: depth)
-            zone.formUnion(placed)
-            flattens = true
+            if zone == nil { zone = AlphaMask(width: width, height: height) }
+            zone?.formUnion(placed)
         }
         add([upperLipSkin], depth: upperLipFlattening, grownBy: 0, feather: 2)
         let reach = smileFoldReach * faceWidth
         add(folds, depth: smileFoldFlattening, grownBy: reach, feather: max(reach * 2 / 3, 1))
-        return flattens ? zone : nil
+        return zone
     }
 }

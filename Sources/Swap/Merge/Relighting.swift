@@ -181,7 +181,7 @@ public struct Relighting: Sendable, Equatable {
     ///     share of ``socketContrast`` and of the fine shading they take.
     ///   - upperLipSkin: the skin between nose and upper lip (swap-space pixels, ``FaceMeshTopology/upperLipSkin``):
     ///     a moustache's zone, and where `smile` flattens the face's fine detail.
-    ///   - smileFolds: the folds from the nostrils' wings past the mouth's corners (swap-space pixels,
+    ///   - smileFolds: the folds from the nostrils' wings to the mouth's corners (swap-space pixels,
     ///     ``FaceMeshTopology/smileFolds``): where `smile` flattens it too.
     ///   - moustache: for a face lit elsewhere, how much of that skin is hair (0…1): the share of it that keeps its
     ///     features' contrast (``moustacheMargin``), and that `smile` spares in both zones it flattens.
