@@ -118,7 +118,7 @@ extension ControlServer {
         func r(_ range: ClosedRange<Float>) -> [Double] { [Double("\(range.lowerBound)")!, Double("\(range.upperBound)")!] }
         func r(_ range: ClosedRange<Int>) -> [Double] { [Double(range.lowerBound), Double(range.upperBound)] }
         return ["erode": r(S.erodeRange), "blur": r(S.blurRange), "opacity": r(S.opacityRange),
-                "relight": r(S.relightRange),
+                "relight": r(S.relightRange), "grain": r(S.grainRange),
                 "temporal-smoothing": r(S.temporalSmoothingRange), "temporal-reset": r(S.temporalResetRange),
                 "threshold": r(S.thresholdRange), "max-faces": r(S.maxFacesRange), "detect-every": r(S.detectEveryRange),
                 "smooth-min-cutoff": r(S.smoothMinCutoffRange), "smooth-beta": r(S.smoothBetaRange)]

@@ -11,7 +11,7 @@ extension LiveSwapSettings: Codable {
     /// Every setting's JSON name and how it is read and written, in the order the names are listed.
     private static var fields: [SettingField] {
         [.value("erode", \.erode), .value("blur", \.blur), .choice("color-transfer", \.colorTransfer),
-         .value("relight", \.relight), .choice("blend", \.blend), .choice("keep-glasses", \.keepGlasses),
+         .value("relight", \.relight), .value("grain", \.grain), .choice("blend", \.blend), .choice("keep-glasses", \.keepGlasses),
          .choice("keep-hair", \.keepHair),
          .choice("occlusion", \.occlusion), .value("opacity", \.opacity), .value("keep-mouth", \.keepMouth),
          .value("keep-eyes", \.keepEyes), .value("temporal-smoothing", \.temporalSmoothing),

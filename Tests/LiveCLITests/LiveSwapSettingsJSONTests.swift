@@ -30,16 +30,17 @@ import Testing
     @Test func aPatchChangesOnlyItsFields() throws {
         var base = LiveSwapSettings()
         base.opacity = 0.3
-        let patched = try base.patched(with: ["keep-glasses": "off", "relight": 0])
+        let patched = try base.patched(with: ["keep-glasses": "off", "relight": 0, "grain": 0.5])
         var expected = base
         expected.keepGlasses = .off
         expected.relight = 0
+        expected.grain = 0.5
         #expect(patched == expected)
     }
 
     @Test func badFieldsAreNamed() {
         for (body, field) in [(["blend": "sideways"], "blend"), (["occlusion": 1], "occlusion"), (["keep-hair": "auto"], "keep-hair"),
-                              (["relight": -1], "relight"), (["faces": "a,b"], "faces"), (["opacitty": 1], "opacitty")]
+                              (["relight": -1], "relight"), (["grain": 2], "grain"), (["faces": "a,b"], "faces"), (["opacitty": 1], "opacitty")]
             as [([String: Any], String)] {
             do {
                 _ = try LiveSwapSettings().patched(with: body)

@@ -47,6 +47,41 @@ import TestSupport
         #expect(hard.flickerRatio == nil)
     }
 
+    /// `original` with the face oval 12 levels brighter, and averaged over 5 × 5 pixels when `smoothed`.
+    static func brightened(_ original: RGBImage, smoothed: Bool) -> RGBImage {
+        let oval = PolygonRasterizer.fill(FaceMeshTopology.faceOval.map { landmarks.points2D[$0] }, width: 400, height: 380)
+        var out = original
+        for y in 2..<378 {
+            for x in 2..<398 where oval[x, y] > 0.5 {
+                var sum = SIMD3<Float>.zero, n: Float = 0
+                for dy in (smoothed ? -2...2 : 0...0) {
+                    for dx in (smoothed ? -2...2 : 0...0) {
+                        let p = original[x + dx, y + dy]
+                        sum += SIMD3(Float(p.r), Float(p.g), Float(p.b))
+                        n += 1
+                    }
+                }
+                let v = (sum / n + 12).rounded(.toNearestOrEven).clamped(lowerBound: .zero, upperBound: SIMD3(repeating: 255))
+                out[x, y] = (UInt8(v.x), UInt8(v.y), UInt8(v.z))
+            }
+        }
+        return out
+    }
+
+    @Test func aSmoothedFaceHasLessTextureThanTheOriginalsSkin() throws {
+        // A grainy camera: the texture with noise of σ 6 levels per channel.
+        let grainy = NoisyCameraTests.noisy(Self.original, sigma: 6)
+        func ratio(smoothed: Bool) -> Double? {
+            var scorer = SwapScorer()
+            scorer.add(original: grainy, output: Self.brightened(grainy, smoothed: smoothed),
+                       originalLandmarks: Self.landmarks, outputLandmarks: Self.landmarks)
+            return scorer.score.textureRatio
+        }
+        let kept = try #require(ratio(smoothed: false)), smoothed = try #require(ratio(smoothed: true))
+        #expect(abs(kept - 1) < 0.05, "kept \(kept)")
+        #expect(smoothed < 0.6, "smoothed \(smoothed)")
+    }
+
     @Test func untouchedOutputHasNothingToScore() {
         let same = Self.score(Self.original)
         #expect(same.frames == 3 && same.scoredFrames == 0)

@@ -17,6 +17,9 @@ struct SwapOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Relighting: the target's light, skin tone and white balance under the new face's detail, 0 (off: --color-transfer instead) to 1 (default: 1 for a photo, \(Relighting.trainedModelStrength) for a trained model).", valueName: "S"))
     var relight: Float?
 
+    @Option(help: ArgumentHelp("Camera grain: the target's own fine texture (sensor noise, skin grain) added to a new face smoother than the skin the camera filmed, as much as it lacks, 0 (off) to 1 (default).", valueName: "S"))
+    var grain: Float = 1
+
     @Option(help: "Blend: pyramid (multi-band, no seam), poisson (gradient domain) or alpha (feathered mask).")
     var blend: BlendMode = .pyramid
 
@@ -76,6 +79,7 @@ struct SwapOptions: ParsableArguments {
         settings.blur = blur
         settings.colorTransfer = colorTransfer
         if let relight { settings.relight = relight }
+        settings.grain = grain
         settings.blend = blend
         settings.keepGlasses = keepGlasses
         settings.keepHair = keepHair

@@ -16,8 +16,8 @@ public enum BlendMode: String, Sendable, CaseIterable {
 }
 
 /// Blends a swapped face into the frame: landmark mask × swap mask, erode/dilate, feather, the target's eyes, mouth
-/// and glasses kept, relighting (or colour transfer), opacity, then an alpha or multi-band blend whose paste-back
-/// touches only the mask's footprint.
+/// and glasses kept, relighting (or colour transfer), the camera's grain (``GrainMatch``), opacity, then an alpha or
+/// multi-band blend whose paste-back touches only the mask's footprint.
 ///
 /// The mask is built in swap space (the aligned crop or the mesh's frame box): its cost is fixed by the crop size,
 /// and erosion and blur act in the same pixels the swap was made in, so one setting suits every face size of a
@@ -36,6 +36,8 @@ public struct FaceMerger: Sendable {
         public var colorTransfer = ColorTransfer.rct
         /// The target's light and tone under the swap's detail (strength 0 = off: colour transfer instead).
         public var relighting = Relighting(strength: 1)
+        /// The camera's fine texture on a new face smoother than the target's skin (strength 0 = off).
+        public var grain = GrainMatch(strength: 1)
         /// How the face is blended in.
         public var blend = BlendMode.pyramid
         /// Bands of the pyramid blend (the coarsest is 2^(levels−1) pixels wide).
@@ -275,6 +277,7 @@ public struct FaceMerger: Sendable {
             options.colorTransfer.apply(to: &face, reference: target, mask: region)
         }
         if let paintedHoles { face.mix(target, weight: paintedHoles) }
+        options.grain.apply(to: &face, target: target, mask: mask, spare: holes)
         switch options.blend {
         case .alpha:
             if let kept { mask.cut(kept) }

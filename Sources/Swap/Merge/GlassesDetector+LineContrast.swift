@@ -33,7 +33,7 @@ struct LineContrast {
         height = Int(ppe * (across.upperBound - across.lowerBound))
         let rectified = ImageWarper.warp(image, width: width, height: height, outputToSource: toImage)
         let box = EyeBand(covering: rectified)
-        let line = box.topHat(box.luma(of: rectified), radius: Int((0.025 * ppe).rounded()))
+        let line = box.topHat(box.quietLuma(of: rectified), radius: Int((0.025 * ppe).rounded()))
         // The local level, normalised by the blurred band itself: zero padding would halve it at the band's edges.
         var level = line, reach = AlphaMask(width: width, height: height, values: [Float](repeating: 1, count: width * height))
         level.gaussianBlur(sigma: 0.2 * ppe, clamped: false)

@@ -32,7 +32,7 @@ enum GlassesDetector {
         let (centre, u, v, d) = (axis.centre, axis.u, axis.v, axis.d)
         let (x0, y0, bw, bh) = (band.x0, band.y0, band.width, band.height)
         let radius = max(2, Int((0.04 * d).rounded()))
-        let line = band.topHat(band.luma(of: image), radius: radius)
+        let line = band.topHat(band.quietLuma(of: image), radius: radius)
         var lines = AlphaMask(width: w, height: h)
         // Bridge strip: between the inner eye corners, from 0.3 d above the eye line to 0.1 d below.
         let inner = (points[FaceMeshTopology.rightEyeInner] + points[FaceMeshTopology.leftEyeInner]) / 2

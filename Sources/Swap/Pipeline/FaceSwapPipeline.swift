@@ -48,6 +48,7 @@ public struct FaceSwapPipeline: Sendable {
             settings.blur = merger.blurSigma
             settings.colorTransfer = merger.colorTransfer
             settings.relight = merger.relighting.strength
+            settings.grain = merger.grain.strength
             settings.blend = merger.blend
             settings.keepGlasses = merger.keepGlasses
             settings.keepHair = merger.keepHair

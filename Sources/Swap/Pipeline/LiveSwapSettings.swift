@@ -12,6 +12,8 @@ public struct LiveSwapSettings: Sendable, Equatable {
     public var colorTransfer = ColorTransfer.rct
     /// Relighting strength (the target's light under the new face's detail), 0 = off. Range ``relightRange``.
     public var relight: Float = 1
+    /// The camera's fine texture added to a new face smoother than the target's skin, 0 = off. Range ``grainRange``.
+    public var grain: Float = 1
     public var blend = BlendMode.pyramid
     public var keepGlasses = GlassesMode.auto
     public var keepHair = HairMode.on
@@ -47,6 +49,7 @@ public struct LiveSwapSettings: Sendable, Equatable {
     public static let blurRange: ClosedRange<Float> = 0...50
     public static let opacityRange: ClosedRange<Float> = 0...1
     public static let relightRange: ClosedRange<Float> = 0...1
+    public static let grainRange: ClosedRange<Float> = 0...1
     public static let temporalSmoothingRange: ClosedRange<Float> = 0...0.95
     public static let temporalResetRange: ClosedRange<Float> = 0.001...10
     /// Below 0.1 every anchor is a "face" on any picture: thousands of landmark runs per frame.
@@ -64,6 +67,7 @@ public struct LiveSwapSettings: Sendable, Equatable {
         try Self.check("blur", blur, Self.blurRange, unit: " px")
         try Self.check("opacity", opacity, Self.opacityRange)
         try Self.check("relight", relight, Self.relightRange)
+        try Self.check("grain", grain, Self.grainRange)
         try Self.check("temporal-smoothing", temporalSmoothing, Self.temporalSmoothingRange)
         try Self.check("temporal-reset", temporalReset, Self.temporalResetRange)
         try Self.check("threshold", threshold, Self.thresholdRange)
@@ -99,6 +103,7 @@ public struct LiveSwapSettings: Sendable, Equatable {
         options.colorTransfer = colorTransfer
         options.opacity = opacity
         options.relighting.strength = relight
+        options.grain.strength = grain
         options.blend = blend
         options.keepGlasses = keepGlasses
         options.keepHair = keepHair

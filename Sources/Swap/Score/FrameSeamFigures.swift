@@ -10,6 +10,8 @@ struct FrameSeamFigures {
     var colourExcess: Double?
     /// Σ thin dark detail of the original (where it has some) and Σ of what the output lost of it.
     var detailOriginal = 0.0, detailLost = 0.0
+    /// Σ fine texture (|luma − its blur|, 0–255) of the output and of the original over the same skin pixels.
+    var textureOutput = 0.0, textureOriginal = 0.0
 
     /// Angular sectors around the region's centre in which inside and outside colours are compared: a border runs
     /// over forehead, cheeks and jaw, whose colours differ; each sector compares like with like.
@@ -18,12 +20,16 @@ struct FrameSeamFigures {
     static let featherAllowance: Float = 0.06
     /// Thin dark detail (black top-hat, 0…1 luma) from which an original pixel counts as detail (≈ 20 levels).
     static let detailThreshold: Float = 0.08
+    /// σ (frame pixels) of the blur the fine texture is measured against: grain, pores and freckles a camera
+    /// resolves or smooths away, in its own pixels whatever the face's size.
+    static let textureSigma: Float = 1.5
 
     init(region r: ReplacedRegion, original: RGBImage, output: RGBImage) {
         let (w, h) = (r.width, r.height)
         var lumaO = ScorePlanes.luma(original, x: r.x0, y: r.y0, width: w, height: h)
         var lumaS = ScorePlanes.luma(output, x: r.x0, y: r.y0, width: w, height: h)
         detail(region: r, lumaO: lumaO, lumaS: lumaS)
+        texture(region: r, lumaO: lumaO, lumaS: lumaS)
 
         // Seam: the luma gradient along the region's normal in a band of ±2 px around the border.
         var normal = r.inside
@@ -57,6 +63,20 @@ struct FrameSeamFigures {
         for i in area.values.indices where area.values[i] > 0.5 && dO.values[i] > Self.detailThreshold {
             detailOriginal += Double(dO.values[i])
             detailLost += Double(max(0, dO.values[i] - dS.values[i]))
+        }
+    }
+
+    /// Fine texture of the skin well inside the region (past a feather's width, the original's features left out)
+    /// in both: how crisp or grainy the new face is against the camera's own skin.
+    private mutating func texture(region r: ReplacedRegion, lumaO: AlphaMask, lumaS: AlphaMask) {
+        let g = max(3, Int((Self.featherAllowance * r.faceWidth).rounded()))
+        let skin = r.grown(by: -g)
+        var (smoothO, smoothS) = (lumaO, lumaS)
+        smoothO.gaussianBlur(sigma: Self.textureSigma)
+        smoothS.gaussianBlur(sigma: Self.textureSigma)
+        for i in skin.values.indices where skin.values[i] > 0.5 && r.features.values[i] < 0.5 {
+            textureOriginal += Double(abs(lumaO.values[i] - smoothO.values[i]) * 255)
+            textureOutput += Double(abs(lumaS.values[i] - smoothS.values[i]) * 255)
         }
     }
 

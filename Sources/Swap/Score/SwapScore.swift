@@ -12,6 +12,9 @@ public struct SwapScore: Sendable, Codable, Equatable {
     /// Share of the original's thin dark detail (glasses frames, brows, stubble) in and around the replaced region
     /// that the output lost, 0…1.
     public var detailsLost: Double?
+    /// Fine skin texture (grain, pores, freckles) well inside the replaced region, output ÷ original (1 = as crisp
+    /// as the camera's own skin; above: sharper or grainier, below: smoother).
+    public var textureRatio: Double?
     /// Mean head-pose difference (yaw, pitch, roll averaged, degrees) between output and original.
     public var poseDifference: Double?
     /// Correlation of mouth opening, output vs original, over the frames with a face on both.
@@ -45,6 +48,7 @@ public struct SwapScore: Sendable, Codable, Equatable {
             row("seam ratio", seamRatio, "×", "≤ 1.03") { $0 <= 1.03 },
             row("colour excess", colourExcess, "ΔE", "≤ 1") { $0 <= 1 },
             row("details lost", detailsLost, "", "≤ 0.5") { $0 <= 0.5 },
+            row("texture ratio", textureRatio, "×", "0.7…1.4") { (0.7...1.4).contains($0) },
             row("pose difference", poseDifference, "°", "≤ 2") { $0 <= 2 },
             row("mouth correlation", mouthCorrelation, "", "≥ 0.8") { $0 >= 0.8 },
             row("mouth gain", mouthGain, "", "≥ 0.9") { $0 >= 0.9 },

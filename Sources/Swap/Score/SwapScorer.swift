@@ -12,6 +12,7 @@ public struct SwapScorer {
     private var seam = (output: 0.0, original: 0.0)
     private var colour = MeanAccumulator()
     private var detail = (lost: 0.0, original: 0.0)
+    private var texture = (output: 0.0, original: 0.0)
     private var pose = MeanAccumulator()
     private var mouth: [(original: Double, output: Double)] = []
     private var flicker = (output: 0.0, original: 0.0)
@@ -42,6 +43,8 @@ public struct SwapScorer {
         if let c = figures.colourExcess { colour.add(c) }
         detail.lost += figures.detailLost
         detail.original += figures.detailOriginal
+        texture.output += figures.textureOutput
+        texture.original += figures.textureOriginal
         if let previous { addFlicker(region: region, original: original, output: output, previous: previous) }
     }
 
@@ -71,6 +74,7 @@ public struct SwapScorer {
         if seam.original > 0 { score.seamRatio = seam.output / seam.original }
         score.colourExcess = colour.mean
         if detail.original > 0 { score.detailsLost = detail.lost / detail.original }
+        if texture.original > 0 { score.textureRatio = texture.output / texture.original }
         score.poseDifference = pose.mean
         if mouth.count >= 3 {
             let n = Double(mouth.count)

@@ -2,7 +2,7 @@
 "use strict";
 const $ = (id) => document.getElementById(id);
 const sliders = [
-  ["opacity", "opacity", 0.01], ["relight", "relight", 0.05], ["erode", "erode (px)", 1], ["blur", "blur σ (px)", 0.25],
+  ["opacity", "opacity", 0.01], ["relight", "relight", 0.05], ["grain", "camera grain", 0.05], ["erode", "erode (px)", 1], ["blur", "blur σ (px)", 0.25],
   ["temporal-smoothing", "temporal smoothing", 0.05], ["temporal-reset", "temporal reset", 0.01],
   ["threshold", "detector threshold", 0.01], ["max-faces", "max faces (0 = all)", 1],
   ["detect-every", "detect every N frames", 1],

@@ -1,0 +1,47 @@
+import Imaging
+import Stream
+
+/// A noisy camera (a webcam in a dim room) fills the eye band with pixel-sized specks darker and lighter than their
+/// surroundings: to the top-hats every skin pixel is then a thin line, every strip reads as crossed, and the merger
+/// keeps the target's noisy skin as "glasses" in patches over the new face. The band's luma is smoothed first, as
+/// much as its noise needs; a clean camera's is left as it is.
+extension EyeBand {
+    /// Noise (σ, luma 0…1) above which the luma is smoothed: 2 levels. The shared clips measure 0.2–1.0, the
+    /// scanned astronaut photo 2.8 (its grain).
+    static let quietNoise: Float = 2 / 255
+    /// The smoothing's σ (pixels) per level of noise σ, and its largest: σ 8 levels of noise take σ 2.
+    static let smoothingPerLevel: Float = 0.25
+    static let maximumSmoothing: Float = 3
+
+    /// The box's luma (0…1), smoothed as its noise needs (``noise(of:)``).
+    func quietLuma(of image: RGBImage) -> AlphaMask {
+        let luma = luma(of: image)
+        let noise = Self.noise(of: luma)
+        guard noise > Self.quietNoise else { return luma }
+        return Self.smoothed(luma, sigma: min(noise * 255 * Self.smoothingPerLevel, Self.maximumSmoothing))
+    }
+
+    /// The noise σ (0…1) of a luma plane (``NoiseLevel``).
+    static func noise(of luma: AlphaMask) -> Float {
+        let (w, h) = (luma.width, luma.height)
+        guard w >= 3, h >= 3 else { return 0 }
+        var level = NoiseLevel()
+        luma.values.withUnsafeBufferPointer { v in
+            for y in 1..<(h - 1) {
+                for x in 1..<(w - 1) { level.add(255 * NoiseLevel.response(v.baseAddress!, at: y * w + x, step: 1, row: w)) }
+            }
+        }
+        return level.sigma / 255
+    }
+
+    /// `luma` blurred with σ `sigma`, normalised at the box's edges (the blur reads zeros past them, which would
+    /// darken the edges into lines).
+    static func smoothed(_ luma: AlphaMask, sigma: Float) -> AlphaMask {
+        var blurred = luma
+        var reach = AlphaMask(width: luma.width, height: luma.height, value: 1)
+        blurred.gaussianBlur(sigma: sigma, clamped: false)
+        reach.gaussianBlur(sigma: sigma, clamped: false)
+        for i in blurred.values.indices { blurred.values[i] /= max(reach.values[i], 1e-3) }
+        return blurred
+    }
+}
