@@ -11,6 +11,7 @@ import Testing
         settings.blur = 2.5
         settings.colorTransfer = .lct
         settings.relight = 0.25
+        settings.grain = 0.4
         settings.blend = .alpha
         settings.keepGlasses = .on
         settings.keepHair = .off

@@ -106,12 +106,18 @@ import Testing
         #expect(abs(mean(with) - mean(without)) < 0.5)
     }
 
-    @Test func aNewFaceAsNoisyAsTheCamerasIsLeftAlone() {
+    @Test func aNewFaceAsNoisyAsTheCamerasTakesNextToNoGrain() {
+        let interior = Self.faceInterior
         let target = Self.noisy(AstronautPhoto.image, sigma: 6)
-        var face = Self.noisy(AstronautPhoto.image, sigma: 6, seed: 7)
-        let before = face
-        #expect(GrainMatch(strength: 1).apply(to: &face, target: target, mask: Self.faceInterior) == 0)
-        #expect(face == before)
+        let camera = Self.noise(target, where: interior)
+        for seed in [UInt64(3), 7, 11, 19] {
+            var face = Self.noisy(AstronautPhoto.image, sigma: 6, seed: seed)
+            let before = Self.noise(face, where: interior)
+            let grain = GrainMatch(strength: 1).apply(to: &face, target: target, mask: interior)
+            // The estimates differ by a few per cent; the grain fades to 0 as the face reaches 0.95 of the camera's.
+            #expect(grain < 0.4 * camera, "seed \(seed): grain \(grain), camera \(camera)")
+            #expect(Self.noise(face, where: interior) < 1.1 * before, "seed \(seed)")
+        }
     }
 
     @Test func theTargetsCreasesAreNotCopiedOnlyItsNoise() {

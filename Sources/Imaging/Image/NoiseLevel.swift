@@ -12,10 +12,12 @@ public struct NoiseLevel: Sendable {
 
     public init() {}
 
-    /// Adds one response (0–255 scale; ``response(_:at:step:row:)``).
+    /// Adds one response (0–255 scale; ``response(_:at:step:row:)``); NaN is left out, infinities count as the
+    /// largest.
     @inlinable @inline(__always)
     public mutating func add(_ response: Float) {
-        histogram[min(Int(abs(response) / Self.binWidth), histogram.count - 1)] += 1
+        guard !response.isNaN else { return }
+        histogram[Int(min(abs(response) / Self.binWidth, Float(histogram.count - 1)))] += 1
         added += 1
     }
 
@@ -32,13 +34,6 @@ public struct NoiseLevel: Sendable {
 
     /// The mask's response at `i` of values `step` apart along a row and `row` apart across rows (not on the
     /// plane's outer pixels).
-    @inlinable @inline(__always)
-    public static func response(_ v: UnsafePointer<UInt8>, at i: Int, step: Int, row: Int) -> Float {
-        let corners = Int(v[i - row - step]) + Int(v[i - row + step]) + Int(v[i + row - step]) + Int(v[i + row + step])
-        let sides = Int(v[i - row]) + Int(v[i + row]) + Int(v[i - step]) + Int(v[i + step])
-        return Float(corners - 2 * sides + 4 * Int(v[i]))
-    }
-
     @inlinable @inline(__always)
     public static func response(_ v: UnsafePointer<Float>, at i: Int, step: Int, row: Int) -> Float {
         let corners = v[i - row - step] + v[i - row + step] + v[i + row - step] + v[i + row + step]

@@ -36,7 +36,7 @@ public struct FaceMerger: Sendable {
         public var colorTransfer = ColorTransfer.rct
         /// The target's light and tone under the swap's detail (strength 0 = off: colour transfer instead).
         public var relighting = Relighting(strength: 1)
-        /// The camera's fine texture on a new face smoother than the target's skin (strength 0 = off).
+        /// Synthetic grain up to the camera's noise on a cleaner new face (strength 0 = off).
         public var grain = GrainMatch(strength: 1)
         /// How the face is blended in.
         public var blend = BlendMode.pyramid
@@ -277,7 +277,9 @@ public struct FaceMerger: Sendable {
             options.colorTransfer.apply(to: &face, reference: target, mask: region)
         }
         if let paintedHoles { face.mix(target, weight: paintedHoles) }
-        options.grain.apply(to: &face, target: target, mask: mask, spare: holes)
+        if swap.toFrame.integerTranslation != nil {
+            options.grain.apply(to: &face, target: original, mask: mask, spare: holes)
+        }
         switch options.blend {
         case .alpha:
             if let kept { mask.cut(kept) }

@@ -11,8 +11,11 @@ import Stream
 /// The grain is drawn, not copied: the target's own fine texture would bring its creases, pores and moles, which a
 /// face recogniser reads as the target (copying it, clipped to three times its median, took the astronaut's share
 /// on talk_studio_2 from 0.44 to 0.20; docs/BENCHMARKS.md, "Session 35"). Each value comes from a hash of the pixel's
-/// place and the target's colours there, so it changes from frame to frame as a camera's noise does, and the same
-/// input gives the same output.
+/// place and the frame's colours there, so it changes from frame to frame as a camera's noise does (not where the
+/// frame itself stands still: a clipped highlight, a still picture), and the same input gives the same output.
+///
+/// In frame pixels only (a swap box at the frame's resolution, the one-shot swap's): a trained model's crop or a
+/// shrunk box is resampled on its way to the frame, which would smear white grain into blotches.
 public struct GrainMatch: Sendable, Equatable {
     /// Share of the missing noise σ that is added: 0 = off, 1 = as much as the target's.
     public var strength: Float
@@ -20,7 +23,7 @@ public struct GrainMatch: Sendable, Equatable {
     static let interior: Float = 0.9
     /// Pixels needed to measure (fewer: nothing is added).
     static let minimumPixels = 64
-    /// A face with this share of the target's noise σ or more has as much (the estimates differ by a few per cent).
+    /// The share of the target's noise σ the face is brought to (the estimates differ by a few per cent).
     static let matched: Float = 0.95
     /// Noise σ (levels) below which nothing is added: a rounding step's worth.
     static let smallest: Float = 0.25
@@ -30,12 +33,13 @@ public struct GrainMatch: Sendable, Equatable {
     }
 
     /// Adds grain to `face` where `mask` (the blend's, 0…1) reaches, outside `spare` (openings painted from the
-    /// target, which have its noise already), as much as the face has less noise than `target`. Returns the grain's
-    /// σ (levels; 0 when none was added).
+    /// target, which have its noise already), as much as the face has less noise than `target` (the frame under the
+    /// face, not resampled: resampling smooths noise). Returns the grain's σ (levels; 0 when none was added).
     @discardableResult
     func apply(to face: inout RGBImage, target: RGBImage, mask: AlphaMask, spare: AlphaMask? = nil) -> Float {
         precondition(face.width == target.width && face.height == target.height, "image sizes differ")
         precondition(mask.width == face.width && mask.height == face.height, "mask size differs")
+        precondition(spare.map { $0.width == face.width && $0.height == face.height } ?? true, "spare size differs")
         guard strength > 0, let box = mask.support(above: FacePaste.threshold) else { return 0 }
         let w = face.width
         // The interior: the mask's top level, less a tenth (an opacity below 1 lowers the whole mask); the noise is
@@ -65,8 +69,11 @@ public struct GrainMatch: Sendable, Equatable {
         }
         guard targetNoise.count >= Self.minimumPixels else { return 0 }
         let (t, f) = (targetNoise.sigma, faceNoise.sigma)
-        guard f < Self.matched * t else { return 0 }
-        let grain = min(strength, 1) * (t * t - f * f).squareRoot()
+        // Up to `matched` of the target's σ: 0 where the face is that noisy already, so estimates that differ by a
+        // few per cent from frame to frame do not switch the grain on and off.
+        let missing = Self.matched * Self.matched * t * t - f * f
+        guard missing > 0 else { return 0 }
+        let grain = min(strength, 1) * missing.squareRoot()
         guard grain >= Self.smallest else { return 0 }
         // Four bytes of one hash: near-Gaussian, σ √(4 · (256² − 1) / 12).
         let scale = grain / (4 * (65_536 - 1) / Float(12)).squareRoot()
@@ -85,7 +92,7 @@ public struct GrainMatch: Sendable, Equatable {
                     let h = Self.mix(UInt64(truncatingIfNeeded: j) &* 0x9E37_79B9_7F4A_7C15
                         ^ (UInt64(t[q]) | UInt64(t[q + 1]) << 8 | UInt64(t[q + 2]) << 16))
                     let sum = (h & 0xFF) + (h >> 8 & 0xFF) + (h >> 16 & 0xFF) + (h >> 24 & 0xFF)
-                    // Bytes plus the grain rounded: the grain rounded, added.
+                    // Rounded once and added to R, G and B alike: luma grain.
                     let add = Int((keep * scale * (Float(sum) - 510)).rounded(.toNearestOrEven))
                     guard add != 0 else { continue }
                     for c in q..<q + 3 { p[c] = UInt8(clamping: Int(p[c]) + add) }
@@ -106,11 +113,13 @@ public struct GrainMatch: Sendable, Equatable {
         return Float(corners - 2 * sides + 4 * luma(i)) / 256
     }
 
-    /// A multiply–xorshift mix (half of SplitMix64's finaliser): enough for grain, whose values only need to look
-    /// independent.
+    /// SplitMix64's finaliser: every input bit reaches every output bit, so a pixel whose colour changes by a level
+    /// draws unrelated grain.
     @inline(__always)
     static func mix(_ value: UInt64) -> UInt64 {
-        let z = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
 }

@@ -12,7 +12,7 @@ public struct LiveSwapSettings: Sendable, Equatable {
     public var colorTransfer = ColorTransfer.rct
     /// Relighting strength (the target's light under the new face's detail), 0 = off. Range ``relightRange``.
     public var relight: Float = 1
-    /// The camera's fine texture added to a new face smoother than the target's skin, 0 = off. Range ``grainRange``.
+    /// Synthetic grain up to the camera's noise on a cleaner new face, 0 = off. Range ``grainRange``.
     public var grain: Float = 1
     public var blend = BlendMode.pyramid
     public var keepGlasses = GlassesMode.auto
