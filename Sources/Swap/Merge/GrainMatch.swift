@@ -25,8 +25,9 @@ public struct GrainMatch: Sendable, Equatable {
     static let minimumPixels = 64
     /// The share of the target's noise σ the face is brought to (the estimates differ by a few per cent).
     static let matched: Float = 0.95
-    /// Noise σ (levels) below which nothing is added: a rounding step's worth.
-    static let smallest: Float = 0.25
+    /// Noise σ (levels) taken off what is missing, so nothing is added below it: the estimate's floor on 8-bit
+    /// video (a clean camera's noise measures 0.3–0.5, its rounding), where grain would only cost time.
+    static let floor: Float = 0.75
 
     public init(strength: Float = 1) {
         self.strength = strength
@@ -69,12 +70,12 @@ public struct GrainMatch: Sendable, Equatable {
         }
         guard targetNoise.count >= Self.minimumPixels else { return 0 }
         let (t, f) = (targetNoise.sigma, faceNoise.sigma)
-        // Up to `matched` of the target's σ: 0 where the face is that noisy already, so estimates that differ by a
-        // few per cent from frame to frame do not switch the grain on and off.
-        let missing = Self.matched * Self.matched * t * t - f * f
+        // Up to `matched` of the target's σ, less the floor: 0 where the face is that noisy already or the camera's
+        // noise is below measuring, rising from there, so estimates that differ by a few per cent from frame to frame
+        // do not switch the grain on and off.
+        let missing = Self.matched * Self.matched * t * t - f * f - Self.floor * Self.floor
         guard missing > 0 else { return 0 }
         let grain = min(strength, 1) * missing.squareRoot()
-        guard grain >= Self.smallest else { return 0 }
         // Four bytes of one hash: near-Gaussian, σ √(4 · (256² − 1) / 12).
         let scale = grain / (4 * (65_536 - 1) / Float(12)).squareRoot()
         let none = [Float]()
