@@ -17,8 +17,12 @@ extension EyeBand {
     func quietLuma(of image: RGBImage) -> AlphaMask {
         let luma = luma(of: image)
         let noise = Self.noise(of: luma)
-        guard noise > Self.quietNoise else { return luma }
-        return Self.smoothed(luma, sigma: min(noise * 255 * Self.smoothingPerLevel, Self.maximumSmoothing))
+        // Faded in over the level above the quiet bound, so a camera whose noise measures about that does not switch
+        // the smoothing on and off from frame to frame.
+        let fade = min(max((noise - Self.quietNoise) * 255, 0), 1)
+        let sigma = fade * min(noise * 255 * Self.smoothingPerLevel, Self.maximumSmoothing)
+        guard sigma > 0.1 else { return luma }
+        return Self.smoothed(luma, sigma: sigma)
     }
 
     /// The noise σ (0…1) of a luma plane (``NoiseLevel``).

@@ -53,23 +53,29 @@ public struct GrainMatch: Sendable, Equatable {
         let interior = Self.interior * min(top, 1)
         let (xa, xb, ya, yb) = (max(box.x0, 1), min(box.x1, w - 2), max(box.y0, 1), min(box.y1, face.height - 2))
         guard xa <= xb, ya <= yb else { return 0 }
-        // In luma: a video's chroma is stored at half resolution, so its grain is the luma's.
-        var targetNoise = NoiseLevel(), faceNoise = NoiseLevel()
-        target.pixels.withUnsafeBufferPointer { t in
-            face.pixels.withUnsafeBufferPointer { f in
-                // Every third pixel each way: the median of a ninth of them (thousands) is as steady.
-                for y in stride(from: ya, through: yb, by: 3) {
-                    for x in stride(from: xa, through: xb, by: 3) {
-                        let j = y * w + x
-                        guard mask.values[j] >= interior, (spare?.values[j] ?? 0) < 0.5 else { continue }
-                        targetNoise.add(Self.lumaResponse(t.baseAddress!, at: 3 * j, width: w))
-                        faceNoise.add(Self.lumaResponse(f.baseAddress!, at: 3 * j, width: w))
+        // In luma: a video's chroma is stored at half resolution, so its grain is the luma's. Every third pixel each
+        // way: the median of a ninth of them (thousands) is as steady.
+        func noise(of image: RGBImage) -> NoiseLevel {
+            var level = NoiseLevel()
+            image.pixels.withUnsafeBufferPointer { p in
+                mask.values.withUnsafeBufferPointer { m in
+                    for y in stride(from: ya, through: yb, by: 3) {
+                        for x in stride(from: xa, through: xb, by: 3) {
+                            let j = y * w + x
+                            guard m[j] >= interior, (spare?.values[j] ?? 0) < 0.5 else { continue }
+                            level.add(Self.lumaResponse(p.baseAddress!, at: 3 * j, width: w))
+                        }
                     }
                 }
             }
+            return level
         }
+        let targetNoise = noise(of: target)
         guard targetNoise.count >= Self.minimumPixels else { return 0 }
-        let (t, f) = (targetNoise.sigma, faceNoise.sigma)
+        let t = targetNoise.sigma
+        // A clean camera (the usual case) needs none, whatever the face's noise.
+        guard Self.matched * t > Self.floor else { return 0 }
+        let f = noise(of: face).sigma
         // Up to `matched` of the target's σ, less the floor: 0 where the face is that noisy already or the camera's
         // noise is below measuring, rising from there, so estimates that differ by a few per cent from frame to frame
         // do not switch the grain on and off.
