@@ -55,8 +55,8 @@ import Testing
     @Test func theNoiseOfTheEyeBandIsMeasured() throws {
         let axis = try #require(EyeAxis(Self.points))
         let band = try #require(EyeBand(axis: axis, across: -0.75...0.75, down: -0.45...0.45, in: AstronautPhoto.image))
-        let clean = EyeBand.noise(of: band.luma(of: AstronautPhoto.image)) * 255
-        let noisy = EyeBand.noise(of: band.luma(of: Self.noisy(AstronautPhoto.image, sigma: 6))) * 255
+        let clean = NoiseLevel.sigma(ofPlane: band.luma(of: AstronautPhoto.image)) * 255
+        let noisy = NoiseLevel.sigma(ofPlane: band.luma(of: Self.noisy(AstronautPhoto.image, sigma: 6))) * 255
         // The scanned photo's own grain: about 2.8 levels (the shared clips measure 0.2–1.0).
         #expect(clean > 1 && clean < 4, "grain measured \(clean) levels")
         // Luma averages the channels' independent noise: σ 6 per channel is σ ≈ 4.0 in luma, on top of the grain.

@@ -32,6 +32,19 @@ public struct NoiseLevel: Sendable {
         return Float(histogram.count) * Self.binWidth / (6 * 0.6745)
     }
 
+    /// The noise σ of a plane of 0…1 values (0…1; 0 for a plane under 3 × 3).
+    public static func sigma(ofPlane plane: AlphaMask) -> Float {
+        let (w, h) = (plane.width, plane.height)
+        guard w >= 3, h >= 3 else { return 0 }
+        var level = NoiseLevel()
+        plane.values.withUnsafeBufferPointer { v in
+            for y in 1..<(h - 1) {
+                for x in 1..<(w - 1) { level.add(255 * response(v.baseAddress!, at: y * w + x, step: 1, row: w)) }
+            }
+        }
+        return level.sigma / 255
+    }
+
     /// The mask's response at `i` of values `step` apart along a row and `row` apart across rows (not on the
     /// plane's outer pixels).
     @inlinable @inline(__always)

@@ -13,39 +13,18 @@ extension EyeBand {
     static let smoothingPerLevel: Float = 0.25
     static let maximumSmoothing: Float = 3
 
-    /// The box's luma (0…1), smoothed as its noise needs (``noise(of:)``).
+    /// The box's luma (0…1), smoothed as its noise needs (``NoiseLevel``).
     func quietLuma(of image: RGBImage) -> AlphaMask {
         let luma = luma(of: image)
-        let noise = Self.noise(of: luma)
+        let noise = NoiseLevel.sigma(ofPlane: luma)
         // Faded in over the level above the quiet bound, so a camera whose noise measures about that does not switch
         // the smoothing on and off from frame to frame.
         let fade = min(max((noise - Self.quietNoise) * 255, 0), 1)
         let sigma = fade * min(noise * 255 * Self.smoothingPerLevel, Self.maximumSmoothing)
         guard sigma > 0.1 else { return luma }
-        return Self.smoothed(luma, sigma: sigma)
-    }
-
-    /// The noise σ (0…1) of a luma plane (``NoiseLevel``).
-    static func noise(of luma: AlphaMask) -> Float {
-        let (w, h) = (luma.width, luma.height)
-        guard w >= 3, h >= 3 else { return 0 }
-        var level = NoiseLevel()
-        luma.values.withUnsafeBufferPointer { v in
-            for y in 1..<(h - 1) {
-                for x in 1..<(w - 1) { level.add(255 * NoiseLevel.response(v.baseAddress!, at: y * w + x, step: 1, row: w)) }
-            }
-        }
-        return level.sigma / 255
-    }
-
-    /// `luma` blurred with σ `sigma`, normalised at the box's edges (the blur reads zeros past them, which would
-    /// darken the edges into lines).
-    static func smoothed(_ luma: AlphaMask, sigma: Float) -> AlphaMask {
-        var blurred = luma
-        var reach = AlphaMask(width: luma.width, height: luma.height, value: 1)
-        blurred.gaussianBlur(sigma: sigma, clamped: false)
-        reach.gaussianBlur(sigma: sigma, clamped: false)
-        for i in blurred.values.indices { blurred.values[i] /= max(reach.values[i], 1e-3) }
-        return blurred
+        // Normalised at the box's edges: the blur reads zeros past them, which would darken the edges into lines.
+        let ones = AlphaMask(width: luma.width, height: luma.height, value: 1)
+        let smoothed = NormalisedConvolution.average([luma.values], weight: ones, sigma: sigma) { i, values in values[i] }
+        return AlphaMask(width: luma.width, height: luma.height, values: smoothed[0])
     }
 }
