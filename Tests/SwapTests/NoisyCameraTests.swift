@@ -106,6 +106,123 @@ import Testing
         #expect(abs(mean(with) - mean(without)) < 0.5)
     }
 
+    /// The colour noise σ (levels) of `image` over `mask` > 0.5: Cb and Cr of 2 × 2 blocks from (`offset`,
+    /// `offset`) (from 0: a video's chroma samples), with ``NoiseLevel`` over blocks whose pixels all lie inside.
+    static func colourNoise(_ image: RGBImage, where mask: AlphaMask, offset: Int = 0) -> SIMD2<Float> {
+        let (columns, rows) = ((image.width - offset) / 2, (image.height - offset) / 2)
+        var planes = [[Float]](repeating: [Float](repeating: 0, count: columns * rows), count: 2)
+        var inside = [Bool](repeating: false, count: columns * rows)
+        for v in 0..<rows {
+            for u in 0..<columns {
+                var sum = SIMD3<Float>.zero
+                var all = true
+                for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                    let (x, y) = (offset + 2 * u + dx, offset + 2 * v + dy)
+                    sum += SIMD3(Float(image[x, y].r), Float(image[x, y].g), Float(image[x, y].b))
+                    all = all && mask[x, y] > 0.5
+                }
+                sum /= 4
+                planes[0][v * columns + u] = -0.168736 * sum.x - 0.331264 * sum.y + 0.5 * sum.z
+                planes[1][v * columns + u] = 0.5 * sum.x - 0.418688 * sum.y - 0.081312 * sum.z
+                inside[v * columns + u] = all && u > 0 && v > 0 && u < columns - 1 && v < rows - 1
+            }
+        }
+        var sigma = SIMD2<Float>.zero
+        for c in 0..<2 {
+            var level = NoiseLevel()
+            planes[c].withUnsafeBufferPointer { p in
+                for i in inside.indices where inside[i] {
+                    level.add(NoiseLevel.response(p.baseAddress!, at: i, step: 1, row: columns))
+                }
+            }
+            sigma[c] = level.sigma
+        }
+        return sigma
+    }
+
+    @Test func aSmoothNewFaceTakesTheCamerasColourSpeckle() {
+        // Independent noise per channel, as a webcam's: coloured as well as light and dark.
+        let frame = Self.noisy(AstronautPhoto.image, sigma: 6)
+        let interior = Self.faceInterior
+        let camera = Self.colourNoise(frame, where: interior)
+        let with = Self.colourNoise(Self.merged(frame, grain: 1), where: interior)
+        let without = Self.colourNoise(Self.merged(frame, grain: 0), where: interior)
+        // Blocks a pixel off the chroma grid straddle four grain blocks: they read far less (per-pixel grain would
+        // read the same).
+        let offGrid = Self.colourNoise(Self.merged(frame, grain: 1), where: interior, offset: 1)
+        for c in 0..<2 {
+            #expect(without[c] < 0.2 * camera[c], "channel \(c): camera \(camera[c]), without \(without[c])")
+            #expect(with[c] > 0.8 * camera[c] && with[c] < 1.15 * camera[c],
+                    "channel \(c): camera \(camera[c]), with \(with[c])")
+            #expect(offGrid[c] < 0.8 * with[c], "channel \(c): on the grid \(with[c]), off it \(offGrid[c])")
+        }
+    }
+
+    @Test func greyNoiseBringsNoColourSpeckle() {
+        // The same noise on R, G and B, light and dark only, over skin without colour noise of its own.
+        var frame = Self.plain(AstronautPhoto.image.width, AstronautPhoto.image.height, (190, 145, 125))
+        let grey = Self.noisy(Self.plain(frame.width, frame.height, (128, 128, 128)), sigma: 6)
+        for i in frame.pixels.indices {
+            frame.pixels[i] = UInt8(clamping: Int(frame.pixels[i]) + Int(grey.pixels[i - i % 3]) - 128)
+        }
+        let interior = Self.faceInterior
+        let out = Self.merged(frame, grain: 1)
+        #expect(Self.noise(out, where: interior) > 0.8 * Self.noise(frame, where: interior))
+        let colour = Self.colourNoise(out, where: interior)
+        #expect(colour.x < 0.5 && colour.y < 0.5, "colour noise \(colour)")
+    }
+
+    /// A trained model's swap of a flat face over `frame`: a crop of its own resolution, resampled onto the frame
+    /// through the alignment (not a whole-pixel move), alpha-blended so none of the frame's own noise is left in it.
+    static func mergedCrop(over frame: RGBImage, grain: Float) throws -> RGBImage {
+        let aligned = try FaceAligner().align(frame, landmarks: AstronautPhoto.landmarks)
+        #expect(aligned.alignedToImage.integerTranslation == nil)
+        let crop = Self.plain(aligned.resolution, aligned.resolution, (200, 150, 125))
+        var options = FaceMerger.Options()
+        (options.grain.strength, options.blend) = (grain, .alpha)
+        var out = frame
+        FaceMerger(options: options).merge(SwappedFace(image: crop, mask: nil, toFrame: aligned.alignedToImage),
+                                           landmarks: AstronautPhoto.landmarks, into: &out)
+        return out
+    }
+
+    @Test func aNewFaceResampledOntoTheFrameTakesGrainOfTheFramesPixelSize() throws {
+        let frame = Self.noisy(AstronautPhoto.image, sigma: 6)
+        let interior = Self.faceInterior
+        let camera = Self.noise(frame, where: interior)
+        #expect(Self.noise(try Self.mergedCrop(over: frame, grain: 0), where: interior) < 0.2 * camera)
+        // Measured pixel by pixel in the frame: grain drawn in the crop and enlarged would measure far less.
+        let grain = Self.noise(try Self.mergedCrop(over: frame, grain: 1), where: interior)
+        #expect(grain > 0.85 * camera && grain < 1.15 * camera, "grain \(grain), camera \(camera)")
+    }
+
+    @Test func aCleanCameraIsLeftAsItWasWhateverTheSwap() throws {
+        // A clean camera's faint noise (8-bit video measures 0.3–0.5 levels), under a mesh swap and a trained
+        // model's crop: below the floor, nothing is added.
+        let frame = Self.noisy(Self.plain(AstronautPhoto.image.width, AstronautPhoto.image.height, (190, 145, 125)),
+                               sigma: 0.6)
+        let camera = Self.noise(frame, where: Self.faceInterior)
+        #expect(camera > 0.2 && camera < 0.75, "camera \(camera)")
+        let mesh = Self.merged(frame, grain: 1).pixels == Self.merged(frame, grain: 0).pixels
+        #expect(mesh)
+        let crop = try Self.mergedCrop(over: frame, grain: 1).pixels == Self.mergedCrop(over: frame, grain: 0).pixels
+        #expect(crop)
+    }
+
+    @Test func aHalfOpaqueNewFaceIsBroughtToTheCamerasGrainToo() {
+        let frame = Self.noisy(AstronautPhoto.image, sigma: 6)
+        let interior = Self.faceInterior
+        let camera = Self.noise(frame, where: interior)
+        var options = FaceMerger.Options()
+        options.opacity = 0.5
+        var out = frame
+        FaceMerger(options: options).merge(SwappedFace.flat((200, 150, 125), like: frame),
+                                           landmarks: AstronautPhoto.landmarks, into: &out)
+        // Half the camera's noise is left in the blend; the grain makes up the rest, not half of it.
+        let grain = Self.noise(out, where: interior)
+        #expect(grain > 0.85 * camera && grain < 1.15 * camera, "grain \(grain), camera \(camera)")
+    }
+
     @Test func aNewFaceAsNoisyAsTheCamerasTakesNextToNoGrain() {
         let interior = Self.faceInterior
         let target = Self.noisy(AstronautPhoto.image, sigma: 6)

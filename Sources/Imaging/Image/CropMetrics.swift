@@ -5,7 +5,7 @@ package enum CropMetrics {
     /// Luma (0…255) resampled to `size²`.
     package static func grey(_ image: RGBImage, size: Int) -> [Float] {
         let rgb = image.boxResampled(to: size)
-        return (0..<(size * size)).map { 255 * (0.299 * rgb[$0 * 3] + 0.587 * rgb[$0 * 3 + 1] + 0.114 * rgb[$0 * 3 + 2]) }
+        return (0..<(size * size)).map { 255 * YCbCr.luma(rgb[$0 * 3], rgb[$0 * 3 + 1], rgb[$0 * 3 + 2]) }
     }
 
     /// Variance of the 4-neighbour Laplacian: low for blurred images.

@@ -73,6 +73,23 @@ public enum ImageWarper {
     public static func warp(_ source: AlphaMask, width: Int, height: Int, outputToSource m: AffineTransform2D) -> AlphaMask {
         var out = AlphaMask(width: width, height: height)
         let (sw, sh) = (source.width, source.height)
+        if let lattice = Lattice(m) {
+            // Every output pixel lands on a source pixel: the values the bilinear taps give (the others weigh 0;
+            // the same for finite masks), read directly.
+            source.values.withUnsafeBufferPointer { src in
+                out.values.withUnsafeMutableBufferPointer { dst in
+                    // The output columns whose source column lies inside: x0 + dx·u in 0..<sw.
+                    guard let columns = lattice.columns(width: width, sourceWidth: sw) else { return }
+                    for v in 0..<height {
+                        let y = lattice.y0 + lattice.dy * v
+                        guard y >= 0, y < sh else { continue }
+                        let (row, to) = (y * sw + lattice.x0, dst.baseAddress! + v * width)
+                        for u in columns { to[u] = src[row + lattice.dx * u] }
+                    }
+                }
+            }
+            return out
+        }
         source.values.withUnsafeBufferPointer { srcBuf in
             out.values.withUnsafeMutableBufferPointer { dstBuf in
                 let src = srcBuf.baseAddress!
@@ -89,5 +106,32 @@ public enum ImageWarper {
             }
         }
         return out
+    }
+}
+
+/// A map that takes every pixel onto a pixel: whole-pixel steps along each axis (no rotation or shear) and a
+/// whole-pixel offset, as a frame-aligned swap box sampled every `dx`-th pixel.
+private struct Lattice {
+    let x0: Int, y0: Int, dx: Int, dy: Int
+
+    init?(_ m: AffineTransform2D) {
+        guard m.b == 0, m.c == 0, m.a == m.a.rounded(), m.d == m.d.rounded(), m.tx == m.tx.rounded(),
+              m.ty == m.ty.rounded(), max(abs(m.a), abs(m.d), abs(m.tx), abs(m.ty)) < 1e9 else { return nil }
+        (x0, y0, dx, dy) = (Int(m.tx), Int(m.ty), Int(m.a), Int(m.d))
+    }
+
+    /// The output columns `u` in 0..<`width` whose source column `x0 + dx·u` lies in 0..<`sourceWidth`.
+    func columns(width: Int, sourceWidth: Int) -> Range<Int>? {
+        var (lo, hi) = (0, width)
+        if dx > 0 {
+            lo = max(lo, (-x0 + dx - 1) / dx)  // x0 + dx·u ≥ 0
+            hi = min(hi, x0 < sourceWidth ? (sourceWidth - 1 - x0) / dx + 1 : 0)
+        } else if dx < 0 {
+            lo = max(lo, x0 >= sourceWidth ? (x0 - sourceWidth + 1 - dx - 1) / -dx : 0)
+            hi = min(hi, x0 >= 0 ? x0 / -dx + 1 : 0)
+        } else if x0 < 0 || x0 >= sourceWidth {
+            return nil
+        }
+        return lo < hi ? lo..<hi : nil
     }
 }

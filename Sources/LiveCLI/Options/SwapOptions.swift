@@ -17,7 +17,7 @@ struct SwapOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Relighting: the target's light, skin tone and white balance under the new face's detail, 0 (off: --color-transfer instead) to 1 (default: 1 for a photo, \(Relighting.trainedModelStrength) for a trained model).", valueName: "S"))
     var relight: Float?
 
-    @Option(help: ArgumentHelp("Camera grain: synthetic luma grain up to the camera's noise (measured on the target's face) on a new face cleaner than the frame, 0 (off) to 1 (default).", valueName: "S"))
+    @Option(help: ArgumentHelp("Camera grain: synthetic grain, in light and colour, up to the camera's noise (measured on the target's face) on a new face cleaner than the frame, 0 (off) to 1 (default).", valueName: "S"))
     var grain: Float = 1
 
     @Option(help: "Blend: pyramid (multi-band, no seam), poisson (gradient domain) or alpha (feathered mask).")

@@ -16,8 +16,8 @@ public enum BlendMode: String, Sendable, CaseIterable {
 }
 
 /// Blends a swapped face into the frame: landmark mask × swap mask, erode/dilate, feather, the target's eyes, mouth
-/// and glasses kept, relighting (or colour transfer), the camera's grain (``GrainMatch``), opacity, then an alpha or
-/// multi-band blend whose paste-back touches only the mask's footprint.
+/// and glasses kept, relighting (or colour transfer), opacity, then an alpha or multi-band blend whose paste-back
+/// touches only the mask's footprint, and last the camera's grain in frame pixels (``GrainMatch``).
 ///
 /// The mask is built in swap space (the aligned crop or the mesh's frame box): its cost is fixed by the crop size,
 /// and erosion and blur act in the same pixels the swap was made in, so one setting suits every face size of a
@@ -277,9 +277,10 @@ public struct FaceMerger: Sendable {
             options.colorTransfer.apply(to: &face, reference: target, mask: region)
         }
         if let paintedHoles { face.mix(target, weight: paintedHoles) }
-        if swap.toFrame.integerTranslation != nil {
-            options.grain.apply(to: &face, target: original, mask: mask, spare: holes)
-        }
+        // The camera's grain is measured on the frame before the paste and added in frame pixels after it: a face
+        // resampled on its way to the frame (a trained model's crop, a shrunk box) would smear grain into blotches.
+        let plate = options.grain.plate(of: frame, mask: mask, spare: [holes, kept].compactMap { $0 },
+                                        toFrame: swap.toFrame)
         switch options.blend {
         case .alpha:
             if let kept { mask.cut(kept) }
@@ -302,6 +303,7 @@ public struct FaceMerger: Sendable {
             }
             FacePaste.add(difference, width: face.width, height: face.height, toFrame: swap.toFrame, into: &frame)
         }
+        plate?.add(to: &frame)
     }
 
     /// The lips and the skin round them (swap space) for the kept mouth's corners and the lip step, or nil when

@@ -224,16 +224,22 @@ enum FacePaste {
         }
     }
 
+    /// The frame pixels (of a `width` × `height` frame) a swap-space `support` can reach through `toFrame`: its box
+    /// and a pixel past it each way, which bilinear taps still read.
+    static func reach(of support: (x0: Int, y0: Int, x1: Int, y1: Int), toFrame: AffineTransform2D, width: Int,
+                      height: Int) -> (x: ClosedRange<Int>, y: ClosedRange<Int>)? {
+        toFrame.boundingBox(ofX: Float(support.x0 - 1)...Float(support.x1 + 1),
+                            y: Float(support.y0 - 1)...Float(support.y1 + 1)).pixelRanges(width: width, height: height)
+    }
+
     /// General paste: for each frame pixel of the support's frame box, `body(swap-space x, y, frame pixel)`.
     @inline(__always)
     private static func resample(
         _ support: (x0: Int, y0: Int, x1: Int, y1: Int), toFrame: AffineTransform2D, frame: inout RGBImage,
         _ body: (Float, Float, SIMD4<Float>) -> SIMD4<Float>?
     ) {
-        guard let m = toFrame.inverted() else { return }
-        let box = toFrame.boundingBox(
-            ofX: Float(support.x0 - 1)...Float(support.x1 + 1), y: Float(support.y0 - 1)...Float(support.y1 + 1))
-        guard let pixels = box.pixelRanges(width: frame.width, height: frame.height) else { return }
+        guard let m = toFrame.inverted(),
+              let pixels = reach(of: support, toFrame: toFrame, width: frame.width, height: frame.height) else { return }
         let x0 = pixels.x.lowerBound
         let frameWidth = frame.width
         frame.pixels.withUnsafeMutableBufferPointer { out in

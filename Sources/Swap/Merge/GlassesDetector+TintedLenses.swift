@@ -58,7 +58,7 @@ extension GlassesDetector {
             for y in ys {
                 for x in xs where mask[x - xs.lowerBound, y - ys.lowerBound] > 0.5 {
                     let k = 3 * (y * image.width + x)
-                    histogram.add(0.299 * Float(p[k]) + 0.587 * Float(p[k + 1]) + 0.114 * Float(p[k + 2]))
+                    histogram.add(YCbCr.luma(at: p.baseAddress! + k))
                 }
             }
         }

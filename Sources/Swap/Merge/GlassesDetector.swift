@@ -85,18 +85,7 @@ struct EyeBand {
     }
 
     /// The box's luma (0…1).
-    func luma(of image: RGBImage) -> AlphaMask {
-        var luma = AlphaMask(width: width, height: height)
-        image.pixels.withUnsafeBufferPointer { p in
-            for y in 0..<height {
-                for x in 0..<width {
-                    let i = 3 * ((y0 + y) * image.width + x0 + x)
-                    luma.values[y * width + x] = (0.299 * Float(p[i]) + 0.587 * Float(p[i + 1]) + 0.114 * Float(p[i + 2])) / 255
-                }
-            }
-        }
-        return luma
-    }
+    func luma(of image: RGBImage) -> AlphaMask { image.lumaPlane(x: x0, y: y0, width: width, height: height) }
 
     /// Thin structures of `luma` up to `2 × radius` pixels wide: frames are dark (black top-hat: closing − luma) or
     /// light metal and plastic (white top-hat: luma − opening). Within `radius` of the box's edges the filters'

@@ -46,7 +46,7 @@ struct PhotoSocketShadow: Sendable, Equatable {
                     let i = y * w + x
                     guard skin.values[i] > 0.5, features.values[i] < 0.5 else { continue }
                     let j = 3 * ((box.y0 + y) * photo.width + box.x0 + x)
-                    let luma = 0.299 * Float(p[j]) + 0.587 * Float(p[j + 1]) + 0.114 * Float(p[j + 2])
+                    let luma = YCbCr.luma(at: p.baseAddress! + j)
                     if sockets.values[i] > 0.5 { socket.add(luma) } else { rest.add(luma) }
                 }
             }

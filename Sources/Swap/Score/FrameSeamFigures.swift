@@ -26,8 +26,8 @@ struct FrameSeamFigures {
 
     init(region r: ReplacedRegion, original: RGBImage, output: RGBImage) {
         let (w, h) = (r.width, r.height)
-        var lumaO = ScorePlanes.luma(original, x: r.x0, y: r.y0, width: w, height: h)
-        var lumaS = ScorePlanes.luma(output, x: r.x0, y: r.y0, width: w, height: h)
+        var lumaO = original.lumaPlane(x: r.x0, y: r.y0, width: w, height: h)
+        var lumaS = output.lumaPlane(x: r.x0, y: r.y0, width: w, height: h)
         detail(region: r, lumaO: lumaO, lumaS: lumaS)
         texture(region: r, lumaO: lumaO, lumaS: lumaS)
 

@@ -91,21 +91,6 @@ struct ReplacedRegion {
 
 /// Per-pixel planes of crops used by the score, as ``AlphaMask``s so the mask filters (blur, min/max) apply.
 enum ScorePlanes {
-    /// Luma (Rec. 601) 0…1 of a crop.
-    static func luma(_ image: RGBImage, x: Int, y: Int, width: Int, height: Int) -> AlphaMask {
-        var plane = AlphaMask(width: width, height: height)
-        image.pixels.withUnsafeBufferPointer { p in
-            for row in 0..<height {
-                for col in 0..<width {
-                    let i = 3 * ((y + row) * image.width + x + col)
-                    plane.values[row * width + col] =
-                        (0.299 * Float(p[i]) + 0.587 * Float(p[i + 1]) + 0.114 * Float(p[i + 2])) / 255
-                }
-            }
-        }
-        return plane
-    }
-
     /// Mean |a − b| over R, G, B, scaled to 0…1, of a crop.
     static func change(_ a: RGBImage, _ b: RGBImage, x: Int, y: Int, width: Int, height: Int) -> AlphaMask {
         var plane = AlphaMask(width: width, height: height)
