@@ -4,6 +4,19 @@ import Stream
 import Testing
 @testable import Swap
 
+extension GrainMatch {
+    /// Adds grain to `face` (the same space as `target`, the frame under it) where `mask` reaches, outside `spare`:
+    /// ``plate(of:mask:spare:toFrame:)`` and ``Plate/add(to:)`` for a face already in the frame's place. Returns the
+    /// luma grain's σ (levels; 0 when none was added).
+    @discardableResult
+    func apply(to face: inout RGBImage, target: RGBImage, mask: AlphaMask, spare: AlphaMask? = nil) -> Float {
+        precondition(face.width == target.width && face.height == target.height, "image sizes differ")
+        precondition(mask.width == face.width && mask.height == face.height, "mask size differs")
+        precondition(spare.map { $0.width == face.width && $0.height == face.height } ?? true, "spare size differs")
+        return plate(of: target, mask: mask, spare: spare.map { [$0] } ?? [], toFrame: .identity)?.add(to: &face) ?? 0
+    }
+}
+
 /// A noisy camera (a webcam in a dim room): its grain must not be taken for glasses, and a smooth new face takes it.
 @Suite struct NoisyCameraTests {
     static let points = AstronautPhoto.landmarks.points2D

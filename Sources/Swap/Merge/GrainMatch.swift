@@ -70,17 +70,6 @@ public struct GrainMatch: Sendable, Equatable {
                      mask: box.warp(mask, toSpace: toSpace), spare: box.warp(spare, toSpace: toSpace))
     }
 
-    /// Adds grain to `face` (the same space as `target`, the frame under it) where `mask` reaches, outside `spare`:
-    /// ``plate(of:mask:spare:toFrame:)`` and ``Plate/add(to:)`` for a face already in the frame's place. Returns the
-    /// luma grain's σ (levels; 0 when none was added).
-    @discardableResult
-    func apply(to face: inout RGBImage, target: RGBImage, mask: AlphaMask, spare: AlphaMask? = nil) -> Float {
-        precondition(face.width == target.width && face.height == target.height, "image sizes differ")
-        precondition(mask.width == face.width && mask.height == face.height, "mask size differs")
-        precondition(spare.map { $0.width == face.width && $0.height == face.height } ?? true, "spare size differs")
-        return plate(of: target, mask: mask, spare: spare.map { [$0] } ?? [], toFrame: .identity)?.add(to: &face) ?? 0
-    }
-
     /// The σ of grain to add (levels) to a face with noise σ `face` in a frame with `target`: up to `matched` of the
     /// target's, less the floor — 0 where the face is that noisy already or the camera's noise is below measuring,
     /// rising from there, so estimates that differ by a few per cent from frame to frame do not switch it on and off.
