@@ -49,8 +49,15 @@ public struct NoiseLevel: Sendable {
     /// plane's outer pixels).
     @inlinable @inline(__always)
     public static func response(_ v: UnsafePointer<Float>, at i: Int, step: Int, row: Int) -> Float {
-        let corners = v[i - row - step] + v[i - row + step] + v[i + row - step] + v[i + row + step]
-        let sides = v[i - row] + v[i + row] + v[i - step] + v[i + step]
-        return corners - 2 * sides + 4 * v[i]
+        response(at: i, step: step, row: row) { v[$0] }
+    }
+
+    /// The mask's response at `i` of the values `value(index)`, `step` apart along a row and `row` apart across rows
+    /// (packed pixels read where they lie, without a plane made first).
+    @inlinable @inline(__always)
+    public static func response(at i: Int, step: Int, row: Int, _ value: (Int) -> Float) -> Float {
+        let corners = value(i - row - step) + value(i - row + step) + value(i + row - step) + value(i + row + step)
+        let sides = value(i - row) + value(i + row) + value(i - step) + value(i + step)
+        return corners - 2 * sides + 4 * value(i)
     }
 }

@@ -211,11 +211,10 @@ public struct GrainMatch: Sendable, Equatable {
     /// byte `i`.
     @inline(__always)
     static func lumaResponse(_ p: UnsafePointer<UInt8>, at i: Int, width: Int) -> Float {
-        @inline(__always) func luma(_ k: Int) -> Int { 77 * Int(p[k]) + 150 * Int(p[k + 1]) + 29 * Int(p[k + 2]) }
-        let row = 3 * width
-        let corners = luma(i - row - 3) + luma(i - row + 3) + luma(i + row - 3) + luma(i + row + 3)
-        let sides = luma(i - row) + luma(i + row) + luma(i - 3) + luma(i + 3)
-        return Float(corners - 2 * sides + 4 * luma(i)) / 256
+        // Whole numbers below 2²⁴ in Float: the sums are exact, as in integers.
+        NoiseLevel.response(at: i, step: 3, row: 3 * width) { k in
+            Float(77 * Int(p[k]) + 150 * Int(p[k + 1]) + 29 * Int(p[k + 2]))
+        } / 256
     }
 
     /// SplitMix64's finaliser: every input bit reaches every output bit, so a pixel whose colour changes by a level
