@@ -196,10 +196,10 @@ public struct GrainMatch: Sendable, Equatable {
                             add += (weight * colours[blocks.start + (x >> 1)]).rounded(.toNearestOrEven)
                         }
                         guard add != .zero else { continue }
+                        // Whole levels: the byte conversion rounds nothing, only clamps (without a trapping check).
                         let pixel = p.baseAddress! + 3 * j
-                        let sum = (SIMD3(Float(pixel[0]), Float(pixel[1]), Float(pixel[2])) + add)
-                            .clamped(lowerBound: .zero, upperBound: SIMD3(repeating: 255))
-                        (pixel[0], pixel[1], pixel[2]) = (UInt8(sum.x), UInt8(sum.y), UInt8(sum.z))
+                        let sum = SIMD3(Float(pixel[0]), Float(pixel[1]), Float(pixel[2])) + add
+                        (pixel[0], pixel[1], pixel[2]) = (Bilinear.byte(sum.x), Bilinear.byte(sum.y), Bilinear.byte(sum.z))
                     }
                 }
             }}}}}
