@@ -91,6 +91,24 @@ import TestSupport
         #expect(swap.toFrame.integerTranslation != nil)
     }
 
+    /// A face a few per cent over the limit is worked at the frame's resolution (shrinking it that little costs more
+    /// than it saves); from 7 % over, in a box shrunk to the limit.
+    @Test func aFaceJustOverTheLimitKeepsTheFramesResolution() throws {
+        let ovalWidth = FaceMeshTopology.ovalWidth(Self.landmarks.points2D)
+        func scale(limit: Float) throws -> Float {
+            var options = MeshSwapper.Options()
+            options.maxFaceWidth = limit
+            let swapper = try MeshSwapper(source: Self.photo, sourceLandmarks: AstronautPhoto.landmarks,
+                                          options: options)
+            return try #require(try swapper.swap(FaceSwapInput(frame: Self.frame, landmarks: Self.landmarks)))
+                .toFrame.scale
+        }
+        #expect(try scale(limit: ovalWidth / 1.05) == 1)
+        #expect(abs(try scale(limit: ovalWidth / 1.09) - 1.09) < 0.01)
+        #expect(MeshSwapper.Options().shrink(faceWidth: 256 * 1.069) == 1)
+        #expect(abs(MeshSwapper.Options().shrink(faceWidth: 512) - 0.5) < 1e-6)
+    }
+
     /// The shrunk box's paste (``FacePaste/add(_:width:height:toFrame:into:)`` for a scaled box) adds the same
     /// bilinear samples, zero outside the box, as the general paste's sampler.
     @Test func theScaledPasteAddsTheBilinearSamplesOfTheDifference() throws {

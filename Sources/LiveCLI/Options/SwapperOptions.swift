@@ -16,7 +16,7 @@ struct SwapperOptions: ParsableArguments {
     @Option(name: .customLong("identity-shape"), help: ArgumentHelp("How much of the photo's facial proportions the one-shot swap lays on the target, 0 (the target's geometry, default) to 1 (the photo's eye spacing, nose and mouth placement).", valueName: "S"))
     var identityShape: Float?
 
-    @Option(name: .customLong("max-face-width"), help: ArgumentHelp("One-shot swap: the widest face (pixels) swapped and blended at the frame's own resolution; a wider one (a close-up on a 1080p camera) is worked on shrunk to this width and its change scaled back up, which keeps the cost of a 720p face. 64…4096, or 0 = always at the frame's resolution. (default: 256)", valueName: "PX"))
+    @Option(name: .customLong("max-face-width"), help: ArgumentHelp("One-shot swap: the widest face (pixels) swapped and blended at the frame's own resolution; one more than 7 % wider (a close-up on a 1080p camera) is worked on shrunk to this width and its change scaled back up, which keeps the cost of a 720p face. 64…4096, or 0 = always at the frame's resolution. (default: 256)", valueName: "PX"))
     var maxFaceWidth: Int?
 
     @OptionGroup var morph: MorphOption

@@ -50,13 +50,25 @@ public struct MeshSwapper: FaceSwapper {
         /// of three, and at 1 it cost one clip's mouth gain (docs/BENCHMARKS.md, "Session 8, look6").
         public var identityShape: Float = 0
         /// The widest face (face-oval width, frame pixels) swapped and blended at the frame's own resolution; a
-        /// wider one is swapped in a box shrunk to this width (its pixels area-averaged) and the merger's change is
+        /// wider one (by more than ``shrinkSlack``) is swapped in a box shrunk to this width (its pixels area-averaged) and the merger's change is
         /// scaled back up in the paste, so the frame's finest detail stays (nil: always the frame's resolution).
         /// The swap's and the merge's cost grow with the face's area: a 500-pixel face (a 1080p close-up) cost
         /// four times a 250-pixel one, 80 ms a frame. At 256 the shared clips' faces (up to 320 pixels) score as
         /// at full resolution and look the same (docs/BENCHMARKS.md, "Session 29"); the merger's pixel settings
         /// (feather, erosion) were chosen on faces of 200–320 pixels.
         public var maxFaceWidth: Float? = 256
+        /// How much wider than ``maxFaceWidth`` a face may be and still be worked at the frame's resolution:
+        /// shrinking the box by a few per cent saves fewer pixels than resampling the frame into it and the change
+        /// back out costs (a 262–268-pixel face: 0.7–1.1 ms more shrunk than at full size; docs/BENCHMARKS.md,
+        /// "Session 37").
+        static let shrinkSlack: Float = 1.07
+
+        /// The scale of the swap box for a face whose oval is `width` frame pixels wide: 1 (the frame's
+        /// resolution) up to ``shrinkSlack`` × ``maxFaceWidth``, beyond that the box shrunk to ``maxFaceWidth``.
+        func shrink(faceWidth width: Float) -> Float {
+            guard let maxFaceWidth, width > maxFaceWidth * Self.shrinkSlack else { return 1 }
+            return maxFaceWidth / width
+        }
 
         public init() {}
     }
@@ -161,7 +173,7 @@ public struct MeshSwapper: FaceSwapper {
         let y1 = min(input.frame.height - 1, Int((oval.y + oval.height + m).rounded(.up)))
         guard x0 < x1, y0 < y1 else { return nil }
         let (toFrame, width, height) = Self.box(x0: x0, y0: y0, width: x1 - x0 + 1, height: y1 - y0 + 1,
-                                                shrink: options.maxFaceWidth.map { min($0 / oval.width, 1) } ?? 1)
+                                                shrink: options.shrink(faceWidth: oval.width))
         guard let toBox = toFrame.inverted() else { return nil }
         let local = placed.map { toBox.apply($0) }
         let faceWidth = oval.width / toFrame.scale
