@@ -52,12 +52,9 @@ public struct GrainMatch: Sendable, Equatable {
         let (ya, yb) = (max(pixels.y.lowerBound, 1), min(pixels.y.upperBound, frame.height - 2))
         guard xa <= xb, ya <= yb else { return nil }
         let grid = Grid(x0: xa, y0: ya, width: (xb - xa) / 3 + 1, height: (yb - ya) / 3 + 1, step: 3)
-        // The mask's top level: an opacity below 1 lowers the whole mask.
-        let top = mask.values.withUnsafeBufferPointer { m in
-            var top: Float = 0
-            for y in support.y0...support.y1 { for x in support.x0...support.x1 { top = max(top, m[y * mask.width + x]) } }
-            return min(top, 1)
-        }
+        // The mask's top level (inside its support, as every value above the paste's threshold is): an opacity below
+        // 1 lowers the whole mask.
+        let top = min(mask.values.max() ?? 0, 1)
         let sample = Sample(grid: grid, mask: mask, spare: spare, toSpace: toSpace, interior: Self.interior * top)
         let target = sample.noise(of: frame)
         guard target.count >= Self.minimumPixels else { return nil }

@@ -50,8 +50,9 @@ public struct MeshSwapper: FaceSwapper {
         /// of three, and at 1 it cost one clip's mouth gain (docs/BENCHMARKS.md, "Session 8, look6").
         public var identityShape: Float = 0
         /// The widest face (face-oval width, frame pixels) swapped and blended at the frame's own resolution; a
-        /// wider one (by more than ``shrinkSlack``) is swapped in a box shrunk to this width (its pixels area-averaged) and the merger's change is
-        /// scaled back up in the paste, so the frame's finest detail stays (nil: always the frame's resolution).
+        /// wider one (by more than ``shrinkSlack``) is swapped in a box shrunk to this width (its pixels
+        /// area-averaged) and the merger's change is scaled back up in the paste, so the frame's finest detail stays
+        /// (nil: always the frame's resolution).
         /// The swap's and the merge's cost grow with the face's area: a 500-pixel face (a 1080p close-up) cost
         /// four times a 250-pixel one, 80 ms a frame. At 256 the shared clips' faces (up to 320 pixels) score as
         /// at full resolution and look the same (docs/BENCHMARKS.md, "Session 29"); the merger's pixel settings
