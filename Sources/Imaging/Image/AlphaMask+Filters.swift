@@ -224,15 +224,16 @@ extension AlphaMask {
             for y0 in stride(from: 0, to: h, by: lanes) {
                 let n = min(lanes, h - y0)
                 if n < lanes { (tiles + pad).update(repeating: .zero, count: w) }
+                // Wrapping index arithmetic (it cannot overflow): its overflow checks doubled these copies' cost.
                 for k in 0..<n {
                     let row = v + (y0 + k) * w
-                    for x in 0..<w { tileIn[x * lanes + k] = row[x] }
+                    for x in 0..<w { tileIn[x &* lanes &+ k] = row[x] }
                 }
                 let tileOut = UnsafeRawPointer(Self.boxPasses(tiles, count: w, pad: pad, length: length, radii: radii) + pad)
                     .assumingMemoryBound(to: Float.self)
                 for k in 0..<n {
                     let row = v + (y0 + k) * w
-                    for x in 0..<w { row[x] = tileOut[x * lanes + k] }
+                    for x in 0..<w { row[x] = tileOut[x &* lanes &+ k] }
                 }
             }
             // Vertical: 16 columns at a time, one vector per row.
@@ -288,10 +289,11 @@ extension AlphaMask {
             let a = source + pad, b = destination + pad
             var sum = SIMD16<Float>.zero
             for i in -r..<r { sum += a[i] }
+            // Wrapping index arithmetic, as in the transposes.
             for x in 0..<count {
-                sum += a[x + r]
+                sum += a[x &+ r]
                 b[x] = sum * scale
-                sum -= a[x - r]
+                sum -= a[x &- r]
             }
             swap(&source, &destination)
         }
