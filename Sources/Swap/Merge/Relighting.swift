@@ -545,10 +545,10 @@ public struct Relighting: Sendable, Equatable {
         var edge: AlphaMask?
         var edgeFade: ClosedRange<Float> = 0...1
 
-        /// The share of the detail kept at mask level `m`: smoothstep over `edgeFade`.
-        @inline(__always) func edgeShare(_ m: Float) -> Float {
-            guard m < edgeFade.upperBound else { return 1 }
-            return Ramp(from: edgeFade.lowerBound, full: edgeFade.upperBound)(m)
+        /// The share of the detail kept at mask level `m`: smoothstep over `fade` (an `edgeFade`).
+        @inline(__always) static func edgeShare(_ m: Float, over fade: ClosedRange<Float>) -> Float {
+            guard m < fade.upperBound else { return 1 }
+            return Ramp(from: fade.lowerBound, full: fade.upperBound)(m)
         }
     }
 
@@ -590,6 +590,11 @@ public struct Relighting: Sendable, Equatable {
         let tint = chroma.map { SIMD4($0.tint.x, $0.tint.y, $0.tint.z, 0) } ?? .zero
         let logLuma = Self.logLuma
         let threshold: Float = 1 / 255
+        // The detail's powers and fade apart from its masks (buffers below, `keep` empty without a detail): with
+        // `if let detail` in the loop, every pixel copied the optional struct to test it.
+        let toning = detail.map {
+            (feature: $0.featurePower, skin: $0.skinPower, socket: $0.socketPower, fade: $0.edgeFade)
+        } ?? (feature: 1, skin: 1, socket: 1, fade: 0...1)
         // Every plane the loop reads as a buffer (absent ones empty): with arrays and optionals read per pixel the
         // loop ran 17 % more instructions.
         let none = [Float]()
@@ -636,16 +641,16 @@ public struct Relighting: Sendable, Equatable {
                     }
                     // The detail is raised to `power` (× (luma ÷ shading)^(power − 1)).
                     var power: Float = 1
-                    if let detail {
-                        power = detail.featurePower
+                    if !keep.isEmpty {
+                        power = toning.feature
                         if !skin.isEmpty {
-                            var skinPower = detail.skinPower
-                            if !sockets.isEmpty, detail.socketPower < skinPower {
-                                skinPower += (detail.socketPower - skinPower) * min(sockets[i], 1)
+                            var skinPower = toning.skin
+                            if !sockets.isEmpty, toning.socket < skinPower {
+                                skinPower += (toning.socket - skinPower) * min(sockets[i], 1)
                             }
-                            power += (skinPower - detail.featurePower) * skin[i]
+                            power += (skinPower - toning.feature) * skin[i]
                         }
-                        if !edge.isEmpty { power *= detail.edgeShare(edge[i]) }
+                        if !edge.isEmpty { power *= Detail.edgeShare(edge[i], over: toning.fade) }
                         power = 1 + (power - 1) * (1 - keep[i]) * known
                         if !flat.isEmpty { power *= 1 - flat[i] }
                         if known > 0, power < 1 { gain *= exp((power - 1) * ownDetail) }
