@@ -19,7 +19,7 @@ enum TriangleWarp {
                 let src = srcBuf.baseAddress!, dst = dstBuf.baseAddress!
                 cover(sourcePoints: sourcePoints, triangles: triangles, targetPoints: targetPoints, width: w, height: h,
                       clip: clip) { i, s in
-                    Bilinear.store(Bilinear.sampleRGB(src, Bilinear.clamped(s.x, s.y, width: sw, height: sh)), to: dst + 3 * i)
+                    Bilinear.store(Bilinear.sampleRGB(src, Bilinear.clamped(s.x, s.y, width: sw, height: sh)), to: dst + 3 &* i)
                 }
             }
         }
@@ -50,7 +50,7 @@ enum TriangleWarp {
                       }) { i, s in
                     var c = fine.sample(s)
                     if mix > 0 { c += mix * (coarse.sample(s) - c) }
-                    Bilinear.store(c, to: dst + 3 * i)
+                    Bilinear.store(c, to: dst + 3 &* i)
                 }
             }
         }
@@ -131,12 +131,20 @@ enum TriangleWarp {
                     guard x0 <= x1 else { continue }
                     var s = m.apply(SIMD2(Float(x0), py))
                     let step = SIMD2(m.a, m.c)
-                    for x in x0...x1 {
-                        defer { s += step }
+                    @inline(__always) func covers(_ x: Int) -> Bool {
                         let p = SIMD2(Float(x), py)
-                        guard inside[y * w + x] > 0, edges.0.covers(p), edges.1.covers(p), edges.2.covers(p)
-                        else { continue }
-                        paint(y * w + x, s)
+                        return edges.0.covers(p) && edges.1.covers(p) && edges.2.covers(p)
+                    }
+                    // Each edge's test is monotonic along the row, so the covered pixels are one run: only the
+                    // pixels outside it are tested. The source point still steps over each one (rounded sums).
+                    var first = x0, last = x1
+                    while first <= x1, !covers(first) { first += 1; s += step }
+                    while last >= first, !covers(last) { last -= 1 }
+                    guard first <= last else { continue }
+                    for x in first...last {
+                        defer { s += step }
+                        let i = y &* w &+ x
+                        if inside[i] > 0 { paint(i, s) }
                     }
                 }
             }
