@@ -38,10 +38,10 @@ package enum Bilinear {
         let fxFloor = x.rounded(.down), fyFloor = y.rounded(.down)
         let x0 = Int(fxFloor), y0 = Int(fyFloor)
         let fx = x - fxFloor, fy = y - fyFloor
-        let in0x = x0 >= 0, in1x = x0 + 1 < width, in0y = y0 >= 0, in1y = y0 + 1 < height
-        let cx0 = max(x0, 0), cx1 = min(x0 + 1, width - 1), cy0 = max(y0, 0), cy1 = min(y0 + 1, height - 1)
+        let in0x = x0 >= 0, in1x = x0 &+ 1 < width, in0y = y0 >= 0, in1y = y0 &+ 1 < height
+        let cx0 = max(x0, 0), cx1 = min(x0 &+ 1, width &- 1), cy0 = max(y0, 0), cy1 = min(y0 &+ 1, height &- 1)
         return Taps(
-            o00: cy0 * width + cx0, o10: cy0 * width + cx1, o01: cy1 * width + cx0, o11: cy1 * width + cx1,
+            o00: cy0 &* width &+ cx0, o10: cy0 &* width &+ cx1, o01: cy1 &* width &+ cx0, o11: cy1 &* width &+ cx1,
             w00: in0x && in0y ? (1 - fx) * (1 - fy) : 0, w10: in1x && in0y ? fx * (1 - fy) : 0,
             w01: in0x && in1y ? (1 - fx) * fy : 0, w11: in1x && in1y ? fx * fy : 0
         )

@@ -58,7 +58,7 @@ enum FacePaste {
                          kept: AlphaMask?, toFrame: AffineTransform2D, into frame: inout RGBImage) {
         let (w, h) = (face.width, face.height)
         @inline(__always) func keep(_ x: Int, _ y: Int, _ i: Int) -> Float {
-            let d = min(min(x, w - 1 - x), min(y, h - 1 - y))
+            let d = min(min(x, w &- 1 &- x), min(y, h &- 1 &- y))
             let f = d < fade ? Float(d) / Float(fade) : 1
             return kept.map { f * (1 - $0.values[i]) } ?? f
         }
@@ -84,12 +84,14 @@ enum FacePaste {
                             bands.blendRow(y, columns: xa, through: xb, over: o.baseAddress!, under: u.baseAddress!,
                                            mask: m.baseAddress!, into: row)
                             let dst = out.baseAddress! + 3 * ((y + offset.y) * frameWidth + offset.x)
+                            // Wrapping index arithmetic (inside the face and the frame): checking it was a tenth of
+                            // this loop's instructions.
                             for x in xa...xb {
-                                let k = keep(x, y, y * w + x)
+                                let k = keep(x, y, y &* w &+ x)
                                 guard k > 0 else { continue }
-                                let v = row[x - xa] * k
+                                let v = row[x &- xa] * k
                                 guard largest(v) >= significant else { continue }
-                                let q = dst + 3 * x
+                                let q = dst + 3 &* x
                                 Bilinear.store(SIMD4(Float(q[0]), Float(q[1]), Float(q[2]), 0) + v, to: q)
                             }
                         }
