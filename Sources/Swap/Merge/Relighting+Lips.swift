@@ -81,24 +81,35 @@ extension Relighting {
             let own = ownColour ? NormalisedConvolution.average(rgb, weight: core, mass: coreMass, sigma: sigma,
                                                                  minimumMass: 0.05) { _, _ in -1 } : nil
             var confidence = [Float](repeating: 0, count: w * h)
-            for i in confidence.indices {
-                let local = shade[0][i] >= 0 ? min(max(mass.values[i] / max(coreMass.values[i], 1e-3) * 2, 0), 1) : 0
-                let upper = around.upper[i]
-                let wide: SIMD3<Float>?
-                if let own {
-                    let isOwn = (!upper || bare) && own[0][i] >= 0
-                    wide = isOwn ? SIMD3(own[0][i], own[1][i], own[2][i]) : means[upper ? 0 : 1]
-                } else {
-                    wide = !upper || bare ? means[upper ? 0 : 1] : nil
+            // The planes taken out of the nested array and written through pointers: writing `shade[k][i]` (or a
+            // local array) checked its uniqueness per pixel.
+            var (red, green, blue) = (shade[0], shade[1], shade[2])
+            shade = []
+            confidence.withUnsafeMutableBufferPointer { confidence in
+            red.withUnsafeMutableBufferPointer { red in
+            green.withUnsafeMutableBufferPointer { green in
+            blue.withUnsafeMutableBufferPointer { blue in
+                for i in confidence.indices {
+                    let local = red[i] >= 0 ? min(max(mass.values[i] / max(coreMass.values[i], 1e-3) * 2, 0), 1) : 0
+                    let upper = around.upper[i]
+                    let wide: SIMD3<Float>?
+                    if let own {
+                        let isOwn = (!upper || bare) && own[0][i] >= 0
+                        wide = isOwn ? SIMD3(own[0][i], own[1][i], own[2][i]) : means[upper ? 0 : 1]
+                    } else {
+                        wide = !upper || bare ? means[upper ? 0 : 1] : nil
+                    }
+                    guard let wide else {
+                        confidence[i] = local
+                        continue
+                    }
+                    confidence[i] = 1
+                    red[i] = local * max(red[i], 0) + (1 - local) * wide[0]
+                    green[i] = local * max(green[i], 0) + (1 - local) * wide[1]
+                    blue[i] = local * max(blue[i], 0) + (1 - local) * wide[2]
                 }
-                guard let wide else {
-                    confidence[i] = local
-                    continue
-                }
-                confidence[i] = 1
-                for k in 0..<3 { shade[k][i] = local * max(shade[k][i], 0) + (1 - local) * wide[k] }
-            }
-            return (shade, confidence)
+            }}}}
+            return ([red, green, blue], confidence)
         }
         let t = shading(target.planes(x: x0, y: y0, width: w, height: h), ownColour: true)
         let planes = face.planes(x: x0, y: y0, width: w, height: h)
