@@ -29,6 +29,22 @@ public enum PolygonRasterizer {
         var row = [Float](repeating: 0, count: width)
         var crossings: [Float] = []
         crossings.reserveCapacity(polygon.count)
+        func subRow(_ y: Int, _ s: Int) -> Float { Float(y + origin.y) - 0.5 + (Float(s) + 0.5) * share }
+        // The edges by their lower end, and the ones that reach into the current row: a sub-row tests only those,
+        // not every edge (a face's outline has dozens, a row crosses a few). The test and the crossing are the
+        // edge's own, and crossings are sorted, so the spans are the same.
+        var edges: [(p: SIMD2<Float>, q: SIMD2<Float>, low: Float, high: Float)] = []
+        edges.reserveCapacity(polygon.count)
+        var j = polygon.count - 1
+        for i in polygon.indices {
+            let p = polygon[i], q = polygon[j]
+            edges.append((p, q, min(p.y, q.y), max(p.y, q.y)))
+            j = i
+        }
+        edges.sort { $0.low < $1.low }
+        var active: [Int] = []
+        active.reserveCapacity(polygon.count)
+        var next = 0
         mask.values.withUnsafeMutableBufferPointer { out in
             // Only the columns the last row's spans touched are cleared and merged (a face is a fraction of the width).
             var lo = width, hi = -1
@@ -36,16 +52,21 @@ public enum PolygonRasterizer {
                 if lo <= hi { for i in lo...hi { row[i] = 0 } }
                 (lo, hi) = (width, -1)
                 var touched = false
+                // An edge crosses sub-row sy only if low <= sy < high.
+                let (first, last) = (subRow(y, 0), subRow(y, subRows - 1))
+                while next < edges.count, edges[next].low <= last {
+                    active.append(next)
+                    next += 1
+                }
+                active.removeAll { edges[$0].high <= first }
                 for s in 0..<subRows {
-                    let sy = Float(y + origin.y) - 0.5 + (Float(s) + 0.5) * share
+                    let sy = subRow(y, s)
                     crossings.removeAll(keepingCapacity: true)
-                    var j = polygon.count - 1
-                    for i in polygon.indices {
-                        let p = polygon[i], q = polygon[j]
+                    for e in active {
+                        let (p, q) = (edges[e].p, edges[e].q)
                         if (p.y <= sy) != (q.y <= sy) {
                             crossings.append(p.x + (sy - p.y) / (q.y - p.y) * (q.x - p.x))
                         }
-                        j = i
                     }
                     crossings.sort()
                     var k = 0
