@@ -102,12 +102,17 @@ public struct HairOcclusion: Sendable, Equatable {
                 return u
             }
             // Seeds: unlike pixels in the region's border band, above the mouth; then the flood through more of them.
+            // The region read through a pointer with wrapping indices (the box lies in it): checking each index was
+            // most of this scan, which passes over the whole face for a thin band.
             var seeds = [Int]()
-            for y in box.y0...box.y1 {
-                for x in box.x0...box.x1 {
-                    let i = y * w + x
-                    guard region.values[i] > 0, region.values[i] < 0.5, height(x, y) > 0, unlike(i) > 0.5 else { continue }
-                    seeds.append(i)
+            region.values.withUnsafeBufferPointer { values in
+                for y in box.y0...box.y1 {
+                    let row = y &* w
+                    for x in box.x0...box.x1 {
+                        let i = row &+ x
+                        guard values[i] > 0, values[i] < 0.5, height(x, y) > 0, unlike(i) > 0.5 else { continue }
+                        seeds.append(i)
+                    }
                 }
             }
             let core = FloodFill.pixels(width: w, height: h, from: seeds) { unlike($0) > 0.5 }
