@@ -26,7 +26,8 @@ extension Relighting {
     ///   - swapUpperLipBare: whether the swap's skin above its upper lip is bare (no moustache), when known for the
     ///     face as a whole (a photo's, ``PhotoMoustache``); nil = judged on this frame's skin ring. A photo's
     ///     lipstick reaching past the ring darkens that ring like hair, and its dark red lips were then left out of
-    ///     the swap's lip shading as a moustache and kept their colour (portrait_s1 on talk_studio_1).
+    ///     the swap's lip shading as a moustache and kept their colour (portrait_s1 on talk_studio_1). Known not to
+    ///     be bare, the swap's upper lip is left as it is: a photo's moustache hangs over it.
     func relightLips(_ face: inout RGBImage, target: RGBImage, around: LipSurround, region: AlphaMask, faceWidth: Float,
                      swapUpperLipBare: Bool? = nil) {
         guard strength > 0, lipScale > 0 else { return }
@@ -133,11 +134,16 @@ extension Relighting {
         }
         apply.gaussianBlur(sigma: 1)
         let (low, high) = (1 / limit, limit)
+        // A photo known to wear a moustache keeps its upper lip: there the band is its hair, whose lighter gaps
+        // passed as lip and took the target's lip tone, pale blobs between the moustache and the lower lip that
+        // read as teeth on a closed mouth (portrait_s12 on talk_studio_1).
+        let upperIsHair = swapUpperLipBare == false
         let stride = face.width
         face.pixels.withUnsafeMutableBufferPointer { px in
             for y in 0..<h {
                 for x in 0..<w {
                     let i = y * w + x
+                    if upperIsHair, around.upper[i] { continue }
                     var m = min(apply.values[i], 1) * min(t.confidence[i], s.confidence[i])
                     guard m > 1 / 255, region[x0 + x, y0 + y] > 1 / 255, t.shade[0][i] >= 0, s.shade[0][i] >= 0 else { continue }
                     let q = px.baseAddress! + 3 * ((y0 + y) * stride + x0 + x)
