@@ -148,6 +148,12 @@ public struct Relighting: Sendable, Equatable {
     /// through untoned (docs/BENCHMARKS.md, "Session 24").
     public var shadowFillMouthReach: Float = 0.04
 
+    /// Pixels `apply`'s `exclude` covers by more than this are left out of the target's shading whole, not in
+    /// proportion. Where all round a pixel is left out in part, a normalised average is its few weighted pixels':
+    /// the target's risen brows, left out in proportion under their wide feather, came back as a grey band over the
+    /// new forehead (talk_woman_d10, every photo). 1 = in proportion everywhere.
+    public var excludedWhole: Float = 0.5
+
     /// The default strength for trained models (`facelive` and `.dfm`): their decoder already paints the face in the
     /// target's tones, and at full strength the target's shading brings its own features back onto a model's
     /// smooth, young face (docs/BENCHMARKS.md, "Fourth round").
@@ -199,6 +205,7 @@ public struct Relighting: Sendable, Equatable {
         let (lw, lh) = ((w + step - 1) / step, (h + step - 1) / step)
         // Gathered per cell: weighted target RGB, weighted face RGB (0…1, cell averages), the two weights.
         var cells = [SIMD8<Float>](repeating: .zero, count: lw * lh)
+        let excludedWhole = self.excludedWhole
         let norm = 1 / Float(step * step)
         face.pixels.withUnsafeBufferPointer { s in
             target.pixels.withUnsafeBufferPointer { t in
@@ -211,7 +218,7 @@ public struct Relighting: Sendable, Equatable {
                                     let i = y * w + x
                                     let ws = m[i] * norm
                                     guard ws > 0 else { continue }
-                                    let wt = e.isEmpty ? ws : ws * (1 - e[i])
+                                    let wt = e.isEmpty ? ws : e[i] > excludedWhole ? 0 : ws * (1 - e[i])
                                     let a = wt / 255, b = ws / 255
                                     row[x / step] += SIMD8(a * Float(t[3 * i]), a * Float(t[3 * i + 1]), a * Float(t[3 * i + 2]),
                                                            b * Float(s[3 * i]), b * Float(s[3 * i + 1]), b * Float(s[3 * i + 2]),
