@@ -21,6 +21,22 @@ public struct NoiseLevel: Sendable {
         added += 1
     }
 
+    /// Adds each response `body` hands to its argument, as ``add(_:)`` does, the histogram held open throughout: one
+    /// at a time, every add checked the histogram's uniqueness and its index (a hot loop over a face's pixels).
+    @inlinable @inline(__always)
+    public mutating func addEach(_ body: (_ add: (Float) -> Void) -> Void) {
+        var added = 0
+        histogram.withUnsafeMutableBufferPointer { bins in
+            let (h, last) = (bins.baseAddress!, Float(bins.count - 1))
+            body { response in
+                guard !response.isNaN else { return }
+                h[Int(min(abs(response) / Self.binWidth, last))] += 1
+                added += 1
+            }
+        }
+        self.added += added
+    }
+
     /// The noise σ (levels, 0–255 scale) of the responses added; 0 without any.
     public var sigma: Float {
         guard count > 0 else { return 0 }
@@ -38,8 +54,11 @@ public struct NoiseLevel: Sendable {
         guard w >= 3, h >= 3 else { return 0 }
         var level = NoiseLevel()
         plane.values.withUnsafeBufferPointer { v in
-            for y in 1..<(h - 1) {
-                for x in 1..<(w - 1) { level.add(255 * response(v.baseAddress!, at: y * w + x, step: 1, row: w)) }
+            level.addEach { add in
+                // Wrapping: the indices lie inside the plane.
+                for y in 1..<(h - 1) {
+                    for x in 1..<(w - 1) { add(255 * response(v.baseAddress!, at: y &* w &+ x, step: 1, row: w)) }
+                }
             }
         }
         return level.sigma / 255
@@ -56,8 +75,10 @@ public struct NoiseLevel: Sendable {
     /// (packed pixels read where they lie, without a plane made first).
     @inlinable @inline(__always)
     public static func response(at i: Int, step: Int, row: Int, _ value: (Int) -> Float) -> Float {
-        let corners = value(i - row - step) + value(i - row + step) + value(i + row - step) + value(i + row + step)
-        let sides = value(i - row) + value(i + row) + value(i - step) + value(i + step)
+        // Wrapping: `i` is off the plane's outer pixels, so its neighbours' indices lie in the plane.
+        let (up, down) = (i &- row, i &+ row)
+        let corners = value(up &- step) + value(up &+ step) + value(down &- step) + value(down &+ step)
+        let sides = value(up) + value(down) + value(i &- step) + value(i &+ step)
         return corners - 2 * sides + 4 * value(i)
     }
 }

@@ -54,18 +54,21 @@ extension GrainMatch {
             let scale = grain / GrainMatch.drawSigma
             var offsets = [SIMD3<Float>](repeating: .zero, count: columns * rows)
             plate.under.pixels.withUnsafeBufferPointer { t in
+            offsets.withUnsafeMutableBufferPointer { offsets in
+                // Wrapping: the blocks lie inside the box (and the frame).
                 for v in 0..<rows {
+                    let y = y0 &+ 2 &* v
                     for u in 0..<columns {
-                        let (x, y) = (x0 + 2 * u, y0 + 2 * v)
-                        let q = 3 * ((y - box.y0) * box.width + x - box.x0)
-                        let h = GrainMatch.mix(UInt64(truncatingIfNeeded: y * 65_536 + x) &* 0xD6E8_FEB8_6659_FD93
-                            ^ (UInt64(t[q]) | UInt64(t[q + 1]) << 8 | UInt64(t[q + 2]) << 16))
+                        let x = x0 &+ 2 &* u
+                        let q = 3 &* ((y &- box.y0) &* box.width &+ x &- box.x0)
+                        let h = GrainMatch.mix(UInt64(truncatingIfNeeded: y &* 65_536 &+ x) &* 0xD6E8_FEB8_6659_FD93
+                            ^ (UInt64(t[q]) | UInt64(t[q &+ 1]) << 8 | UInt64(t[q &+ 2]) << 16))
                         // What a change of Cb and Cr alone (luma held) does to R, G and B.
                         let change = SIMD3(0, scale.x * GrainMatch.draw(h), scale.y * GrainMatch.draw(h >> 32))
-                        offsets[v * columns + u] = YCbCr.toRGB(change)
+                        offsets[v &* columns &+ u] = YCbCr.toRGB(change)
                     }
                 }
-            }
+            }}
             self.offsets = offsets
         }
 
@@ -80,31 +83,39 @@ extension GrainMatch {
         /// Per block, the mean Cb and Cr (0–255 scale, full-range BT.601) of `image`'s 2 × 2 pixels from (`x0`,
         /// `y0`).
         private static func chroma(of image: RGBImage, x0: Int, y0: Int, columns: Int, rows: Int) -> [[Float]] {
-            var planes = [[Float]](repeating: [Float](repeating: 0, count: columns * rows), count: 2)
+            var (cb, cr) = ([Float](repeating: 0, count: columns * rows), [Float](repeating: 0, count: columns * rows))
+            // Written through pointers: into the nested array, each write checked the arrays' uniqueness.
             image.pixels.withUnsafeBufferPointer { p in
+            cb.withUnsafeMutableBufferPointer { cb in
+            cr.withUnsafeMutableBufferPointer { cr in
+                // Wrapping: the blocks lie inside the image.
                 for v in 0..<rows {
+                    let row = p.baseAddress! + 3 &* ((y0 &+ 2 &* v) &* image.width &+ x0)
                     for u in 0..<columns {
-                        let q = p.baseAddress! + 3 * ((y0 + 2 * v) * image.width + x0 + 2 * u)
-                        let r = q + 3 * image.width
+                        let q = row + 6 &* u
+                        let r = q + 3 &* image.width
                         @inline(__always) func rgb(_ q: UnsafePointer<UInt8>) -> SIMD3<Float> {
                             SIMD3(Float(q[0]), Float(q[1]), Float(q[2]))
                         }
                         let ycc = YCbCr.fromRGB((rgb(q) + rgb(q + 3) + rgb(r) + rgb(r + 3)) / 4)
-                        (planes[0][v * columns + u], planes[1][v * columns + u]) = (ycc.y, ycc.z)
+                        (cb[v &* columns &+ u], cr[v &* columns &+ u]) = (ycc.y, ycc.z)
                     }
                 }
-            }
-            return planes
+            }}}
+            return [cb, cr]
         }
 
         /// ``NoiseLevel``'s σ of a plane of blocks over the counted ones (none on the plane's outer blocks).
         private static func noise(_ plane: [Float], counted: [Bool], columns: Int) -> Float {
             var level = NoiseLevel()
             plane.withUnsafeBufferPointer { p in
-                for i in counted.indices where counted[i] {
-                    level.add(NoiseLevel.response(p.baseAddress!, at: i, step: 1, row: columns))
+            counted.withUnsafeBufferPointer { counted in
+                level.addEach { add in
+                    for i in counted.indices where counted[i] {
+                        add(NoiseLevel.response(p.baseAddress!, at: i, step: 1, row: columns))
+                    }
                 }
-            }
+            }}
             return level.sigma
         }
     }

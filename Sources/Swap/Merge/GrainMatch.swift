@@ -129,10 +129,14 @@ public struct GrainMatch: Sendable, Equatable {
             var level = NoiseLevel()
             frame.pixels.withUnsafeBufferPointer { p in
                 counted.values.withUnsafeBufferPointer { c in
-                    for v in 0..<grid.height {
-                        for u in 0..<grid.width where c[v * grid.width + u] > 0 {
-                            let j = (grid.y0 + grid.step * v) * frame.width + grid.x0 + grid.step * u
-                            level.add(GrainMatch.lumaResponse(p.baseAddress!, at: 3 * j, width: frame.width))
+                    level.addEach { add in
+                        // Wrapping: the grid lies inside the frame (off its outer pixels), `counted` is its size.
+                        for v in 0..<grid.height {
+                            let (row, j0) = (v &* grid.width, (grid.y0 &+ grid.step &* v) &* frame.width &+ grid.x0)
+                            for u in 0..<grid.width where c[row &+ u] > 0 {
+                                let j = j0 &+ grid.step &* u
+                                add(GrainMatch.lumaResponse(p.baseAddress!, at: 3 &* j, width: frame.width))
+                            }
                         }
                     }
                 }
@@ -176,25 +180,28 @@ public struct GrainMatch: Sendable, Equatable {
                 for v in 0..<box.height {
                     // This row's blocks of colour grain, and the first pixel and pixels they cover.
                     let blocks = chroma.flatMap { $0.row(y: box.y0 + v) }
+                    // Wrapping: the box lies inside the frame; `under`, `mask` and `spare` are its size, and a row's
+                    // blocks lie inside it.
+                    let (row, frameRow) = (v &* box.width, (box.y0 &+ v) &* frameWidth &+ box.x0)
                     for u in 0..<box.width {
-                        let i = v * box.width + u
+                        let i = row &+ u
                         guard m[i] > FacePaste.threshold else { continue }
                         // In full where the face is, fading with the mask towards its edge.
                         let weight = min(m[i] / top, 1) * (spared.isEmpty ? 1 : 1 - min(max(spared[i], 0), 1))
                         guard weight > 0 else { continue }
-                        let j = (box.y0 + v) * frameWidth + box.x0 + u
-                        let q = 3 * i
+                        let j = frameRow &+ u
+                        let q = 3 &* i
                         let h = GrainMatch.mix(UInt64(truncatingIfNeeded: j) &* 0x9E37_79B9_7F4A_7C15
-                            ^ (UInt64(t[q]) | UInt64(t[q + 1]) << 8 | UInt64(t[q + 2]) << 16))
+                            ^ (UInt64(t[q]) | UInt64(t[q &+ 1]) << 8 | UInt64(t[q &+ 2]) << 16))
                         // Luma grain: one step on R, G and B alike; then the block's colour grain, rounded per
                         // channel.
                         var add = SIMD3(repeating: (weight * scale * GrainMatch.draw(h)).rounded(.toNearestOrEven))
-                        if let blocks, case let x = box.x0 + u - blocks.x0, x >= 0, x < blocks.pixels {
-                            add += (weight * colours[blocks.start + (x >> 1)]).rounded(.toNearestOrEven)
+                        if let blocks, case let x = box.x0 &+ u &- blocks.x0, x >= 0, x < blocks.pixels {
+                            add += (weight * colours[blocks.start &+ (x >> 1)]).rounded(.toNearestOrEven)
                         }
                         guard add != .zero else { continue }
                         // Whole levels: the byte conversion rounds nothing, only clamps (without a trapping check).
-                        let pixel = p.baseAddress! + 3 * j
+                        let pixel = p.baseAddress! + 3 &* j
                         let sum = SIMD3(Float(pixel[0]), Float(pixel[1]), Float(pixel[2])) + add
                         (pixel[0], pixel[1], pixel[2]) = (Bilinear.byte(sum.x), Bilinear.byte(sum.y), Bilinear.byte(sum.z))
                     }
@@ -209,8 +216,9 @@ public struct GrainMatch: Sendable, Equatable {
     @inline(__always)
     static func lumaResponse(_ p: UnsafePointer<UInt8>, at i: Int, width: Int) -> Float {
         // Whole numbers below 2²⁴ in Float: the sums are exact, as in integers.
-        NoiseLevel.response(at: i, step: 3, row: 3 * width) { k in
-            Float(77 * Int(p[k]) + 150 * Int(p[k + 1]) + 29 * Int(p[k + 2]))
+        // Wrapping: a byte's weighted sum is below 2¹⁶; `i` is off the frame's outer pixels, its neighbours in it.
+        NoiseLevel.response(at: i, step: 3, row: 3 &* width) { k in
+            Float(77 &* Int(p[k]) &+ 150 &* Int(p[k &+ 1]) &+ 29 &* Int(p[k &+ 2]))
         } / 256
     }
 
