@@ -24,20 +24,25 @@ extension GrainMatch {
             // Blocks the face covers in full and nothing spares, off the grid's outer blocks.
             var counted = [Bool](repeating: false, count: columns * rows)
             let interior = plate.sample.interior
+            let none = [Float]()
             plate.mask.values.withUnsafeBufferPointer { m in
+            (plate.spare?.values ?? none).withUnsafeBufferPointer { spare in
+            counted.withUnsafeMutableBufferPointer { counted in
+                // Wrapping: the blocks' pixels lie inside the box, whose size `mask` and `spare` are.
                 for v in 1..<(rows - 1) {
+                    let row = (y0 &- box.y0 &+ 2 &* v) &* box.width &+ x0 &- box.x0
                     for u in 1..<(columns - 1) {
-                        let i = (y0 - box.y0 + 2 * v) * box.width + x0 - box.x0 + 2 * u
-                        let corners = (i, i + 1, i + box.width, i + box.width + 1)
+                        let i = row &+ 2 &* u
+                        let corners = (i, i &+ 1, i &+ box.width, i &+ box.width &+ 1)
                         guard min(m[corners.0], m[corners.1], m[corners.2], m[corners.3]) >= interior else { continue }
-                        if let spare = plate.spare, max(spare.values[corners.0], spare.values[corners.1],
-                                                        spare.values[corners.2], spare.values[corners.3]) >= 0.5 {
+                        if !spare.isEmpty, max(spare[corners.0], spare[corners.1],
+                                               spare[corners.2], spare[corners.3]) >= 0.5 {
                             continue
                         }
-                        counted[v * columns + u] = true
+                        counted[v &* columns &+ u] = true
                     }
                 }
-            }
+            }}}
             guard counted.lazy.filter({ $0 }).count >= GrainMatch.minimumPixels else { return nil }
             let target = Self.chroma(of: plate.under, x0: x0 - box.x0, y0: y0 - box.y0, columns: columns, rows: rows)
             let face = Self.chroma(of: frame, x0: x0, y0: y0, columns: columns, rows: rows)
