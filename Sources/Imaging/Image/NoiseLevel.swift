@@ -16,13 +16,12 @@ public struct NoiseLevel: Sendable {
     /// largest.
     @inlinable @inline(__always)
     public mutating func add(_ response: Float) {
-        guard !response.isNaN else { return }
-        histogram[Int(min(abs(response) / Self.binWidth, Float(histogram.count - 1)))] += 1
-        added += 1
+        addEach { $0(response) }
     }
 
     /// Adds each response `body` hands to its argument, as ``add(_:)`` does, the histogram held open throughout: one
-    /// at a time, every add checked the histogram's uniqueness and its index (a hot loop over a face's pixels).
+    /// at a time, every add checked the histogram's uniqueness and its index (a hot loop over a face's pixels). The
+    /// one place a response is binned.
     @inlinable @inline(__always)
     public mutating func addEach(_ body: (_ add: (Float) -> Void) -> Void) {
         var added = 0
