@@ -142,6 +142,13 @@ struct LipFixture {
     static let (width, height) = (320, 340)
     static let outer = FaceMeshTopology.outerLips.map { RelightingTests.points[$0] }
     static let inner = FaceMeshTopology.innerLips.map { RelightingTests.points[$0] }
+    /// The outer lip ring's top.
+    static let top = outer.map(\.y).min()!
+
+    /// The height `share` of the way down the upper lip, from the outer ring's top (0) to the upper inner lip (1).
+    static func upperLip(at share: Float) -> Float {
+        top + share * (RelightingTests.points[FaceMeshTopology.upperInnerLip].y - top)
+    }
     /// Inside the outer lip ring.
     static let lips = PolygonRasterizer.fill(outer, width: width, height: height)
     /// The lip band: inside the outer ring, outside the inner one.
@@ -225,7 +232,7 @@ extension RelightingTests {
 
     @Test func aMoustacheOverTheTargetsLipsDoesNotDarkenTheNewLips() {
         let lips = LipFixture.lips
-        let top = LipFixture.outer.map(\.y).min()!, bottom = LipFixture.outer.map(\.y).max()!
+        let top = LipFixture.top, bottom = LipFixture.outer.map(\.y).max()!
         let fixture = LipFixture { x, y in
             // A thick moustache over most of the lips (all but their lowest few pixels) and the skin above them.
             let hair = Float(y) > top - 12 && Float(y) < bottom - 4 && (lips[x, y] > 0 || Float(y) <= top + 2)
@@ -284,7 +291,7 @@ extension RelightingTests {
 
     @Test func thePhotosMoustacheStaysDark() {
         let lips = LipFixture.lips
-        let top = LipFixture.outer.map(\.y).min()!
+        let top = LipFixture.top
         let (left, right) = (LipFixture.outer.map(\.x).min()!, LipFixture.outer.map(\.x).max()!)
         // The photo's moustache over the middle of its upper lip and the skin above it, bare skin beside the
         // mouth's corners (which brings the skin ring's median up to a bare lip's): hair, not a lip in shadow.

@@ -59,9 +59,8 @@ extension RelightingTests {
         // shows the lip. The band round the hair holds no lip to take the target's tone from, and the hair must not
         // be lifted towards the lips' brightness.
         let lips = LipFixture.lips
-        let top = LipFixture.outer.map(\.y).min()!
-        let upperInner = RelightingTests.points[FaceMeshTopology.upperInnerLip].y
-        let hairLine = top + 0.5 * (upperInner - top)
+        let top = LipFixture.top
+        let hairLine = LipFixture.upperLip(at: 0.5)
         func hair(_ x: Int, _ y: Int) -> Bool {
             Self.aboveMouthLine(x, y) && Float(y) > top - 12 && Float(y) < hairLine
         }
@@ -89,9 +88,8 @@ extension RelightingTests {
         // the moustache, read as teeth on a closed mouth (portrait_s12 on talk_studio_1). Known to wear a
         // moustache, the upper lip stays the photo's; the lower lip still takes the target's tone.
         let lips = LipFixture.lips
-        let top = LipFixture.outer.map(\.y).min()!
-        let upperInner = RelightingTests.points[FaceMeshTopology.upperInnerLip].y
-        let gapLine = top + 0.4 * (upperInner - top)
+        let top = LipFixture.top
+        let gapLine = LipFixture.upperLip(at: 0.4)
         func hair(_ x: Int, _ y: Int) -> Bool { Self.aboveMouthLine(x, y) && Float(y) > top - 12 }
         let fixture = LipFixture { x, y in
             let gap = hair(x, y) && lips[x, y] > 0 && Float(y) > gapLine && x % 3 != 0
