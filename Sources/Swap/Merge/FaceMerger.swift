@@ -266,7 +266,7 @@ public struct FaceMerger: Sendable {
                                      fromOtherLight: swap.fromOtherLight, socketShadow: swap.socketShadow,
                                      upperLipSkin: FaceMeshTopology.upperLipSkin.map { points[$0] },
                                      smileFolds: FaceMeshTopology.smileFolds.map { $0.map { points[$0] } },
-                                     moustache: swap.moustache, smile: swap.smileMismatch)
+                                     moustache: swap.moustache, smile: swap.smileMismatch, mesh: points)
             if let lips {
                 options.relighting.relightLips(&face, target: target, around: lips, region: region, faceWidth: faceWidth,
                                                swapUpperLipBare: swap.fromOtherLight ? swap.moustache < 0.5 : nil)

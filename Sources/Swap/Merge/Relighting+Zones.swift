@@ -19,17 +19,23 @@ extension Relighting {
         // band inside (0.84) and is full at two (0.977).
         var inner = weight
         inner.gaussianBlur(sigma: max(borderBand * faceWidth, 0.5))
-        var lips = AlphaMask(width: weight.width, height: weight.height)
+        let interior = inner.values.map(Ramp(from: 0.84, full: 0.977).callAsFunction)
+        return (interior, lipsZone(width: weight.width, height: weight.height, mouth: mouth,
+                                   sigma: mouthReach * faceWidth))
+    }
+
+    /// Per cell (0…1), 1 up to the lips' edge (`mouth`, in cells), fading over ≈ 2 `sigma` cells around them.
+    func lipsZone(width: Int, height: Int, mouth: [SIMD2<Float>], sigma: Float) -> [Float] {
+        var lips = AlphaMask(width: width, height: height)
         if mouth.count >= 3 {
             PolygonRasterizer.fill(mouth, into: &lips)
-            lips.gaussianBlur(sigma: max(mouthReach * faceWidth, 0.5))
+            lips.gaussianBlur(sigma: max(sigma, 0.5))
         }
-        let interior = inner.values.map(Ramp(from: 0.84, full: 0.977).callAsFunction)
         // Lips are thinner than the blur, so the blurred polygon is judged against its own peak: full over the lips
         // and up to about their edge (half the peak), fading over ≈ 2σ around them.
         let peak = lips.values.max() ?? 0
-        guard peak > 1e-3 else { return (interior, [Float](repeating: 0, count: interior.count)) }
-        return (interior, lips.values.map { min(2 * $0 / peak, 1) })
+        guard peak > 1e-3 else { return [Float](repeating: 0, count: width * height) }
+        return lips.values.map { min(2 * $0 / peak, 1) }
     }
 
     /// Per cell, the log brightness to add to the fine shading's ratio: all of `difference` (coarse minus fine
@@ -38,9 +44,12 @@ extension Relighting {
     /// one while its modelling there becomes the coarse shading's. Above the brows the band keeps the fine shading
     /// (``foreheadShare``). With `borderSmoothing` 0 this is the zones' blend alone (fine in the band).
     ///
+    /// With `kept` (per cell), that much of `difference` is left out inside the face, away from the lips
+    /// (``sideLightMouthReach``): there the fine shading's share stays.
+    ///
     /// All arguments are in cells (`weight`: the swap's weight per cell).
     func brightnessShift(_ difference: [Float], weight: AlphaMask, mouth: [SIMD2<Float>], brows: [[SIMD2<Float>]],
-                         faceWidth: Float) -> [Float] {
+                         faceWidth: Float, keeping kept: [Float]? = nil) -> [Float] {
         let (interior, lips) = zones(weight: weight, mouth: mouth, faceWidth: faceWidth)
         // What the band leaves of `difference`: all of it (the fine shading) or its average along the band.
         var band = difference
@@ -77,7 +86,11 @@ extension Relighting {
                 band[c] = forehead[c] * difference[c] + (1 - forehead[c]) * average[c]
             }
         }
-        return band.indices.map { c in (1 - lips[c]) * (difference[c] - (1 - interior[c]) * band[c]) }
+        let spared = kept == nil ? lips : lipsZone(width: weight.width, height: weight.height, mouth: mouth,
+                                                    sigma: sideLightMouthReach * faceWidth)
+        return band.indices.map { c in
+            (1 - lips[c]) * (difference[c] - (1 - interior[c]) * band[c]) - (1 - spared[c]) * interior[c] * (kept?[c] ?? 0)
+        }
     }
 
     /// Per cell, 0 below the brows' centre line rising to 1 at ``foreheadReach`` above it (measured along the

@@ -154,6 +154,20 @@ public struct Relighting: Sendable, Equatable {
     /// new forehead (talk_woman_d10, every photo). 1 = in proportion everywhere.
     public var excludedWhole: Float = 0.5
 
+    /// Share of its side light a face lit elsewhere takes from the target inside the face (0…1): between the fine
+    /// and the interior's scale, the antisymmetric part of its brightness across the face's midline
+    /// (``antisymmetric(_:mesh:width:height:)``) becomes the target's; the symmetric part, its face's shape in light,
+    /// stays its own. Without it the interior kept all of the photo's modelling there: a frontally lit photo (or one
+    /// whose side light ``PhotoSideLight`` took out) left a flat nose and even cheeks on a side-lit target, and what
+    /// side light a photo still held (a grey patch beside portrait_s1's nose, a dark streak down portrait_s12's) went
+    /// onto every target (talk_studio_1; docs/BENCHMARKS.md, "Session 40"). 0 = none.
+    public var sideLight: Float = 1
+    /// How far round the lips (σ as a share of the face width, like ``mouthReach``) the side light fades out. A
+    /// landmarker reads the lips' opening partly from the shading round them: with the lips' own reach the mouth
+    /// gain of the shipped photo on talk_studio_1 fell 0.97 → 0.87, with this one to 0.91 (docs/BENCHMARKS.md,
+    /// "Session 40").
+    public var sideLightMouthReach: Float = 0.12
+
     /// The default strength for trained models (`facelive` and `.dfm`): their decoder already paints the face in the
     /// target's tones, and at full strength the target's shading brings its own features back onto a model's
     /// smooth, young face (docs/BENCHMARKS.md, "Fourth round").
@@ -194,11 +208,13 @@ public struct Relighting: Sendable, Equatable {
     ///   - smile: for a face lit elsewhere, how far its mouth smiles where the target's does not (0…1): the share of
     ///     its own modelling round the mouth taken out (``smileReach``), and of its fine detail between nose and
     ///     upper lip (``upperLipFlattening``) and in the folds beside the mouth (``smileFoldFlattening``).
+    ///   - mesh: the new face's 468 landmarks (swap-space pixels): for a face lit elsewhere, its midline, across which
+    ///     the target's side light is found (``sideLight``); none without.
     func apply(to face: inout RGBImage, target: RGBImage, weight: AlphaMask, region: AlphaMask,
                features: [[SIMD2<Float>]], mouth: [SIMD2<Float>] = [], brows: [[SIMD2<Float>]] = [],
                eyes: [[SIMD2<Float>]] = [], exclude: AlphaMask?, faceWidth: Float, fromOtherLight: Bool = true,
                socketShadow: Float = 0, upperLipSkin: [SIMD2<Float>] = [], smileFolds: [[SIMD2<Float>]] = [],
-               moustache: Float = 0, smile: Float = 0) {
+               moustache: Float = 0, smile: Float = 0, mesh: [SIMD2<Float>] = []) {
         guard strength > 0, faceWidth > 1 else { return }
         let (w, h) = (face.width, face.height)
         let step = Self.step
@@ -271,8 +287,14 @@ public struct Relighting: Sendable, Equatable {
                              mouth: cellMouth, width: lw, share: smileDepth * min(smile, 1),
                              faceWidth: faceWidth * toCell)
             }
+            // The side light: the antisymmetric part of the target's modelling finer than the interior's scale, in
+            // place of the face's own.
+            let sided = fromOtherLight && sideLight > 0
+                ? Self.antisymmetric(difference, mesh: Self.onCells(mesh, toCell: toCell), width: lw, height: lh)
+                    .map { $0.map { sideLight * $0 } }
+                : nil
             var shift = brightnessShift(difference, weight: gathered.weightS, mouth: cellMouth, brows: onGrid(brows),
-                                        faceWidth: faceWidth * toCell)
+                                        faceWidth: faceWidth * toCell, keeping: sided)
             // A photo's sockets take the target's fine shading: their own modelling is its light's.
             if let sockets = cellSockets {
                 for c in shift.indices { shift[c] *= 1 - socketShare * min(sockets.values[c], 1) }
