@@ -102,6 +102,12 @@ let hairlessMerger: FaceMerger = {
     options.keepHair = .off
     return FaceMerger(options: options)
 }()
+/// The default merge without the target's side light (``Relighting/sideLight``): its cost, in the same run.
+let flatMerger: FaceMerger = {
+    var options = FaceMerger.Options()
+    options.relighting.sideLight = 0
+    return FaceMerger(options: options)
+}()
 /// The default merge with the target's glasses always kept: detection, the rims' fit and the frames' mask each time.
 let glassesMerger: FaceMerger = {
     var options = FaceMerger.Options()
@@ -128,6 +134,10 @@ measure("merge") {
 measure("merge (hair off)") {
     var out = frame
     hairlessMerger.merge(swapped, landmarks: landmarks, into: &out)
+}
+measure("merge (side light off)") {
+    var out = frame
+    flatMerger.merge(swapped, landmarks: landmarks, into: &out)
 }
 measure("merge (rct, alpha)") {
     var out = frame
