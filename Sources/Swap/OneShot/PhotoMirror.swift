@@ -8,9 +8,13 @@ import Stream
 /// on talk_studio_1, whose same side holds 65 %: stretched 1.8×). There the swap takes the photo's other side,
 /// mirrored across the face's midline (``FaceMeshTopology/mirrored``), which the photo shows wide and lit.
 ///
-/// Only the outer part of a side is mirrored (``lateral``): the eyes, brows, nose and mouth stay the photo's own, so
-/// its asymmetries (a lopsided smile, a parting) stay too. The share grows with how far the photo's side is
-/// stretched and how much wider its other side is, both smooth, so it follows a head turn without a step.
+/// The outer part of a side is mirrored once its cheek is stretched (``stretch``, ``lateral``); the eyes, brows and
+/// mouth stay the photo's own, so its asymmetries (a lopsided smile, a parting) stay too. The nose's side wall on the
+/// far side is foreshortened far more than the cheek, and in shadow besides: stretched over a target that is merely
+/// frontal it lay as a dark, blotchy streak from the inner eye corner to the nostril (portrait_s12 on
+/// talk_expressions_d3, a stretch of 1.3). So the band beside the nose, above its base, is mirrored from a smaller
+/// stretch (``noseWallStretch``, ``noseWall``). Each share grows with how far the photo's side is stretched and how
+/// much wider its other side is, both smooth, so it follows a head turn without a step.
 struct PhotoMirror: Sendable, Equatable {
     /// The largest share of a side that is mirrored (0 = never).
     var strength: Float = 1
@@ -24,6 +28,21 @@ struct PhotoMirror: Sendable, Equatable {
     /// Where across a side the mirror fades in, as a share of the way from the midline to the face's edge: inside
     /// `from` the photo's own features stay, from `full` out the skin is all mirrored.
     var lateral = Ramp(from: 0.35, full: 0.7)
+    /// Stretch of a side from which the band beside its nose starts to be mirrored, and from which in full.
+    var noseWallStretch = Ramp(from: 1, full: 1.25)
+    /// Where across a side the nose wall's mirror fades in (the midline itself stays the photo's, so the two sides
+    /// meet without a seam); it fades out again from `full` to `lateral.from`, where the outer part's takes over,
+    /// so the eye stays the photo's. Between the nose's base and the top of the upper lip it fades out downwards:
+    /// the lips and the skin over them stay the photo's (mirrored too, portrait_s12's mouth gain on talk_studio_1
+    /// fell 0.93 → 0.84).
+    var noseWall = Ramp(from: 0, full: 0.2)
+
+    /// How much of one side takes the mirrored photo, 0…1: its outer part and the band beside its nose.
+    struct SideShare: Sendable, Equatable {
+        var outer: Float
+        var noseWall: Float
+        static let none = SideShare(outer: 0, noseWall: 0)
+    }
 
     /// The line between a face's cheeks (``FaceMeshTopology/rightCheek`` → ``FaceMeshTopology/leftCheek``) and the
     /// face's midline on it (the mean of the points down the nose).
@@ -63,33 +82,49 @@ struct PhotoMirror: Sendable, Equatable {
     /// Points down the nose, whose mean marks the midline across the cheeks.
     static let midline = [168, 6, 197, 195, 5, 4, 1]
 
-    /// How much of each side (right, left) takes the mirrored photo, 0…1.
-    func sideWeights(photoRightShare photo: Float, target: [SIMD2<Float>]) -> (right: Float, left: Float) {
-        guard strength > 0, let t = Self.rightShare(target) else { return (0, 0) }
-        func weight(photoSide p: Float, targetSide q: Float) -> Float {
-            min(strength, 1) * stretch(q / p) * asymmetry((1 - p) / p)
+    /// How much of each side (right, left) takes the mirrored photo.
+    func sideWeights(photoRightShare photo: Float, target: [SIMD2<Float>]) -> (right: SideShare, left: SideShare) {
+        guard strength > 0, let t = Self.rightShare(target) else { return (.none, .none) }
+        func weight(photoSide p: Float, targetSide q: Float) -> SideShare {
+            let most = min(strength, 1) * asymmetry((1 - p) / p)
+            return SideShare(outer: most * stretch(q / p), noseWall: most * noseWallStretch(q / p))
         }
         return (weight(photoSide: photo, targetSide: t), weight(photoSide: 1 - photo, targetSide: 1 - t))
     }
 
     /// Per pixel of a `width` × `height` image whose face has landmarks `points`, the share of the mirrored photo:
-    /// each side's weight, faded in across it by ``lateral``; nil when neither side is mirrored.
-    func blend(_ weights: (right: Float, left: Float), points: [SIMD2<Float>], width: Int, height: Int) -> AlphaMask? {
-        guard max(weights.right, weights.left) > 1e-3, let line = CheekLine(points) else { return nil }
+    /// each side's outer share faded in across it by ``lateral``, its nose wall's as ``noseWall`` says; nil when
+    /// neither side is mirrored.
+    func blend(_ weights: (right: SideShare, left: SideShare), points: [SIMD2<Float>], width: Int,
+               height: Int) -> AlphaMask? {
+        let largest = max(weights.right.outer, weights.right.noseWall, weights.left.outer, weights.left.noseWall)
+        guard largest > 1e-3, let line = CheekLine(points) else { return nil }
         let (across, midline) = (line.across, line.centre)
+        // Down the face, across the cheek line: the nose wall's share fades out from the nose's base to the lip's top.
+        let beside = Ramp(from: noseWall.full, full: lateral.from)
+        let down = SIMD2(-across.y, across.x)
+        let belowNose = Ramp(from: (points[Self.noseBase] * down).sum(),
+                             full: (points[FaceMeshTopology.upperLipTop] * down).sum())
         // Distance from the midline along the cheek line, per side's half width.
         let reach = line.halfWidths
         var mask = AlphaMask(width: width, height: height)
         for y in 0..<height {
             for x in 0..<width {
-                let u = ((SIMD2(Float(x), Float(y)) - midline) * across).sum()
+                let p = SIMD2(Float(x), Float(y))
+                let u = ((p - midline) * across).sum()
                 let (side, half) = u < 0 ? (weights.right, reach.right) : (weights.left, reach.left)
-                guard side > 0 else { continue }
-                mask.values[y * width + x] = side * lateral(abs(u) / half)
+                guard side.outer > 0 || side.noseWall > 0 else { continue }
+                let a = abs(u) / half
+                var wall = side.noseWall
+                if wall > 0 { wall *= noseWall(a) * (1 - beside(a)) * (1 - belowNose((p * down).sum())) }
+                mask.values[y * width + x] = max(side.outer * lateral(a), wall)
             }
         }
         return mask
     }
+
+    /// The nose's base on the midline (subnasale).
+    static let noseBase = 2
 
     /// `image` with the mirrored `photo` (its points swapped across the midline) warped onto `targetPoints` and
     /// blended in by `blend`, where `clip` is positive.
