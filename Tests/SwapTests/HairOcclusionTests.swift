@@ -117,4 +117,39 @@ import Testing
         #expect(n > 200)
         #expect(abs(on - off) < 2, "the shadowed side changed by \(on) levels, \(off) without keeping hair")
     }
+
+    /// A risen brows' mask (a band along the brows' line, from 3 % of the face width below it to 6 % above) under a
+    /// lock from 20 % of the face width out to one side: from the lock on, the part above the brow is cut, faded out
+    /// over as many columns before it as the hair's test band is high, not in one column.
+    @Test func risenBrowsAreCutUnderALockWithAFade() {
+        let points = AstronautPhoto.landmarks.points2D.map { $0 * 3 }
+        let faceWidth = FaceMeshTopology.ovalWidth(points)
+        let (line, up) = FaceMeshTopology.browLine(points)
+        let across = SIMD2(up.y, -up.x)
+        func place(_ p: SIMD2<Float>) -> (column: Float, height: Float) {
+            let d = p - line
+            return ((d * across).sum() / faceWidth, (d * up).sum() / faceWidth)
+        }
+        var brows = AlphaMask(width: 3 * AstronautPhoto.image.width, height: 3 * AstronautPhoto.image.height)
+        for y in 0..<brows.height {
+            for x in 0..<brows.width {
+                let (column, height) = place(SIMD2(Float(x), Float(y)))
+                if abs(column) < 0.35, height > -0.03, height < 0.06 { brows[x, y] = 1 }
+            }
+        }
+        let cut = HairOcclusion().browsUnderSkin(brows, reach: 0.04 * faceWidth, points: points,
+                                                 faceWidth: faceWidth) { p in place(p).column > 0.2 ? 1 : 0 }
+        // Across the face 4.5 % above the brows' line: above the brow (its top, less the reach), pixel by pixel.
+        let values = stride(from: Float(0), through: 0.34 * faceWidth, by: 1).map { c -> Float in
+            let p = line + across * c + up * (0.045 * faceWidth)
+            return cut[Int(p.x.rounded()), Int(p.y.rounded())]
+        }
+        let steps = zip(values, values.dropFirst()).map { abs($1 - $0) }
+        #expect(values.first == 1 && values.last == 0, "from \(values.first ?? -1) to \(values.last ?? -1)")
+        #expect(values.count { $0 > 0.05 && $0 < 0.95 } >= 3 && steps.max()! < 0.35,
+                "the cut: \(values.filter { $0 > 0 && $0 < 1 }), its largest step \(steps.max()!)")
+        // Below the brow's top less the reach, the mask stays whole across the lock.
+        let below = line + across * (0.3 * faceWidth)
+        #expect(cut[Int(below.x.rounded()), Int(below.y.rounded())] == 1)
+    }
 }

@@ -11,7 +11,9 @@ extension HairOcclusion {
     ///
     /// Across the face (along the brows' line), each column of the mask is judged by the band just above its top,
     /// ``browHairBand`` high: unlike skin over more than half of it, the column lies under hair. From the brows'
-    /// middle outwards, the first such column and all beyond it lose the part above the brow.
+    /// middle outwards, the first such column and all beyond it lose the part above the brow, faded out over as many
+    /// columns before it as the band is high: cut in one column, the hair kept beside the cut ended in a straight
+    /// vertical edge against the new forehead (talk_woman_d10, frames 5 and 30).
     ///
     /// - Parameter unlikeness: how unlike the target's skin the frame is at a point (0…1).
     func browsUnderSkin(_ brows: AlphaMask, reach: Float, points: [SIMD2<Float>], faceWidth: Float,
@@ -49,10 +51,13 @@ extension HairOcclusion {
             for x in box.x0...box.x1 where out.values[y * w + x] > 0 {
                 let d = SIMD2(Float(x), Float(y)) - line
                 let column = bin(d)
-                guard column < keptFrom || column > keptTo else { continue }
+                // Columns from the cut (counted from 1 at the last one kept), on the sides that were cut.
+                let kept = min(keptFrom > first ? column - keptFrom + 1 : Int.max,
+                               keptTo < last ? keptTo + 1 - column : Int.max)
+                guard kept < band else { continue }
                 // Below the brow's own top the mask stays.
                 if let top = tops[column], (d * up).sum() < top - reach { continue }
-                out.values[y * w + x] = 0
+                out.values[y * w + x] *= Float(max(kept, 0)) / Float(band)
             }
         }
         return out

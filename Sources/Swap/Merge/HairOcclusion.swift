@@ -66,9 +66,12 @@ public struct HairOcclusion: Sendable, Equatable {
                 skin.unlikeness(of: original, x: Int(p.x.rounded()), y: Int(p.y.rounded()))
             }
         }
-        // The face's own dark and coloured parts, grown: never hair.
-        let features = FaceMeshTopology.placedFeatureMask(on: points, width: w, height: h, grownBy: featureMargin,
-                                                          faceWidth: faceWidth)
+        // The face's own dark and coloured parts, grown: never hair. With the risen brows given, they stand for the
+        // brows: FaceMesh's brow rings run on past a brow's tail into the hair (talk_woman_d10), and the lock over
+        // their ends, left out as brow, was covered with a pale corner of new skin beside the brow's tail.
+        let rings = brows == nil ? FaceMeshTopology.featureRings : Self.featureRingsButBrows
+        let features = FaceMeshTopology.placedFeatureMask(rings, on: points, width: w, height: h,
+                                                          grownBy: featureMargin, faceWidth: faceWidth)
 
         // How unlike the target's skin a pixel of the region is, 0…1 (features: 0).
         func unlikeness(_ x: Int, _ y: Int) -> Float {
@@ -131,7 +134,12 @@ public struct HairOcclusion: Sendable, Equatable {
             for i in core {
                 let (x, y) = (i % w, i / w)
                 for ny in max(0, y - 1)...min(h - 1, y + 1) {
-                    for nx in max(0, x - 1)...min(w - 1, x + 1) { kept[nx - bx, ny - by] = unlike(ny * w + nx) }
+                    for nx in max(0, x - 1)...min(w - 1, x + 1) {
+                        // Fading out as the brows' mask fades in, to nothing at its half (where the search stops):
+                        // stopped there, the hair beside the brows ended in the mask's own straight edges.
+                        let n = ny * w + nx
+                        kept[nx - bx, ny - by] = unlike(n) * max(0, 1 - 2 * (brows?.values[n] ?? 0))
+                    }
                 }
             }
             guard kept.values.contains(where: { $0 > 0.5 }) else { return nil }
@@ -140,6 +148,11 @@ public struct HairOcclusion: Sendable, Equatable {
             hair.paste(kept, x: bx, y: by)
             return hair
         }
+    }
+
+    /// ``FaceMeshTopology/featureRings`` without the brows.
+    static let featureRingsButBrows = FaceMeshTopology.featureRings.filter {
+        $0 != FaceMeshTopology.rightEyebrowRing && $0 != FaceMeshTopology.leftEyebrowRing
     }
 
     /// Whether the chin (a disc of 0.08 face widths 60 % of the way from the lower lip to the chin's tip) is at
