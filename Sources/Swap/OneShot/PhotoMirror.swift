@@ -26,12 +26,13 @@ struct PhotoMirror: Sendable, Equatable {
     /// 0.93–1.15), and its own side beats a mirrored copy.
     var asymmetry = Ramp(from: 1.1, full: 1.4)
     /// Where across a side the mirror fades in, as a share of the way from the midline to the face's edge: inside
-    /// `from` the photo's own features stay, from `full` out the skin is all mirrored.
+    /// `from` the photo's own features stay (but for the band beside the nose, ``noseWall``), from `full` out the
+    /// skin is all mirrored.
     var lateral = Ramp(from: 0.35, full: 0.7)
     /// Stretch of a side from which the band beside its nose starts to be mirrored, and from which in full.
     var noseWallStretch = Ramp(from: 1, full: 1.25)
     /// Where across a side the nose wall's mirror fades in (the midline itself stays the photo's, so the two sides
-    /// meet without a seam); it fades out again from `full` to `lateral.from`, where the outer part's takes over,
+    /// meet without a seam); it fades out again from `full` to `lateral.from`, where the outer part takes over,
     /// so the eye stays the photo's. Between the nose's base and the top of the upper lip it fades out downwards:
     /// the lips and the skin over them stay the photo's (mirrored too, portrait_s12's mouth gain on talk_studio_1
     /// fell 0.93 → 0.84).
