@@ -65,16 +65,25 @@ import Testing
         #expect(lift >= 0.05 && lift <= 0.08, "lift \(lift)")
     }
 
+    /// The astronaut's photo swapped onto `target` with `options` and merged, and the swap itself.
+    static func swapped(onto target: RGBImage, options: MeshSwapper.Options) throws -> (frame: RGBImage, swap: SwappedFace) {
+        let swapper = try MeshSwapper(source: AstronautPhoto.image, sourceLandmarks: AstronautPhoto.landmarks,
+                                      options: options)
+        let swap = try #require(try swapper.swap(FaceSwapInput(frame: target, landmarks: Self.landmarks)))
+        var frame = target
+        FaceMerger().merge(swap, landmarks: Self.landmarks, into: &frame)
+        return (frame, swap)
+    }
+
     /// The astronaut's photo swapped onto `target` and merged: the output's luma at the risen brows over the
     /// painted skin's.
     static func browShare(_ target: RGBImage, browRise: TargetBrowRise?) throws -> Float {
         var options = MeshSwapper.Options()
         options.browRise = browRise
-        let swapper = try MeshSwapper(source: AstronautPhoto.image, sourceLandmarks: AstronautPhoto.landmarks,
-                                      options: options)
-        let swapped = try #require(try swapper.swap(FaceSwapInput(frame: target, landmarks: Self.landmarks)))
-        var frame = target
-        FaceMerger().merge(swapped, landmarks: Self.landmarks, into: &frame)
+        // The photo's brows where FaceMesh put them: the cut alone covers the target's (``TargetBrowOffsetTests``
+        // draws them over the target's).
+        options.browOffset = nil
+        let frame = try swapped(onto: target, options: options).frame
         let centre = browLine(rise: 0.045)
         let inner = centre.filter { q in
             // The brows' inner two thirds: their outer ends reach the temples' hair.
@@ -125,12 +134,8 @@ import Testing
         }
         var options = MeshSwapper.Options()
         options.browRise = TargetBrowRise()
-        let swapper = try MeshSwapper(source: AstronautPhoto.image, sourceLandmarks: AstronautPhoto.landmarks,
-                                      options: options)
-        let swapped = try #require(try swapper.swap(FaceSwapInput(frame: target, landmarks: Self.landmarks)))
-        #expect(swapped.browRise > 0)
-        var frame = target
-        FaceMerger().merge(swapped, landmarks: Self.landmarks, into: &frame)
+        let (frame, swap) = try swapped(onto: target, options: options)
+        #expect(swap.browRise > 0)
         let lumas = lock.map { p in
             let c = frame[p.0, p.1]
             return (Float(c.r) + Float(c.g) + Float(c.b)) / 3

@@ -45,6 +45,9 @@ public struct MeshSwapper: FaceSwapper {
         /// How far the target's own brows reach above its brow landmarks: the forehead's cut is lifted by as much
         /// (nil = never lifted).
         var browRise: TargetBrowRise? = TargetBrowRise()
+        /// How far the target's brows lie above their landmarks on each frame: the photo's brows are drawn there
+        /// (nil = on the landmarks).
+        var browOffset: TargetBrowOffset? = TargetBrowOffset()
         /// How much of the photo's facial proportions the new face takes (0 = the target's geometry, 1 = the
         /// photo's; ``IdentityShape``). Off by default: on its own it moved a face recogniser's verdict on one clip
         /// of three, and at 1 it cost one clip's mouth gain (docs/BENCHMARKS.md, "Session 8, look6").
@@ -125,15 +128,23 @@ public struct MeshSwapper: FaceSwapper {
         let found = options.hair.search(source, landmarks: sourceLandmarks.points2D, outline: options.outline)
         let skin = found.flatMap { $0.share >= options.hair.minimumShare ? $0.skin : nil }
         self.sourceSkin = skin
-        let sampled = options.sideInset.sampled(sourceLandmarks.points2D)
+        let drawn = skin.map { options.hair.underlay(source, skin: $0) } ?? source
+        self.sourceMipmaps = MipmappedImage(drawn)
+        // The brow rings moved onto the photo's own brows (FaceMesh may put them a little off), so that a target's
+        // brows, measured the same way, get the photo's brows centred on them (``TargetBrowOffset``).
+        var sampled = options.sideInset.sampled(sourceLandmarks.points2D)
+        if let browOffset = options.browOffset {
+            let faceWidth = FaceMeshTopology.ovalWidth(sourceLandmarks.points2D)
+            let brows = browOffset.measure(in: drawn, landmarks: sourceLandmarks.points2D, faceWidth: faceWidth)
+            let own = SIMD2(brows[0] ?? brows[1] ?? 0, brows[1] ?? brows[0] ?? 0)
+            sampled = TargetBrowOffset.raising(sampled, by: own * faceWidth, keepingOval: true)
+        }
         self.sampledLandmarks = sampled
         // The skin mask's box is the photo's, moved: the same points less its corner.
         self.sampledSkinLandmarks = skin.map { skin in
             let corner = SIMD2(Float(skin.box.x0), Float(skin.box.y0))
             return sampled.map { $0 - corner }
         } ?? []
-        let drawn = skin.map { options.hair.underlay(source, skin: $0) } ?? source
-        self.sourceMipmaps = MipmappedImage(drawn)
         if options.browRise != nil,
            let all = skin == nil ? found?.skin
                : options.hair.search(drawn, landmarks: sourceLandmarks.points2D, outline: options.outline)?.skin,
@@ -195,6 +206,12 @@ public struct MeshSwapper: FaceSwapper {
         if browLift > 0, let rise = options.browRise {
             outline = Self.lifted(outline, by: browLift, clearance: rise.clearance, points: local)
         }
+        // The photo's brows over the target's, where FaceMesh put them lower (the outline stays on the landmarks).
+        let browOffset = options.browOffset?.offsets(in: image, landmarks: target.map { toBox.apply($0) },
+                                                      faceWidth: faceWidth) ?? .zero
+        // Moves under a pixel are left out: they would only stir the photo's texture from frame to frame.
+        let browShift = browOffset * faceWidth
+        let drawnPoints = TargetBrowOffset.raising(local, by: browShift.replacing(with: 0, where: browShift .< 1))
         var mask = PolygonRasterizer.fill(outline, width: image.width, height: image.height)
         // Where the photo's own hair covers its face the photo is not drawn and the target's face stays; the cut has
         // the hair mask's own narrow feather, so the outline's feather does not pull back from it.
@@ -210,7 +227,7 @@ public struct MeshSwapper: FaceSwapper {
         }
         // Only the outline gets the photo: the merger's feather reaches past it and must find the frame there.
         TriangleWarp.warp(sourceMipmaps, sourcePoints: sampledLandmarks, triangles: FaceMeshTriangulation.triangles,
-                          targetPoints: local, into: &image, clip: paint)
+                          targetPoints: drawnPoints, into: &image, clip: paint)
         // A lifted cut reaches the photo's hairline: the hairless photo, faded in over the first 2 % of lift so its
         // wisps do not vanish from one frame to the next.
         if let hairlessSource, browLift > 0 {
@@ -223,7 +240,7 @@ public struct MeshSwapper: FaceSwapper {
             }
             var hairless = image
             TriangleWarp.warp(hairlessSource, sourcePoints: sampledLandmarks, triangles: upper,
-                              targetPoints: local, into: &hairless, clip: paint)
+                              targetPoints: drawnPoints, into: &hairless, clip: paint)
             var share = paint
             share.multiply(by: min(browLift / 0.02, 1))
             image.mix(hairless, weight: share)
@@ -231,7 +248,7 @@ public struct MeshSwapper: FaceSwapper {
         // The photo's foreshortened side stretched over the target's wide one: its other side, mirrored.
         if let blend = options.mirror.blend(options.mirror.sideWeights(photoRightShare: photoRightShare, target: local),
                                             points: local, width: image.width, height: image.height) {
-            PhotoMirror.apply(sourceMipmaps, photoPoints: sampledLandmarks, targetPoints: local, blend: blend, clip: paint,
+            PhotoMirror.apply(sourceMipmaps, photoPoints: sampledLandmarks, targetPoints: drawnPoints, blend: blend, clip: paint,
                               into: &image)
         }
         let sigma = options.feather * faceWidth
@@ -244,8 +261,10 @@ public struct MeshSwapper: FaceSwapper {
         mask.zero(where: paint)
         if let hairCut { mask.multiply(by: hairCut) }
         mask.multiply(by: weight)
-        let landmarks = moved == nil ? nil : FaceLandmarks(
-            points: zip(placed, input.landmarks.points).map { SIMD3($0.x, $0.y, $1.z) }, presence: input.landmarks.presence)
+        // The new face's features where they were drawn: the merger's kept openings, lip and feature masks.
+        let features = drawnPoints == local ? placed : drawnPoints.map { toFrame.apply($0) }
+        let landmarks = moved == nil && drawnPoints == local ? nil : FaceLandmarks(
+            points: zip(features, input.landmarks.points).map { SIMD3($0.x, $0.y, $1.z) }, presence: input.landmarks.presence)
         var swapped = SwappedFace(image: image, mask: mask, toFrame: toFrame,
                                   keptParts: [.eyes, .mouth], landmarks: landmarks, target: moved, fromOtherLight: true,
                                   socketShadow: socketShadow, moustache: moustache)

@@ -49,25 +49,9 @@ struct TargetBrowRise: Sendable, Equatable {
     /// The top of the dark run above one brow's upper edge (`edge`, image pixels), as a share of the face width;
     /// 0 without one.
     private func rise(of edge: [SIMD2<Float>], up: SIMD2<Float>, in image: RGBImage, faceWidth: Float) -> Float {
-        // The edge sampled at 4 points per segment.
-        var samples: [SIMD2<Float>] = []
-        for (a, b) in zip(edge, edge.dropFirst()) {
-            for k in 0..<4 { samples.append(a + (b - a) * (Float(k) / 4)) }
-        }
         let heights = Int((max(searchTo, forehead.upperBound) / Self.step).rounded())
-        let lumas = (0...heights).map { k -> Float in
-            let shift = up * (Float(k) * Self.step * faceWidth)
-            var sum: Float = 0, n: Float = 0
-            for p in samples {
-                let q = p + shift
-                let (x, y) = (Int(q.x.rounded()), Int(q.y.rounded()))
-                guard x >= 0, y >= 0, x < image.width, y < image.height else { continue }
-                let c = image[x, y]
-                sum += (Float(c.r) + Float(c.g) + Float(c.b)) / 3
-                n += 1
-            }
-            return n > 0 ? sum / n : 0
-        }
+        let lumas = BrowProfile.luma(along: edge, up: up, heights: (0...heights).map { Float($0) * Self.step * faceWidth },
+                                     in: image).map { $0 ?? 0 }
         let band = (Int((forehead.lowerBound / Self.step).rounded())...heights).map { lumas[$0] }.sorted()
         let reference = band[band.count / 2]
         guard reference > 1 else { return 0 }
