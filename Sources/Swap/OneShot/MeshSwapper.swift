@@ -130,15 +130,7 @@ public struct MeshSwapper: FaceSwapper {
         self.sourceSkin = skin
         let drawn = skin.map { options.hair.underlay(source, skin: $0) } ?? source
         self.sourceMipmaps = MipmappedImage(drawn)
-        // The brow rings moved onto the photo's own brows (FaceMesh may put them a little off), so that a target's
-        // brows, measured the same way, get the photo's brows centred on them (``TargetBrowOffset``).
-        var sampled = options.sideInset.sampled(sourceLandmarks.points2D)
-        if let browOffset = options.browOffset {
-            let faceWidth = FaceMeshTopology.ovalWidth(sourceLandmarks.points2D)
-            let brows = browOffset.measure(in: drawn, landmarks: sourceLandmarks.points2D, faceWidth: faceWidth)
-            let own = SIMD2(brows[0] ?? brows[1] ?? 0, brows[1] ?? brows[0] ?? 0)
-            sampled = TargetBrowOffset.raising(sampled, by: own * faceWidth, keepingOval: true)
-        }
+        let sampled = options.sideInset.sampled(sourceLandmarks.points2D)
         self.sampledLandmarks = sampled
         // The skin mask's box is the photo's, moved: the same points less its corner.
         self.sampledSkinLandmarks = skin.map { skin in

@@ -12,10 +12,13 @@ import Stream
 ///
 /// Per brow, the luma across its ring and above it (along the face's up direction, averaged along the brow) has a
 /// dark band: the brow. Its centre (where the band is darker than halfway between its darkest point and the skin
-/// above it) against the ring's own centre is the brow's offset. The photo's rings are moved onto its own brows
-/// once, when it is loaded (the astronaut's sit 1.4 % of her face width above them), and on each frame the photo's
-/// brows move up by the target's offset, never down (a brow drawn lower than the target's is left there). Each brow
-/// is measured on its own (one brow raised); one that does not stand out from its skin takes the other's.
+/// above it) against the ring's own centre is the brow's offset, and the photo's brows move up by it, never down (a
+/// brow drawn lower than the target's is left there). Each brow is measured on its own (one brow raised); one that
+/// does not stand out from its skin takes the other's.
+///
+/// The photo's own brows are not moved onto its rings: where they sit in them is the photo's (the astronaut's lie
+/// 1.4 % of her face width below their rings' centres, close over her eyes), and moved, a face recogniser saw her in
+/// 10 % of talk_woman_d10's frames instead of 40 % (docs/BENCHMARKS.md, "Session 42").
 ///
 /// Measured afresh on each frame: FaceMesh's rings jump between frames (talk_woman_d10: 0.004, 0.06, 0.004 of the
 /// face width on three frames in a row) while the brows move smoothly, and the measure jumps with the rings.
@@ -113,9 +116,6 @@ struct TargetBrowOffset: Sendable, Equatable {
         return centre + thickness / 2
     }
 
-    /// The face oval's points.
-    static let oval = Set(FaceMeshTopology.faceOval)
-
     /// Each brow's ring split into its edges, point k of one across the brow from point k of the other
     /// (``FaceMeshTopology/rightEyebrowRing``, ``FaceMeshTopology/leftEyebrowRing``).
     static let brows: [(upper: [Int], lower: [Int])] = [
@@ -123,15 +123,12 @@ struct TargetBrowOffset: Sendable, Equatable {
         ([300, 293, 334, 296, 336], [276, 283, 282, 295, 285]),
     ]
 
-    /// `points` (468, any pixels) with the right and the left brow moved up the face by `shifts` pixels (down
-    /// where negative) and the
+    /// `points` (468, any pixels) with the right and the left brow moved up the face by `shifts` pixels and the
     /// forehead above them following (between the brows, in proportion across), less and less up to the face
     /// oval's top; from the brows' lowest point down the face stays, so the lids stretch as a raised brow stretches
-    /// them, and the temples beside the brows' tails follow in part. With `keepingOval` the face oval stays (on a
-    /// photo, whose sides are drawn in where it is sampled, ``PhotoSideInset``: moved, they took in hair and
-    /// background beside the temples, and the seam ratio rose by up to 0.05).
-    static func raising(_ points: [SIMD2<Float>], by shifts: SIMD2<Float>, keepingOval: Bool = false) -> [SIMD2<Float>] {
-        guard shifts != .zero, points.count == FaceMeshTopology.pointCount else { return points }
+    /// them, and the temples beside the brows' tails follow in part.
+    static func raising(_ points: [SIMD2<Float>], by shifts: SIMD2<Float>) -> [SIMD2<Float>] {
+        guard shifts.max() > 0, points.count == FaceMeshTopology.pointCount else { return points }
         let (line, up) = FaceMeshTopology.browLine(points)
         func height(_ p: SIMD2<Float>) -> Float { ((p - line) * up).sum() }
         let edge = FaceMeshTopology.browUpperEdges.joined().map { height(points[$0]) }.max() ?? 0
@@ -139,15 +136,12 @@ struct TargetBrowOffset: Sendable, Equatable {
             .min() ?? 0
         let top = FaceMeshTopology.faceOval.map { height(points[$0]) }.max() ?? 0
         guard edge > bottom, top > edge else { return points }
-        // Never so far that the forehead above folds over (it shrinks by at most half), nor down by more than the
-        // brows' own height.
-        let moved = shifts.clamped(lowerBound: SIMD2(repeating: bottom - edge),
-                                   upperBound: SIMD2(repeating: 0.5 * (top - edge)))
+        // Never so far that the forehead above folds over: it shrinks by at most half.
+        let moved = shifts.clamped(lowerBound: .zero, upperBound: SIMD2(repeating: 0.5 * (top - edge)))
         // Nor so far that a mesh triangle beside a brow's tail (where the temple's points stay) is turned over or
         // squashed below a quarter of its area: the move shrinks until none is.
         for scale: Float in [1, 0.75, 0.5, 0.25] {
-            let raised = raising(points, by: moved * scale, line: line, up: up, heights: (bottom, edge, top),
-                                 keepingOval: keepingOval)
+            let raised = raising(points, by: moved * scale, line: line, up: up, heights: (bottom, edge, top))
             if !FaceMeshTriangulation.triangles.contains(where: { Self.squashed($0, from: points, to: raised) }) {
                 return raised
             }
@@ -168,8 +162,7 @@ struct TargetBrowOffset: Sendable, Equatable {
     /// ``raising(_:by:)`` by `moved` with the brows' line and the heights of their lowest point, their upper edge
     /// and the oval's top.
     private static func raising(_ points: [SIMD2<Float>], by moved: SIMD2<Float>, line: SIMD2<Float>,
-                                up: SIMD2<Float>, heights: (bottom: Float, edge: Float, top: Float),
-                                keepingOval: Bool) -> [SIMD2<Float>] {
+                                up: SIMD2<Float>, heights: (bottom: Float, edge: Float, top: Float)) -> [SIMD2<Float>] {
         let (bottom, edge, top) = heights
         let across = SIMD2(up.y, -up.x)
         func height(_ p: SIMD2<Float>) -> Float { ((p - line) * up).sum() }
@@ -183,8 +176,6 @@ struct TargetBrowOffset: Sendable, Equatable {
             let shift: Float
             if let k = ringOf[i] {
                 shift = moved[k]
-            } else if keepingOval, Self.oval.contains(i) {
-                shift = 0
             } else {
                 let h = height(p)
                 let share = h <= bottom ? 0 : h < edge ? Ramp.smoothstep((h - bottom) / (edge - bottom))
