@@ -128,8 +128,6 @@ public struct MeshSwapper: FaceSwapper {
         let found = options.hair.search(source, landmarks: sourceLandmarks.points2D, outline: options.outline)
         let skin = found.flatMap { $0.share >= options.hair.minimumShare ? $0.skin : nil }
         self.sourceSkin = skin
-        let drawn = skin.map { options.hair.underlay(source, skin: $0) } ?? source
-        self.sourceMipmaps = MipmappedImage(drawn)
         let sampled = options.sideInset.sampled(sourceLandmarks.points2D)
         self.sampledLandmarks = sampled
         // The skin mask's box is the photo's, moved: the same points less its corner.
@@ -137,6 +135,8 @@ public struct MeshSwapper: FaceSwapper {
             let corner = SIMD2(Float(skin.box.x0), Float(skin.box.y0))
             return sampled.map { $0 - corner }
         } ?? []
+        let drawn = skin.map { options.hair.underlay(source, skin: $0) } ?? source
+        self.sourceMipmaps = MipmappedImage(drawn)
         if options.browRise != nil,
            let all = skin == nil ? found?.skin
                : options.hair.search(drawn, landmarks: sourceLandmarks.points2D, outline: options.outline)?.skin,

@@ -20,8 +20,9 @@ import Stream
 /// 1.4 % of her face width below their rings' centres, close over her eyes), and moved, a face recogniser saw her in
 /// 10 % of talk_woman_d10's frames instead of 40 % (docs/BENCHMARKS.md, "Session 42").
 ///
-/// Measured afresh on each frame: FaceMesh's rings jump between frames (talk_woman_d10: 0.004, 0.06, 0.004 of the
-/// face width on three frames in a row) while the brows move smoothly, and the measure jumps with the rings.
+/// Measured afresh on each frame: FaceMesh's rings jump between frames (talk_woman_d10, frames 37, 40 and 42: on her
+/// brows, a brow's height below them, on them again) while the brows move smoothly, and the measure jumps with the
+/// rings.
 struct TargetBrowOffset: Sendable, Equatable {
     /// The darkest point of a brow is looked for up to this height above its ring's upper edge (share of the face
     /// width): above it lie the forehead's creases and the hairline.
