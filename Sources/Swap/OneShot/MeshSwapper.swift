@@ -182,25 +182,26 @@ public struct MeshSwapper: FaceSwapper {
         let local = placed.map { toBox.apply($0) }
         let faceWidth = oval.width / toFrame.scale
         var image = ImageWarper.resample(input.frame, width: width, height: height, outputToSource: toFrame)
+        // The target's own landmarks in the box (`local` holds the new face's).
+        let targetLocal = target.map { toBox.apply($0) }
         // The target moved with the new face's features: its eyes and mouth, kept by the merger, then sit in the
         // new face's openings (nil when nothing moved).
         var moved: RGBImage?
         if zip(placed, target).contains(where: { max(abs($0.x - $1.x), abs($0.y - $1.y)) > 0.1 }) {
             let crop = image
             moved = crop
-            TriangleWarp.warp(crop, sourcePoints: target.map { toBox.apply($0) }, triangles: FaceMeshTriangulation.triangles,
+            TriangleWarp.warp(crop, sourcePoints: targetLocal, triangles: FaceMeshTriangulation.triangles,
                               targetPoints: local, into: &moved!,
                               clip: AlphaMask(width: crop.width, height: crop.height, value: 1))
         }
         var outline = options.outline.polygon(on: local)
-        var browLift = options.browRise?.lift(in: image, landmarks: target.map { toBox.apply($0) }, faceWidth: faceWidth) ?? 0
+        var browLift = options.browRise?.lift(in: image, landmarks: targetLocal, faceWidth: faceWidth) ?? 0
         if options.browRise != nil, let id = input.trackID { browLift = browLifts.update(browLift, trackID: id) }
         if browLift > 0, let rise = options.browRise {
             outline = Self.lifted(outline, by: browLift, clearance: rise.clearance, points: local)
         }
         // The photo's brows over the target's, where FaceMesh put them lower (the outline stays on the landmarks).
-        let browOffset = options.browOffset?.offsets(in: image, landmarks: target.map { toBox.apply($0) },
-                                                      faceWidth: faceWidth) ?? .zero
+        let browOffset = options.browOffset?.offsets(in: image, landmarks: targetLocal, faceWidth: faceWidth) ?? .zero
         // Moves under a pixel are left out: they would only stir the photo's texture from frame to frame.
         let browShift = browOffset * faceWidth
         let drawnPoints = TargetBrowOffset.raising(local, by: browShift.replacing(with: 0, where: browShift .< 1))

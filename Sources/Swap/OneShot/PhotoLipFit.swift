@@ -194,10 +194,6 @@ struct PhotoLipFit: Sendable, Equatable {
     /// quarter of its area. A middle lip point moves with both points on its line across the lip.
     static func squashed(_ points: [SIMD2<Float>], moving shifts: Shifts) -> (outer: Set<Int>, inner: Set<Int>) {
         let moved = moving(points, by: shifts)
-        func area(_ p: [SIMD2<Float>], _ t: SIMD3<Int>) -> Float {
-            let (a, b, c) = (p[t.x], p[t.y], p[t.z])
-            return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)
-        }
         var line = [Int: Int]()
         for k in shifts.outer.indices where shifts.outer[k] != .zero || shifts.inner[k] != .zero {
             for index in [FaceMeshTopology.innerLips[k], FaceMeshTopology.outerLips[k]] { line[index] = k }
@@ -206,9 +202,7 @@ struct PhotoLipFit: Sendable, Equatable {
         var squashed = (outer: Set<Int>(), inner: Set<Int>())
         for t in FaceMeshTriangulation.triangles {
             let lines = [t.x, t.y, t.z].compactMap { line[$0] }
-            guard !lines.isEmpty else { continue }
-            let before = area(points, t)
-            guard before != 0, area(moved, t) / before < 0.25 else { continue }
+            guard !lines.isEmpty, FaceMeshTriangulation.isSquashed(t, from: points, to: moved) else { continue }
             for k in lines {
                 if shifts.outer[k] != .zero { squashed.outer.insert(k) }
                 if shifts.inner[k] != .zero { squashed.inner.insert(k) }

@@ -117,12 +117,11 @@ struct TargetBrowOffset: Sendable, Equatable {
         return centre + thickness / 2
     }
 
-    /// Each brow's ring split into its edges, point k of one across the brow from point k of the other
-    /// (``FaceMeshTopology/rightEyebrowRing``, ``FaceMeshTopology/leftEyebrowRing``).
-    static let brows: [(upper: [Int], lower: [Int])] = [
-        ([70, 63, 105, 66, 107], [46, 53, 52, 65, 55]),
-        ([300, 293, 334, 296, 336], [276, 283, 282, 295, 285]),
-    ]
+    /// Each brow's ring split into its edges, point k of one across the brow from point k of the other: a ring runs
+    /// along its lower edge out to in, then back along its upper edge (``FaceMeshTopology/browUpperEdges``).
+    static let brows: [(upper: [Int], lower: [Int])] = zip(
+        FaceMeshTopology.browUpperEdges, [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing]
+    ).map { upper, ring in (upper, Array(ring.prefix(upper.count))) }
 
     /// `points` (468, any pixels) with the right and the left brow moved up the face by `shifts` pixels and the
     /// forehead above them following (between the brows, in proportion across), less and less up to the face
@@ -143,21 +142,11 @@ struct TargetBrowOffset: Sendable, Equatable {
         // squashed below a quarter of its area: the move shrinks until none is.
         for scale: Float in [1, 0.75, 0.5, 0.25] {
             let raised = raising(points, by: moved * scale, line: line, up: up, heights: (bottom, edge, top))
-            if !FaceMeshTriangulation.triangles.contains(where: { Self.squashed($0, from: points, to: raised) }) {
+            if !FaceMeshTriangulation.triangles.contains(where: { FaceMeshTriangulation.isSquashed($0, from: points, to: raised) }) {
                 return raised
             }
         }
         return points
-    }
-
-    /// Whether triangle `t` turns over or shrinks below a quarter of its area from `before` to `after`.
-    private static func squashed(_ t: SIMD3<Int>, from before: [SIMD2<Float>], to after: [SIMD2<Float>]) -> Bool {
-        func area(_ p: [SIMD2<Float>]) -> Float {
-            let (a, b, c) = (p[t.x], p[t.y], p[t.z])
-            return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)
-        }
-        let was = area(before)
-        return was != 0 && area(after) / was < 0.25
     }
 
     /// ``raising(_:by:)`` by `moved` with the brows' line and the heights of their lowest point, their upper edge
