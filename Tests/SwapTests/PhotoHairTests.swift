@@ -158,4 +158,49 @@ import TestSupport
             .swap(FaceSwapInput(frame: Self.photo, landmarks: Self.landmarks)))
         #expect(try #require(plain.mask).values[y * mask.width + x] > 0.3)
     }
+
+    @Test func theHairlessPhotoLaysTheFringesTipsUnderToo() throws {
+        // The shipped photo's fringe is too small for a cut, but a cut lifted over a target's risen brows reaches it
+        // (``MeshSwapper``'s hairless photo). Drawn whole there, the fringe's tips and the shadow under them (the
+        // hair side of the cut's feather, which ``PhotoHair/underlay(_:skin:)`` mixes in only partly) lay across
+        // the new forehead as a dark line; ``PhotoHair/hairless(_:skin:)`` lays them under skin.
+        let hair = PhotoHair()
+        let skin = try #require(hair.search(Self.photo, landmarks: Self.points, outline: SkinOutline())?.skin,
+                                "no hair found")
+        let (w, h) = (skin.mask.width, skin.mask.height)
+        let (line, up) = FaceMeshTopology.browLine(skin.landmarks)
+        let features = skin.box.features(grownBy: hair.browMargin)
+        let oval = skin.box.oval
+        // The forehead above the brows, inside the oval and clear of the features.
+        let forehead = Set((0..<(w * h)).filter { i in
+            let height = ((SIMD2(Float(i % w), Float(i / w)) - line) * up).sum() / Self.faceWidth
+            return oval.values[i] > 0.99 && features.values[i] == 0 && height > 0.03
+        })
+        func luma(_ image: RGBImage, _ i: Int) -> Float {
+            let p = image[skin.box.x0 + i % w, skin.box.y0 + i / w]
+            return (Float(p.0) + Float(p.1) + Float(p.2)) / 3
+        }
+        // Per column running from the fringe into bare skin: the deepest valley of luma down it (a line across).
+        func valleys(_ image: RGBImage) -> [Float] {
+            (0..<w).compactMap { x -> Float? in
+                let column = (0..<h).map { $0 * w + x }.filter { forehead.contains($0) }
+                guard column.contains(where: { skin.mask.values[$0] < 0.3 }),
+                      column.contains(where: { skin.mask.values[$0] > 0.9 }) else { return nil }
+                let l = column.map { luma(image, $0) }
+                return l.indices.map { k in min(l[...k].max()!, l[k...].max()!) - l[k] }.max()
+            }
+        }
+        let underlaid = valleys(hair.underlay(Self.photo, skin: skin))
+        let hairless = hair.hairless(Self.photo, skin: skin)
+        let laid = valleys(hairless)
+        #expect(underlaid.count >= 10, "\(underlaid.count) columns from the fringe into bare skin")
+        let (before, after) = (underlaid.reduce(0, +) / Float(underlaid.count), laid.reduce(0, +) / Float(laid.count))
+        #expect(before > 10, "the underlay's line: \(before) levels deep")
+        #expect(after < 0.5 * before && after < 7, "the hairless photo's line: \(after) levels deep (underlay: \(before))")
+        // Bare skin stays the photo's.
+        for i in skin.mask.values.indices where skin.mask.values[i] >= 1 {
+            let (x, y) = (skin.box.x0 + i % w, skin.box.y0 + i / w)
+            #expect(hairless[x, y] == Self.photo[x, y])
+        }
+    }
 }

@@ -88,6 +88,31 @@ import Testing
         #expect(farMove > 0 && farMove < 0.2 * Scene.faceWidth)
     }
 
+    @Test func aDroopingTailsTempleFollowsItUp() {
+        // Brow tails drooping below the temple points beside them (talk_woman_d10 as she raises her brows, where
+        // FaceMesh's outer brow points sit lower than the temple's). Raised by 7 % of the face width, a tail would
+        // overtake the temple point beside it, which the forehead's rule moves only in part: the whole move used to
+        // shrink by a quarter. The temple point follows the tail instead, and the brows move the whole way.
+        var points = Scene.points
+        let up = Scene.up
+        for (i, drop) in [(70, 0.025), (46, 0.025), (71, 0.03), (300, 0.025), (276, 0.025), (301, 0.03)] as [(Int, Float)] {
+            points[i] -= up * (drop * Scene.faceWidth)
+        }
+        let shift: Float = 0.07 * Scene.faceWidth
+        let raised = TargetBrowOffset.raising(points, by: SIMD2(repeating: shift))
+        func move(_ i: Int) -> Float { ((raised[i] - points[i]) * up).sum() }
+        for i in FaceMeshTopology.rightEyebrowRing + FaceMeshTopology.leftEyebrowRing {
+            #expect(abs(move(i) - shift) < 1e-3, "brow point \(i) moved \(move(i) / Scene.faceWidth) of the face width")
+        }
+        #expect(move(71) > 0.5 * shift && move(301) > 0.5 * shift, "temples moved \(move(71)), \(move(301))")
+        let squashed = FaceMeshTriangulation.triangles.filter { FaceMeshTriangulation.isSquashed($0, from: points, to: raised) }
+        #expect(squashed.isEmpty, "\(squashed.count) triangles squashed")
+        let top = FaceMeshTopology.faceOval.max { (points[$0] * up).sum() < (points[$1] * up).sum() }!
+        for i in FaceMeshTopology.rightEye + FaceMeshTopology.leftEye + FaceMeshTopology.outerLips + [1, top] {
+            #expect(raised[i] == points[i], "point \(i) moved")
+        }
+    }
+
     @Test func thePhotosBrowsAreDrawnOverTheTargetsRisenBrows() throws {
         let target = Scene.target(rise: 0.045)
         func swapped(_ offset: TargetBrowOffset?) throws -> RGBImage {

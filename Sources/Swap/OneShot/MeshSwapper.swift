@@ -141,7 +141,7 @@ public struct MeshSwapper: FaceSwapper {
            let all = skin == nil ? found?.skin
                : options.hair.search(drawn, landmarks: sourceLandmarks.points2D, outline: options.outline)?.skin,
            all.mask.values.contains(where: { $0 < 1 }) {
-            self.hairlessSource = MipmappedImage(options.hair.underlay(drawn, skin: all))
+            self.hairlessSource = MipmappedImage(options.hair.hairless(drawn, skin: all))
         } else {
             self.hairlessSource = nil
         }

@@ -7,6 +7,17 @@ extension PhotoHair {
     /// across the cut's feather, the finest keeps the tone of the skin right beside it.
     static let underlaySigmas: [Float] = [0.08, 0.04, 0.02, 0.01]
 
+    /// `photo` with all its hair laid under skin, drawn whole where a lifted cut reaches the photo's hairline
+    /// (``MeshSwapper``): as ``underlay(_:skin:)``, but over the skin side of the cut's feather only (`skin` past its
+    /// middle rescaled to 0…1). The feather's hair side holds the fringe's tips and the shadow they cast; the
+    /// underlay mixed them in only partly, and drawn whole they lay across the new forehead as a dark line
+    /// (talk_woman_d10 with the shipped photo as her brows rise: 5–8 levels darker than the skin round it).
+    func hairless(_ photo: RGBImage, skin: Skin) -> RGBImage {
+        var whole = skin
+        whole.mask.values = skin.mask.values.map { max(0, 2 * $0 - 1) }
+        return underlay(photo, skin: whole)
+    }
+
     /// `photo` with its hair (where `skin` is below 1) replaced by the average of the skin round it, and brows,
     /// eyes and lips left out of that average.
     ///

@@ -126,7 +126,8 @@ struct TargetBrowOffset: Sendable, Equatable {
     /// `points` (468, any pixels) with the right and the left brow moved up the face by `shifts` pixels and the
     /// forehead above them following (between the brows, in proportion across), less and less up to the face
     /// oval's top; from the brows' lowest point down the face stays, so the lids stretch as a raised brow stretches
-    /// them, and the temples beside the brows' tails follow in part.
+    /// them, and the temples beside the brows' tails follow in part (wholly where a drooping tail would overtake
+    /// them).
     static func raising(_ points: [SIMD2<Float>], by shifts: SIMD2<Float>) -> [SIMD2<Float>] {
         guard shifts.max() > 0, points.count == FaceMeshTopology.pointCount else { return points }
         let (line, up) = FaceMeshTopology.browLine(points)
@@ -138,10 +139,26 @@ struct TargetBrowOffset: Sendable, Equatable {
         guard edge > bottom, top > edge else { return points }
         // Never so far that the forehead above folds over: it shrinks by at most half.
         let moved = shifts.clamped(lowerBound: .zero, upperBound: SIMD2(repeating: 0.5 * (top - edge)))
-        // Nor so far that a mesh triangle beside a brow's tail (where the temple's points stay) is turned over or
-        // squashed below a quarter of its area: the move shrinks until none is.
+        // Nor so far that a mesh triangle beside a brow's tail is turned over or squashed below a quarter of its
+        // area. A temple point just above a drooping tail moves less than the tail (its height is below the brows'
+        // upper edge), and the tail overtook it: such a point follows the tail, a few rings of points out at most
+        // (talk_woman_d10, frame 40: 0.75 of the move before). What still folds shrinks the move.
+        let rings = Set(FaceMeshTopology.rightEyebrowRing + FaceMeshTopology.leftEyebrowRing)
         for scale: Float in [1, 0.75, 0.5, 0.25] {
-            let raised = raising(points, by: moved * scale, line: line, up: up, heights: (bottom, edge, top))
+            var raised = raising(points, by: moved * scale, line: line, up: up, heights: (bottom, edge, top))
+            for _ in 0..<3 {
+                let squashed = FaceMeshTriangulation.triangles.filter {
+                    FaceMeshTriangulation.isSquashed($0, from: points, to: raised)
+                }
+                guard !squashed.isEmpty else { return raised }
+                for t in squashed {
+                    let corners = [t.x, t.y, t.z]
+                    let most = corners.map { height(raised[$0]) - height(points[$0]) }.max() ?? 0
+                    for i in corners where !rings.contains(i) && height(raised[i]) - height(points[i]) < most {
+                        raised[i] = points[i] + up * most
+                    }
+                }
+            }
             if !FaceMeshTriangulation.triangles.contains(where: { FaceMeshTriangulation.isSquashed($0, from: points, to: raised) }) {
                 return raised
             }
