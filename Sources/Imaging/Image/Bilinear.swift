@@ -68,6 +68,20 @@ package enum Bilinear {
         return sum
     }
 
+    /// Interpolated (r, g, b, 0) of a buffer of four bytes per pixel whose fourth is 0 (``MipmappedImage``): one
+    /// load per tap, and the same sums as the packed-RGB `sampleRGB` of the same colours.
+    @inlinable @inline(__always)
+    package static func sampleRGBX(_ p: UnsafePointer<UInt8>, _ t: Taps) -> SIMD4<Float> {
+        @inline(__always) func px(_ o: Int) -> SIMD4<Float> {
+            SIMD4<Float>(UnsafeRawPointer(p + 4 &* o).loadUnaligned(as: SIMD4<UInt8>.self))
+        }
+        var sum = px(t.o00) * t.w00
+        sum += px(t.o10) * t.w10
+        sum += px(t.o01) * t.w01
+        sum += px(t.o11) * t.w11
+        return sum
+    }
+
     /// Interpolated (r, g, b) of a packed RGB float buffer.
     @inline(__always) @usableFromInline
     package static func sampleRGB(_ p: UnsafePointer<Float>, _ t: Taps) -> SIMD3<Float> {

@@ -12,7 +12,8 @@ package struct MipmappedImage: Sendable {
     package let sizes: [(width: Int, height: Int)]
     /// Where each level's pixels start in `pixels`.
     package let offsets: [Int]
-    /// All levels' packed RGB pixels, one after the other.
+    /// All levels' pixels, one after the other, four bytes each: red, green, blue and a 0, so that a warp reads a
+    /// pixel in one load (``Bilinear/sampleRGBX(_:_:)``; the swap's warp spent most of its time gathering bytes).
     package let pixels: [UInt8]
 
     /// - Parameters:
@@ -24,11 +25,16 @@ package struct MipmappedImage: Sendable {
             levels.append(Self.halved(last))
         }
         sizes = levels.map { ($0.width, $0.height) }
-        var offsets = [Int](), pixels = [UInt8]()
-        pixels.reserveCapacity(levels.map(\.pixels.count).reduce(0, +))
+        var offsets = [Int](), count = 0
         for level in levels {
-            offsets.append(pixels.count / 3)
-            pixels += level.pixels
+            offsets.append(count)
+            count += level.width * level.height
+        }
+        var pixels = [UInt8](repeating: 0, count: 4 * count)
+        for (level, offset) in zip(levels, offsets) {
+            for i in 0..<(level.width * level.height) {
+                for c in 0..<3 { pixels[4 * (offset + i) + c] = level.pixels[3 * i + c] }
+            }
         }
         (self.offsets, self.pixels) = (offsets, pixels)
     }
@@ -36,7 +42,11 @@ package struct MipmappedImage: Sendable {
     /// Level `k` as an image.
     package func level(_ k: Int) -> RGBImage {
         let (w, h) = sizes[k]
-        return RGBImage(width: w, height: h, pixels: Array(pixels[3 * offsets[k]..<3 * (offsets[k] + w * h)]))
+        var rgb = [UInt8](repeating: 0, count: 3 * w * h)
+        for i in 0..<(w * h) {
+            for c in 0..<3 { rgb[3 * i + c] = pixels[4 * (offsets[k] + i) + c] }
+        }
+        return RGBImage(width: w, height: h, pixels: rgb)
     }
 
     /// `image` at half its size (rounded up): a separable [1 3 3 1]/8 filter at every second pixel, edges repeated.

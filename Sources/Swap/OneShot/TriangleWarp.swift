@@ -65,7 +65,7 @@ enum TriangleWarp {
 
         @inline(__always)
         init(_ source: MipmappedImage, _ k: Int, _ base: UnsafePointer<UInt8>) {
-            pixels = base + 3 * source.offsets[k]
+            pixels = base + 4 * source.offsets[k]
             (width, height) = source.sizes[k]
             (scale, shift) = MipmappedImage.mapping(toLevel: k)
         }
@@ -73,7 +73,7 @@ enum TriangleWarp {
         @inline(__always)
         func sample(_ p: SIMD2<Float>) -> SIMD4<Float> {
             let q = p * scale + shift
-            return Bilinear.sampleRGB(pixels, Bilinear.clamped(q.x, q.y, width: width, height: height))
+            return Bilinear.sampleRGBX(pixels, Bilinear.clamped(q.x, q.y, width: width, height: height))
         }
     }
 
