@@ -63,6 +63,28 @@ public struct AlphaMask: Sendable, Equatable {
         }
     }
 
+    /// The largest value (0 for an empty mask), sixteen values at a time: the merge reads a face-sized mask's
+    /// top level several times a frame, and `values.max()` compared them one by one.
+    public var maximum: Float {
+        values.withUnsafeBufferPointer { v in
+            let n = v.count
+            guard n > 0 else { return 0 }
+            var top = SIMD16<Float>(repeating: v[0])
+            var i = 0
+            while i + 16 <= n {
+                let next = UnsafeRawPointer(v.baseAddress! + i).loadUnaligned(as: SIMD16<Float>.self)
+                top.replace(with: next, where: top .< next)
+                i += 16
+            }
+            var best = top.max()
+            while i < n {
+                best = Swift.max(best, v[i])
+                i += 1
+            }
+            return best
+        }
+    }
+
     /// The smallest pixel box holding every value above `threshold` as (x0, y0, x1, y1), inclusive; nil when none.
     public func support(above threshold: Float = 0) -> (x0: Int, y0: Int, x1: Int, y1: Int)? {
         var x0 = width, y0 = height, x1 = -1, y1 = -1

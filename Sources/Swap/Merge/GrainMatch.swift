@@ -54,7 +54,7 @@ public struct GrainMatch: Sendable, Equatable {
         let grid = Grid(x0: xa, y0: ya, width: (xb - xa) / 3 + 1, height: (yb - ya) / 3 + 1, step: 3)
         // The mask's top level (inside its support, as every value above the paste's threshold is): an opacity below
         // 1 lowers the whole mask.
-        let top = min(mask.values.max() ?? 0, 1)
+        let top = min(mask.maximum, 1)
         let sample = Sample(grid: grid, mask: mask, spare: spare, toSpace: toSpace, interior: Self.interior * top)
         let target = sample.noise(of: frame)
         guard target.count >= Self.minimumPixels else { return nil }

@@ -20,21 +20,20 @@ extension Relighting {
         // cell row; the face's shading and its log at each column's two cells (not interpolated: cells without
         // shading are left out per pixel).
         let plane = lh * w
-        var planes = [Float]()
-        planes.reserveCapacity(10 * plane)
-        for c in 0..<3 { planes += Lanes.across({ ratio[3 * $0 + c] }, columns: columns, cellRows: lh, cellWidth: lw) }
-        let toneAt = planes.count
-        if let chroma {
-            for c in 0..<3 {
-                planes += Lanes.across({ chroma.target[$0][c] }, columns: columns, cellRows: lh, cellWidth: lw)
+        var cellPlanes = (0..<3).map { c in (0..<(lw * lh)).map { ratio[3 * $0 + c] } }
+        let toneAt = cellPlanes.count * plane
+        if let chroma { cellPlanes += (0..<3).map { c in chroma.target.map { $0[c] } } }
+        let shadeAt = cellPlanes.count * plane
+        let shades = measuresDetail ? [faceShade, faceShade.map { $0 > 0 ? log(255 * $0) : 0 }] : []
+        var planes = [Float](repeating: 0, count: (cellPlanes.count + 2 * shades.count) * plane)
+        planes.withUnsafeMutableBufferPointer { out in
+            for (k, cells) in cellPlanes.enumerated() {
+                Lanes.across(cells, columns: columns, cellRows: lh, into: out.baseAddress! + k * plane)
             }
-        }
-        let shadeAt = planes.count
-        if measuresDetail {
-            let logs = faceShade.map { $0 > 0 ? log(255 * $0) : 0 }
-            for values in [faceShade, logs] {
-                for cells in [columns.first, columns.second] {
-                    planes += Lanes.gathered({ values[$0] }, cells: cells, cellRows: lh, cellWidth: lw)
+            for (k, values) in shades.enumerated() {
+                for (side, cells) in [columns.first, columns.second].enumerated() {
+                    Lanes.gathered(values, cells: cells, cellRows: lh, cellWidth: lw,
+                                   into: out.baseAddress! + shadeAt + (2 * k + side) * plane)
                 }
             }
         }
@@ -284,28 +283,35 @@ extension Relighting {
             }
         }
 
-        /// A cell plane (`cell(index)`) interpolated along each of its rows at every column: `cellRows` rows of the
-        /// face's width.
-        static func across(_ cell: (Int) -> Float, columns: Columns, cellRows: Int, cellWidth: Int) -> [Float] {
-            let w = columns.weights.count
-            var out = [Float](repeating: 0, count: cellRows * w)
-            for cy in 0..<cellRows {
-                for x in 0..<w {
-                    let a = cell(cy * cellWidth + columns.first[x]), b = cell(cy * cellWidth + columns.second[x])
-                    out[cy * w + x] = a + (b - a) * columns.weights[x]
+        /// A cell plane (`cellRows` rows of cells) interpolated along each of its rows at every column, into
+        /// `out` (`cellRows` rows of the face's width).
+        static func across(_ cells: [Float], columns: Columns, cellRows: Int, into out: UnsafeMutablePointer<Float>) {
+            let w = columns.weights.count, cellWidth = cells.count / cellRows
+            cells.withUnsafeBufferPointer { c in
+            columns.first.withUnsafeBufferPointer { first in
+            columns.second.withUnsafeBufferPointer { second in
+            columns.weights.withUnsafeBufferPointer { weights in
+                for cy in 0..<cellRows {
+                    let row = c.baseAddress! + cy * cellWidth, line = out + cy * w
+                    for x in 0..<w {
+                        let a = row[first[x]], b = row[second[x]]
+                        line[x] = a + (b - a) * weights[x]
+                    }
                 }
-            }
-            return out
+            }}}}
         }
 
-        /// A cell plane's value at each column's cell `cells[x]`, per cell row.
-        static func gathered(_ cell: (Int) -> Float, cells: [Int], cellRows: Int, cellWidth: Int) -> [Float] {
+        /// A cell plane's value at each column's cell `cells[x]`, per cell row, into `out`.
+        static func gathered(_ values: [Float], cells: [Int], cellRows: Int, cellWidth: Int,
+                             into out: UnsafeMutablePointer<Float>) {
             let w = cells.count
-            var out = [Float](repeating: 0, count: cellRows * w)
-            for cy in 0..<cellRows {
-                for x in 0..<w { out[cy * w + x] = cell(cy * cellWidth + cells[x]) }
-            }
-            return out
+            values.withUnsafeBufferPointer { v in
+            cells.withUnsafeBufferPointer { cells in
+                for cy in 0..<cellRows {
+                    let row = v.baseAddress! + cy * cellWidth, line = out + cy * w
+                    for x in 0..<w { line[x] = row[cells[x]] }
+                }
+            }}
         }
     }
 }

@@ -33,7 +33,7 @@ extension Relighting {
         }
         // Lips are thinner than the blur, so the blurred polygon is judged against its own peak: full over the lips
         // and up to about their edge (half the peak), fading over ≈ 2σ around them.
-        let peak = lips.values.max() ?? 0
+        let peak = lips.maximum
         guard peak > 1e-3 else { return [Float](repeating: 0, count: width * height) }
         return lips.values.map { min(2 * $0 / peak, 1) }
     }

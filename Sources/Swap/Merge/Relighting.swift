@@ -495,7 +495,7 @@ public struct Relighting: Sendable, Equatable {
     /// Standard deviation of log(cell luma ÷ shading luma) over the full skin cells: how much the skin's detail
     /// (shadows, blemishes, texture coarser than a cell) departs from its shading; nil with too few cells.
     private static func detailSpread(_ planes: ArraySlice<AlphaMask>, weight: AlphaMask, shading: Shading) -> Float? {
-        let full = 0.5 * (weight.values.max() ?? 0)
+        let full = 0.5 * weight.maximum
         guard full > 0 else { return nil }
         var sum: Float = 0, squares: Float = 0, n: Float = 0
         for c in weight.values.indices where weight.values[c] >= full {
@@ -517,7 +517,7 @@ public struct Relighting: Sendable, Equatable {
     /// detail to measure.
     private static func shadowTint(_ planes: ArraySlice<AlphaMask>, weight: AlphaMask, skin: [Float],
                                    shading: Shading) -> SIMD3<Float> {
-        let full = 0.5 * (weight.values.max() ?? 0)
+        let full = 0.5 * weight.maximum
         guard full > 0 else { return .zero }
         var n: Float = 0, sx: Float = 0, sxx: Float = 0, sy = SIMD3<Float>.zero, sxy = SIMD3<Float>.zero
         let p = Array(planes)
