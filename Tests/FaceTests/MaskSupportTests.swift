@@ -30,4 +30,18 @@ import Testing
         #expect(AlphaMask(width: 6, height: 3).support() == nil)
         #expect(AlphaMask(width: 6, height: 3, value: 1).support(above: 1) == nil)
     }
+
+    @Test func theMaximumIsTheLargestValueWhereverItLies() {
+        // Sixteen values at a time with a tail: the top anywhere, in masks of every sign (unclamped planes).
+        for (width, height) in [(1, 1), (5, 3), (16, 1), (37, 5)] {
+            for top in 0..<(width * height) {
+                var mask = AlphaMask(width: width, height: height,
+                                     values: (0..<(width * height)).map { -Float(($0 * 7) % 11) - 0.5 })
+                mask.values[top] = -0.25
+                #expect(mask.maximum == -0.25, "\(width)×\(height), top at \(top): \(mask.maximum)")
+                mask.values[top] = 3
+                #expect(mask.maximum == 3)
+            }
+        }
+    }
 }
