@@ -9,7 +9,7 @@ extension Relighting {
     ///
     /// Eight pixels of a row at a time (``Lanes``): one pixel after another, each waited on the last one's long
     /// chain of divisions, and this loop was an eighth of the swap and merge. The cell planes are first
-    /// interpolated along every cell row at each column (``Lanes/across(_:columns:cellRows:cellWidth:)``), so a pixel
+    /// interpolated along every cell row at each column (``Lanes/across(_:columns:cellRows:into:)``), so a pixel
     /// reads them as rows in its own columns; the sums are the same, taken in the same order, as pixel by pixel.
     static func multiply(_ face: inout RGBImage, by ratio: [Float], width lw: Int, height lh: Int,
                          region: AlphaMask, faceShade: [Float], detail: Detail? = nil, chroma: Chroma? = nil) {
@@ -110,7 +110,8 @@ extension Relighting {
                         if !skin.isEmpty {
                             var skinPower = Lanes.V(repeating: toning.skin)
                             if !sockets.isEmpty, toning.socket < toning.skin {
-                                skinPower += (toning.socket - skinPower) * Lanes.min(lanes.load(sockets.baseAddress!, row), 1)
+                                let socket = Lanes.min(lanes.load(sockets.baseAddress!, row), 1)
+                                skinPower += (toning.socket - skinPower) * socket
                             }
                             power += (skinPower - toning.feature) * lanes.load(skin.baseAddress!, row)
                         }
@@ -119,14 +120,14 @@ extension Relighting {
                         }
                         power = 1 + (power - 1) * (1 - lanes.load(keep.baseAddress!, row)) * known
                         if !flat.isEmpty { power *= 1 - lanes.load(flat.baseAddress!, row) }
-                        let toning = known .> 0 .& power .< 1
-                        if any(toning) {
+                        let softened = known .> 0 .& power .< 1
+                        if any(softened) {
                             let argument = (power - 1) * ownDetail
-                            var toned = Lanes.V(repeating: 1)
-                            for k in 0..<Lanes.count where toning[k] { toned[k] = exp(argument[k]) }
-                            gain.r *= toned
-                            gain.g *= toned
-                            gain.b *= toned
+                            var factor = Lanes.V(repeating: 1)
+                            for k in 0..<Lanes.count where softened[k] { factor[k] = exp(argument[k]) }
+                            gain.r *= factor
+                            gain.g *= factor
+                            gain.b *= factor
                         }
                     }
                     rgb.r *= gain.r
