@@ -3,18 +3,16 @@ import Stream
 import Testing
 @testable import Swap
 
-/// The relighting's per-pixel product runs eight pixels at a time (``Relighting/Lanes``): its rounding, its edge
-/// fade and a row's short last run give what the pixel-by-pixel forms give.
+/// The relighting's per-pixel product and the Lab colour transfer run eight pixels at a time (``PixelRun``): its
+/// rounding, the relighting's edge fade and a row's short last run give what the pixel-by-pixel forms give.
 @Suite struct RelightingLanesTests {
-    typealias Lanes = Relighting.Lanes
-
     @Test func storedColoursRoundAsTheBilinearStoreDoes() {
         // Values across and past 0…255, ties (x.5) and the sums just under and over them, in runs of 8 and of 5.
         let values: [Float] = stride(from: -3, through: 258, by: 0.125).flatMap { [$0, $0.nextDown, $0.nextUp] }
         for runLength in [8, 5] {
             for start in stride(from: 0, to: values.count - 8, by: 8) {
-                let lanes = Lanes(x: 0, width: runLength)
-                var rgb = Lanes.RGB(r: .zero, g: .zero, b: .zero)
+                let lanes = PixelRun(x: 0, end: runLength)
+                var rgb = PixelRun.RGB(r: .zero, g: .zero, b: .zero)
                 for k in 0..<8 {
                     rgb.r[k] = values[start + k]
                     rgb.g[k] = values[start + 7 - k]
@@ -39,8 +37,8 @@ import Testing
     @Test func theEdgeFadeIsTheDetailsOwn() {
         for fade: ClosedRange<Float> in [0...1, 0.2...0.6, 0.5...0.5] {
             for start in stride(from: Float(-0.1), through: 1.2, by: 0.08) {
-                let m = Lanes.V((0..<8).map { start + Float($0) * 0.01 })
-                let shares = Lanes.edgeShare(m, over: fade)
+                let m = PixelRun.V((0..<8).map { start + Float($0) * 0.01 })
+                let shares = Relighting.Detail.edgeShare(m, over: fade)
                 for k in 0..<8 {
                     #expect(shares[k] == Relighting.Detail.edgeShare(m[k], over: fade), "level \(m[k]) over \(fade)")
                 }

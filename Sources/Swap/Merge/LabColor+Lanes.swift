@@ -17,11 +17,10 @@ extension LabColor {
                 for y in box.y0...box.y1 {
                     var x = box.x0
                     while x <= box.x1 {
-                        let n = min(8, box.x1 - x + 1)
-                        let base = y * mask.width + x
-                        let q = pixels + 3 * base
+                        let run = PixelRun(x: x, end: box.x1 + 1)
+                        let q = pixels + 3 * (y * mask.width + x)
                         var (r, g, b) = (Lanes(), Lanes(), Lanes())
-                        for k in 0..<n {
+                        for k in 0..<run.count {
                             r[k] = linear[Int(q[3 * k])]; g[k] = linear[Int(q[3 * k + 1])]; b[k] = linear[Int(q[3 * k + 2])]
                         }
                         var (l, a, bb) = Self.lab(r, g, b)
@@ -29,9 +28,8 @@ extension LabColor {
                         a = a * gain.y + offset.y
                         bb = bb * gain.z + offset.z
                         let (r2, g2, b2) = Self.rgb(l, a, bb)
-                        for k in 0..<n where m[base + k] > threshold {
-                            q[3 * k] = Bilinear.byte(r2[k]); q[3 * k + 1] = Bilinear.byte(g2[k]); q[3 * k + 2] = Bilinear.byte(b2[k])
-                        }
+                        run.store(PixelRun.RGB(r: r2, g: g2, b: b2), to: q,
+                                  where: run.load(m.baseAddress!, y * mask.width) .> threshold)
                         x += 8
                     }
                 }

@@ -7,15 +7,15 @@ extension Relighting {
     /// detail (its luma over `faceShade`, the face's shading luma per cell, 0…1) toned down too; with `chroma`, its
     /// chroma moved to the target's.
     ///
-    /// Eight pixels of a row at a time (``Lanes``): one pixel after another, each waited on the last one's long
+    /// Eight pixels of a row at a time (``PixelRun``): one pixel after another, each waited on the last one's long
     /// chain of divisions, and this loop was an eighth of the swap and merge. The cell planes are first
-    /// interpolated along every cell row at each column (``Lanes/across(_:columns:cellRows:into:)``), so a pixel
+    /// interpolated along every cell row at each column (``CellRows/across(_:columns:cellRows:into:)``), so a pixel
     /// reads them as rows in its own columns; the sums are the same, taken in the same order, as pixel by pixel.
     static func multiply(_ face: inout RGBImage, by ratio: [Float], width lw: Int, height lh: Int,
                          region: AlphaMask, faceShade: [Float], detail: Detail? = nil, chroma: Chroma? = nil) {
         let measuresDetail = detail != nil || (chroma.map { $0.tint != .zero } ?? false)
         let (w, h) = (face.width, face.height)
-        let columns = Lanes.Columns(width: w, cells: lw, step: step)
+        let columns = CellRows.Columns(width: w, cells: lw, step: step)
         // One buffer of cell rows at the face's columns: the ratio's channels and the target tone's across each
         // cell row; the face's shading and its log at each column's two cells (not interpolated: cells without
         // shading are left out per pixel).
@@ -28,11 +28,11 @@ extension Relighting {
         var planes = [Float](repeating: 0, count: (cellPlanes.count + 2 * shades.count) * plane)
         planes.withUnsafeMutableBufferPointer { out in
             for (k, cells) in cellPlanes.enumerated() {
-                Lanes.across(cells, columns: columns, cellRows: lh, into: out.baseAddress! + k * plane)
+                CellRows.across(cells, columns: columns, cellRows: lh, into: out.baseAddress! + k * plane)
             }
             for (k, values) in shades.enumerated() {
                 for (side, cells) in [columns.first, columns.second].enumerated() {
-                    Lanes.gathered(values, cells: cells, cellRows: lh, cellWidth: lw,
+                    CellRows.gathered(values, cells: cells, cellRows: lh, cellWidth: lw,
                                    into: out.baseAddress! + shadeAt + (2 * k + side) * plane)
                 }
             }
@@ -59,16 +59,16 @@ extension Relighting {
                 let (y0, y1, ty) = columns.rows(y, cellRows: lh)
                 let row = y &* w
                 // A channel's cell rows interpolated to this pixel row, from the planes at `at`.
-                @inline(__always) func between(_ lanes: Lanes, _ at: Int) -> Lanes.RGB {
-                    @inline(__always) func channel(_ c: Int) -> Lanes.V {
+                @inline(__always) func between(_ lanes: PixelRun, _ at: Int) -> PixelRun.RGB {
+                    @inline(__always) func channel(_ c: Int) -> PixelRun.V {
                         let top = lanes.load(cells, at &+ c &* plane &+ y0 &* w)
                         let bottom = lanes.load(cells, at &+ c &* plane &+ y1 &* w)
                         return top + (bottom - top) * ty
                     }
-                    return Lanes.RGB(r: channel(0), g: channel(1), b: channel(2))
+                    return PixelRun.RGB(r: channel(0), g: channel(1), b: channel(2))
                 }
-                for x in stride(from: 0, to: w, by: Lanes.count) {
-                    let lanes = Lanes(x: x, width: w)
+                for x in stride(from: 0, to: w, by: PixelRun.count) {
+                    let lanes = PixelRun(x: x, end: w)
                     let active = lanes.load(m.baseAddress!, row) .> threshold
                     guard any(active) else { continue }
                     let q = pixels + 3 &* (row &+ x)
@@ -78,12 +78,12 @@ extension Relighting {
                     // shading (0: no skin of the face near, e.g. under a moustache) are left out of the
                     // interpolation and fade toning and tint out; blended in as 0 they would print the cell grid as
                     // dark lines.
-                    var ownDetail = Lanes.V(repeating: 0), known = Lanes.V(repeating: -0.0)
+                    var ownDetail = PixelRun.V(repeating: 0), known = PixelRun.V(repeating: -0.0)
                     if measuresDetail {
                         let t = lanes.load(tx.baseAddress!, 0)
-                        var logShade = Lanes.V(repeating: -0.0)
+                        var logShade = PixelRun.V(repeating: -0.0)
                         // Corners 00, 10, 01, 11: the column's first and second cell, on cell rows y0 and y1.
-                        @inline(__always) func corner(_ weight: Lanes.V, second: Bool, cellRow: Int) {
+                        @inline(__always) func corner(_ weight: PixelRun.V, second: Bool, cellRow: Int) {
                             let at = shadeAt &+ (second ? plane : 0) &+ cellRow &* w
                             let valid = weight.replacing(with: 0, where: lanes.load(cells, at) .<= 0)
                             known += valid
@@ -99,32 +99,32 @@ extension Relighting {
                         // R + G + B, exact in floats (0…765; 0 past a short run's end): plus 2²³, the sum is the
                         // low bits.
                         let sums = unsafeBitCast(rgb.r + rgb.g + rgb.b + 8_388_608, to: SIMD8<UInt32>.self) & 0x3FF
-                        var logs = Lanes.V(repeating: 0)
-                        for k in 0..<Lanes.count { logs[k] = logLuma[Int(sums[k])] }
+                        var logs = PixelRun.V(repeating: 0)
+                        for k in 0..<PixelRun.count { logs[k] = logLuma[Int(sums[k])] }
                         ownDetail = (logs - logShade).replacing(with: 0, where: .!shaded)
                     }
                     // The detail is raised to `power` (× (luma ÷ shading)^(power − 1)).
-                    var power = Lanes.V(repeating: 1)
+                    var power = PixelRun.V(repeating: 1)
                     if !keep.isEmpty {
-                        power = Lanes.V(repeating: toning.feature)
+                        power = PixelRun.V(repeating: toning.feature)
                         if !skin.isEmpty {
-                            var skinPower = Lanes.V(repeating: toning.skin)
+                            var skinPower = PixelRun.V(repeating: toning.skin)
                             if !sockets.isEmpty, toning.socket < toning.skin {
-                                let socket = Lanes.min(lanes.load(sockets.baseAddress!, row), 1)
+                                let socket = PixelRun.min(lanes.load(sockets.baseAddress!, row), 1)
                                 skinPower += (toning.socket - skinPower) * socket
                             }
                             power += (skinPower - toning.feature) * lanes.load(skin.baseAddress!, row)
                         }
                         if !edge.isEmpty {
-                            power *= Lanes.edgeShare(lanes.load(edge.baseAddress!, row), over: toning.fade)
+                            power *= Detail.edgeShare(lanes.load(edge.baseAddress!, row), over: toning.fade)
                         }
                         power = 1 + (power - 1) * (1 - lanes.load(keep.baseAddress!, row)) * known
                         if !flat.isEmpty { power *= 1 - lanes.load(flat.baseAddress!, row) }
                         let softened = known .> 0 .& power .< 1
                         if any(softened) {
                             let argument = (power - 1) * ownDetail
-                            var factor = Lanes.V(repeating: 1)
-                            for k in 0..<Lanes.count where softened[k] { factor[k] = exp(argument[k]) }
+                            var factor = PixelRun.V(repeating: 1)
+                            for k in 0..<PixelRun.count where softened[k] { factor[k] = exp(argument[k]) }
                             gain.r *= factor
                             gain.g *= factor
                             gain.b *= factor
@@ -142,12 +142,12 @@ extension Relighting {
                             if tint != .zero, any(tinted) {
                                 // The detail as toned turns the colour as the target's skin turns in its own.
                                 // exp(tint × detail) per channel by its (1,1) Padé form: |tint × detail| ≤ 0.75.
-                                let d = Lanes.min(Lanes.max(power * ownDetail, -1.5), 0.5) * known
+                                let d = PixelRun.min(PixelRun.max(power * ownDetail, -1.5), 0.5) * known
                                 var turned = toned
                                 turned.r *= (2 + tint.x * d) / (2 - tint.x * d)
                                 turned.g *= (2 + tint.y * d) / (2 - tint.y * d)
                                 turned.b *= (2 + tint.z * d) / (2 - tint.z * d)
-                                let scale = 3 / Lanes.max(turned.r + turned.g + turned.b, 1e-3)
+                                let scale = 3 / PixelRun.max(turned.r + turned.g + turned.b, 1e-3)
                                 toned.r.replace(with: turned.r * scale, where: tinted)
                                 toned.g.replace(with: turned.g * scale, where: tinted)
                                 toned.b.replace(with: turned.b * scale, where: tinted)
@@ -164,98 +164,8 @@ extension Relighting {
         }}}}}}}}}}}
     }
 
-    /// A row's run of up to eight pixels in the vectorised ``multiply(_:by:width:height:region:faceShade:detail:chroma:)``.
-    struct Lanes {
-        typealias V = SIMD8<Float>
-        static let count = V.scalarCount
-
-        /// The run's first column and how many pixels it holds (fewer at a row's end).
-        let x: Int, count: Int
-
-        init(x: Int, width: Int) {
-            self.x = x
-            count = Swift.min(Self.count, width - x)
-        }
-
-        /// The run's values of a plane laid out like the face's pixels, its row starting at `row` (0 past the run).
-        @inline(__always)
-        func load(_ plane: UnsafePointer<Float>, _ row: Int) -> V {
-            if count == Self.count { return UnsafeRawPointer(plane + (row &+ x)).loadUnaligned(as: V.self) }
-            var v = V(repeating: 0)
-            for k in 0..<count { v[k] = plane[row &+ x &+ k] }
-            return v
-        }
-
-        /// Three channels of a run.
-        struct RGB {
-            var r: V, g: V, b: V
-        }
-
-        /// The run's red, green and blue as floats 0…255, from the packed pixels at `q`.
-        @inline(__always)
-        func rgb(_ q: UnsafePointer<UInt8>) -> RGB {
-            var out = RGB(r: V(repeating: 0), g: V(repeating: 0), b: V(repeating: 0))
-            @inline(__always) func lane(_ k: Int) {
-                out.r[k] = Float(q[3 &* k])
-                out.g[k] = Float(q[3 &* k &+ 1])
-                out.b[k] = Float(q[3 &* k &+ 2])
-            }
-            // A whole run unrolled (constant lanes), a short one lane by lane.
-            if count == Self.count {
-                for k in 0..<Self.count { lane(k) }
-            } else {
-                for k in 0..<count { lane(k) }
-            }
-            return out
-        }
-
-        /// Rounds the run's colours into the packed pixels at `q`, only where `active`: ⌊v + 0.5⌋ clamped to 0…255,
-        /// as ``Bilinear/byte(_:)``.
-        @inline(__always)
-        func store(_ rgb: RGB, to q: UnsafeMutablePointer<UInt8>, where active: SIMDMask<SIMD8<Int32>>) {
-            @inline(__always) func bytes(_ v: V) -> SIMD8<UInt32> {
-                let t = Self.min(Self.max(v + 0.5, 0), 255)
-                // Plus 2²³ the integer nearest t is the low bits; one less where that rounded up (⌊t⌋ for t ≥ 0).
-                let shifted = t + 8_388_608
-                let up = SIMD8<UInt32>(repeating: 0).replacing(with: 1, where: shifted - 8_388_608 .> t)
-                return unsafeBitCast(shifted, to: SIMD8<UInt32>.self) &- up
-            }
-            let (r, g, b) = (bytes(rgb.r), bytes(rgb.g), bytes(rgb.b))
-            @inline(__always) func lane(_ k: Int) {
-                guard active[k] else { return }
-                q[3 &* k] = UInt8(truncatingIfNeeded: r[k])
-                q[3 &* k &+ 1] = UInt8(truncatingIfNeeded: g[k])
-                q[3 &* k &+ 2] = UInt8(truncatingIfNeeded: b[k])
-            }
-            if count == Self.count {
-                for k in 0..<Self.count { lane(k) }
-            } else {
-                for k in 0..<count { lane(k) }
-            }
-        }
-
-        /// `Swift.max(v, bound)` in each lane (the standard library's `pointwiseMax` was not specialised here).
-        @inline(__always)
-        static func max(_ v: V, _ bound: Float) -> V { v.replacing(with: bound, where: v .< bound) }
-
-        /// `Swift.min(v, bound)` in each lane.
-        @inline(__always)
-        static func min(_ v: V, _ bound: Float) -> V { v.replacing(with: bound, where: bound .< v) }
-
-        /// ``Relighting/Detail/edgeShare(_:over:)`` of each lane.
-        @inline(__always)
-        static func edgeShare(_ m: V, over fade: ClosedRange<Float>) -> V {
-            let span = fade.upperBound - fade.lowerBound
-            let ramp: V
-            if span != 0 {
-                let t = min(max((m - fade.lowerBound) / span, 0), 1)
-                ramp = t * t * (3 - 2 * t)
-            } else {
-                ramp = V(repeating: 0).replacing(with: 1, where: m .>= fade.upperBound)
-            }
-            return ramp.replacing(with: 1, where: .!(m .< fade.upperBound))
-        }
-
+    /// The coarse cell planes laid out along the face's columns for ``multiply(_:by:width:height:region:faceShade:detail:chroma:)``.
+    enum CellRows {
         /// Per column of a face `width` pixels wide over cells of `step` pixels: its two cells and the weight
         /// between them (the same on every row).
         struct Columns {
@@ -314,5 +224,20 @@ extension Relighting {
                 }
             }}
         }
+    }
+}
+
+extension Relighting.Detail {
+    /// ``edgeShare(_:over:)`` of each lane of a ``PixelRun``.
+    @inline(__always) static func edgeShare(_ m: PixelRun.V, over fade: ClosedRange<Float>) -> PixelRun.V {
+        let span = fade.upperBound - fade.lowerBound
+        let ramp: PixelRun.V
+        if span != 0 {
+            let t = PixelRun.min(PixelRun.max((m - fade.lowerBound) / span, 0), 1)
+            ramp = t * t * (3 - 2 * t)
+        } else {
+            ramp = PixelRun.V(repeating: 0).replacing(with: 1, where: m .>= fade.upperBound)
+        }
+        return ramp.replacing(with: 1, where: .!(m .< fade.upperBound))
     }
 }

@@ -146,11 +146,12 @@ struct TargetBrowOffset: Sendable, Equatable {
         let rings = Set(FaceMeshTopology.rightEyebrowRing + FaceMeshTopology.leftEyebrowRing)
         for scale: Float in [1, 0.75, 0.5, 0.25] {
             var raised = raising(points, by: moved * scale, line: line, up: up, heights: (bottom, edge, top))
-            for _ in 0..<3 {
+            for pass in 0...3 {
                 let squashed = FaceMeshTriangulation.triangles.filter {
                     FaceMeshTriangulation.isSquashed($0, from: points, to: raised)
                 }
                 guard !squashed.isEmpty else { return raised }
+                guard pass < 3 else { break }
                 for t in squashed {
                     let corners = [t.x, t.y, t.z]
                     let most = corners.map { height(raised[$0]) - height(points[$0]) }.max() ?? 0
@@ -158,9 +159,6 @@ struct TargetBrowOffset: Sendable, Equatable {
                         raised[i] = points[i] + up * most
                     }
                 }
-            }
-            if !FaceMeshTriangulation.triangles.contains(where: { FaceMeshTriangulation.isSquashed($0, from: points, to: raised) }) {
-                return raised
             }
         }
         return points
