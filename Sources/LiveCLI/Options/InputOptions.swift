@@ -36,7 +36,7 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Play a file at its own pace, like a camera (implies --live): for benchmarks and virtual cameras.")
     var realtime = false
 
-    @Option(help: "Decoder and encoder threads (0 = automatic, at most 256).")
+    @Option(help: "Decoder and encoder threads (0 = automatic, at most 256). With 1 a file comes out byte for byte the same on every run; with more, x264's threaded rate control (its macroblock tree) can differ slightly from run to run.")
     var threads = 0
 
     @Option(name: .customLong("input-timeout"), help: ArgumentHelp("Network input: give up after this many seconds without data (0 = wait forever); a stream that stops mid-way ends the job, its output finished.", valueName: "SECONDS"))
