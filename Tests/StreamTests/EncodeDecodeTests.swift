@@ -28,6 +28,26 @@ struct EncodeDecodeTests {
         }
     }
 
+    @Test("the file's metadata is written in key order, so the same job writes the same bytes in any process")
+    func metadataInKeyOrder() throws {
+        let dir = try TestMedia.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("tagged.mp4").path
+        let source = PatternSource(width: 64, height: 48, fps: 25, count: 3)
+        var settings = EncoderSettings()
+        settings.preset = "ultrafast"
+        // Eight keys: a dictionary's own order puts them in key order once in 40 320 processes.
+        let keys = ["comment", "title", "artist", "album", "genre", "copyright", "description", "synopsis"]
+        settings.metadata = Dictionary(uniqueKeysWithValues: keys.map { ($0, "value of \($0)") })
+        let sink = try MediaSink(path, video: source.video, audio: nil, settings: settings)
+        try Pipeline(source: source, sink: sink, policy: .lossless).run()
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let offsets = try keys.sorted().map { key in
+            try #require(bytes.range(of: Data("value of \(key)".utf8)), "\(key) is in the file").lowerBound
+        }
+        #expect(offsets == offsets.sorted(), "values at \(offsets) for keys \(keys.sorted())")
+    }
+
     @Test("--size scales and --fps resamples")
     func scaleAndResample() throws {
         let dir = try TestMedia.temporaryDirectory()

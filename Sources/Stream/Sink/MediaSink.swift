@@ -117,7 +117,10 @@ public final class MediaSink: FrameSink {
             }
         }
         let ctx = output.pointer
-        for (key, value) in settings.metadata { av_dict_set(&ctx.pointee.metadata, key, value, 0) }
+        // In key order: a dictionary's own order changes from process to process, and so would the file's bytes.
+        for (key, value) in settings.metadata.sorted(by: { $0.key < $1.key }) {
+            av_dict_set(&ctx.pointee.metadata, key, value, 0)
+        }
 
         let fileOpened = output.openFile(url)
         if fileOpened < 0 { throw .cannotOpenOutput(path, reason: AVResult.message(fileOpened)) }
