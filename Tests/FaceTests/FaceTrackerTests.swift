@@ -87,6 +87,71 @@ import TestSupport
         #expect(reborn.count == 1 && reborn[0].id != id && reborn[0].isNew)
     }
 
+    /// Two faces of about one size, the larger by turns on each detection (multiface_1080p_crowd's swap hopped
+    /// between people so): the reported one stays.
+    @Test func aReportedFaceKeepsItsPlaceWhileTheSortFlipsBackAndForth() {
+        var tracker = FaceTracker()
+        var reported = Set<Int>()
+        for frame in 0..<40 {
+            let (a, b): (Float, Float) = frame % 2 == 0 ? (6, 6.2) : (6.2, 6)
+            let faces = tracker.update(candidates: [Self.candidate(at: SIMD2(160, 240), scale: a),
+                                                    Self.candidate(at: SIMD2(480, 240), scale: b)],
+                                       frameIndex: frame, time: Double(frame) / 30, frameSize: Self.size, detected: true)
+            #expect(faces.count == 1)
+            reported.formUnion(faces.map(\.id))
+        }
+        #expect(reported.count == 1)
+    }
+
+    /// A face that stays ahead in the sort takes the place after `switchAfter` frames; one that is lost frees it
+    /// at once.
+    @Test func aFaceAheadForLongEnoughTakesThePlaceAndALostOneFreesItAtOnce() {
+        var tracker = FaceTracker()
+        let small = Self.candidate(at: SIMD2(160, 240), scale: 5), large = Self.candidate(at: SIMD2(480, 240), scale: 8)
+        let first = tracker.update(candidates: [small], frameIndex: 0, time: 0, frameSize: Self.size, detected: true)
+        let smallID = first[0].id
+        var switched: Int?
+        for frame in 1...30 where switched == nil {
+            let faces = tracker.update(candidates: [small, large], frameIndex: frame, time: Double(frame) / 30,
+                                       frameSize: Self.size, detected: true)
+            if faces.map(\.id) != [smallID] { switched = frame }
+        }
+        #expect(switched == 1 + tracker.options.switchAfter)
+        // The large face is reported now; gone, the small one has its place on that very frame.
+        let after = tracker.update(candidates: [small], frameIndex: 31, time: 31 / 30, frameSize: Self.size, detected: true)
+        #expect(after.map(\.id) == [smallID])
+        // With no delay the sort decides on each frame, as before.
+        var immediate = FaceTracker()
+        immediate.options.switchAfter = 0
+        immediate.update(candidates: [small], frameIndex: 0, time: 0, frameSize: Self.size, detected: true)
+        let now = immediate.update(candidates: [small, large], frameIndex: 1, time: 1 / 30, frameSize: Self.size,
+                                   detected: true)
+        #expect(now.count == 1 && now[0].box.center.x > 320)
+    }
+
+    /// A face left out by `maxFaces` has no landmark crop: not finding it between detections is not a miss, and
+    /// does not ask for a detection on every frame.
+    @Test func aFaceLeftOutDoesNotAskForADetectionOnEveryFrame() {
+        var tracker = FaceTracker()
+        let faces = tracker.update(candidates: [Self.candidate(at: SIMD2(160, 240), scale: 8),
+                                                Self.candidate(at: SIMD2(480, 240), scale: 5)],
+                                   frameIndex: 0, time: 0, frameSize: Self.size, detected: true)
+        let id = faces[0].id
+        for frame in 1..<tracker.options.detectionInterval {
+            #expect(!tracker.needsDetection(frameIndex: frame))
+            let f = tracker.update(candidates: [Self.candidate(at: SIMD2(160, 240), scale: 8, trackID: id)],
+                                   frameIndex: frame, time: Double(frame) / 30, frameSize: Self.size, detected: false)
+            #expect(f.map(\.id) == [id])
+        }
+        #expect(tracker.needsDetection(frameIndex: tracker.options.detectionInterval))
+        // Found again on the next detection: the same track, not a new one.
+        let again = tracker.update(candidates: [Self.candidate(at: SIMD2(160, 240), scale: 8),
+                                                Self.candidate(at: SIMD2(480, 240), scale: 5)],
+                                   frameIndex: 10, time: 10 / 30, frameSize: Self.size, detected: true)
+        #expect(again.map(\.id) == [id])
+        #expect(tracker.rois().map(\.trackID) == [id])
+    }
+
     @Test func roiFollowsTheLandmarkRule() {
         let lm = TestFaces.landmarks(center: SIMD2(300, 200), scale: 7, rotation: 0.3)
         let roi = FaceROI(landmarks: lm.points2D)

@@ -22,6 +22,12 @@ public struct FaceTracker: Sendable {
         public var maxFaces: Int = 1
         /// Order of the reported faces.
         public var sortOrder: FaceSortOrder = .largest
+        /// With `maxFaces` set, a face outside the reported ones takes a reported face's place only once it has
+        /// sorted ahead of it on every detection for this many frames (0 = at once). Two faces of about one size
+        /// changed places in the sort from one detection to the next, and the swap hopped between people
+        /// (multiface_1080p_crowd: the swapped face changed person 11 times in 20 frames). A reported face that is
+        /// lost frees its place at once.
+        public var switchAfter: Int = 15
         /// Which track IDs to report.
         public var selection: FaceSelection = .all
         /// Landmark smoothing per track.
@@ -36,12 +42,15 @@ public struct FaceTracker: Sendable {
         var face: TrackedFace
         var smoother: LandmarkSmoother
         var missed = 0
+        /// Last seen and not reported (`maxFaces`): it has no landmark crop, so only a detection can find it.
+        var leftOut = false
     }
 
     /// Changing the landmark smoothing restarts every track's filter with the new settings (the control panel
     /// changes it while running); the other options take effect from the next update.
     public var options: Options {
         didSet {
+            if options.sortOrder != oldValue.sortOrder || options.maxFaces != oldValue.maxFaces { reselect = true }
             guard options.smoothing != oldValue.smoothing else { return }
             for i in tracks.indices { tracks[i].smoother = LandmarkSmoother(options: options.smoothing) }
         }
@@ -51,6 +60,11 @@ public struct FaceTracker: Sendable {
     private var lastDetectionFrame: Int?
     private var wantsDetection = true
     private var reported: [TrackedFace] = []
+    /// Per reported face the sort has left out of the first `maxFaces`: the frame since which it has on every
+    /// detection.
+    private var beaten: [Int: Int] = [:]
+    /// The sort or the count changed: the next selection starts afresh.
+    private var reselect = false
 
     public init(options: Options = Options()) {
         self.options = options
@@ -114,20 +128,30 @@ public struct FaceTracker: Sendable {
             matched.insert(p.track)
             used.insert(p.candidate)
         }
-        // Unmatched tracks age out; unmatched candidates start tracks.
+        var seen = Set(matched.map { tracks[$0].face.id })
+        // Unmatched tracks age out; unmatched candidates start tracks. A face left out by `maxFaces` is missed only
+        // where a detection could have found it, and its miss does not ask for the next frame's detection: missed
+        // between detections, or by the detector in a crowd, such faces made the detector run on every frame.
         for t in tracks.indices where !matched.contains(t) {
+            guard detected || !tracks[t].leftOut else { continue }
             tracks[t].missed += 1
-            wantsDetection = true
+            if !tracks[t].leftOut { wantsDetection = true }
         }
         tracks.removeAll { $0.missed > options.maxMissedFrames }
         for (c, cand) in pending.enumerated() where !used.contains(c) {
             let face = TrackedFace(id: nextID, box: Self.box(of: cand), landmarks: nil, rawLandmarks: nil, age: -1)
+            seen.insert(nextID)
             nextID += 1
             tracks.append(Track(face: face, smoother: LandmarkSmoother(options: options.smoothing)))
             apply(cand, to: tracks.count - 1, time: time)
         }
         removeDuplicates()
-        reported = select(tracks.filter { $0.missed == 0 }.map(\.face), frameSize: frameSize)
+        reported = select(tracks.filter { seen.contains($0.face.id) }.map(\.face), frameSize: frameSize,
+                          frameIndex: frameIndex, detected: detected)
+        let reportedIDs = Set(reported.map(\.id))
+        for t in tracks.indices where seen.contains(tracks[t].face.id) {
+            tracks[t].leftOut = !reportedIDs.contains(tracks[t].face.id)
+        }
         return reported
     }
 
@@ -150,12 +174,33 @@ public struct FaceTracker: Sendable {
         return BoundingBox(bounding: lm.points.lazy.map { SIMD2($0.x, $0.y) })
     }
 
-    private func select(_ faces: [TrackedFace], frameSize: SIMD2<Float>) -> [TrackedFace] {
+    /// The faces seen this frame, selected and sorted, at most `maxFaces`: the reported ones keep their places while
+    /// they are seen, until the sort has left one out on every detection for ``Options/switchAfter`` frames; free
+    /// places go to the sort's first faces at once.
+    private mutating func select(_ faces: [TrackedFace], frameSize: SIMD2<Float>, frameIndex: Int,
+                                 detected: Bool) -> [TrackedFace] {
         var faces = faces
         if case .ids(let ids) = options.selection { faces.removeAll { !ids.contains($0.id) } }
-        func key(_ f: TrackedFace) -> Float { options.sortOrder.key(box: f.box, score: 0, frameSize: frameSize) }
-        faces.sort { (key($0), $0.id) < (key($1), $1.id) }
-        if options.maxFaces > 0 && faces.count > options.maxFaces { faces.removeLast(faces.count - options.maxFaces) }
-        return faces
+        func key(_ f: TrackedFace) -> (Float, Int) { (options.sortOrder.key(box: f.box, score: 0, frameSize: frameSize), f.id) }
+        faces.sort { key($0) < key($1) }
+        let limit = options.maxFaces
+        let kept = reselect || limit == 0 ? [] : Set(reported.map(\.id))
+        reselect = false
+        let top = limit > 0 ? Array(faces.prefix(limit)) : faces
+        // Timed against the reported face, not the one ahead of it: a face the landmarker does not follow between
+        // detections may come back under a new ID on each.
+        if detected {
+            beaten = Dictionary(uniqueKeysWithValues: faces.filter { kept.contains($0.id) && !top.contains($0) }
+                .map { ($0.id, beaten[$0.id] ?? frameIndex) })
+        }
+        guard limit > 0, faces.count > limit else { return faces }
+        var chosen = Array(faces.filter { kept.contains($0.id) }.prefix(limit))
+        for face in faces where chosen.count < limit && !chosen.contains(face) { chosen.append(face) }
+        for (i, face) in chosen.enumerated() where beaten[face.id].map({ frameIndex - $0 >= options.switchAfter }) ?? false {
+            guard let next = top.first(where: { !chosen.contains($0) }) else { break }
+            chosen[i] = next
+            beaten[face.id] = nil
+        }
+        return chosen.sorted { key($0) < key($1) }
     }
 }
