@@ -103,9 +103,9 @@ import TestSupport
         #expect(reported.count == 1)
     }
 
-    /// A face that stays ahead in the sort takes the place after `switchAfter` frames; one that is lost frees it
-    /// at once.
-    @Test func aFaceAheadForLongEnoughTakesThePlaceAndALostOneFreesItAtOnce() {
+    /// A face that stays ahead in the sort takes the place after `switchAfter` frames; one that is lost holds it
+    /// until its track ends, then frees it.
+    @Test func aFaceAheadForLongEnoughTakesThePlaceAndALostOneHoldsItWhileTracked() {
         var tracker = FaceTracker()
         let small = Self.candidate(at: SIMD2(160, 240), scale: 5), large = Self.candidate(at: SIMD2(480, 240), scale: 8)
         let first = tracker.update(candidates: [small], frameIndex: 0, time: 0, frameSize: Self.size, detected: true)
@@ -117,9 +117,23 @@ import TestSupport
             if faces.map(\.id) != [smallID] { switched = frame }
         }
         #expect(switched == 1 + tracker.options.switchAfter)
-        // The large face is reported now; gone, the small one has its place on that very frame.
-        let after = tracker.update(candidates: [small], frameIndex: 31, time: 31 / 30, frameSize: Self.size, detected: true)
-        #expect(after.map(\.id) == [smallID])
+        // The large face is reported now. Lost for a moment (a hand over it), its place waits and nobody is swapped
+        // in its stead; back, it has it again.
+        let largeID = tracker.faces[0].id
+        for frame in 31...32 {
+            let away = tracker.update(candidates: [small], frameIndex: frame, time: Double(frame) / 30,
+                                      frameSize: Self.size, detected: true)
+            #expect(away.isEmpty)
+        }
+        let back = tracker.update(candidates: [small, large], frameIndex: 33, time: 33 / 30, frameSize: Self.size,
+                                  detected: true)
+        #expect(back.map(\.id) == [largeID])
+        // Gone for good: once its track ends the small face has the place.
+        var frame = 34
+        while tracker.update(candidates: [small], frameIndex: frame, time: Double(frame) / 30, frameSize: Self.size,
+                             detected: true).isEmpty, frame < 60 { frame += 1 }
+        #expect(tracker.faces.map(\.id) == [smallID])
+        #expect(frame == 34 + tracker.options.maxMissedFrames)
         // With no delay the sort decides on each frame, as before.
         var immediate = FaceTracker()
         immediate.options.switchAfter = 0

@@ -26,7 +26,8 @@ public struct FaceTracker: Sendable {
         /// sorted ahead of it on every detection for this many frames (0 = at once). Two faces of about one size
         /// changed places in the sort from one detection to the next, and the swap hopped between people
         /// (multiface_1080p_crowd: the swapped face changed person 11 times in 20 frames). A reported face that is
-        /// lost frees its place at once.
+        /// lost keeps its place until its track ends (`maxMissedFrames`): a face lost for a moment (a hand over it)
+        /// does not hand the swap to someone behind it.
         public var switchAfter: Int = 15
         /// Which track IDs to report.
         public var selection: FaceSelection = .all
@@ -60,6 +61,8 @@ public struct FaceTracker: Sendable {
     private var lastDetectionFrame: Int?
     private var wantsDetection = true
     private var reported: [TrackedFace] = []
+    /// The tracks holding the `maxFaces` places: the reported faces and those lost since, until their tracks end.
+    private var holders: Set<Int> = []
     /// Per reported face the sort has left out of the first `maxFaces`: the frame since which it has on every
     /// detection.
     private var beaten: [Int: Int] = [:]
@@ -174,9 +177,9 @@ public struct FaceTracker: Sendable {
         return BoundingBox(bounding: lm.points.lazy.map { SIMD2($0.x, $0.y) })
     }
 
-    /// The faces seen this frame, selected and sorted, at most `maxFaces`: the reported ones keep their places while
-    /// they are seen, until the sort has left one out on every detection for ``Options/switchAfter`` frames; free
-    /// places go to the sort's first faces at once.
+    /// The faces seen this frame, selected and sorted, at most `maxFaces`: the faces holding places keep them while
+    /// their tracks last, until the sort has left one out on every detection for ``Options/switchAfter`` frames;
+    /// free places go to the sort's first faces at once.
     private mutating func select(_ faces: [TrackedFace], frameSize: SIMD2<Float>, frameIndex: Int,
                                  detected: Bool) -> [TrackedFace] {
         var faces = faces
@@ -184,8 +187,12 @@ public struct FaceTracker: Sendable {
         func key(_ f: TrackedFace) -> (Float, Int) { (options.sortOrder.key(box: f.box, score: 0, frameSize: frameSize), f.id) }
         faces.sort { key($0) < key($1) }
         let limit = options.maxFaces
-        let kept = reselect || limit == 0 ? [] : Set(reported.map(\.id))
+        var alive = Set(tracks.map(\.face.id))
+        if case .ids(let ids) = options.selection { alive.formIntersection(ids) }
+        let kept = reselect || limit == 0 ? [] : holders.intersection(alive)
         reselect = false
+        // Lost for now, still tracked: their places wait for them.
+        let away = kept.subtracting(faces.map(\.id))
         let top = limit > 0 ? Array(faces.prefix(limit)) : faces
         // Timed against the reported face, not the one ahead of it: a face the landmarker does not follow between
         // detections may come back under a new ID on each.
@@ -193,14 +200,19 @@ public struct FaceTracker: Sendable {
             beaten = Dictionary(uniqueKeysWithValues: faces.filter { kept.contains($0.id) && !top.contains($0) }
                 .map { ($0.id, beaten[$0.id] ?? frameIndex) })
         }
-        guard limit > 0, faces.count > limit else { return faces }
-        var chosen = Array(faces.filter { kept.contains($0.id) }.prefix(limit))
-        for face in faces where chosen.count < limit && !chosen.contains(face) { chosen.append(face) }
+        guard limit > 0, faces.count + away.count > limit else {
+            holders = Set(faces.map(\.id)).union(away)
+            return faces
+        }
+        let places = max(limit - away.count, 0)
+        var chosen = Array(faces.filter { kept.contains($0.id) }.prefix(places))
+        for face in faces where chosen.count < places && !chosen.contains(face) { chosen.append(face) }
         for (i, face) in chosen.enumerated() where beaten[face.id].map({ frameIndex - $0 >= options.switchAfter }) ?? false {
             guard let next = top.first(where: { !chosen.contains($0) }) else { break }
             chosen[i] = next
             beaten[face.id] = nil
         }
+        holders = Set(chosen.map(\.id)).union(away)
         return chosen.sorted { key($0) < key($1) }
     }
 }

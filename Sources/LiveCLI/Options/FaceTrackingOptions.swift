@@ -16,7 +16,7 @@ struct FaceTrackingOptions: ParsableArguments {
     @Option(name: .customLong("detect-every"), help: "Run the detector every N frames (tracking from landmarks in between).")
     var detectEvery = 10
 
-    @Option(name: .customLong("max-faces"), help: "How many faces to process (0 = all; default: 1 for run, all for detect). A face being processed stays so while it is seen; another takes its place once --sort has put it ahead on every detection for 15 frames.")
+    @Option(name: .customLong("max-faces"), help: "How many faces to process (0 = all; default: 1 for run, all for detect). A face being processed keeps its place while it is tracked (lost for a moment too); another takes it once --sort has put it ahead on every detection for 15 frames.")
     var maxFaces: Int?
 
     @Option(help: ArgumentHelp("Also detect on N×N (or C×R) overlapping tiles, for small faces in big frames.", valueName: "N|CxR"))
