@@ -63,8 +63,8 @@ public struct FaceTracker: Sendable {
     private var reported: [TrackedFace] = []
     /// The tracks holding the `maxFaces` places: the reported faces and those lost since, until their tracks end.
     private var holders: Set<Int> = []
-    /// Per reported face the sort has left out of the first `maxFaces`: the frame since which it has on every
-    /// detection.
+    /// Per face holding a place that the sort has left out of the first `maxFaces`: the frame since which it has
+    /// been left out on every detection.
     private var beaten: [Int: Int] = [:]
     /// The sort or the count changed: the next selection starts afresh.
     private var reselect = false
