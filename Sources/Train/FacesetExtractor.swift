@@ -78,7 +78,7 @@ public final class FacesetExtractor {
     public func process(_ image: RGBImage, source: String, frame: Int, into writer: FacesetWriter) throws {
         statistics.frames += 1
         for detection in detector.detect(in: image) where !isFull {
-            guard let landmarks = landmarker.landmarks(in: image, roi: FaceLandmarker.roi(from: detection)),
+            guard let landmarks = landmarker.landmarks(in: image, detected: FaceLandmarker.roi(from: detection)),
                   let aligned = try? aligner.align(image, landmarks: landmarks)
             else { continue }
             statistics.faces += 1

@@ -55,7 +55,7 @@ public final class FaceAnalysisStage: FrameProcessor {
             let tracked = candidates.map { BoundingBox(bounding: $0.landmarks?.points2D ?? []) }
             for detection in detections where !tracked.contains(where: { $0.contains(detection.box.center) }) {
                 let roi = FaceLandmarker.roi(from: detection)
-                let landmarks = frame.measure("landmarks") { landmarker.landmarks(in: image, roi: roi) }
+                let landmarks = frame.measure("landmarks") { landmarker.landmarks(in: image, detected: roi) }
                 if let landmarks { candidates.append(FaceCandidate(box: detection.box, landmarks: landmarks)) }
             }
         }

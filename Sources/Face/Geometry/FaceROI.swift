@@ -59,6 +59,9 @@ public struct FaceROI: Sendable, Equatable {
     /// The axis-aligned box around the ROI.
     public var boundingBox: BoundingBox { BoundingBox(bounding: corners) }
 
+    /// `angle` (radians) wrapped to [−π, π): the signed turn between two rotations.
+    public static func wrapped(_ angle: Float) -> Float { normalized(angle) }
+
     private static func normalized(_ angle: Float) -> Float {
         let twoPi = 2 * Float.pi
         let a = angle - twoPi * (angle / twoPi + 0.5).rounded(.down)

@@ -60,6 +60,32 @@ public final class FaceLandmarker {
         return eyes?.refine(result, in: image) ?? result
     }
 
+    /// Landmarks of a face the detector found, from the detection's crop, recut from the landmarks' own
+    /// box and eye line while that turns the crop by more than ``recutAngle`` (at most ``maxRecuts`` times); nil
+    /// when the first crop's presence score is below the threshold.
+    ///
+    /// BlazeFace's eye keypoints set the crop's rotation only roughly on a strongly tilted head (lying on one side:
+    /// 36° where the eyes' line lies at 90°), and FaceMesh fits a face turned that far in its crop badly: eyes and
+    /// mouth misplaced, and the swap laid on askew for the 5–8 frames tracking took to turn the crop round. Upright
+    /// faces take the detector's crop as before.
+    public func landmarks(in image: RGBImage, detected roi: FaceROI) -> FaceLandmarks? {
+        var (result, roi) = (run(image, roi), roi)
+        guard result.presence >= options.presenceThreshold else { return nil }
+        for _ in 0..<Self.maxRecuts {
+            let recut = Self.roi(from: result)
+            guard abs(FaceROI.wrapped(recut.rotation - roi.rotation)) > Self.recutAngle else { break }
+            let again = run(image, recut)
+            guard again.presence >= options.presenceThreshold else { break }
+            (result, roi) = (again, recut)
+        }
+        return eyes?.refine(result, in: image) ?? result
+    }
+
+    /// A detection's crop is recut when the landmarks' eye line turns it by more than this (radians, 10°).
+    public static let recutAngle: Float = 10 * .pi / 180
+    /// At most this many recuts: each turns the crop most of the way (90° in three on a head lying on its side).
+    public static let maxRecuts = 6
+
     /// Runs the network on the crop and maps the points back to the frame, whatever the presence score.
     func run(_ image: RGBImage, _ roi: FaceROI) -> FaceLandmarks {
         let points = network.run(image, roi)

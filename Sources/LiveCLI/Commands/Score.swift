@@ -104,7 +104,7 @@ final class LandmarkFinder {
             return next
         }
         last = detector.detect(in: image).first
-            .flatMap { landmarker.landmarks(in: image, roi: FaceLandmarker.roi(from: $0)) }
+            .flatMap { landmarker.landmarks(in: image, detected: FaceLandmarker.roi(from: $0)) }
             .flatMap { refine(in: image, near: $0) }
         return last
     }
