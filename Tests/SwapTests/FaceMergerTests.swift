@@ -175,11 +175,11 @@ import TestSupport
 
     /// The kept-corner tests' case: a kept mouth, a face opening its mouth, its corners and mouth width, and the
     /// target as even skin (the corners' darkness is judged against the skin round the lips).
-    static func keptCornerCase() -> (options: FaceMerger.Options, face: FaceLandmarks, corners: [SIMD2<Float>],
-                                     mouthWidth: Float, frame: RGBImage) {
+    static func keptCornerCase(scale: Float = 24) -> (options: FaceMerger.Options, face: FaceLandmarks,
+                                                      corners: [SIMD2<Float>], mouthWidth: Float, frame: RGBImage) {
         var options = plainOptions()
         options.keepOriginalMouth = true
-        let face = openingTheMouth(TestFaces.landmarks(center: SIMD2(320, 240), scale: 24), by: 8)
+        let face = openingTheMouth(TestFaces.landmarks(center: SIMD2(320, 240), scale: scale), by: scale / 3)
         let corners = [face.points2D[FaceMeshTopology.mouthRight], face.points2D[FaceMeshTopology.mouthLeft]]
         return (options, face, corners, simd_distance(corners[0], corners[1]),
                 SwappedFace.flat((180, 130, 110), like: Self.frame).image)
@@ -250,6 +250,53 @@ import TestSupport
         let dots = corners.map { $0 + SIMD2(0, 0.03 * mouthWidth) }
         Self.expectTheTargets(darkPoints: dots, radius: 0.02 * mouthWidth, colour: (40, 30, 25), options: options,
                               face: face, frame: frame)
+    }
+
+    /// A photo's shadow under its lower lip lands as a dark line a little under the target's lower lip
+    /// (portrait_s12): a kept mouth keeps the target's lip edge there. A dark line further down (a chin crease),
+    /// or no line at all, stays the swap's.
+    @Test func aKeptMouthKeepsTheTargetsLowerLipEdgeUnderAPhotosShadowLine() throws {
+        let (options, face, corners, mouthWidth, frame) = Self.keptCornerCase(scale: 32)
+        let ring = FaceMeshTopology.outerLips[0...(FaceMeshTopology.outerLips.count / 2)].map { face.points2D[$0] }
+        // The lower lip's edge, densely sampled.
+        var edge: [SIMD2<Float>] = []
+        for (a, b) in zip(ring, ring.dropFirst()) {
+            for k in 0..<20 { edge.append(a + (b - a) * (Float(k) / 20)) }
+        }
+        let bottom = face.points2D[FaceMeshTopology.lowerLipBottom]
+        /// Even skin with a dark line `from`…`to` (shares of the mouth's width) under the lower lip.
+        func swap(lineFrom from: Float, to: Float) -> SwappedFace {
+            var swap = SwappedFace.flat((200, 150, 130), like: Self.frame)
+            for y in 0..<swap.image.height {
+                for x in 0..<swap.image.width {
+                    let p = SIMD2(Float(x), Float(y))
+                    guard p.y > bottom.y - 0.2 * mouthWidth, abs(p.x - bottom.x) < 0.3 * mouthWidth,
+                          !corners.contains(where: { simd_distance($0, p) < 0.3 * mouthWidth }) else { continue }
+                    let nearest = edge.min { simd_distance($0, p) < simd_distance($1, p) }!
+                    let d = simd_distance(nearest, p) / mouthWidth
+                    if d >= from, d <= to, p.y > nearest.y {
+                        swap.image[x, y] = (40, 30, 25)
+                    }
+                }
+            }
+            return swap
+        }
+        func merged(_ swap: SwappedFace) -> RGBImage {
+            var out = frame
+            FaceMerger(options: options).merge(swap, landmarks: face, into: &out)
+            return out
+        }
+        let line = bottom + SIMD2(0, 0.04 * mouthWidth)
+        let (x, y) = (Int(line.x.rounded()), Int(line.y.rounded()))
+        // The band's feathered edge lets a little of the line through: at most a fifth of its step.
+        let shadowed = merged(swap(lineFrom: 0.02, to: 0.06))[x, y]
+        #expect(Int(frame[x, y].r) - Int(shadowed.r) <= (Int(frame[x, y].r) - 40) / 5,
+                "under the lower lip: \(shadowed), the target's \(frame[x, y])")
+        let crease = bottom + SIMD2(0, 0.16 * mouthWidth)
+        let (cx, cy) = (Int(crease.x.rounded()), Int(crease.y.rounded()))
+        #expect(merged(swap(lineFrom: 0.14, to: 0.18))[cx, cy].r < 80, "a crease further down stays the swap's")
+        let bare = merged(swap(lineFrom: 1, to: 1))[x, y]
+        #expect(bare.r == 200 && bare.g == 150 && bare.b == 130, "an even edge stays the swap's: \(bare)")
     }
 
     /// Merges a swap of even skin with dark points of `radius` at `dots` (the kept-corner case) and expects the

@@ -14,18 +14,20 @@ extension FaceMerger {
     /// own top light casts a shadow as dark as a beard (portrait_s2), and the corners of a mouth under a chin beard
     /// are bare.
     ///
-    /// - Parameter around: the lips and the skin round them, with a box that holds a disc of
-    ///   ``mouthCornerRadius(points:)`` round each corner (``LipSurround/margin(holding:faceWidth:)``).
-    func mouthCorners(of image: RGBImage, target: RGBImage, points: [SIMD2<Float>], around: LipSurround)
+    /// - Parameters:
+    ///   - luma: the swap's and the target's brightness on `around`'s box (``LipSurround/luma(of:)``).
+    ///   - around: the lips and the skin round them, with a box that holds a disc of
+    ///     ``mouthCornerRadius(points:)`` round each corner (``LipSurround/margin(holding:faceWidth:)``).
+    func mouthCorners(luma lumas: (swap: [Float], target: [Float]), points: [SIMD2<Float>], around: LipSurround)
         -> (discs: [(polygon: [SIMD2<Float>], share: Float)], radius: Float)? {
         let corners = [points[FaceMeshTopology.mouthRight], points[FaceMeshTopology.mouthLeft]]
         let radius = mouthCornerRadius(points: points)
         guard radius >= 1 else { return nil }
-        let luma = around.luma(of: image)
+        let luma = lumas.swap
         let skin = around.skinLuma(luma)
         let bare = around.bareShare(luma, upper: true, skinLuma: skin)
         guard bare > 0 else { return nil }
-        let targetLuma = around.luma(of: target)
+        let targetLuma = lumas.target
         let targetSkin = around.skinLuma(targetLuma)
         /// How much darker against its skin the swap's darker tenth is than the target's within `reach` of `centre`.
         func darker(near centre: SIMD2<Float>, reach: Float) -> Float {

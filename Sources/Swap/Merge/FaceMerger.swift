@@ -67,6 +67,11 @@ public struct FaceMerger: Sendable {
         /// dark point where its lips meet sat there as dark dots, up to a tenth of the mouth's width off the target's
         /// corner. Not where a moustache grows over the new lips (its ends stay).
         public var keptMouthCorner: Float = 0.16
+        /// How far past the lower lip's outer edge a kept mouth keeps the target's edge, as a share of the mouth's
+        /// width (0 = not kept), where the skin under the swap's lip stands out from the target's: a photo's own lip
+        /// edge, its shadow line or pale band, lands a few pixels off the target's
+        /// (``lowerLipEdge(luma:points:around:)``).
+        public var keptLowerLipEdge: Float = 0.08
         /// Feather of kept openings: Gaussian σ in swap-space pixels (narrow: the face's feather is far too wide).
         public var keptPartBlurSigma: Float = 1
         /// How far kept eyes reach from the lid ring towards the crease (0…1): over the target's lashes and the
@@ -138,7 +143,8 @@ public struct FaceMerger: Sendable {
     }
 
     /// The kept eye and mouth openings with their narrow feather (0…1), or nil when none are kept; with the target
-    /// and its lips (`mouth`), also the mouth's corners where they are kept (``mouthCorners(of:target:points:around:)``).
+    /// and its lips (`mouth`), also the mouth's corners and the lower lip's edge where they are kept
+    /// (``mouthCorners(luma:points:around:)``, ``lowerLipEdge(luma:points:around:)``).
     private func keptHoles(for swap: SwappedFace, points: [SIMD2<Float>],
                            mouth: (target: RGBImage, lips: LipSurround)?) -> AlphaMask? {
         let kept = options.keptParts.union(swap.keptParts)
@@ -147,15 +153,18 @@ public struct FaceMerger: Sendable {
         if kept.contains(.mouth) {
             Self.add([FaceMeshTopology.innerLips.map { points[$0] }], grow: options.keptMouthDilatePixels,
                      sigma: options.keptPartBlurSigma, to: &holes)
-            if let mouth, let corners = mouthCorners(of: swap.image, target: mouth.target, points: points,
-                                                     around: mouth.lips) {
-                for disc in corners.discs where disc.share > 0 {
-                    guard var placed = PolygonRasterizer.fill([disc.polygon], width: holes.width, height: holes.height,
-                                                              grownBy: 0, feather: max(options.keptPartBlurSigma,
-                                                                                       corners.radius / 3))
-                    else { continue }
-                    placed.mask.multiply(by: disc.share)
-                    holes.formUnion(placed)
+            if let mouth {
+                // Both judge the swap against the target on the lips' box.
+                let luma = (swap: mouth.lips.luma(of: swap.image), target: mouth.lips.luma(of: mouth.target))
+                if let corners = mouthCorners(luma: luma, points: points, around: mouth.lips) {
+                    for disc in corners.discs {
+                        Self.add(disc.polygon, share: disc.share,
+                                 sigma: max(options.keptPartBlurSigma, corners.radius / 3), to: &holes)
+                    }
+                }
+                if let edge = lowerLipEdge(luma: luma, points: points, around: mouth.lips) {
+                    Self.add(edge.polygon, share: edge.share, sigma: max(options.keptPartBlurSigma, edge.feather),
+                             to: &holes)
                 }
             }
         }
@@ -191,6 +200,14 @@ public struct FaceMerger: Sendable {
             }
         }
         return holes
+    }
+
+    /// Adds `polygon`, feathered with σ `sigma` and kept by `share` (0…1), to `holes` (the larger value wins).
+    private static func add(_ polygon: [SIMD2<Float>], share: Float, sigma: Float, to holes: inout AlphaMask) {
+        guard share > 0, var placed = PolygonRasterizer.fill([polygon], width: holes.width, height: holes.height,
+                                                              grownBy: 0, feather: sigma) else { return }
+        placed.mask.multiply(by: share)
+        holes.formUnion(placed)
     }
 
     /// Adds `polygons`, grown by `grow` pixels and feathered with σ `sigma`, to `holes` (the larger value wins).
