@@ -286,10 +286,10 @@ import TestSupport
             FaceMerger(options: options).merge(swap, landmarks: face, into: &out)
             return out
         }
-        let line = bottom + SIMD2(0, 0.04 * mouthWidth)
+        let line = bottom + SIMD2(0, 0.03 * mouthWidth)
         let (x, y) = (Int(line.x.rounded()), Int(line.y.rounded()))
         // The band's feathered edge lets a little of the line through: at most a fifth of its step.
-        let shadowed = merged(swap(lineFrom: 0.02, to: 0.06))[x, y]
+        let shadowed = merged(swap(lineFrom: 0.01, to: 0.05))[x, y]
         #expect(Int(frame[x, y].r) - Int(shadowed.r) <= (Int(frame[x, y].r) - 40) / 5,
                 "under the lower lip: \(shadowed), the target's \(frame[x, y])")
         let crease = bottom + SIMD2(0, 0.16 * mouthWidth)

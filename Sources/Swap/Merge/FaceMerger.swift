@@ -71,7 +71,7 @@ public struct FaceMerger: Sendable {
         /// width (0 = not kept), where the skin under the swap's lip stands out from the target's: a photo's own lip
         /// edge, its shadow line or pale band, lands a few pixels off the target's
         /// (``lowerLipEdge(luma:points:around:)``).
-        public var keptLowerLipEdge: Float = 0.08
+        public var keptLowerLipEdge: Float = 0.06
         /// Feather of kept openings: Gaussian σ in swap-space pixels (narrow: the face's feather is far too wide).
         public var keptPartBlurSigma: Float = 1
         /// How far kept eyes reach from the lid ring towards the crease (0…1): over the target's lashes and the
