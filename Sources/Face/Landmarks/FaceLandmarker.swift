@@ -60,9 +60,9 @@ public final class FaceLandmarker {
         return eyes?.refine(result, in: image) ?? result
     }
 
-    /// Landmarks of a face the detector found, from the detection's crop, recut from the landmarks' own
-    /// box and eye line while that turns the crop by more than ``recutAngle`` (at most ``maxRecuts`` times); nil
-    /// when the first crop's presence score is below the threshold.
+    /// Landmarks of a face the detector found, from the detection's crop, recut from the landmarks' own box and eye
+    /// line while that turns the crop by more than ``recutAngle`` (at most ``maxRecuts`` times); nil when the first
+    /// crop's presence score is below the threshold.
     ///
     /// BlazeFace's eye keypoints set the crop's rotation only roughly on a strongly tilted head (lying on one side:
     /// 36° where the eyes' line lies at 90°), and FaceMesh fits a face turned that far in its crop badly: eyes and
@@ -83,7 +83,8 @@ public final class FaceLandmarker {
 
     /// A detection's crop is recut when the landmarks' eye line turns it by more than this (radians, 10°).
     public static let recutAngle: Float = 10 * .pi / 180
-    /// At most this many recuts: each turns the crop most of the way (90° in three on a head lying on its side).
+    /// At most this many recuts: each turns the crop part of the way (a head lying on its side, 55° off the
+    /// detector's crop: −36° → −72° after three, level after six).
     public static let maxRecuts = 6
 
     /// Runs the network on the crop and maps the points back to the frame, whatever the presence score.

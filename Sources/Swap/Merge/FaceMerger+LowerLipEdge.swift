@@ -9,9 +9,10 @@ extension FaceMerger {
     ///
     /// A photo's own lower lip edge lands a few pixels off the target's: the shadow under a small lower lip
     /// (portrait_s12) drew a crisp dark line under the target's fuller one, which read as a lip pushed out; a pale
-    /// lower lip leaves a pale band. The target's own edge and the shadow its lip casts fit its lip and its light. The band is kept as far as the skin just under the swap's lip stands out from the target's
-    /// there, darker (a shadow line) or brighter (a pale band), against each one's skin round the lips
-    /// (``lowerLipEdgeStep``): where a photo's lip edge is as soft as the target's, the new face stays whole.
+    /// lower lip leaves a pale band. The target's own edge and the shadow its lip casts fit its lip and its light.
+    /// The band is kept as far as the skin just under the swap's lip stands out from the target's there, darker (a
+    /// shadow line) or brighter (a pale band), against each one's skin round the lips (``lowerLipEdgeStep``): where
+    /// a photo's lip edge is as soft as the target's, the new face stays whole.
     ///
     /// - Parameter luma: the swap's and the target's brightness on `around`'s box (``LipSurround/luma(of:)``).
     func lowerLipEdge(luma: (swap: [Float], target: [Float]), points: [SIMD2<Float>], around: LipSurround)
@@ -65,7 +66,7 @@ extension FaceMerger {
     /// How far the skin under the swap's lower lip stands out from the target's (darker tenths, or brighter ones,
     /// as shares of each one's skin), from not kept to wholly kept. Medians over 60 frames of four talking heads
     /// (talk_studio_1, talk_may_5s, talk_woman_d10, talk_dpe), measured under the whole lower lip out to 0.08 of the
-    /// mouth's width: portrait_s12's shadow line 0.25–0.54,
-    /// portrait_s2 0.02–0.37, portrait_s11 −0.03 to 0.17, portrait_s1 0.02–0.14, the astronaut −0.01 to 0.07.
+    /// mouth's width: portrait_s12's shadow line 0.25–0.54, portrait_s2 0.02–0.37, portrait_s11 −0.03 to 0.17,
+    /// portrait_s1 0.02–0.14, the astronaut −0.01 to 0.07.
     static let lowerLipEdgeStep: ClosedRange<Float> = 0.1...0.25
 }
