@@ -14,9 +14,10 @@ extension FaceMerger {
     /// shadow line) or brighter (a pale band), against each one's skin round the lips (``lowerLipEdgeStep``): where
     /// a photo's lip edge is as soft as the target's, the new face stays whole.
     ///
-    /// - Parameter luma: the swap's and the target's brightness on `around`'s box (``LipSurround/luma(of:)``).
-    func lowerLipEdge(luma: (swap: [Float], target: [Float]), points: [SIMD2<Float>], around: LipSurround)
-        -> (polygon: [SIMD2<Float>], share: Float, feather: Float)? {
+    /// - Parameters:
+    ///   - swap, target: the swap's and the target's brightness on `around`'s box.
+    func lowerLipEdge(swap: LipSurround.Brightness, target: LipSurround.Brightness, points: [SIMD2<Float>],
+                      around: LipSurround) -> (polygon: [SIMD2<Float>], share: Float, feather: Float)? {
         guard options.keptLowerLipEdge > 0 else { return nil }
         let ring = FaceMeshTopology.outerLips.map { points[$0] }
         // The right corner first, the left one halfway round: the lower lip between, less its corners.
@@ -39,16 +40,14 @@ extension FaceMerger {
         let under = PolygonRasterizer.fill((outside + lower.reversed()).map { $0 - origin },
                                            width: around.width, height: around.height)
         /// The band's darker and brighter tenths against the skin round the lips.
-        func tenths(_ luma: [Float]) -> (dark: Float, bright: Float) {
-            let skin = around.skinLuma(luma)
-            return (LipSurround.quantile(luma, weight: under.values, 0.1) / skin,
-                    LipSurround.quantile(luma, weight: under.values, 0.9) / skin)
+        func tenths(_ b: LipSurround.Brightness) -> (dark: Float, bright: Float) {
+            (LipSurround.quantile(b.luma, weight: under.values, 0.1) / b.skin,
+             LipSurround.quantile(b.luma, weight: under.values, 0.9) / b.skin)
         }
-        let (swap, kept) = (tenths(luma.swap), tenths(luma.target))
-        let standsOut = max(kept.dark - swap.dark, swap.bright - kept.bright)
-        let step = Self.lowerLipEdgeStep
-        let share = min(max((standsOut - step.lowerBound) / (step.upperBound - step.lowerBound), 0), 1)
-        return (outside + inside.reversed(), share, Self.lowerLipEdgeFeather * width)
+        let (new, kept) = (tenths(swap), tenths(target))
+        let standsOut = max(kept.dark - new.dark, new.bright - kept.bright)
+        return (outside + inside.reversed(), Self.keptShare(standsOut, over: Self.lowerLipEdgeStep),
+                Self.lowerLipEdgeFeather * width)
     }
 
     /// The points of the outer lip ring the band leaves out next to each corner (of the ten each lip has between

@@ -15,34 +15,27 @@ extension FaceMerger {
     /// are bare.
     ///
     /// - Parameters:
-    ///   - luma: the swap's and the target's brightness on `around`'s box (``LipSurround/luma(of:)``).
+    ///   - swap, target: the swap's and the target's brightness on `around`'s box.
     ///   - around: the lips and the skin round them, with a box that holds a disc of
     ///     ``mouthCornerRadius(points:)`` round each corner (``LipSurround/margin(holding:faceWidth:)``).
-    func mouthCorners(luma lumas: (swap: [Float], target: [Float]), points: [SIMD2<Float>], around: LipSurround)
-        -> (discs: [(polygon: [SIMD2<Float>], share: Float)], radius: Float)? {
+    func mouthCorners(swap: LipSurround.Brightness, target: LipSurround.Brightness, points: [SIMD2<Float>],
+                      around: LipSurround) -> (discs: [(polygon: [SIMD2<Float>], share: Float)], radius: Float)? {
         let corners = [points[FaceMeshTopology.mouthRight], points[FaceMeshTopology.mouthLeft]]
         let radius = mouthCornerRadius(points: points)
         guard radius >= 1 else { return nil }
-        let luma = lumas.swap
-        let skin = around.skinLuma(luma)
-        let bare = around.bareShare(luma, upper: true, skinLuma: skin)
+        let bare = around.bareShare(swap.luma, upper: true, skinLuma: swap.skin)
         guard bare > 0 else { return nil }
-        let targetLuma = lumas.target
-        let targetSkin = around.skinLuma(targetLuma)
         /// How much darker against its skin the swap's darker tenth is than the target's within `reach` of `centre`.
         func darker(near centre: SIMD2<Float>, reach: Float) -> Float {
-            around.quantileLuma(targetLuma, near: centre, radius: reach, Self.cornerDarkShare) / targetSkin
-                - around.quantileLuma(luma, near: centre, radius: reach, Self.cornerDarkShare) / skin
-        }
-        /// 0 at the range's lower bound, 1 from its upper one, linear between.
-        func ramp(_ x: Float, _ range: ClosedRange<Float>) -> Float {
-            min(max((x - range.lowerBound) / (range.upperBound - range.lowerBound), 0), 1)
+            around.quantileLuma(target.luma, near: centre, radius: reach, Self.cornerDarkShare) / target.skin
+                - around.quantileLuma(swap.luma, near: centre, radius: reach, Self.cornerDarkShare) / swap.skin
         }
         // Under a pixel the point disc may hold no pixel at all (then both read mid-grey, against unequal skins).
         let pointReach = Self.cornerPointReach * radius
         let discs = corners.map { centre in
-            let point = pointReach >= 1 ? ramp(darker(near: centre, reach: pointReach), Self.cornerPointDarker) : 0
-            let share = bare * max(ramp(darker(near: centre, reach: radius), Self.cornerDarker), point)
+            let point = pointReach >= 1
+                ? Self.keptShare(darker(near: centre, reach: pointReach), over: Self.cornerPointDarker) : 0
+            let share = bare * max(Self.keptShare(darker(near: centre, reach: radius), over: Self.cornerDarker), point)
             let polygon = (0..<16).map { k in
                 let angle = Float(k) * .pi / 8
                 return centre + radius * SIMD2(cos(angle), sin(angle))
@@ -50,6 +43,12 @@ extension FaceMerger {
             return (polygon, share)
         }
         return (discs, radius)
+    }
+
+    /// How far a part round the mouth is kept for a measure `x`: 0 at the range's lower bound, 1 from its upper
+    /// one, linear between.
+    static func keptShare(_ x: Float, over range: ClosedRange<Float>) -> Float {
+        min(max((x - range.lowerBound) / (range.upperBound - range.lowerBound), 0), 1)
     }
 
     /// The radius of a kept mouth corner's disc in swap-space pixels (``Options/keptMouthCorner`` of the mouth's

@@ -70,7 +70,7 @@ public struct FaceMerger: Sendable {
         /// How far past the lower lip's outer edge a kept mouth keeps the target's edge, as a share of the mouth's
         /// width (0 = not kept), where the skin under the swap's lip stands out from the target's: a photo's own lip
         /// edge, its shadow line or pale band, lands a few pixels off the target's
-        /// (``lowerLipEdge(luma:points:around:)``).
+        /// (``lowerLipEdge(swap:target:points:around:)``).
         public var keptLowerLipEdge: Float = 0.06
         /// Feather of kept openings: Gaussian σ in swap-space pixels (narrow: the face's feather is far too wide).
         public var keptPartBlurSigma: Float = 1
@@ -144,7 +144,7 @@ public struct FaceMerger: Sendable {
 
     /// The kept eye and mouth openings with their narrow feather (0…1), or nil when none are kept; with the target
     /// and its lips (`mouth`), also the mouth's corners and the lower lip's edge where they are kept
-    /// (``mouthCorners(luma:points:around:)``, ``lowerLipEdge(luma:points:around:)``).
+    /// (``mouthCorners(swap:target:points:around:)``, ``lowerLipEdge(swap:target:points:around:)``).
     private func keptHoles(for swap: SwappedFace, points: [SIMD2<Float>],
                            mouth: (target: RGBImage, lips: LipSurround)?) -> AlphaMask? {
         let kept = options.keptParts.union(swap.keptParts)
@@ -155,14 +155,16 @@ public struct FaceMerger: Sendable {
                      sigma: options.keptPartBlurSigma, to: &holes)
             if let mouth {
                 // Both judge the swap against the target on the lips' box.
-                let luma = (swap: mouth.lips.luma(of: swap.image), target: mouth.lips.luma(of: mouth.target))
-                if let corners = mouthCorners(luma: luma, points: points, around: mouth.lips) {
+                let light = (swap: LipSurround.Brightness(of: swap.image, on: mouth.lips),
+                             target: LipSurround.Brightness(of: mouth.target, on: mouth.lips))
+                if let corners = mouthCorners(swap: light.swap, target: light.target, points: points,
+                                              around: mouth.lips) {
                     for disc in corners.discs {
                         Self.add(disc.polygon, share: disc.share,
                                  sigma: max(options.keptPartBlurSigma, corners.radius / 3), to: &holes)
                     }
                 }
-                if let edge = lowerLipEdge(luma: luma, points: points, around: mouth.lips) {
+                if let edge = lowerLipEdge(swap: light.swap, target: light.target, points: points, around: mouth.lips) {
                     Self.add(edge.polygon, share: edge.share, sigma: max(options.keptPartBlurSigma, edge.feather),
                              to: &holes)
                 }

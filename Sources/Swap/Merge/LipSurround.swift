@@ -65,6 +65,18 @@ struct LipSurround {
         max(radius - Float(skinReach(faceWidth: faceWidth)) - 2, 0)
     }
 
+    /// An image's brightness on the box (``luma(of:)``) with its skin's (``skinLuma(_:)``): what the kept parts
+    /// round the mouth judge the swap and the target by.
+    struct Brightness {
+        let luma: [Float]
+        let skin: Float
+
+        init(of image: RGBImage, on around: LipSurround) {
+            luma = around.luma(of: image)
+            skin = around.skinLuma(luma)
+        }
+    }
+
     /// Mean of R, G and B over the box of `image`, per pixel.
     func luma(of image: RGBImage) -> [Float] {
         (0..<(width * height)).map { i in
