@@ -144,11 +144,13 @@ extension ControlServer {
             settings = try settings.patched(with: object)
             if object["bypass"] == nil { settings.bypass = bypass }
         }
+        var answer = settings.jsonObject
         if let newFace {
             control.replaceSwapper(newFace.swapper)
             face.withLock { $0 = (newFace.face, newFace.model) }
+            if !newFace.swapper.advice.isEmpty { answer["warnings"] = newFace.swapper.advice }
         }
-        return JSONResponse.ok(settings.jsonObject)
+        return JSONResponse.ok(answer)
     }
 
     private func pick(_ value: Any, from picker: FolderPicker?, field: String, flag: String) throws -> String {
@@ -218,7 +220,9 @@ extension ControlServer {
         control.replaceSwapper(swapper)
         let name = request.headers[HTTPField.Name("X-Filename")!] ?? "uploaded photo"
         face.withLock { $0 = (name, nil) }
-        return JSONResponse.ok(["face": name])
+        var answer: [String: Any] = ["face": name]
+        if !swapper.advice.isEmpty { answer["warnings"] = swapper.advice }
+        return JSONResponse.ok(answer)
     }
 
     /// Server-sent events: `figures` each second, `preview` (a picture number) up to 10 times a second when

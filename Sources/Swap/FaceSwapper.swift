@@ -103,6 +103,10 @@ public protocol FaceSwapper: Sendable {
     /// The relighting strength for this swapper's faces when the user sets none (``Relighting/strength``).
     var defaultRelighting: Float { get }
 
+    /// What the user should know about the new face before the swap runs (a photo's face too small to look sharp),
+    /// one sentence each; the command line prints them as warnings.
+    var advice: [String] { get }
+
     /// Swaps one face.
     func swap(_ input: FaceSwapInput) throws -> SwappedFace?
 }
@@ -110,4 +114,7 @@ public protocol FaceSwapper: Sendable {
 extension FaceSwapper {
     /// Full relighting: a photo's face takes the target's light and tone whole.
     public var defaultRelighting: Float { 1 }
+
+    /// Nothing to say.
+    public var advice: [String] { [] }
 }

@@ -77,6 +77,25 @@ import Testing
         #expect(settings.json["opacity"] as? Double == 1, "refused requests changed nothing")
     }
 
+    @Test func aNewFaceFromTheFolderOrAnUploadIsTakenWithItsWarnings() throws {
+        let faces = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: faces) }
+        _ = try RunCommandTests.smallAstronaut(in: faces)
+        let job = try ControlledRun.start(extra: ["--faces-dir", faces.path])
+        defer { job.stop() }
+        let picked = try job.request("PATCH", "/api/settings", json: ["face": "small.png"])
+        #expect(picked.status == 200)
+        let warnings = picked.json["warnings"] as? [String] ?? []
+        #expect(warnings.count == 1 && warnings[0].contains("pixels wide, so the swap will look blurred"), "\(picked.json)")
+        #expect((try job.request("GET", "/api/state").json["command"] as? String)?.contains("small.png") == true)
+
+        let uploaded = try job.request("POST", "/api/face", body: try Data(contentsOf: URL(fileURLWithPath: Self.astronaut)),
+                                       headers: ["X-Filename": "astronaut.png"])
+        #expect(uploaded.status == 200)
+        #expect(uploaded.json["face"] as? String == "astronaut.png")
+        #expect(uploaded.json["warnings"] == nil, "\(uploaded.json)")
+    }
+
     @Test func aTokenIsRequiredWhenSet() throws {
         let token = "s3cretToken42"
         let job = try ControlledRun.start(extra: ["--control-token", token])
@@ -238,11 +257,12 @@ final class ControlledRun: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    func request(_ method: String, _ path: String, json: [String: Any]? = nil,
+    func request(_ method: String, _ path: String, json: [String: Any]? = nil, body: Data? = nil,
                  headers: [String: String] = [:]) throws -> Reply {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.timeoutInterval = 30
+        request.httpBody = body
         if let json {
             request.httpBody = try JSONSerialization.data(withJSONObject: json)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")

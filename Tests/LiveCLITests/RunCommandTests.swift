@@ -116,6 +116,27 @@ struct RunCommandTests {
         #expect(result.stderr.contains("no face found in \(photo)"), "\(result.stderr)")
     }
 
+    /// The shipped photo shrunk to a third: its face is about 32 pixels wide.
+    static func smallAstronaut(in dir: URL) throws -> String {
+        let photo = dir.appendingPathComponent("small.png").path
+        try FFmpegTool.run(["-i", astronaut, "-vf", "scale=170:170:flags=area", photo])
+        return photo
+    }
+
+    @Test("a photo whose face is too small to look sharp is used, with a warning that says so; the shipped one gets none")
+    func smallPhotoFaceIsWarnedAbout() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("o.png").path
+        let small = try CLIRunner.run(["run", "-i", Self.astronaut, "-o", out, "--face", try Self.smallAstronaut(in: dir)])
+        #expect(small.status == 0, "\(small.stderr)")
+        let warning = small.stderr.split(separator: "\n").first { $0.hasPrefix("warning: the photo's face is only") }
+        #expect(warning?.contains("pixels wide, so the swap will look blurred") == true, "\(small.stderr)")
+        let shipped = try CLIRunner.run(["run", "-i", Self.astronaut, "-o", out, "--face", Self.astronaut])
+        #expect(shipped.status == 0, "\(shipped.stderr)")
+        #expect(!shipped.stderr.contains("warning"), "\(shipped.stderr)")
+    }
+
     @Test("video output carries the provenance tag unless --no-tag; --label burns text in")
     func provenance() throws {
         let dir = try CLIRunner.temporaryDirectory()

@@ -75,10 +75,11 @@ func isDFM(_ path: String) -> Bool {
 }
 
 extension SwapperOptions {
-    /// The pipeline's stages; a --face photo that cannot be read is named by its option.
+    /// The pipeline's stages; a --face photo that cannot be read is named by its option, and the swapper's advice
+    /// on it is printed as warnings.
     func stages(of pipeline: FaceSwapPipeline, newFace: FaceSwapPipeline.NewFace) throws -> [any FrameProcessor] {
         do {
-            return try pipeline.stages(newFace: newFace)
+            return try pipeline.stages(newFace: newFace) { Terminal.printError("warning: \($0)") }
         } catch let error as StreamError {
             guard let face else { throw error }
             throw ValidationError("cannot use --face \(face): \(error.reason)")

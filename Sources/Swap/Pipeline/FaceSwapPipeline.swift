@@ -118,11 +118,12 @@ public struct FaceSwapPipeline: Sendable {
     }
 
     /// Every stage of the face swap with `newFace`, in order. The photo is read here, so a bad photo fails before
-    /// any input is opened.
-    public func stages(newFace: NewFace) throws -> [any FrameProcessor] {
+    /// any input is opened; `advise` hears the swapper's ``FaceSwapper/advice`` on it.
+    public func stages(newFace: NewFace, advise: (String) -> Void = { _ in }) throws -> [any FrameProcessor] {
         let landmarker = try FaceLandmarker(locator: locator)
         let analysis = try analysisStage(landmarker: landmarker)
         let swapper = try self.swapper(for: newFace, landmarker: landmarker)
+        swapper.advice.forEach(advise)
         var stages: [any FrameProcessor] = [analysis]
         if let occlusion { stages.append(try handStage(area: .occlusion, shape: occlusion)) }
         stages += [
