@@ -67,6 +67,10 @@ public struct SwappedFace: Sendable {
     /// ``PhotoSmile``): the merger takes that share of the new face's own modelling round the mouth out, where it
     /// is its smile's (``Relighting/smileReach``).
     public var smileMismatch: Float = 0
+    /// How far the target's eye sockets are stretched beyond the new face's own, 0 … 1, for a face whose sockets lie
+    /// in its light's shadow (``PhotoSocketShadow/stretch``): the merger takes that share of what is left of the
+    /// sockets' own detail out too (``Relighting/socketContrast``), where the shadow would spread into a grey blob.
+    public var socketStretch: Float = 0
 
     public init(image: RGBImage, mask: AlphaMask?, toFrame: AffineTransform2D, keptParts: FaceParts = [],
                 landmarks: FaceLandmarks? = nil, target: RGBImage? = nil, fromOtherLight: Bool = false,

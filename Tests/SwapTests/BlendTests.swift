@@ -400,8 +400,8 @@ extension RelightingTests {
                       faceTint: (Int, Int) -> SIMD3<Float> = { _, _ in SIMD3(repeating: 1) },
                       targetTint: (Int, Int) -> SIMD3<Float> = { _, _ in SIMD3(repeating: 1) },
                       weightHole: (centre: SIMD2<Float>, radius: Float)? = nil, featheredRegion: Bool = false,
-                      fromOtherLight: Bool = true, socketShadow: Float = 0, moustache: Float = 0,
-                      smile: Float = 0) -> RGBImage {
+                      fromOtherLight: Bool = true, socketShadow: Float = 0, socketStretch: Float = 0,
+                      moustache: Float = 0, smile: Float = 0) -> RGBImage {
         let (w, h) = (320, 340)
         var target = RGBImage(width: w, height: h), face = RGBImage(width: w, height: h)
         for y in 0..<h {
@@ -428,7 +428,7 @@ extension RelightingTests {
                          brows: [FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.leftEyebrowRing].map { $0.map { points[$0] } },
                          eyes: [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { $0.map { points[$0] } },
                          exclude: nil, faceWidth: faceWidth, fromOtherLight: fromOtherLight, socketShadow: socketShadow,
-                         upperLipSkin: FaceMeshTopology.upperLipSkin.map { points[$0] },
+                         socketStretch: socketStretch, upperLipSkin: FaceMeshTopology.upperLipSkin.map { points[$0] },
                          smileFolds: FaceMeshTopology.smileFolds.map { $0.map { points[$0] } }, moustache: moustache,
                          smile: smile)
         return face
@@ -446,12 +446,13 @@ extension RelightingTests {
     /// How much of the photo's modelling `shadows` (`depth` at `point`, as ``bump(_:_:at:depth:sigma:)``) the relit
     /// face keeps over a flat target (``share(_:_:at:depth:)``).
     static func kept(_ relighting: Relighting, shadows: @escaping (Int, Int) -> Float, at point: SIMD2<Float>,
-                     depth: Float, fromOtherLight: Bool = true, socketShadow: Float = 0, moustache: Float = 0) -> Float {
+                     depth: Float, fromOtherLight: Bool = true, socketShadow: Float = 0, socketStretch: Float = 0,
+                     moustache: Float = 0) -> Float {
         let flat: (Int, Int) -> Float = { _, _ in 1 }
         return share(relit(relighting, targetFactor: flat, faceFactor: shadows, fromOtherLight: fromOtherLight,
-                           socketShadow: socketShadow, moustache: moustache),
+                           socketShadow: socketShadow, socketStretch: socketStretch, moustache: moustache),
                      relit(relighting, targetFactor: flat, faceFactor: flat, fromOtherLight: fromOtherLight,
-                           socketShadow: socketShadow, moustache: moustache),
+                           socketShadow: socketShadow, socketStretch: socketStretch, moustache: moustache),
                      at: point, depth: depth)
     }
 
@@ -921,8 +922,10 @@ extension RelightingTests {
         let shadows: (Int, Int) -> Float = { x, y in
             Self.bump(x, y, at: socket, depth: -0.55, sigma: sigma) * Self.bump(x, y, at: cheek, depth: -0.55, sigma: sigma)
         }
-        func kept(_ relighting: Relighting, at point: SIMD2<Float>, socketShadow: Float = 1) -> Float {
-            Self.kept(relighting, shadows: shadows, at: point, depth: -0.55, socketShadow: socketShadow)
+        func kept(_ relighting: Relighting, at point: SIMD2<Float>, socketShadow: Float = 1,
+                  socketStretch: Float = 0) -> Float {
+            Self.kept(relighting, shadows: shadows, at: point, depth: -0.55, socketShadow: socketShadow,
+                      socketStretch: socketStretch)
         }
         var untoned = Relighting(strength: 1)
         untoned.minimumContrast = 1
@@ -936,8 +939,15 @@ extension RelightingTests {
         #expect(abs(lit - before) < 0.02, "sockets not in shadow keep \(lit) (\(before) as it was)")
         let half = kept(untoned, at: socket, socketShadow: 0.5)
         #expect(half < before - 0.1 && half > after + 0.1, "half in shadow: \(half), between \(after) and \(before)")
+        // Stretched over a target's taller sockets, what the power left goes too; with the sockets lit, nothing.
+        let stretched = kept(untoned, at: socket, socketStretch: 1)
+        #expect(stretched < 0.25 * after, "stretched sockets keep \(stretched) of the shadow (\(after) unstretched)")
+        let litStretched = kept(untoned, at: socket, socketShadow: 0, socketStretch: 1)
+        #expect(abs(litStretched - before) < 0.02, "lit sockets, stretched, keep \(litStretched) (\(before) as it was)")
         let cheekKept = kept(untoned, at: cheek)
         #expect(abs(cheekKept - kept(ownSockets, at: cheek)) < 0.02 && cheekKept > 0.75, "the cheek keeps \(cheekKept)")
+        let cheekStretched = kept(untoned, at: cheek, socketStretch: 1)
+        #expect(abs(cheekStretched - cheekKept) < 0.02, "stretched sockets leave the cheek at \(cheekStretched)")
         // The brow is a feature, not the socket's skin: a dark brow keeps its darkness.
         let dark: (Int, Int) -> Float = { Self.bump($0, $1, at: brow, depth: -0.55, sigma: 0.5 * sigma) }
         let browKept = Self.kept(untoned, shadows: dark, at: brow, depth: -0.55, socketShadow: 1)

@@ -68,4 +68,42 @@ import Testing
         #expect(try AstronautPhoto.swapped(from: AstronautPhoto.image)?.socketShadow == 0)
         #expect(try AstronautPhoto.swapped(from: Self.shadowed(0.55))?.socketShadow == 1)
     }
+
+    /// The astronaut's landmarks with both brows moved up the face by `lift` of the face width.
+    static func browsRaised(by lift: Float) -> [SIMD2<Float>] {
+        var points = AstronautPhoto.landmarks.points2D
+        let (_, up) = FaceMeshTopology.browLine(points)
+        let shift = up * lift * FaceMeshTopology.ovalWidth(points)
+        for i in Set(FaceMeshTopology.rightEyebrowRing + FaceMeshTopology.leftEyebrowRing) { points[i] += shift }
+        return points
+    }
+
+    @Test func socketsTallerThanThePhotosAreStretched() throws {
+        let measure = PhotoSocketShadow()
+        let own = PhotoSocketShadow.height(AstronautPhoto.landmarks.points2D)
+        #expect(own > 0.08 && own < 0.16, "the astronaut's sockets are \(own) of her face width high")
+        #expect(measure.stretch(height: own, photoHeight: own) == 0)
+        // Brows raised by 3 % and 7 % of the face width: sockets about 1.25× and 1.55× hers.
+        let some = PhotoSocketShadow.height(Self.browsRaised(by: 0.03))
+        let far = PhotoSocketShadow.height(Self.browsRaised(by: 0.07))
+        #expect(abs(some - own - 0.03) < 0.01 && abs(far - own - 0.07) < 0.01, "raised: \(some), \(far) from \(own)")
+        let partly = measure.stretch(height: some, photoHeight: own), fully = measure.stretch(height: far, photoHeight: own)
+        #expect(partly < 0.2 && fully == 1, "stretch \(partly) at \(some / own)×, \(fully) at \(far / own)×")
+        #expect(measure.stretch(height: own, photoHeight: 0) == 0)
+    }
+
+    @Test func theMeshSwapperHandsTheTargetsSocketStretchToTheMergerForAShadowedPhotoOnly() throws {
+        // The shadowed photo onto the astronaut's frame with her brows raised by 7 % of the face width (FaceMesh's
+        // landmarks say so; the pixels need not).
+        var raised = AstronautPhoto.landmarks
+        for (i, p) in Self.browsRaised(by: 0.07).enumerated() { raised.points[i] = SIMD3(p.x, p.y, raised.points[i].z) }
+        func swapped(_ photo: RGBImage, onto landmarks: FaceLandmarks) throws -> SwappedFace? {
+            try MeshSwapper(source: photo, sourceLandmarks: AstronautPhoto.landmarks)
+                .swap(FaceSwapInput(frame: AstronautPhoto.image, landmarks: landmarks))
+        }
+        let shadowed = Self.shadowed(0.55)
+        #expect(try swapped(shadowed, onto: AstronautPhoto.landmarks)?.socketStretch == 0)
+        #expect(try swapped(shadowed, onto: raised)?.socketStretch == 1)
+        #expect(try swapped(AstronautPhoto.image, onto: raised)?.socketStretch == 0, "lit sockets: nothing to stretch")
+    }
 }

@@ -283,6 +283,7 @@ public struct FaceMerger: Sendable {
                                      eyes: [FaceMeshTopology.rightEye, FaceMeshTopology.leftEye].map { $0.map { points[$0] } },
                                      exclude: unlit, faceWidth: faceWidth,
                                      fromOtherLight: swap.fromOtherLight, socketShadow: swap.socketShadow,
+                                     socketStretch: swap.socketStretch,
                                      upperLipSkin: FaceMeshTopology.upperLipSkin.map { points[$0] },
                                      smileFolds: FaceMeshTopology.smileFolds.map { $0.map { points[$0] } },
                                      moustache: swap.moustache, smile: swap.smileMismatch, mesh: points)

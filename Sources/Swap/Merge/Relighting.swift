@@ -199,6 +199,8 @@ public struct Relighting: Sendable, Equatable {
     ///     detail toned down (``minimumContrast``) and its skin takes the target's chroma (``skinChroma``).
     ///   - socketShadow: for a face lit elsewhere, how deep its eye sockets lie in its light's shadow (0…1): the
     ///     share of ``socketContrast`` and of the fine shading they take.
+    ///   - socketStretch: how far the target's sockets are stretched beyond the face's own (0…1): that share of the
+    ///     detail ``socketContrast`` leaves in them goes too.
     ///   - upperLipSkin: the skin between nose and upper lip (swap-space pixels, ``FaceMeshTopology/upperLipSkin``):
     ///     a moustache's zone, and where `smile` flattens the face's fine detail.
     ///   - smileFolds: the folds from the nostrils' wings to the mouth's corners (swap-space pixels,
@@ -213,7 +215,8 @@ public struct Relighting: Sendable, Equatable {
     func apply(to face: inout RGBImage, target: RGBImage, weight: AlphaMask, region: AlphaMask,
                features: [[SIMD2<Float>]], mouth: [SIMD2<Float>] = [], brows: [[SIMD2<Float>]] = [],
                eyes: [[SIMD2<Float>]] = [], exclude: AlphaMask?, faceWidth: Float, fromOtherLight: Bool = true,
-               socketShadow: Float = 0, upperLipSkin: [SIMD2<Float>] = [], smileFolds: [[SIMD2<Float>]] = [],
+               socketShadow: Float = 0, socketStretch: Float = 0, upperLipSkin: [SIMD2<Float>] = [],
+               smileFolds: [[SIMD2<Float>]] = [],
                moustache: Float = 0, smile: Float = 0, mesh: [SIMD2<Float>] = []) {
         guard strength > 0, faceWidth > 1 else { return }
         let (w, h) = (face.width, face.height)
@@ -353,7 +356,9 @@ public struct Relighting: Sendable, Equatable {
             if socketShare > 0 {
                 detail?.sockets = Self.sockets(brows: brows, eyes: eyes, width: w, height: h,
                                                feather: max(featureMargin * faceWidth, 1))
-                detail?.socketPower = 1 + (socketContrast - 1) * socketShare
+                // Stretched over a target's taller sockets, what the power leaves of a deep shadow is a grey blob.
+                let power = socketContrast * (1 - min(max(socketStretch, 0), 1))
+                detail?.socketPower = 1 + (power - 1) * socketShare
             }
         }
         var chroma: Chroma?

@@ -98,6 +98,8 @@ public struct MeshSwapper: FaceSwapper {
     let hairlessSource: MipmappedImage?
     /// How deep the photo's eye sockets lie in its own light's shadow, 0…1 (``PhotoSocketShadow``).
     let socketShadow: Float
+    /// The photo's sockets' height (``PhotoSocketShadow/height(_:)``).
+    let photoSocketHeight: Float
     /// How much of the photo's skin above its upper lip is hair, 0…1 (``PhotoMoustache``).
     let moustache: Float
     /// How much the photo's face smiles (``PhotoSmile/measure(_:)``).
@@ -113,6 +115,9 @@ public struct MeshSwapper: FaceSwapper {
     /// Each tracked target's smile mismatch over time: it moves with the target's talk (a wide vowel, a pursed one),
     /// and the shading round the mouth follows it over a few frames instead of frame by frame.
     private let smiles = TrackLevel(attack: 0.15, release: 0.15)
+    /// Each tracked target's socket stretch over time: a blink lowers the lids for a few frames, lids lowered to
+    /// look down stay; the sockets' toning follows the second and hardly the first.
+    private let socketStretches = TrackLevel(attack: 0.1, release: 0.1)
 
     /// - Parameters:
     ///   - source: the identity photo.
@@ -146,6 +151,7 @@ public struct MeshSwapper: FaceSwapper {
             self.hairlessSource = nil
         }
         self.socketShadow = options.socketShadow.depth(of: drawn, landmarks: sourceLandmarks.points2D)
+        self.photoSocketHeight = PhotoSocketShadow.height(sourceLandmarks.points2D)
         self.moustache = options.moustache.share(of: drawn, landmarks: sourceLandmarks.points2D)
         self.photoSmile = PhotoSmile.measure(sourceLandmarks.points2D)
         self.photoRightShare = PhotoMirror.rightShare(sourceLandmarks.points2D) ?? 0.5
@@ -265,6 +271,12 @@ public struct MeshSwapper: FaceSwapper {
         var smile = options.smile.mismatch(photo: photoSmile, target: target)
         if let id = input.trackID { smile = smiles.update(smile, trackID: id) }
         swapped.smileMismatch = smile
+        if socketShadow > 0 {
+            var stretch = options.socketShadow.stretch(height: PhotoSocketShadow.height(drawnPoints),
+                                                       photoHeight: photoSocketHeight)
+            if let id = input.trackID { stretch = socketStretches.update(stretch, trackID: id) }
+            swapped.socketStretch = stretch
+        }
         return swapped
     }
 

@@ -19,6 +19,37 @@ struct PhotoSocketShadow: Sendable, Equatable {
     /// the brow's soft edge).
     var featureMargin: Float = 0.02
 
+    /// How a target's sockets taller than the photo's (their heights' ratio, ``height(_:)``) raise the share of a
+    /// shadowed socket's detail the merger takes out (``SwappedFace/socketStretch``): the mesh stretches the shadow
+    /// over a target's high brows or lowered lids into a grey blob (portrait_s2 and portrait_s12 on talk_woman_d10,
+    /// 1.4–1.6 × theirs, and on talk_studio_4 looking down, 1.4–1.5). On sockets of about the photo's height the
+    /// shadow is kept as the power leaves it: there it is how a recogniser knows the face (docs/BENCHMARKS.md,
+    /// "Session 47").
+    var stretch = Ramp(from: 1.25, full: 1.5)
+
+    /// The sockets' height on a face with these 468 landmarks: from each brow ring's centre to its eye's upper lid
+    /// (the centre of the eye ring's upper points), averaged over both sides, as a share of the face oval's width;
+    /// 0 for another count.
+    static func height(_ points: [SIMD2<Float>]) -> Float {
+        guard points.count == FaceMeshTopology.pointCount else { return 0 }
+        func centre(_ ring: some Collection<Int>) -> SIMD2<Float> {
+            ring.map { points[$0] }.reduce(.zero, +) / Float(ring.count)
+        }
+        var sum: Float = 0
+        for (brow, eye) in [(FaceMeshTopology.rightEyebrowRing, FaceMeshTopology.rightEye),
+                            (FaceMeshTopology.leftEyebrowRing, FaceMeshTopology.leftEye)] {
+            let d = centre(brow) - centre(eye[9...])
+            sum += (d * d).sum().squareRoot()
+        }
+        return sum / 2 / max(FaceMeshTopology.ovalWidth(points), 1e-3)
+    }
+
+    /// 0 (the target's sockets no taller than the photo's by ``stretch``'s start) … 1, for sockets `height` high
+    /// on the target and `photoHeight` on the photo (``height(_:)``).
+    func stretch(height: Float, photoHeight: Float) -> Float {
+        photoHeight > 0 ? stretch(height / photoHeight) : 0
+    }
+
     /// 0 (sockets lit like the skin) … 1 (in full shadow); 0 when the face is too small to tell.
     func depth(of photo: RGBImage, landmarks points: [SIMD2<Float>]) -> Float {
         guard let ratio = brightness(of: photo, landmarks: points), noShadow > fullShadow else { return 0 }
