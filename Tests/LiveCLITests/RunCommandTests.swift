@@ -123,7 +123,7 @@ struct RunCommandTests {
         return photo
     }
 
-    @Test("a photo whose face is too small to look sharp is used, with a warning that says so; the shipped one gets none")
+    @Test("a photo whose face is too small to look sharp (shrunk, or one of a group) is used, with a warning that says so; the shipped one gets none")
     func smallPhotoFaceIsWarnedAbout() throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -132,6 +132,10 @@ struct RunCommandTests {
         #expect(small.status == 0, "\(small.stderr)")
         let warning = small.stderr.split(separator: "\n").first { $0.hasPrefix("warning: the photo's face is only") }
         #expect(warning?.contains("pixels wide, so the swap will look blurred") == true, "\(small.stderr)")
+        // A group photo: its faces are too small for one detector pass over it, so the largest is found on tiles.
+        let group = try CLIRunner.run(["run", "-i", Self.astronaut, "-o", out, "--face", Self.solvay])
+        #expect(group.status == 0, "\(group.stderr)")
+        #expect(group.stderr.contains("warning: the photo's face is only"), "\(group.stderr)")
         let shipped = try CLIRunner.run(["run", "-i", Self.astronaut, "-o", out, "--face", Self.astronaut])
         #expect(shipped.status == 0, "\(shipped.stderr)")
         #expect(!shipped.stderr.contains("warning"), "\(shipped.stderr)")

@@ -18,14 +18,18 @@ public enum SwapSetupError: Error, Equatable, CustomStringConvertible {
 extension MeshSwapper {
     /// A mesh swapper for the largest face on a photo (PNG/JPEG, anything FFmpeg decodes).
     ///
-    /// Both detectors are tried (short range suits portraits, full range small faces); the landmarks are refined
-    /// once from their own ROI, as tracking would on video.
+    /// Both detectors are tried (short range suits portraits, full range small faces), then the full range one on
+    /// tiles about 512 pixels wide as well (a group photo's faces are too small for one pass over it); the
+    /// landmarks are refined once from their own ROI, as tracking would on video.
     public static func fromPhoto(_ path: String, landmarker: FaceLandmarker, locator: ModelLocator,
                                  options: Options = Options()) throws -> MeshSwapper {
         guard let frame = try MediaSource(path).nextFrame() else { throw SwapSetupError.noFaceInPhoto(path) }
         let photo = try frame.image
-        for model in [FaceDetector.Model.shortRange, .fullRange] {
-            let detector = try FaceDetector(model: model, locator: locator)
+        let tiles = TileGrid(columns: (photo.width + 511) / 512, rows: (photo.height + 511) / 512)
+        var passes: [(FaceDetector.Model, TileGrid?)] = [(.shortRange, nil), (.fullRange, nil)]
+        if tiles.columns * tiles.rows > 1 { passes.append((.fullRange, tiles)) }
+        for (model, tiles) in passes {
+            let detector = try FaceDetector(model: model, options: FaceDetector.Options(tiles: tiles), locator: locator)
             guard let face = detector.detect(in: photo).first,
                   var landmarks = landmarker.landmarks(in: photo, roi: FaceLandmarker.roi(from: face))
             else { continue }
