@@ -144,13 +144,11 @@ extension ControlServer {
             settings = try settings.patched(with: object)
             if object["bypass"] == nil { settings.bypass = bypass }
         }
-        var answer = settings.jsonObject
         if let newFace {
             control.replaceSwapper(newFace.swapper)
             face.withLock { $0 = (newFace.face, newFace.model) }
-            if !newFace.swapper.advice.isEmpty { answer["warnings"] = newFace.swapper.advice }
         }
-        return JSONResponse.ok(answer)
+        return JSONResponse.ok(Self.adding(newFace?.swapper.advice ?? [], to: settings.jsonObject))
     }
 
     private func pick(_ value: Any, from picker: FolderPicker?, field: String, flag: String) throws -> String {
@@ -220,9 +218,14 @@ extension ControlServer {
         control.replaceSwapper(swapper)
         let name = request.headers[HTTPField.Name("X-Filename")!] ?? "uploaded photo"
         face.withLock { $0 = (name, nil) }
-        var answer: [String: Any] = ["face": name]
-        if !swapper.advice.isEmpty { answer["warnings"] = swapper.advice }
-        return JSONResponse.ok(answer)
+        return JSONResponse.ok(Self.adding(swapper.advice, to: ["face": name]))
+    }
+
+    /// `answer` with a new face's advice as `warnings` (a list of sentences), when it has any.
+    private static func adding(_ advice: [String], to answer: [String: Any]) -> [String: Any] {
+        var answer = answer
+        if !advice.isEmpty { answer["warnings"] = advice }
+        return answer
     }
 
     /// Server-sent events: `figures` each second, `preview` (a picture number) up to 10 times a second when

@@ -21,8 +21,9 @@ struct PhotoSocketShadow: Sendable, Equatable {
 
     /// How a target's sockets taller than the photo's (their heights' ratio, ``height(_:)``) raise the share of a
     /// shadowed socket's detail the merger takes out (``SwappedFace/socketStretch``): the mesh stretches the shadow
-    /// over a target's high brows or lowered lids into a grey blob (portrait_s2 and portrait_s12 on talk_woman_d10,
-    /// 1.4–1.6 × theirs, and on talk_studio_4 looking down, 1.4–1.5). On sockets of about the photo's height the
+    /// over a target's high brows or lowered lids into a grey blob (talk_woman_d10's are 1.45 and 1.6 times
+    /// portrait_s2's and portrait_s12's over her frames, talk_studio_4's 1.4 and 1.5 looking down at frame 45;
+    /// talk_may_5s's 1.0 and 1.1). On sockets of about the photo's height the
     /// shadow is kept as the power leaves it: there it is how a recogniser knows the face (docs/BENCHMARKS.md,
     /// "Session 47").
     var stretch = Ramp(from: 1.25, full: 1.5)
