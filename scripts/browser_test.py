@@ -175,6 +175,21 @@ def main():
         wait("bypass off", lambda: get("/api/state")["bypass"] is False)
         passed.append("bypass button")
 
+        # A photo whose face is too small to look sharp: uploaded through the page's own call, it becomes the face
+        # and the page shows the warning as a warning, not an error.
+        small = os.path.join(profile, "small.png")
+        subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", ASTRONAUT, "-vf", "scale=170:170:flags=area", small],
+                       check=True)
+        with open(small, "rb") as f:
+            data = base64.b64encode(f.read()).decode()
+        page.eval("(() => { const b = Uint8Array.from(atob('" + data + "'), c => c.charCodeAt(0));"
+                  " api('POST', '/api/face', new Blob([b]), { 'X-Filename': 'small.png' }); })()")
+        wait("the small photo as the face", lambda: get("/api/state").get("face") == "small.png")
+        shown = wait("the warning on the page", lambda: page.eval(
+            "(() => { const e = document.getElementById('error'); return e.textContent ? [e.textContent, e.className] : null })()"))
+        assert "pixels wide" in shown[0] and shown[1] == "warning", shown
+        passed.append("photo warning")
+
         if args.screenshots:
             time.sleep(2)  # a fresh preview and a second of figures
             shot = page.call("Page.captureScreenshot", format="jpeg", quality=85)["data"]

@@ -3,7 +3,8 @@ import Testing
 
 /// The control panel in a real browser: headless Chromium (Debian's package, installed by
 /// scripts/install-browser.sh) opens the page of a running `facelive run --control`, sees the preview update,
-/// moves the opacity slider, flips bypass and reads the figures (scripts/browser_test.py, DevTools protocol).
+/// moves the opacity slider, flips bypass, reads the figures and uploads a photo whose warning it shows
+/// (scripts/browser_test.py, DevTools protocol).
 @Suite struct BrowserPanelTests {
     static let browser = ["/usr/bin/chromium-headless-shell", "/usr/bin/chromium"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
@@ -22,6 +23,6 @@ import Testing
         let text = String(decoding: CLIRunner.readAll(out.fileHandleForReading.fileDescriptor), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(text)")
-        #expect(text.contains("5 passed, 0 failed"), "\(text)")
+        #expect(text.contains("6 passed, 0 failed"), "\(text)")
     }
 }

@@ -22,6 +22,7 @@ async function api(method, path, body, headers) {
   const response = await fetch(path, options);
   const json = await response.json().catch(() => ({}));
   $("error").textContent = response.ok ? (json.warnings || []).join(" ") : (json.error || response.statusText);
+  $("error").className = response.ok ? "warning" : "error";
   return response.ok ? json : null;
 }
 
