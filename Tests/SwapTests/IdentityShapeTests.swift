@@ -25,8 +25,9 @@ import Stream
         var options = MeshSwapper.Options()
         options.identityShape = 1
         // A texture, not a face: none of it is the photo's hair (``PhotoHair`` would take its brow line for a
-        // fringe's edge).
+        // fringe's edge; ``PhotoLocks`` its darker sides for locks).
         options.hair.minimumShare = .infinity
+        options.locks = nil
         return try MeshSwapper(source: photo, sourceLandmarks: Self.photo, options: options)
     }
 

@@ -17,9 +17,11 @@ import TestSupport
 
     @Test func putsTheSourceTextureOnTheTargetFace() throws {
         // A texture, not a face: none of it is the photo's hair (``PhotoHair`` would lay skin over what it takes
-        // for a fringe, and the photo would no longer be carried as it is).
+        // for a fringe, ``PhotoLocks`` leave out what it takes for locks down the cheeks, and the photo would no
+        // longer be carried as it is).
         var options = MeshSwapper.Options()
         options.hair.minimumShare = .infinity
+        options.locks = nil
         // Carried as it is, the oval's sides too (``PhotoSideInset`` samples those from further in).
         options.sideInset.depth = 0
         let swapper = try MeshSwapper(source: Self.source, sourceLandmarks: Self.sourceLandmarks, options: options)

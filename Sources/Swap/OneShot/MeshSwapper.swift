@@ -32,6 +32,9 @@ public struct MeshSwapper: FaceSwapper {
         var skinEvening = PhotoSkinEvening()
         /// How the photo's own hair over its face is found (left out of the swap: the target's forehead stays).
         var hair = PhotoHair()
+        /// How the photo's long hair down the sides of its face is found (left out too: the target's cheeks stay;
+        /// nil = not searched).
+        var locks: PhotoLocks? = PhotoLocks()
         /// How far the photo's eye sockets are in its own light's shadow (relit by the merger).
         var socketShadow = PhotoSocketShadow()
         /// How much of the photo's skin above its upper lip is a moustache (its contrast kept by the merger).
@@ -131,9 +134,14 @@ public struct MeshSwapper: FaceSwapper {
         // One search serves both: a photo with less hair than the swap leaves out is searched again only once its
         // hair is laid under skin.
         let found = options.hair.search(source, landmarks: sourceLandmarks.points2D, outline: options.outline)
-        let skin = found.flatMap { $0.share >= options.hair.minimumShare ? $0.skin : nil }
-        self.sourceSkin = skin
         let sampled = options.sideInset.sampled(sourceLandmarks.points2D)
+        var skin = found.flatMap { $0.share >= options.hair.minimumShare ? $0.skin : nil }
+        if let locks = options.locks {
+            skin = locks.cutting(skin, photo: source, landmarks: sourceLandmarks.points2D, sampled: sampled,
+                                 outline: options.outline, feather: options.feather,
+                                 margin: options.hair.closing + 3 * options.hair.feather)
+        }
+        self.sourceSkin = skin
         self.sampledLandmarks = sampled
         // The skin mask's box is the photo's, moved: the same points less its corner.
         self.sampledSkinLandmarks = skin.map { skin in
