@@ -12,13 +12,14 @@ import Stream
 /// each side judged against its own cheek, so a side light's shadow is skin).
 ///
 /// Only the sides are searched, below the brows (the fringe is ``PhotoHair``'s) and outside the eyes' outer
-/// corners (a moustache, nostrils and lid shadows reach the search's border band too).
+/// corners (a moustache, nostrils and lid shadows reach the search's border band too), less the eyes' lashes and
+/// liner.
 struct PhotoLocks: Sendable, Equatable {
     /// The search, as the merger runs it on the target.
     var finder = HairOcclusion()
     /// Below this share of the sampled region (weighted by the swap's feather) no lock is reported: a jaw's shadow
     /// or a lock's tip in the outermost band, where the swap's feather fades anyway. The shared portraits: under
-    /// 0.01; a photo with its hair down both cheeks: 0.02–0.04 (docs/BENCHMARKS.md, "Session 48").
+    /// 0.01; a photo with its hair down both cheeks: 0.02–0.03 (docs/BENCHMARKS.md, "Session 48").
     var minimumShare: Float = 0.015
     /// Feather of the cut (Gaussian σ), as a share of the face width: the target's cheek and the photo's skin meet
     /// along the lock's edge.
@@ -26,6 +27,8 @@ struct PhotoLocks: Sendable, Equatable {
     /// Growth of the cut into the skin beside the locks, as a share of the face width: their soft edge and the
     /// shadow they cast on the cheek.
     var growth: Float = 0.025
+    /// Growth of the eye outlines kept out of the locks, as a share of the face width.
+    var eyeMargin: Float = 0.04
 
     /// The photo's locks over its sides in `box` (1 = hair), or nil when they cover less than ``minimumShare``.
     ///
@@ -37,6 +40,8 @@ struct PhotoLocks: Sendable, Equatable {
     func locks(in photo: RGBImage, box: PhotoFaceBox, region: AlphaMask) -> AlphaMask? {
         let crop = photo.cropped(x: box.x0, y: box.y0, width: box.width, height: box.height)
         guard var hair = finder.hair(in: crop, points: box.local, region: region) else { return nil }
+        // Lashes and liner past the eyes' corners reach the locks at the temples; they are the photo's eyes.
+        hair.cut(box.features([FaceMeshTopology.rightEye, FaceMeshTopology.leftEye], grownBy: eyeMargin))
         let points = box.local
         let (brows, up) = FaceMeshTopology.browLine(points)
         let (right, left) = (points[FaceMeshTopology.rightEyeOuter], points[FaceMeshTopology.leftEyeOuter])
