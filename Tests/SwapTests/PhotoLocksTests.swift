@@ -120,18 +120,10 @@ import TestSupport
 
     /// A frame of portrait_1080x1920_hands: a young woman whose straight hair falls down both sides of her face,
     /// over her temples and the outer cheeks. Needs ../shared/media.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: Self.hairClip.path),
+    @Test(.enabled(if: SharedClipFace.isPresent("portrait_1080x1920_hands"),
                    "skipped: ../shared/media/video/portrait_1080x1920_hands.mp4 not present"))
     func aRealPhotosHairDownItsCheeksIsLeftOut() throws {
-        let source = try MediaSource(Self.hairClip.path)
-        var image: RGBImage?
-        for _ in 0...24 { image = try source.nextFrame()?.image }
-        let frame = try #require(image)
-        let detector = try FaceDetector(model: .shortRange, graph: TestResources.graphs[.shortRangeDetector]!)
-        let face = try #require(detector.detect(in: frame).first)
-        let landmarker = try FaceLandmarker(graph: TestResources.graphs[.landmarks]!)
-        var mesh = try #require(landmarker.landmarks(in: frame, roi: FaceLandmarker.roi(from: face)))
-        mesh = try #require(landmarker.landmarks(in: frame, roi: FaceLandmarker.roi(from: mesh)))
+        let (frame, mesh) = try #require(try SharedClipFace.face("portrait_1080x1920_hands", frame: 24))
         let points = mesh.points2D
         let skin = try #require(Self.cut(frame, landmarks: points), "no locks found")
         for side: Float in [-1, 1] {
@@ -146,6 +138,4 @@ import TestSupport
         off.locks = nil
         #expect(try MeshSwapper(source: frame, sourceLandmarks: mesh, options: off).sourceSkin == nil)
     }
-
-    static let hairClip = TestResources.shared.appendingPathComponent("media/video/portrait_1080x1920_hands.mp4")
 }

@@ -8,11 +8,27 @@ extension MeshSwapper {
     /// sharp as the shipped one at 95 (docs/BENCHMARKS.md, "Session 47").
     public static let sharpPhotoFaceWidth: Float = 64
 
-    /// A warning when the photo's face is too small to look sharp on the target.
+    /// The furthest a photo's face may be turned to the side (|yaw|, degrees) before the swap shows it.
+    ///
+    /// The swap lays the photo's face on the target's pose; a turned photo's nose is seen from the side. Frames of
+    /// headturn_720p_s32 as the photo, on talk_studio_1, talk_may_5s and talk_expressions_d3: turned 15°, 17° and 18°
+    /// they looked right; at 23° and 26° a dark crease ran from an inner eye corner across the new nose's bridge
+    /// (docs/BENCHMARKS.md, "Session 48"). The shared portraits are turned 0°–9°.
+    public static let frontalPhotoYaw: Float = 20
+
+    /// Warnings about the photo: a face too small to look sharp on the target, or turned too far to the side.
     public var advice: [String] {
+        var advice: [String] = []
         let width = FaceMeshTopology.ovalWidth(sourceLandmarks)
-        guard width < Self.sharpPhotoFaceWidth else { return [] }
-        return ["the photo's face is only \(Int(width.rounded())) pixels wide, so the swap will look blurred; "
-                + "use a photo where the face is at least \(Int(Self.sharpPhotoFaceWidth)) pixels wide"]
+        if width < Self.sharpPhotoFaceWidth {
+            advice.append("the photo's face is only \(Int(width.rounded())) pixels wide, so the swap will look blurred; "
+                          + "use a photo where the face is at least \(Int(Self.sharpPhotoFaceWidth)) pixels wide")
+        }
+        if abs(photoYaw) > Self.frontalPhotoYaw {
+            advice.append("the photo's face is turned \(Int(abs(photoYaw).rounded())) degrees to the side, so the new "
+                          + "nose may show a crease; use a photo that faces the camera (turned at most "
+                          + "\(Int(Self.frontalPhotoYaw)) degrees)")
+        }
+        return advice
     }
 }

@@ -109,6 +109,8 @@ public struct MeshSwapper: FaceSwapper {
     let photoSmile: Float
     /// The share of the photo's face width on its right side (``PhotoMirror/rightShare(_:)``; 0.5 = frontal).
     let photoRightShare: Float
+    /// How far the photo's face is turned to the side, degrees (``HeadPose``).
+    let photoYaw: Float
     private let identity: IdentityShape
     private let neutrals = NeutralFaces()
     /// Each tracked target's brow lift over time. FaceMesh's brows lag a raised brow by a few frames, so the measure
@@ -163,6 +165,7 @@ public struct MeshSwapper: FaceSwapper {
         self.moustache = options.moustache.share(of: drawn, landmarks: sourceLandmarks.points2D)
         self.photoSmile = PhotoSmile.measure(sourceLandmarks.points2D)
         self.photoRightShare = PhotoMirror.rightShare(sourceLandmarks.points2D) ?? 0.5
+        self.photoYaw = sourceLandmarks.headPose.yaw
         self.options = options
     }
 
