@@ -125,8 +125,13 @@ import TestSupport
     @Test func shippedPhotoComesOutWithEvenCheeks() throws {
         let path = TestResources.fixtures.appendingPathComponent("astronaut_public_domain.png").path
         let swapper = try MeshSwapper.fromPhoto(path, landmarker: FaceLandmarker(), locator: ModelLocator())
-        let photo = try TestResources.image("astronaut_public_domain.png")
+        // `fromPhoto` works on the face and the room round it (``MeshSwapper/faceRegion(of:landmarks:)``).
+        var landmarks = AstronautPhoto.landmarks
+        let whole = try TestResources.image("astronaut_public_domain.png")
+        let region = MeshSwapper.faceRegion(of: whole, landmarks: &landmarks)
+        let photo = whole.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
         let points = swapper.sourceLandmarks, drawn = swapper.source
+        #expect(drawn.width == photo.width && drawn.height == photo.height)
         // The evening's input, as `fromPhoto` makes it: filtered, its side light taken out.
         let plain = PhotoSideLight().apply(to: photo.bilateralFiltered(radius: 2, spatialSigma: 1.5, rangeSigma: 6),
                                            landmarks: points)

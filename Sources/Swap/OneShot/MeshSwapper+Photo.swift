@@ -39,17 +39,48 @@ extension MeshSwapper {
             // FaceMesh's outer lip ring can fall inside a photo's lips (lipstick, full lips); what lies beyond it
             // would land on the target's skin (``PhotoLipFit``).
             landmarks = options.lipFit.fitted(landmarks, in: photo)
-            // A photo's face is usually enlarged onto the target (the shipped one ≈ 3×), which magnifies its
-            // compression blocks and sensor noise into blotches; an edge-preserving pass removes them once and
-            // leaves lids, lips and brows sharp.
-            // Then the skin's own blotches and tint (freckles, ruddy cheeks) go, which the relighting would keep as
-            // detail (``PhotoSkinEvening``).
-            // The photo's own side light goes too (``PhotoSideLight``): the relighting keeps its mid-scale shading.
-            let filtered = photo.bilateralFiltered(radius: 2, spatialSigma: 1.5, rangeSigma: 6)
-            let evenlyLit = options.sideLight.apply(to: filtered, landmarks: landmarks.points2D)
-            let texture = options.skinEvening.apply(to: evenlyLit, landmarks: landmarks.points2D)
-            return try MeshSwapper(source: texture, sourceLandmarks: landmarks, options: options)
+            return try loaded(photo, landmarks: landmarks, options: options)
         }
         throw SwapSetupError.noFaceInPhoto(path)
+    }
+
+    /// A mesh swapper for the face at `landmarks` on `photo`, which is made ready once here.
+    static func loaded(_ photo: RGBImage, landmarks: FaceLandmarks, options: Options) throws -> MeshSwapper {
+        // A phone's photo is many times its face, and the filter below passes over every pixel (3.2 s of a
+        // 12-megapixel photo's 4.2 s load): what follows works on the face and the room round it.
+        var landmarks = landmarks
+        let region = faceRegion(of: photo, landmarks: &landmarks)
+        // A photo's face is usually enlarged onto the target (the shipped one ≈ 3×), which magnifies its
+        // compression blocks and sensor noise into blotches; an edge-preserving pass removes them once and
+        // leaves lids, lips and brows sharp.
+        // Then the skin's own blotches and tint (freckles, ruddy cheeks) go, which the relighting would keep as
+        // detail (``PhotoSkinEvening``).
+        // The photo's own side light goes too (``PhotoSideLight``): the relighting keeps its mid-scale shading.
+        let filtered = photo.bilateralFiltered(radius: 2, spatialSigma: 1.5, rangeSigma: 6, x: region.x, y: region.y,
+                                               width: region.width, height: region.height)
+        let evenlyLit = options.sideLight.apply(to: filtered, landmarks: landmarks.points2D)
+        let texture = options.skinEvening.apply(to: evenlyLit, landmarks: landmarks.points2D)
+        return try MeshSwapper(source: texture, sourceLandmarks: landmarks, options: options)
+    }
+
+    /// The part of a photo any pass over its face reads: the face oval's box grown by half a face width and 8 pixels
+    /// (the widest load-time window reaches 0.36 of it), its corners on a 64-pixel grid, so the mipmaps built from it
+    /// (halved 2 × 2 from the corner) hold the same pixels as the whole photo's but for the coarsest levels' edges
+    /// (their filter reads a pixel past each block). `landmarks` are moved into it.
+    static func faceRegion(of photo: RGBImage, landmarks: inout FaceLandmarks) -> (x: Int, y: Int, width: Int, height: Int) {
+        let whole = (x: 0, y: 0, width: photo.width, height: photo.height)
+        let points = landmarks.points2D
+        guard points.count == FaceMeshTopology.pointCount else { return whole }
+        let oval = BoundingBox(bounding: FaceMeshTopology.faceOval.map { points[$0] })
+        let pad = 0.5 * oval.width + 8
+        let grid = 64
+        let x0 = max(0, Int((oval.x - pad).rounded(.down))) / grid * grid
+        let y0 = max(0, Int((oval.y - pad).rounded(.down))) / grid * grid
+        let x1 = min(photo.width, (Int((oval.x + oval.width + pad).rounded(.up)) + grid - 1) / grid * grid)
+        let y1 = min(photo.height, (Int((oval.y + oval.height + pad).rounded(.up)) + grid - 1) / grid * grid)
+        guard x1 > x0, y1 > y0 else { return whole }
+        let corner = SIMD3(Float(x0), Float(y0), 0)
+        landmarks.points = landmarks.points.map { $0 - corner }
+        return (x0, y0, x1 - x0, y1 - y0)
     }
 }
