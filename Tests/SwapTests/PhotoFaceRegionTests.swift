@@ -68,4 +68,32 @@ import TestSupport
         let d = Self.differences(try Self.swap(large), try Self.swap(small))
         #expect(d.pixels <= 20 && d.largest <= 2, "\(d)")
     }
+
+    @Test func aCloseUpsFaceIsPreparedHalved() throws {
+        // The astronaut's face enlarged 9× (846 pixels wide, a close-up selfie's size): prepared at half that, it
+        // swaps as the shipped photo does, less the detail the enlargement blurred.
+        let (x0, y0, scale): (Float, Float, Float) = (130, 20, 9)
+        let toSource = AffineTransform2D(a: 1 / scale, b: 0, tx: x0, c: 0, d: 1 / scale, ty: y0)
+        let closeUp = ImageWarper.resample(Self.photo, width: 1710, height: 1890, outputToSource: toSource)
+        let moved = FaceLandmarks(points: Self.landmarks.points.map { p in
+            SIMD3((p.x - x0) * scale, (p.y - y0) * scale, p.z * scale)
+        }, presence: Self.landmarks.presence)
+        #expect(FaceMeshTopology.ovalWidth(moved.points2D) > MeshSwapper.widestPreparedFace)
+        let loaded = try MeshSwapper.loaded(closeUp, landmarks: moved, options: MeshSwapper.Options())
+        let prepared = FaceMeshTopology.ovalWidth(loaded.sourceLandmarks)
+        #expect(prepared <= MeshSwapper.widestPreparedFace && prepared > MeshSwapper.widestPreparedFace / 2, "\(prepared)")
+
+        let small = try Self.swap(try MeshSwapper.loaded(Self.photo, landmarks: Self.landmarks, options: MeshSwapper.Options()))
+        let large = try Self.swap(loaded)
+        let mask = try #require(small.mask)
+        var sum: Float = 0, count: Float = 0
+        for y in 0..<mask.height {
+            for x in 0..<mask.width where mask[x, y] > 0.5 {
+                let (p, q) = (small.image[x, y], large.image[x, y])
+                sum += (abs(Float(p.r) - Float(q.r)) + abs(Float(p.g) - Float(q.g)) + abs(Float(p.b) - Float(q.b))) / 3
+                count += 1
+            }
+        }
+        #expect(count > 1000 && sum / count < 4, "mean difference \(sum / max(count, 1)) levels over \(count) pixels")
+    }
 }

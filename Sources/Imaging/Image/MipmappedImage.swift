@@ -51,7 +51,7 @@ package struct MipmappedImage: Sendable {
 
     /// `image` at half its size (rounded up): a separable [1 3 3 1]/8 filter at every second pixel, edges repeated.
     /// Output pixel i sits at input 2i + 0.5, between the two middle taps.
-    static func halved(_ image: RGBImage) -> RGBImage {
+    package static func halved(_ image: RGBImage) -> RGBImage {
         let (w, h) = (image.width, image.height)
         let (hw, hh) = ((w + 1) / 2, (h + 1) / 2)
         @inline(__always) func taps(_ i: Int, _ n: Int) -> (Int, Int, Int, Int) {

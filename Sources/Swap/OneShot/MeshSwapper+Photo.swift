@@ -56,11 +56,40 @@ extension MeshSwapper {
         // Then the skin's own blotches and tint (freckles, ruddy cheeks) go, which the relighting would keep as
         // detail (``PhotoSkinEvening``).
         // The photo's own side light goes too (``PhotoSideLight``): the relighting keeps its mid-scale shading.
-        let filtered = photo.bilateralFiltered(radius: 2, spatialSigma: 1.5, rangeSigma: 6, x: region.x, y: region.y,
+        let filter = (radius: 2, spatialSigma: Float(1.5), rangeSigma: Float(6))
+        let filtered: RGBImage
+        if let halved = halvedForSwap(photo, region: region, landmarks: &landmarks) {
+            filtered = halved.bilateralFiltered(radius: filter.radius, spatialSigma: filter.spatialSigma,
+                                                rangeSigma: filter.rangeSigma)
+        } else {
+            filtered = photo.bilateralFiltered(radius: filter.radius, spatialSigma: filter.spatialSigma,
+                                               rangeSigma: filter.rangeSigma, x: region.x, y: region.y,
                                                width: region.width, height: region.height)
+        }
         let evenlyLit = options.sideLight.apply(to: filtered, landmarks: landmarks.points2D)
         let texture = options.skinEvening.apply(to: evenlyLit, landmarks: landmarks.points2D)
         return try MeshSwapper(source: texture, sourceLandmarks: landmarks, options: options)
+    }
+
+    /// The widest photo face (face-oval width, pixels) prepared at the photo's own resolution: three times the
+    /// widest face the swap draws (``Options/maxFaceWidth``, 256). A close-up selfie's face is 1000–2000 pixels wide,
+    /// and the load-time passes' cost grows with its area; the shared portraits' faces are 94–441 pixels wide.
+    static let widestPreparedFace: Float = 768
+
+    /// `region` of `photo` halved (``MipmappedImage/halved(_:)``) until the face at `landmarks` (in the region, moved
+    /// and scaled with it) is at most ``widestPreparedFace`` wide; nil for a face that already is.
+    static func halvedForSwap(_ photo: RGBImage, region: (x: Int, y: Int, width: Int, height: Int),
+                              landmarks: inout FaceLandmarks) -> RGBImage? {
+        var width = FaceMeshTopology.ovalWidth(landmarks.points2D)
+        guard width > widestPreparedFace else { return nil }
+        var image = photo.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
+        while width > widestPreparedFace, min(image.width, image.height) >= 4 {
+            image = MipmappedImage.halved(image)
+            // Halved pixel i sits at 2i + 0.5 of the image before.
+            landmarks.points = landmarks.points.map { SIMD3(($0.x - 0.5) / 2, ($0.y - 0.5) / 2, $0.z / 2) }
+            width /= 2
+        }
+        return image
     }
 
     /// The part of a photo any pass over its face reads: the face oval's box grown by half a face width and 8 pixels
