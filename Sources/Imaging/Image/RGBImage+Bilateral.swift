@@ -22,7 +22,7 @@ extension RGBImage {
         }
         let rangeScale = -1 / (2 * rangeSigma * rangeSigma)
         // The colour weight of every squared distance two pixels can be apart (whole numbers up to 3 · 255²), worked
-        // out once: an exponential per neighbour was most of the filter's time (3.2 s of a 12-megapixel photo).
+        // out once: an exponential per neighbour was most of the filter's time.
         let range = (0...(3 * 255 * 255)).map { exp(Float($0) * rangeScale) }
         var out = RGBImage(width: rw, height: rh)
         let (w, h) = (width, height)

@@ -46,8 +46,8 @@ extension MeshSwapper {
 
     /// A mesh swapper for the face at `landmarks` on `photo`, which is made ready once here.
     static func loaded(_ photo: RGBImage, landmarks: FaceLandmarks, options: Options) throws -> MeshSwapper {
-        // A phone's photo is many times its face, and the filter below passes over every pixel (3.2 s of a
-        // 12-megapixel photo's 4.2 s load): what follows works on the face and the room round it.
+        // A phone's photo is many times its face, and the filter below passed over every pixel (most of a
+        // 12-megapixel photo's 3 s load): what follows works on the face and the room round it.
         var landmarks = landmarks
         let region = faceRegion(of: photo, landmarks: &landmarks)
         // A photo's face is usually enlarged onto the target (the shipped one ≈ 3×), which magnifies its
