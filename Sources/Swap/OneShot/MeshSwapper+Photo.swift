@@ -56,16 +56,11 @@ extension MeshSwapper {
         // Then the skin's own blotches and tint (freckles, ruddy cheeks) go, which the relighting would keep as
         // detail (``PhotoSkinEvening``).
         // The photo's own side light goes too (``PhotoSideLight``): the relighting keeps its mid-scale shading.
-        let filter = (radius: 2, spatialSigma: Float(1.5), rangeSigma: Float(6))
-        let filtered: RGBImage
-        if let halved = halvedForSwap(photo, region: region, landmarks: &landmarks) {
-            filtered = halved.bilateralFiltered(radius: filter.radius, spatialSigma: filter.spatialSigma,
-                                                rangeSigma: filter.rangeSigma)
-        } else {
-            filtered = photo.bilateralFiltered(radius: filter.radius, spatialSigma: filter.spatialSigma,
-                                               rangeSigma: filter.rangeSigma, x: region.x, y: region.y,
-                                               width: region.width, height: region.height)
-        }
+        // A close-up's face halved is filtered whole; otherwise the region, its neighbours read from the photo.
+        let (image, part) = halvedForSwap(photo, region: region, landmarks: &landmarks)
+            .map { ($0, (x: 0, y: 0, width: $0.width, height: $0.height)) } ?? (photo, region)
+        let filtered = image.bilateralFiltered(radius: 2, spatialSigma: 1.5, rangeSigma: 6, x: part.x, y: part.y,
+                                               width: part.width, height: part.height)
         let evenlyLit = options.sideLight.apply(to: filtered, landmarks: landmarks.points2D)
         let texture = options.skinEvening.apply(to: evenlyLit, landmarks: landmarks.points2D)
         return try MeshSwapper(source: texture, sourceLandmarks: landmarks, options: options)

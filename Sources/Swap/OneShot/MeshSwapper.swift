@@ -261,13 +261,8 @@ public struct MeshSwapper: FaceSwapper {
             PhotoMirror.apply(sourceMipmaps, photoPoints: sampledLandmarks, targetPoints: drawnPoints, blend: blend, clip: paint,
                               into: &image)
         }
-        let sigma = options.feather * faceWidth
-        if sigma > 0.5 {
-            // Eroding by σ first keeps most of the ramp inside the outline, where the photo is; the tail outside
-            // is cut off.
-            mask.erode(pixels: Int(sigma.rounded()))
-            mask.gaussianBlur(sigma: sigma)
-        }
+        Self.featherInside(&mask, sigma: options.feather * faceWidth)
+        // The tail outside the outline is cut off.
         mask.zero(where: paint)
         if let hairCut { mask.multiply(by: hairCut) }
         mask.multiply(by: weight)
@@ -289,6 +284,14 @@ public struct MeshSwapper: FaceSwapper {
             swapped.socketStretch = stretch
         }
         return swapped
+    }
+
+    /// `mask` (an outline filled) feathered as the swap's weight is: eroded by `sigma` pixels first, so most of
+    /// the ramp lies inside the outline, where the photo is, then blurred by it; left as it is for σ ≤ ½ pixel.
+    static func featherInside(_ mask: inout AlphaMask, sigma: Float) {
+        guard sigma > 0.5 else { return }
+        mask.erode(pixels: Int(sigma.rounded()))
+        mask.gaussianBlur(sigma: sigma)
     }
 
     /// The swap box's placement for the frame box at (`x0`, `y0`) of `width` × `height` pixels: the box itself

@@ -69,12 +69,9 @@ struct PhotoLocks: Sendable, Equatable {
         let corner = SIMD2(Float(box.x0), Float(box.y0))
         var region = PolygonRasterizer.fill(outline.polygon(on: sampled.map { $0 - corner }),
                                             width: box.width, height: box.height)
-        if sigma > 0.5 {
-            region.erode(pixels: Int(sigma.rounded()))
-            region.gaussianBlur(sigma: sigma)
-            // The blur's far tails are not the region: the search seeds wherever it is above 0.
-            for i in region.values.indices where region.values[i] < 1 / 255 { region.values[i] = 0 }
-        }
+        MeshSwapper.featherInside(&region, sigma: sigma)
+        // The blur's far tails are not the region: the search seeds wherever it is above 0.
+        for i in region.values.indices where region.values[i] < 1 / 255 { region.values[i] = 0 }
         return region
     }
 }
